@@ -1,0 +1,93 @@
+# thp-search: one plain Makefile. Dependencies come from pkg-config.
+#
+#   make            build libthp.a and the three programs into build/
+#   make check      install deps, build, run unit + e2e tests, then the
+#                   same suite under AddressSanitizer + UBSan
+#   make demo       install deps, build, index corpus/ into thp.db, serve
+#   make bench      throughput benchmarks (reported as ratios)
+#   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each
+#   make install PREFIX=/usr/local     make clean
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+BUILD    ?= build
+SAN      ?=
+PKGS     := sqlite3 libmicrohttpd uchardet libutf8proc gumbo
+
+WARN     := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings \
+            -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+            -Wno-unused-parameter
+CFLAGS   ?= -O2 -g
+CPPFLAGS += -Iinclude -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all)
+ALL_LDFLAGS = $(LDFLAGS) $(if $(SAN),-fsanitize=$(SAN))
+
+LIB_SRC  := $(wildcard lib/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libthp.a
+
+INDEX_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(wildcard indexer/*.c))
+SEARCH_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard cli/*.c))
+SEARCHD_OBJ:= $(patsubst %.c,$(BUILD)/%.o,$(wildcard searchd/*.c))
+PROGS    := $(BUILD)/thp-index $(BUILD)/thp-search $(BUILD)/thp-searchd
+
+UNIT_SRC := $(wildcard tests/unit/*_test.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps check test unit e2e check-san demo bench fuzz install \
+        uninstall clean lint
+all: $(PROGS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/thp-index: $(INDEX_OBJ) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/thp-search: $(SEARCH_OBJ) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/thp-searchd: $(SEARCHD_OBJ) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+deps:
+	@./scripts/install-deps
+
+# The test command of the README and of CI.
+check: deps
+	$(MAKE) test
+	$(MAKE) BUILD=build/san SAN=address,undefined CFLAGS="-O1 -g" test
+
+# Unit tests, then end-to-end tests against the real programs. The runner
+# prints one closing line: "N passed, N failed".
+test: $(PROGS) $(UNIT_BIN)
+	@BUILD=$(BUILD) ./tests/run $(UNIT_BIN)
+
+unit: $(UNIT_BIN)
+	@BUILD=$(BUILD) ./tests/run --unit-only $(UNIT_BIN)
+
+demo: deps all
+	./$(BUILD)/thp-index --index thp.db corpus
+	./$(BUILD)/thp-searchd --index thp.db --web web --listen 127.0.0.1:8080
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/thp-search/web
+	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 web/*.html web/*.js web/*.css $(DESTDIR)$(PREFIX)/share/thp-search/web/
+
+uninstall:
+	rm -f $(PROGS:$(BUILD)/%=$(DESTDIR)$(PREFIX)/bin/%)
+	rm -rf $(DESTDIR)$(PREFIX)/share/thp-search
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

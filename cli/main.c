@@ -1,0 +1,204 @@
+/*
+** thp-search: the command-line search over an index built by thp-index.
+** It answers through the same query core as thp-searchd (lib/query.c) and
+** differs only in output: text for people, --json for programs.
+** Exit status like grep: 0 when something matched, 1 when nothing did,
+** 2 on error.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "thp/buf.h"
+#include "thp/index.h"
+#include "thp/qparse.h"
+#include "thp/query.h"
+
+#define PROG "thp-search"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: " PROG " [--index PATH] [--json] [--limit N] [--offset N]\n"
+        "                  [--lenient] [--color WHEN] QUERY...\n"
+        "\n"
+        "Search the index. QUERY words are joined by spaces. The language:\n"
+        "  refugee camps      both words        \"labour market\"  a phrase\n"
+        "  asy*               a prefix          refugee OR migrant  either\n"
+        "  -camps, NOT camps  exclude           ( ... )           grouping\n"
+        "  title:rotterdam    only in the title (fields: title, body)\n"
+        "\n"
+        "  --index PATH   index file (default: thp.db)\n"
+        "  --json         print one JSON object (the daemon's format)\n"
+        "  --limit N      hits to show (default 10, at most %d)\n"
+        "  --offset N     hits to skip first (default 0)\n"
+        "  --lenient      repair a malformed query instead of failing\n"
+        "  --color WHEN   highlight matches: auto (default), always, never\n"
+        "\n"
+        "Exit status: 0 if something matched, 1 if nothing did, 2 on error.\n",
+        THP_QUERY_MAX_LIMIT);
+}
+
+static int parse_count(const char *opt, const char *s, size_t *out)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+
+    if (*s == '\0' || *end != '\0' || v < 0) {
+        fprintf(stderr, PROG ": %s wants a number >= 0, not '%s'\n", opt, s);
+        return -1;
+    }
+    *out = (size_t)v;
+    return 0;
+}
+
+/* Show where in the query a syntax error is: the query, then a caret. */
+static void show_position(const char *q, size_t pos)
+{
+    size_t i, chars = 0;
+
+    fprintf(stderr, "  %s\n  ", q);
+    for (i = 0; q[i] && chars < pos; i++)
+        if (((unsigned char)q[i] & 0xC0) != 0x80) {
+            fputc(' ', stderr);
+            chars++;
+        }
+    fputs("^\n", stderr);
+}
+
+static void print_text(const struct thp_result *res, int color)
+{
+    struct thp_buf line;
+    size_t i;
+
+    thp_buf_init(&line, 0);
+    for (i = 0; i < res->nhits; i++) {
+        const struct thp_hit *h = &res->hits[i];
+
+        thp_buf_reset(&line);
+        thp_snippet_term(&line, h->snippet, color ? "\033[1m" : "",
+                         color ? "\033[0m" : "");
+        printf("%s%zu. %s%s  [%s%s%s]\n   %s\n   %s\n\n",
+               color ? "\033[1m" : "", res->offset + i + 1, h->title,
+               color ? "\033[0m" : "", h->kind, h->date ? ", " : "",
+               h->date ? h->date : "", h->url, line.s ? line.s : "");
+    }
+    if (res->nhits)
+        printf("%zu-%zu of %lld results (%.1f ms)\n", res->offset + 1,
+               res->offset + res->nhits, (long long)res->total, res->took_ms);
+    else if (res->total)
+        printf("no results past %zu (%lld in all)\n", res->offset,
+               (long long)res->total);
+    else
+        printf("no results\n");
+    thp_buf_release(&line);
+}
+
+int main(int argc, char **argv)
+{
+    const char *index_path = "thp.db", *color_when = "auto";
+    struct thp_query_opts opts = {10, 0, 0};
+    struct thp_buf q, out;
+    struct thp_result res;
+    struct thp_err err;
+    thp_index *idx;
+    int i, json = 0, color, rc;
+
+    thp_buf_init(&q, THP_QP_MAXLEN);
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+
+        if (!strcmp(a, "--index") && i + 1 < argc) {
+            index_path = argv[++i];
+        } else if (!strcmp(a, "--json")) {
+            json = 1;
+        } else if (!strcmp(a, "--lenient")) {
+            opts.flags |= THP_QP_LENIENT;
+        } else if (!strcmp(a, "--limit") && i + 1 < argc) {
+            if (parse_count(a, argv[++i], &opts.limit))
+                return 2;
+        } else if (!strcmp(a, "--offset") && i + 1 < argc) {
+            if (parse_count(a, argv[++i], &opts.offset))
+                return 2;
+        } else if (!strcmp(a, "--color") && i + 1 < argc) {
+            color_when = argv[++i];
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--")) {
+            for (i++; i < argc; i++) {
+                if (q.n)
+                    thp_buf_putc(&q, ' ');
+                thp_buf_puts(&q, argv[i]);
+            }
+            break;
+        } else if (a[0] == '-' && a[1] == '-') {
+            fprintf(stderr, PROG ": unknown option '%s'\n", a);
+            usage(stderr);
+            return 2;
+        } else {
+            /* a lone "-word" is an exclusion in the query, not an option */
+            if (q.n)
+                thp_buf_putc(&q, ' ');
+            thp_buf_puts(&q, a);
+        }
+    }
+    if (opts.limit == 0 || opts.limit > THP_QUERY_MAX_LIMIT) {
+        fprintf(stderr, PROG ": --limit must be 1..%d\n", THP_QUERY_MAX_LIMIT);
+        return 2;
+    }
+    if (q.rc != THP_OK) {
+        fprintf(stderr, PROG ": query longer than %d bytes\n", THP_QP_MAXLEN);
+        return 2;
+    }
+    if (q.n == 0) {
+        fprintf(stderr, PROG ": no QUERY given\n");
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(color_when, "always"))
+        color = 1;
+    else if (!strcmp(color_when, "never"))
+        color = 0;
+    else if (!strcmp(color_when, "auto"))
+        color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+    else {
+        fprintf(stderr, PROG ": --color wants auto, always or never\n");
+        return 2;
+    }
+
+    thp_err_clear(&err);
+    if (thp_index_open(index_path, THP_INDEX_READ, &idx, &err) != THP_OK) {
+        fprintf(stderr, PROG ": %s\n", err.msg);
+        thp_buf_release(&q);
+        return 2;
+    }
+    rc = thp_query_run(idx, q.s, q.n, &opts, &res, &err);
+    if (rc != THP_OK) {
+        fprintf(stderr, PROG ": %s\n", err.msg);
+        if (rc == THP_ERR_SYNTAX && strstr(err.msg, "position"))
+            show_position(q.s, err.pos);
+        thp_index_close(idx);
+        thp_buf_release(&q);
+        return 2;
+    }
+    if (json) {
+        thp_buf_init(&out, 0);
+        thp_result_json(&res, &out);
+        if (out.rc == THP_OK)
+            printf("%s\n", out.s);
+        thp_buf_release(&out);
+    } else {
+        print_text(&res, color);
+    }
+    rc = res.total > 0 ? 0 : 1;
+    thp_result_release(&res);
+    thp_index_close(idx);
+    thp_buf_release(&q);
+    if (fflush(stdout) != 0) {
+        perror(PROG ": writing results");
+        return 2;
+    }
+    return rc;
+}

@@ -1,0 +1,53 @@
+/*
+** buf.h: a growable byte buffer with a size cap and a sticky error.
+**
+** Invariants: after any append, b->s is NUL-terminated (when non-NULL) and
+** b->n is the length without that NUL. Once an append fails (THP_ERR_NOMEM,
+** or THP_ERR_TOOBIG past b->max), b->rc holds the code and every later
+** append is a no-op returning it, so a long sequence of appends needs one
+** check at the end. The buffer owns b->s; thp_buf_release frees it.
+*/
+#ifndef THP_BUF_H
+#define THP_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct thp_buf {
+    char *s;     /* the bytes, NUL-terminated; NULL until the first append */
+    size_t n;    /* bytes used, excluding the NUL */
+    size_t cap;  /* bytes allocated */
+    size_t max;  /* largest n allowed; 0 means no cap */
+    int rc;      /* THP_OK, or the first failure */
+};
+
+/* Set up an empty buffer that may grow to max bytes (0: no cap). */
+void thp_buf_init(struct thp_buf *b, size_t max);
+
+/* Free the contents and leave the buffer empty (reusable, rc cleared). */
+void thp_buf_release(struct thp_buf *b);
+
+/* Forget the contents but keep the allocation; clears rc. */
+void thp_buf_reset(struct thp_buf *b);
+
+/* Make room for n more bytes. Returns THP_OK or the sticky error. */
+int thp_buf_grow(struct thp_buf *b, size_t n);
+
+int thp_buf_append(struct thp_buf *b, const char *s, size_t n);
+int thp_buf_puts(struct thp_buf *b, const char *s);
+int thp_buf_putc(struct thp_buf *b, int c);
+int thp_buf_printf(struct thp_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int thp_buf_vprintf(struct thp_buf *b, const char *fmt, va_list ap);
+
+/* Append code point cp as UTF-8 (cp must be a valid scalar value). */
+int thp_buf_put_utf8(struct thp_buf *b, unsigned cp);
+
+/*
+** Hand the contents to the caller (free with thp_free) and leave the
+** buffer empty. Returns "" copy semantics never: an empty buffer gives a
+** freshly allocated "" so the result is never NULL unless memory failed.
+*/
+char *thp_buf_detach(struct thp_buf *b);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+** qparse.h: the user query language, compiled to an FTS5 MATCH expression.
+**
+** No user text reaches FTS5's own parser: every word is emitted as a
+** quoted FTS5 string, so punctuation such as "asylum-seekers", "l'asile",
+** "C++" or "2015-2020" can never be a syntax error. The language:
+**
+**   refugee camps        both words (AND is implied)
+**   "labour market"      an exact phrase
+**   asy*                 a prefix
+**   refugee OR migrant   either (AND binds tighter than OR)
+**   -camps, NOT camps    exclude
+**   ( ... )              grouping
+**   title:rotterdam      restrict a word or phrase to a field (title, body)
+**
+** AND, OR and NOT are operators only in capitals. In strict mode a
+** malformed query is THP_ERR_SYNTAX with err->pos the 0-based character
+** position of the fault. In lenient mode (the search box) the same query
+** is repaired instead: a missing quote or parenthesis is closed, a
+** dangling operator dropped; lenient parsing never fails on syntax.
+*/
+#ifndef THP_QPARSE_H
+#define THP_QPARSE_H
+
+#include <stddef.h>
+
+#include "thp/buf.h"
+#include "thp/err.h"
+
+#define THP_QP_LENIENT     0x1 /* repair instead of rejecting */
+#define THP_QP_PREFIX_LAST 0x2 /* as-you-type: last bare word is a prefix */
+
+/* Longest query accepted, in bytes. */
+#define THP_QP_MAXLEN 4096
+
+/*
+** Compile q[0..n) into an FTS5 expression appended to out. On success an
+** empty out means the query has nothing to search for (e.g. only
+** punctuation); callers answer that with zero hits.
+*/
+int thp_qparse(const char *q, size_t n, int flags, struct thp_buf *out,
+               struct thp_err *err);
+
+#endif

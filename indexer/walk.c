@@ -1,0 +1,90 @@
+/*
+** walk.c: recursive, sorted directory traversal for thp-index.
+*/
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "thp/buf.h"
+#include "thp/mem.h"
+#include "walk.h"
+
+static int skip_entry(const struct dirent *d)
+{
+    return d->d_name[0] != '.';
+}
+
+static int walk_rec(struct thp_buf *path, int depth, walk_fn fn,
+                    walk_err_fn on_err, void *arg)
+{
+    struct stat st;
+    struct dirent **names;
+    int i, n, rc = 0;
+    size_t len;
+
+    if (stat(path->s, &st) != 0) {
+        on_err(path->s, strerror(errno), arg);
+        return 0;
+    }
+    if (S_ISREG(st.st_mode))
+        return fn(path->s, &st, arg);
+    if (!S_ISDIR(st.st_mode))
+        return 0;
+    if (depth > 0) { /* do not follow links to folders below the root */
+        struct stat lst;
+
+        if (lstat(path->s, &lst) == 0 && S_ISLNK(lst.st_mode))
+            return 0;
+    }
+    if (depth > 64) {
+        on_err(path->s, "folders nested too deeply", arg);
+        return 0;
+    }
+    n = scandir(path->s, &names, skip_entry, alphasort);
+    if (n < 0) {
+        on_err(path->s, strerror(errno), arg);
+        return 0;
+    }
+    len = path->n;
+    for (i = 0; i < n; i++) {
+        if (rc == 0) {
+            path->n = len;
+            if (len > 0 && path->s[len - 1] != '/')
+                thp_buf_putc(path, '/');
+            thp_buf_puts(path, names[i]->d_name);
+            if (path->rc != 0) {
+                on_err(names[i]->d_name, "path too long", arg);
+                path->rc = 0;
+            } else {
+                rc = walk_rec(path, depth + 1, fn, on_err, arg);
+            }
+        }
+        free(names[i]); /* scandir allocates with malloc */
+    }
+    free(names);
+    path->n = len;
+    path->s[len] = '\0';
+    return rc;
+}
+
+int walk_path(const char *root, walk_fn fn, walk_err_fn on_err, void *arg)
+{
+    struct thp_buf path;
+    size_t n = strlen(root);
+    int rc;
+
+    /* "corpus/" and "corpus" name the same sources */
+    while (n > 1 && root[n - 1] == '/')
+        n--;
+    thp_buf_init(&path, 4096);
+    if (thp_buf_append(&path, root, n) != 0) {
+        on_err(root, "path too long", arg);
+        thp_buf_release(&path);
+        return 0;
+    }
+    rc = walk_rec(&path, 0, fn, on_err, arg);
+    thp_buf_release(&path);
+    return rc;
+}

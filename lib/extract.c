@@ -1,0 +1,306 @@
+/*
+** extract.c: title, body and report links from HTML (via gumbo) and from
+** plain text. Input is clean UTF-8 from text.c; output stays valid UTF-8
+** (gumbo replaces anything it cannot read with U+FFFD).
+*/
+#include <string.h>
+#include <strings.h>
+
+#include <gumbo.h>
+
+#include "thp/extract.h"
+
+void thp_doc_init(struct thp_doc *doc, size_t max)
+{
+    thp_buf_init(&doc->title, max);
+    thp_buf_init(&doc->body, max);
+    thp_buf_init(&doc->links, 1 << 16);
+}
+
+void thp_doc_release(struct thp_doc *doc)
+{
+    thp_buf_release(&doc->title);
+    thp_buf_release(&doc->body);
+    thp_buf_release(&doc->links);
+}
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+           c == '\v';
+}
+
+int thp_extract_fold(struct thp_buf *b, const char *s, size_t n)
+{
+    size_t i;
+    int space = 0;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        /* U+00A0 no-break space folds like a blank */
+        if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+            space = 1;
+            i++;
+            continue;
+        }
+        if (is_space(c)) {
+            space = 1;
+            continue;
+        }
+        if (space && b->n > 0 && b->s[b->n - 1] != '\n' &&
+            b->s[b->n - 1] != ' ')
+            thp_buf_putc(b, ' ');
+        space = 0;
+        thp_buf_putc(b, (int)c);
+    }
+    if (space && b->n > 0 && b->s[b->n - 1] != '\n' && b->s[b->n - 1] != ' ')
+        thp_buf_putc(b, ' ');
+    return b->rc;
+}
+
+/*==================== HTML ====================*/
+
+/* Elements whose content is never body text. */
+static int is_skipped(GumboTag tag)
+{
+    switch (tag) {
+    case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_HEAD: case GUMBO_TAG_NAV:
+    case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER: case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_FORM: case GUMBO_TAG_IFRAME: case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH: case GUMBO_TAG_BUTTON: case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_OBJECT: case GUMBO_TAG_CANVAS: case GUMBO_TAG_MENU:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Elements that start a new paragraph of text. */
+static int is_block(GumboTag tag)
+{
+    switch (tag) {
+    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_LI:
+    case GUMBO_TAG_UL: case GUMBO_TAG_OL: case GUMBO_TAG_DL:
+    case GUMBO_TAG_DT: case GUMBO_TAG_DD: case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TR: case GUMBO_TAG_TD: case GUMBO_TAG_TH:
+    case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_PRE: case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE: case GUMBO_TAG_MAIN: case GUMBO_TAG_BR:
+    case GUMBO_TAG_HR: case GUMBO_TAG_FIGURE: case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_ADDRESS: case GUMBO_TAG_CAPTION:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* End the current paragraph: trailing space dropped, one blank line. */
+static void paragraph_break(struct thp_buf *b)
+{
+    while (b->n > 0 && b->s[b->n - 1] == ' ')
+        b->s[--b->n] = '\0';
+    if (b->n == 0)
+        return;
+    if (b->s[b->n - 1] != '\n')
+        thp_buf_putc(b, '\n');
+    if (b->n < 2 || b->s[b->n - 2] != '\n')
+        thp_buf_putc(b, '\n');
+}
+
+static void node_text(const GumboNode *node, struct thp_buf *b, int depth);
+
+static void children_text(const GumboNode *node, struct thp_buf *b,
+                          int depth)
+{
+    const GumboVector *kids = &node->v.element.children;
+    unsigned i;
+
+    for (i = 0; i < kids->length; i++)
+        node_text(kids->data[i], b, depth + 1);
+}
+
+/* Depth is bounded by gumbo's tree; the cap guards the C stack anyway. */
+static void node_text(const GumboNode *node, struct thp_buf *b, int depth)
+{
+    if (depth > 400)
+        return;
+    switch (node->type) {
+    case GUMBO_NODE_TEXT:
+    case GUMBO_NODE_CDATA:
+    case GUMBO_NODE_WHITESPACE:
+        thp_extract_fold(b, node->v.text.text, strlen(node->v.text.text));
+        return;
+    case GUMBO_NODE_ELEMENT:
+    case GUMBO_NODE_TEMPLATE:
+        if (is_skipped(node->v.element.tag))
+            return;
+        if (is_block(node->v.element.tag))
+            paragraph_break(b);
+        children_text(node, b, depth);
+        if (is_block(node->v.element.tag))
+            paragraph_break(b);
+        return;
+    default:
+        return;
+    }
+}
+
+/* Depth-first search for the first element with tag. */
+static const GumboNode *find_tag(const GumboNode *node, GumboTag tag,
+                                 int depth)
+{
+    const GumboVector *kids;
+    unsigned i;
+
+    if (depth > 400 || node->type != GUMBO_NODE_ELEMENT)
+        return NULL;
+    if (node->v.element.tag == tag)
+        return node;
+    kids = &node->v.element.children;
+    for (i = 0; i < kids->length; i++) {
+        const GumboNode *f = find_tag(kids->data[i], tag, depth + 1);
+
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
+/* Does href point at a report file? */
+static int is_report_link(const char *href)
+{
+    static const char *const ext[] = {".pdf", ".doc", ".docx", ".txt",
+                                      ".odt", ".rtf"};
+    const char *end = href + strcspn(href, "?#");
+    size_t len = (size_t)(end - href), i;
+
+    for (i = 0; i < sizeof ext / sizeof *ext; i++) {
+        size_t k = strlen(ext[i]);
+
+        if (len > k && strncasecmp(end - k, ext[i], k) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void collect_links(const GumboNode *node, struct thp_buf *links,
+                          int depth)
+{
+    const GumboVector *kids;
+    unsigned i;
+
+    if (depth > 400 || node->type != GUMBO_NODE_ELEMENT)
+        return;
+    if (node->v.element.tag == GUMBO_TAG_A) {
+        const GumboAttribute *href =
+            gumbo_get_attribute(&node->v.element.attributes, "href");
+
+        if (href && is_report_link(href->value) &&
+            strpbrk(href->value, "\r\n") == NULL) {
+            thp_buf_puts(links, href->value);
+            thp_buf_putc(links, '\n');
+        }
+    }
+    kids = &node->v.element.children;
+    for (i = 0; i < kids->length; i++)
+        collect_links(kids->data[i], links, depth + 1);
+}
+
+static void trim_end(struct thp_buf *b)
+{
+    while (b->n > 0 && is_space((unsigned char)b->s[b->n - 1]))
+        b->s[--b->n] = '\0';
+}
+
+/* Titles longer than TITLE_MAX bytes are cut at a character boundary. */
+#define TITLE_MAX 300
+
+static void cap_title(struct thp_buf *t)
+{
+    if (t->n <= TITLE_MAX)
+        return;
+    t->n = TITLE_MAX;
+    while (t->n > 0 && ((unsigned char)t->s[t->n] & 0xC0) == 0x80)
+        t->n--;
+    t->s[t->n] = '\0';
+    trim_end(t);
+    thp_buf_puts(t, "…");
+}
+
+int thp_extract_html(const char *s, size_t n, struct thp_doc *doc,
+                     struct thp_err *err)
+{
+    GumboOutput *g;
+    const GumboNode *title, *h1, *main_node;
+
+    g = gumbo_parse_with_options(&kGumboDefaultOptions, s, n);
+    if (g == NULL)
+        return thp_err_set(err, THP_ERR_NOMEM, "parsing HTML: out of memory");
+
+    title = find_tag(g->root, GUMBO_TAG_TITLE, 0);
+    if (title)
+        children_text(title, &doc->title, 0);
+    trim_end(&doc->title);
+    if (doc->title.n == 0 && (h1 = find_tag(g->root, GUMBO_TAG_H1, 0)))
+        children_text(h1, &doc->title, 0);
+    trim_end(&doc->title);
+    cap_title(&doc->title);
+
+    main_node = find_tag(g->root, GUMBO_TAG_MAIN, 0);
+    if (main_node == NULL)
+        main_node = find_tag(g->root, GUMBO_TAG_ARTICLE, 0);
+    if (main_node == NULL)
+        main_node = find_tag(g->root, GUMBO_TAG_BODY, 0);
+    if (main_node)
+        children_text(main_node, &doc->body, 0);
+    trim_end(&doc->body);
+    collect_links(g->root, &doc->links, 0);
+    gumbo_destroy_output(&kGumboDefaultOptions, g);
+
+    if (doc->title.rc || doc->body.rc || doc->links.rc) {
+        int rc = doc->body.rc ? doc->body.rc
+                              : doc->title.rc ? doc->title.rc : doc->links.rc;
+
+        return thp_err_set(err, rc, "extracting HTML: %s", thp_strerror(rc));
+    }
+    return THP_OK;
+}
+
+/*==================== Plain text ====================*/
+
+int thp_extract_text(const char *s, size_t n, struct thp_doc *doc,
+                     struct thp_err *err)
+{
+    size_t i = 0, eol;
+
+    /* the first line with any text is the title */
+    while (i < n) {
+        const char *nl = memchr(s + i, '\n', n - i);
+
+        eol = nl ? (size_t)(nl - s) : n;
+        if (eol - i > TITLE_MAX) { /* a run-on first line is not a title */
+            thp_buf_reset(&doc->title);
+            i = 0;
+            break;
+        }
+        thp_extract_fold(&doc->title, s + i, eol - i);
+        trim_end(&doc->title);
+        i = eol < n ? eol + 1 : n;
+        if (doc->title.n)
+            break;
+    }
+    /* the rest is the body, already cleaned by text.c: copy as is */
+    while (i < n && is_space((unsigned char)s[i]))
+        i++;
+    thp_buf_append(&doc->body, s + i, n - i);
+    trim_end(&doc->body);
+    if (doc->title.rc || doc->body.rc) {
+        int rc = doc->body.rc ? doc->body.rc : doc->title.rc;
+
+        return thp_err_set(err, rc, "extracting text: %s", thp_strerror(rc));
+    }
+    return THP_OK;
+}

@@ -1,0 +1,640 @@
+/*
+** text.c: bytes of unknown encoding -> clean, NFC-normalised UTF-8.
+**
+** This file decides how to read a document's bytes (BOM, UTF-8 validity,
+** declared charset, libuchardet, Windows-1252) and cleans the decoded text.
+** It never fails on bad input: undecodable bytes become U+FFFD and are
+** counted. It does not parse HTML beyond sniffing a charset declaration.
+*/
+#include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+#include <string.h>
+
+#include <uchardet/uchardet.h>
+#include <utf8proc.h>
+
+#include "thp/mem.h"
+#include "thp/text.h"
+
+/* How far into a page a charset declaration is looked for (HTML5: 1024). */
+#define SNIFF_LEN 4096
+
+/* Windows-1252 bytes 0x80..0x9F; 0 marks the five undefined bytes. */
+static const unsigned short cp1252_c1[32] = {
+    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+    0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+};
+
+void thp_text_info_init(struct thp_text_info *info)
+{
+    memset(info, 0, sizeof *info);
+}
+
+const char *thp_text_source_name(int source)
+{
+    switch (source) {
+    case THP_SRC_BOM: return "bom";
+    case THP_SRC_UTF8: return "utf-8";
+    case THP_SRC_DECLARED: return "declared";
+    case THP_SRC_DETECTED: return "detected";
+    case THP_SRC_FALLBACK: return "fallback";
+    }
+    return "none";
+}
+
+/*==================== UTF-8 ====================*/
+
+size_t thp_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+{
+    unsigned c = s[0];
+
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        if (n < 2 || (s[1] & 0xC0) != 0x80)
+            return 0;
+        *cp = ((c & 0x1F) << 6) | (s[1] & 0x3F);
+        return 2;
+    }
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xE0 && s[1] < 0xA0)
+            return 0; /* overlong */
+        if (c == 0xED && s[1] >= 0xA0)
+            return 0; /* surrogate */
+        *cp = ((c & 0x0F) << 12) | ((unsigned)(s[1] & 0x3F) << 6) |
+              (s[2] & 0x3F);
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+            (s[3] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xF0 && s[1] < 0x90)
+            return 0; /* overlong */
+        if (c == 0xF4 && s[1] >= 0x90)
+            return 0; /* above U+10FFFF */
+        *cp = ((c & 0x07) << 18) | ((unsigned)(s[1] & 0x3F) << 12) |
+              ((unsigned)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+        return 4;
+    }
+    return 0;
+}
+
+/* Length of the leading run of ASCII bytes, a word at a time. */
+static size_t ascii_prefix(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i + 8 <= n) {
+        uint64_t w;
+
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ULL)
+            break;
+        i += 8;
+    }
+    while (i < n && s[i] < 0x80)
+        i++;
+    return i;
+}
+
+int thp_text_utf8_valid(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    unsigned cp;
+
+    for (;;) {
+        size_t k;
+
+        i += ascii_prefix(s + i, n - i);
+        if (i >= n)
+            return 1;
+        k = thp_utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            return 0;
+        i += k;
+    }
+}
+
+/*
+** Count valid multi-byte sequences and invalid bytes, to tell UTF-8 with a
+** few stray legacy bytes (a common result of pasting) from legacy text.
+*/
+static void utf8_census(const unsigned char *s, size_t n, size_t *multi,
+                        size_t *bad)
+{
+    size_t i = 0;
+    unsigned cp;
+
+    *multi = *bad = 0;
+    while (i < n) {
+        size_t k;
+
+        i += ascii_prefix(s + i, n - i);
+        if (i >= n)
+            break;
+        k = thp_utf8_decode(s + i, n - i, &cp);
+        if (k == 0) {
+            (*bad)++;
+            i++;
+        } else {
+            (*multi)++;
+            i += k;
+        }
+    }
+}
+
+/*
+** Append UTF-8 text to out, reading each byte that is not part of a valid
+** sequence as Windows-1252 (or U+FFFD for its five holes).
+*/
+static int utf8_mixed_append(struct thp_buf *out, const unsigned char *s,
+                             size_t n, struct thp_text_info *info)
+{
+    size_t i = 0;
+    unsigned cp;
+
+    while (i < n) {
+        size_t k = ascii_prefix(s + i, n - i);
+
+        thp_buf_append(out, (const char *)s + i, k);
+        i += k;
+        if (i >= n)
+            break;
+        k = thp_utf8_decode(s + i, n - i, &cp);
+        if (k) {
+            thp_buf_append(out, (const char *)s + i, k);
+            i += k;
+            continue;
+        }
+        cp = s[i];
+        if (cp < 0xA0)
+            cp = cp1252_c1[cp - 0x80];
+        if (cp == 0) {
+            cp = 0xFFFD;
+            if (info)
+                info->n_invalid++;
+        } else if (info) {
+            info->n_mixed++;
+        }
+        thp_buf_put_utf8(out, cp);
+        i++;
+    }
+    return out->rc;
+}
+
+/* Append Windows-1252 bytes as UTF-8; its five undefined bytes give U+FFFD. */
+static int cp1252_append(struct thp_buf *out, const unsigned char *s,
+                         size_t n, struct thp_text_info *info)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        unsigned cp = s[i];
+
+        if (cp >= 0x80 && cp < 0xA0)
+            cp = cp1252_c1[cp - 0x80];
+        if (cp == 0) {
+            cp = 0xFFFD;
+            if (info)
+                info->n_invalid++;
+        }
+        if (cp < 0x80)
+            thp_buf_putc(out, (int)cp);
+        else
+            thp_buf_put_utf8(out, cp);
+    }
+    return out->rc;
+}
+
+/*==================== Charset labels ====================*/
+
+/*
+** Map a charset label to the name iconv knows, following the web's rules:
+** ISO-8859-1 and US-ASCII labels mean Windows-1252. Writes "" if the label
+** is empty or names nothing iconv can convert.
+*/
+static void canon_charset(const char *label, char *out, size_t outlen)
+{
+    char low[40];
+    size_t i;
+    iconv_t cd;
+
+    for (i = 0; label[i] && i < sizeof low - 1; i++)
+        low[i] = (char)tolower((unsigned char)label[i]);
+    low[i] = '\0';
+    out[0] = '\0';
+    if (low[0] == '\0')
+        return;
+    if (!strcmp(low, "utf8") || !strcmp(low, "utf-8") ||
+        !strcmp(low, "unicode-1-1-utf-8"))
+        label = "UTF-8";
+    else if (!strcmp(low, "iso-8859-1") || !strcmp(low, "iso8859-1") ||
+             !strcmp(low, "latin1") || !strcmp(low, "latin-1") ||
+             !strcmp(low, "l1") || !strcmp(low, "us-ascii") ||
+             !strcmp(low, "ascii") || !strcmp(low, "cp1252") ||
+             !strcmp(low, "windows-1252") || !strcmp(low, "x-cp1252") ||
+             !strcmp(low, "iso_8859-1"))
+        label = "WINDOWS-1252";
+    else if (!strcmp(low, "x-mac-roman") || !strcmp(low, "macintosh") ||
+             !strcmp(low, "mac") || !strcmp(low, "macroman"))
+        label = "MACINTOSH";
+    else if (!strcmp(low, "unicode") || !strcmp(low, "utf-16") ||
+             !strcmp(low, "ucs-2"))
+        label = "UTF-16";
+    cd = iconv_open("UTF-8", label);
+    if (cd == (iconv_t)-1)
+        return;
+    iconv_close(cd);
+    for (i = 0; label[i] && i < outlen - 1; i++)
+        out[i] = (char)toupper((unsigned char)label[i]);
+    out[i] = '\0';
+}
+
+static int ci_prefix(const char *s, const char *end, const char *word)
+{
+    size_t n = strlen(word);
+
+    return (size_t)(end - s) >= n && strncasecmp(s, word, n) == 0;
+}
+
+/* Read a charset value after "charset" / "encoding" at p: = "label". */
+static int read_label(const char *p, const char *end, char *label,
+                      size_t len)
+{
+    size_t i = 0;
+
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    if (p >= end || *p != '=')
+        return 0;
+    p++;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '"' || *p == '\''))
+        p++;
+    while (p < end && i < len - 1 &&
+           (isalnum((unsigned char)*p) || *p == '-' || *p == '_' ||
+            *p == '.' || *p == ':'))
+        label[i++] = *p++;
+    label[i] = '\0';
+    return i > 0;
+}
+
+/*
+** Find a charset declared in the first SNIFF_LEN bytes of a page: an XML
+** declaration's encoding, or charset= inside a <meta> tag (both the HTML5
+** form and the http-equiv Content-Type form). Writes the raw label.
+*/
+static int sniff_declared(const char *s, size_t n, char *label, size_t len)
+{
+    const char *end = s + (n < SNIFF_LEN ? n : SNIFF_LEN);
+    const char *p;
+
+    if (ci_prefix(s, end, "<?xml")) {
+        const char *close = memchr(s, '>', (size_t)(end - s));
+
+        for (p = s; close && p < close; p++)
+            if (ci_prefix(p, close, "encoding") &&
+                read_label(p + 8, close, label, len))
+                return 1;
+    }
+    for (p = s; p < end; p++) {
+        const char *close, *q;
+
+        if (*p != '<' || !ci_prefix(p, end, "<meta"))
+            continue;
+        close = memchr(p, '>', (size_t)(end - p));
+        if (close == NULL)
+            break;
+        for (q = p + 5; q < close; q++)
+            if (ci_prefix(q, close, "charset") &&
+                read_label(q + 7, close, label, len))
+                return 1;
+        p = close;
+    }
+    return 0;
+}
+
+/*==================== Conversion ====================*/
+
+/*
+** Convert in[0..n) from charset to UTF-8 with iconv, appending to out.
+** An undecodable unit becomes U+FFFD (counted) and decoding goes on.
+*/
+static int convert(const char *charset, const char *in, size_t n,
+                   struct thp_buf *out, struct thp_text_info *info,
+                   struct thp_err *err)
+{
+    iconv_t cd = iconv_open("UTF-8", charset);
+    char *ip = (char *)in;
+    size_t il = n;
+    size_t unit = strncmp(charset, "UTF-16", 6) == 0 ? 2 : 1;
+
+    if (cd == (iconv_t)-1)
+        return thp_err_set(err, THP_ERR_MISUSE, "unknown charset '%s'",
+                           charset);
+    while (il > 0) {
+        char *op;
+        size_t ol, r;
+
+        if (thp_buf_grow(out, il * 2 + 16) != THP_OK)
+            break;
+        op = out->s + out->n;
+        ol = out->cap - out->n - 1;
+        r = iconv(cd, &ip, &il, &op, &ol);
+        out->n = (size_t)(op - out->s);
+        out->s[out->n] = '\0';
+        if (r != (size_t)-1)
+            break;
+        if (errno == E2BIG)
+            continue;
+        /* EILSEQ or EINVAL (truncated tail): replace one unit. */
+        thp_buf_puts(out, "\xEF\xBF\xBD");
+        if (info)
+            info->n_invalid++;
+        if (il <= unit)
+            break;
+        ip += unit;
+        il -= unit;
+    }
+    iconv_close(cd);
+    if (out->rc != THP_OK)
+        return thp_err_set(err, out->rc, "decoding: %s",
+                           thp_strerror(out->rc));
+    return THP_OK;
+}
+
+/*
+** Guess UTF-16 without a BOM: text in a Latin script has a NUL in every
+** other byte. Returns "UTF-16LE", "UTF-16BE" or NULL.
+*/
+static const char *guess_utf16(const unsigned char *s, size_t n)
+{
+    size_t i, even = 0, odd = 0, m = n < 1024 ? n : 1024;
+
+    if (m < 16)
+        return NULL;
+    for (i = 0; i + 1 < m; i += 2) {
+        even += s[i] == 0;
+        odd += s[i + 1] == 0;
+    }
+    if (odd * 3 > m && even * 20 < m)
+        return "UTF-16LE";
+    if (even * 3 > m && odd * 20 < m)
+        return "UTF-16BE";
+    return NULL;
+}
+
+static void set_charset(struct thp_text_info *info, const char *cs, int src,
+                        int conf)
+{
+    if (info == NULL)
+        return;
+    snprintf(info->charset, sizeof info->charset, "%s", cs);
+    info->source = src;
+    info->confidence = conf;
+}
+
+int thp_text_decode(const char *in, size_t n, int flags, struct thp_buf *out,
+                    struct thp_text_info *info, struct thp_err *err)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    char label[40] = "", declared[32] = "";
+    const char *cs;
+    size_t multi, bad;
+
+    /* 1. A byte order mark settles it. */
+    if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
+        set_charset(info, "UTF-8", THP_SRC_BOM, 100);
+        return utf8_mixed_append(out, s + 3, n - 3, info) == THP_OK
+                   ? THP_OK
+                   : thp_err_set(err, out->rc, "decoding: %s",
+                                 thp_strerror(out->rc));
+    }
+    if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
+                   (s[0] == 0xFE && s[1] == 0xFF))) {
+        cs = s[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
+        set_charset(info, cs, THP_SRC_BOM, 100);
+        return convert(cs, in + 2, n - 2, out, info, err);
+    }
+
+    if ((flags & THP_TEXT_HTML) && sniff_declared(in, n, label, sizeof label))
+        canon_charset(label, declared, sizeof declared);
+    if (info)
+        snprintf(info->declared, sizeof info->declared, "%s",
+                 declared[0] ? declared : label);
+
+    /* 2. Valid UTF-8 is UTF-8, whatever the page claims. */
+    if (thp_text_utf8_valid(in, n)) {
+        set_charset(info, "UTF-8", THP_SRC_UTF8, 99);
+        if (thp_buf_append(out, in, n) != THP_OK)
+            return thp_err_set(err, out->rc, "decoding: %s",
+                               thp_strerror(out->rc));
+        return THP_OK;
+    }
+    if ((cs = guess_utf16(s, n)) != NULL) {
+        set_charset(info, cs, THP_SRC_DETECTED, 70);
+        return convert(cs, in, n, out, info, err);
+    }
+
+    /* UTF-8 with a few stray legacy bytes: keep the UTF-8, mend the rest. */
+    utf8_census(s, n, &multi, &bad);
+    if (multi > 0 && bad <= multi) {
+        set_charset(info, "UTF-8", THP_SRC_UTF8, 60);
+        return utf8_mixed_append(out, s, n, info) == THP_OK
+                   ? THP_OK
+                   : thp_err_set(err, out->rc, "decoding: %s",
+                                 thp_strerror(out->rc));
+    }
+
+    /* 3. A declared legacy charset (a UTF-8 or UTF-16 claim is untrue). */
+    if (declared[0] && strcmp(declared, "UTF-8") != 0 &&
+        strncmp(declared, "UTF-16", 6) != 0) {
+        set_charset(info, declared, THP_SRC_DECLARED, 90);
+        return convert(declared, in, n, out, info, err);
+    }
+
+    /* 4. The detector, for inputs long enough to judge. */
+    if (bad >= 8 && n >= 64) {
+        uchardet_t ud = uchardet_new();
+        char guess[32] = "";
+
+        if (ud != NULL) {
+            uchardet_handle_data(ud, in, n);
+            uchardet_data_end(ud);
+            canon_charset(uchardet_get_charset(ud), guess, sizeof guess);
+            uchardet_delete(ud);
+        }
+        if (guess[0] && strcmp(guess, "UTF-8") != 0 &&
+            strncmp(guess, "UTF-16", 6) != 0 &&
+            strncmp(guess, "UTF-32", 6) != 0) {
+            set_charset(info, guess, THP_SRC_DETECTED, 60);
+            return convert(guess, in, n, out, info, err);
+        }
+    }
+
+    /* 5. The web's default for unlabelled legacy text. */
+    set_charset(info, "WINDOWS-1252", THP_SRC_FALLBACK, 30);
+    return cp1252_append(out, s, n, info) == THP_OK
+               ? THP_OK
+               : thp_err_set(err, out->rc, "decoding: %s",
+                             thp_strerror(out->rc));
+}
+
+/*==================== Cleaning ====================*/
+
+/* Characters dropped outright: format controls that carry no text. */
+static int is_dropped(unsigned cp)
+{
+    return cp == 0xFEFF || (cp >= 0x206A && cp <= 0x206F) ||
+           (cp >= 0xFFF9 && cp <= 0xFFFB);
+}
+
+/* Spaces that fold to U+0020. */
+static int is_nbsp(unsigned cp)
+{
+    return cp == 0x00A0 || cp == 0x2007 || cp == 0x202F;
+}
+
+/*
+** One pass over valid UTF-8: map C1, drop controls, fold blanks and line
+** ends. Blank runs become one space; blanks at line ends go; more than one
+** empty line becomes one. Returns 1 through *nonascii if any byte >= 0x80
+** was written (NFC is needed only then).
+*/
+static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
+                       struct thp_text_info *info, int *nonascii)
+{
+    size_t i = 0;
+    int pending_space = 0, newlines = 0, at_start = 1;
+
+    *nonascii = 0;
+    while (i < n) {
+        unsigned cp;
+        size_t k = thp_utf8_decode(s + i, n - i, &cp);
+
+        if (k == 0) { /* cannot happen on valid input; stay safe */
+            cp = 0xFFFD;
+            k = 1;
+        }
+        i += k;
+        if (cp == '\r') {
+            if (i < n && s[i] == '\n')
+                continue; /* CRLF: the LF will follow */
+            cp = '\n';
+        }
+        if (cp >= 0x80 && cp < 0xA0) {
+            unsigned m = cp1252_c1[cp - 0x80];
+
+            if (m == 0) {
+                if (info)
+                    info->n_controls++;
+                continue;
+            }
+            cp = m;
+            if (info)
+                info->n_c1++;
+        }
+        if (is_nbsp(cp)) {
+            cp = ' ';
+            if (info)
+                info->n_spaces++;
+        }
+        if (cp == ' ' || cp == '\t' || cp == '\v') {
+            pending_space = 1;
+            continue;
+        }
+        if (cp == '\n' || cp == '\f') {
+            pending_space = 0;
+            if (cp == '\f') {
+                thp_buf_putc(out, '\f');
+                newlines = 0;
+                continue;
+            }
+            if (at_start)
+                continue;
+            newlines++;
+            continue;
+        }
+        if (cp < 0x20 || cp == 0x7F || is_dropped(cp)) {
+            if (info)
+                info->n_controls++;
+            continue;
+        }
+        if (newlines) {
+            thp_buf_append(out, "\n\n", newlines > 1 ? 2 : 1);
+            newlines = 0;
+        } else if (pending_space && !at_start) {
+            thp_buf_putc(out, ' ');
+        }
+        pending_space = 0;
+        at_start = 0;
+        if (cp < 0x80) {
+            thp_buf_putc(out, (int)cp);
+        } else {
+            thp_buf_put_utf8(out, cp);
+            *nonascii = 1;
+        }
+    }
+    if (newlines)
+        thp_buf_putc(out, '\n');
+}
+
+int thp_text_clean(const char *in, size_t n, struct thp_buf *out,
+                   struct thp_text_info *info, struct thp_err *err)
+{
+    size_t start = out->n;
+    int nonascii;
+    utf8proc_uint8_t *nfc = NULL;
+    utf8proc_ssize_t len;
+
+    clean_pass((const unsigned char *)in, n, out, info, &nonascii);
+    if (out->rc != THP_OK)
+        return thp_err_set(err, out->rc, "cleaning: %s",
+                           thp_strerror(out->rc));
+    if (!nonascii || out->n == start)
+        return THP_OK;
+    len = utf8proc_map((const utf8proc_uint8_t *)out->s + start,
+                       (utf8proc_ssize_t)(out->n - start), &nfc,
+                       UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    if (len < 0) /* only on allocation failure: input is valid UTF-8 */
+        return thp_err_set(err, THP_ERR_NOMEM, "normalising: %s",
+                           utf8proc_errmsg(len));
+    if ((size_t)len != out->n - start ||
+        memcmp(nfc, out->s + start, (size_t)len) != 0) {
+        out->n = start;
+        thp_buf_append(out, (const char *)nfc, (size_t)len);
+        if (info)
+            info->normalized = 1;
+    }
+    free(nfc); /* utf8proc allocates with malloc */
+    if (out->rc != THP_OK)
+        return thp_err_set(err, out->rc, "normalising: %s",
+                           thp_strerror(out->rc));
+    return THP_OK;
+}
+
+int thp_text_prepare(const char *in, size_t n, int flags, struct thp_buf *out,
+                     struct thp_text_info *info, struct thp_err *err)
+{
+    struct thp_buf dec;
+    int rc;
+
+    thp_buf_init(&dec, out->max ? out->max * 4 : 0);
+    rc = thp_text_decode(in, n, flags, &dec, info, err);
+    if (rc == THP_OK)
+        rc = thp_text_clean(dec.s ? dec.s : "", dec.n, out, info, err);
+    thp_buf_release(&dec);
+    return rc;
+}
