@@ -313,10 +313,10 @@ int thp_index_put(thp_index *idx, const struct thp_record *rec, int *updated,
 {
     sqlite3_stmt *s = idx->st[ST_PUT];
     struct thp_source_state prev;
-    int rc;
+    int rc, brc = begin_batch(idx, err);
 
-    if (begin_batch(idx, err) != THP_OK)
-        return THP_ERR_DB;
+    if (brc != THP_OK)
+        return brc;
     if (updated) {
         if (thp_index_lookup(idx, rec->source_key, &prev, err) != THP_OK)
             return THP_ERR_DB;
@@ -351,10 +351,10 @@ int thp_index_touch(thp_index *idx, const char *source_key, int64_t mtime,
                     int64_t size, struct thp_err *err)
 {
     sqlite3_stmt *s = idx->st[ST_TOUCH];
-    int rc;
+    int rc = begin_batch(idx, err);
 
-    if (begin_batch(idx, err) != THP_OK)
-        return THP_ERR_DB;
+    if (rc != THP_OK)
+        return rc;
     sqlite3_bind_text(s, 1, source_key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, mtime);
     sqlite3_bind_int64(s, 3, size);

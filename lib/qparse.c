@@ -294,40 +294,65 @@ static int parse_and(struct parser *p, struct thp_buf *out)
     return p->rc;
 }
 
+/*
+** Append part to out as one operand of op (" OR ", " AND "), counting
+** operands in *nparts. Once there are two, every operand is parenthesised
+** (the first one retroactively), so precedence never depends on FTS5's.
+*/
+static void join_part(struct thp_buf *out, size_t start, size_t *nparts,
+                      const char *op, const struct thp_buf *part)
+{
+    if (part->n == 0)
+        return;
+    if (*nparts == 1 && thp_buf_grow(out, 1) == THP_OK) {
+        memmove(out->s + start + 1, out->s + start, out->n - start + 1);
+        out->s[start] = '(';
+        out->n++;
+        thp_buf_putc(out, ')');
+    }
+    if (*nparts >= 1) {
+        thp_buf_puts(out, op);
+        thp_buf_putc(out, '(');
+    }
+    thp_buf_append(out, part->s, part->n);
+    if (*nparts >= 1)
+        thp_buf_putc(out, ')');
+    (*nparts)++;
+}
+
 /* or := and ('OR' and)* */
 static int parse_or(struct parser *p, struct thp_buf *out)
 {
     struct thp_buf part;
-    size_t nparts = 0;
+    size_t nparts = 0, start = out->n;
 
     thp_buf_init(&part, 0);
     for (;;) {
-        size_t at = p->i;
+        size_t at;
 
         thp_buf_reset(&part);
         if (parse_and(p, &part) != THP_OK)
             break;
-        if (part.n) {
-            if (nparts++)
-                thp_buf_puts(out, " OR ");
-            thp_buf_append(out, part.s, part.n);
-        }
+        join_part(out, start, &nparts, " OR ", &part);
         skip_blanks(p);
         if (!at_operator(p, "OR"))
             break;
-        if (part.n == 0 && !(p->flags & THP_QP_LENIENT) && p->i == at) {
-            fail(p, p->i, "'OR' needs a word before it");
+        at = p->i;
+        if (part.n == 0 && !(p->flags & THP_QP_LENIENT)) {
+            fail(p, at, "'OR' needs a word before it");
             break;
         }
-        at = p->i;
         p->i += 2;
         skip_blanks(p);
-        if ((p->i >= p->n || p->q[p->i] == ')') &&
+        if ((p->i >= p->n || p->q[p->i] == ')' || at_operator(p, "OR")) &&
             !(p->flags & THP_QP_LENIENT)) {
             fail(p, at, "'OR' needs a word after it");
             break;
         }
     }
+    if (p->rc == THP_OK && part.rc != THP_OK)
+        p->rc = thp_err_set(p->err, part.rc, "query: %s",
+                            thp_strerror(part.rc));
     thp_buf_release(&part);
     return p->rc;
 }
@@ -358,18 +383,8 @@ int thp_qparse(const char *q, size_t n, int flags, struct thp_buf *out,
         thp_buf_reset(&part);
         if (parse_or(&p, &part) != THP_OK)
             break;
+        join_part(out, start, &nparts, " AND ", &part);
         skip_blanks(&p);
-        if (part.n) {
-            int more = p.i < p.n;
-
-            if (nparts++)
-                thp_buf_puts(out, " AND ");
-            if (more || nparts > 1)
-                thp_buf_putc(out, '(');
-            thp_buf_append(out, part.s, part.n);
-            if (more || nparts > 1)
-                thp_buf_putc(out, ')');
-        }
         if (p.i >= p.n)
             break;
         if (!(flags & THP_QP_LENIENT)) {

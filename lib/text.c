@@ -435,6 +435,12 @@ int thp_text_decode(const char *in, size_t n, int flags, struct thp_buf *out,
         snprintf(info->declared, sizeof info->declared, "%s",
                  declared[0] ? declared : label);
 
+    /* UTF-16 without a BOM: its NULs would pass for UTF-8. */
+    if ((cs = guess_utf16(s, n)) != NULL) {
+        set_charset(info, cs, THP_SRC_DETECTED, 70);
+        return convert(cs, in, n, out, info, err);
+    }
+
     /* 2. Valid UTF-8 is UTF-8, whatever the page claims. */
     if (thp_text_utf8_valid(in, n)) {
         set_charset(info, "UTF-8", THP_SRC_UTF8, 99);
@@ -443,11 +449,6 @@ int thp_text_decode(const char *in, size_t n, int flags, struct thp_buf *out,
                                thp_strerror(out->rc));
         return THP_OK;
     }
-    if ((cs = guess_utf16(s, n)) != NULL) {
-        set_charset(info, cs, THP_SRC_DETECTED, 70);
-        return convert(cs, in, n, out, info, err);
-    }
-
     /* UTF-8 with a few stray legacy bytes: keep the UTF-8, mend the rest. */
     utf8_census(s, n, &multi, &bad);
     if (multi > 0 && bad <= multi) {
