@@ -35,6 +35,7 @@ PROGS    := $(BUILD)/thp-index $(BUILD)/thp-search $(BUILD)/thp-searchd
 UNIT_SRC := $(wildcard tests/unit/*_test.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+.SECONDARY:
 .PHONY: all deps check test unit e2e check-san demo bench fuzz install \
         uninstall clean lint
 all: $(PROGS)
@@ -51,6 +52,7 @@ $(BUILD)/thp-index: $(INDEX_OBJ) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/thp-search: $(SEARCH_OBJ) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/searchd/main.o: CPPFLAGS += -DTHP_WEBDIR='"$(PREFIX)/share/thp-search/web"'
 $(BUILD)/thp-searchd: $(SEARCHD_OBJ) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -63,8 +65,9 @@ deps:
 
 # The test command of the README and of CI.
 check: deps
-	$(MAKE) test
-	$(MAKE) BUILD=build/san SAN=address,undefined CFLAGS="-O1 -g" test
+	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory BUILD=build/san SAN=address,undefined \
+	    CFLAGS="-O1 -g" test
 
 # Unit tests, then end-to-end tests against the real programs. The runner
 # prints one closing line: "N passed, N failed".
@@ -81,7 +84,8 @@ demo: deps all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/thp-search/web
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 web/*.html web/*.js web/*.css $(DESTDIR)$(PREFIX)/share/thp-search/web/
+	install -m 644 web/index.html web/search.js web/search.css \
+	    $(DESTDIR)$(PREFIX)/share/thp-search/web/
 
 uninstall:
 	rm -f $(PROGS:$(BUILD)/%=$(DESTDIR)$(PREFIX)/bin/%)

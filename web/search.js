@@ -45,7 +45,8 @@
 
   /**
    * URL of one page of results. Always lenient, so a half-typed query is
-   * repaired by the server instead of rejected. Spaces become %20 (not '+').
+   * repaired by the server instead of rejected, and with prefix=1, so the
+   * word being typed matches as a prefix ("rotter" finds Rotterdam). Spaces become %20 (not '+').
    */
   function buildSearchUrl(q, offset, limit) {
     var size = toCount(limit, PAGE_SIZE) || PAGE_SIZE;
@@ -53,7 +54,7 @@
       '?q=' + encodeURIComponent(normalizeQuery(q)) +
       '&limit=' + size +
       '&offset=' + toCount(offset, 0) +
-      '&lenient=1';
+      '&lenient=1&prefix=1';
   }
 
   /** 1234567 -> "1,234,567" (fixed format, independent of the locale). */
@@ -110,6 +111,19 @@
     var scheme = /^([a-z][a-z0-9+.-]*):/i.exec(probe);
     if (scheme && !/^https?$/i.test(scheme[1])) return '';
     return href;
+  }
+
+  /**
+   * Where a hit links to: its own url when that is a web address, else
+   * the daemon's view of the stored document (doc/ID), since a source
+   * path such as corpus/pages/x.html is not served.
+   */
+  function hitHref(hit) {
+    if (hit && typeof hit.url === 'string' && /^https?:\/\//i.test(hit.url.trim())) {
+      return safeHref(hit.url);
+    }
+    var id = hit ? Number(hit.id) : NaN;
+    return Number.isInteger(id) && id > 0 ? 'doc/' + id : '';
   }
 
   /** Message for a failed request; calm, never the server's own text. */
@@ -230,7 +244,7 @@
 
     var heading = doc.createElement('h2');
     heading.className = 'result-title';
-    var href = safeHref(hit.url);
+    var href = hitHref(hit);
     var title = doc.createElement(href ? 'a' : 'span');
     if (href) title.setAttribute('href', href);
     title.textContent = hit.title;
@@ -493,6 +507,7 @@
       hasMore: hasMore,
       formatDate: formatDate,
       safeHref: safeHref,
+      hitHref: hitHref,
       errorMessage: errorMessage,
       normalizeResponse: normalizeResponse,
       queryFromSearch: queryFromSearch,

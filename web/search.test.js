@@ -17,15 +17,15 @@ test('loading search.js in Node touches no DOM', () => {
 
 test('buildSearchUrl: always lenient, encoded, with limit and offset', () => {
   assert.equal(s.buildSearchUrl('refugees', 0, 10),
-    'search?q=refugees&limit=10&offset=0&lenient=1');
+    'search?q=refugees&limit=10&offset=0&lenient=1&prefix=1');
   assert.equal(s.buildSearchUrl('asylum policy', 20, 10),
-    'search?q=asylum%20policy&limit=10&offset=20&lenient=1');
+    'search?q=asylum%20policy&limit=10&offset=20&lenient=1&prefix=1');
 });
 
 test('buildSearchUrl: escapes characters that would break the query string', () => {
   const url = s.buildSearchUrl('"human rights" & a+b=c #1 ?', 0, 10);
   assert.equal(url,
-    'search?q=%22human%20rights%22%20%26%20a%2Bb%3Dc%20%231%20%3F&limit=10&offset=0&lenient=1');
+    'search?q=%22human%20rights%22%20%26%20a%2Bb%3Dc%20%231%20%3F&limit=10&offset=0&lenient=1&prefix=1');
   const back = new URLSearchParams(url.slice(url.indexOf('?')));
   assert.equal(back.get('q'), '"human rights" & a+b=c #1 ?');
   assert.equal(back.get('lenient'), '1');
@@ -33,18 +33,18 @@ test('buildSearchUrl: escapes characters that would break the query string', () 
 
 test('buildSearchUrl: unicode is percent-encoded as UTF-8', () => {
   assert.equal(s.buildSearchUrl('réfugié', 0, 10),
-    'search?q=r%C3%A9fugi%C3%A9&limit=10&offset=0&lenient=1');
+    'search?q=r%C3%A9fugi%C3%A9&limit=10&offset=0&lenient=1&prefix=1');
 });
 
 test('buildSearchUrl: trims the query and sanitizes numbers', () => {
   assert.equal(s.buildSearchUrl('  migration  ', -5, 0),
-    'search?q=migration&limit=10&offset=0&lenient=1');
+    'search?q=migration&limit=10&offset=0&lenient=1&prefix=1');
   assert.equal(s.buildSearchUrl('x', 12.7, 'abc'),
-    'search?q=x&limit=10&offset=12&lenient=1');
+    'search?q=x&limit=10&offset=12&lenient=1&prefix=1');
   assert.equal(s.buildSearchUrl('x', undefined, undefined),
-    'search?q=x&limit=10&offset=0&lenient=1');
+    'search?q=x&limit=10&offset=0&lenient=1&prefix=1');
   assert.equal(s.buildSearchUrl('x', 0, 25),
-    'search?q=x&limit=25&offset=0&lenient=1');
+    'search?q=x&limit=25&offset=0&lenient=1&prefix=1');
 });
 
 test('formatStatus: singular, plural, none, curly quotes', () => {
@@ -217,4 +217,11 @@ test('index.html has the accessible structure search.js expects', () => {
   assert.match(html, /<noscript>/);
   assert.doesNotMatch(html, /https?:\/\//, 'no external resources');
   assert.doesNotMatch(html, /<script>(?!<\/script>)|style="/, 'no inline script or style (CSP)');
+});
+
+test('hitHref links web addresses directly and source paths to doc/ID', () => {
+  assert.equal(s.hitHref({ id: 3, url: 'https://example.org/x' }), 'https://example.org/x');
+  assert.equal(s.hitHref({ id: 3, url: 'corpus/pages/x.html' }), 'doc/3');
+  assert.equal(s.hitHref({ id: 3, url: 'javascript:alert(1)' }), 'doc/3');
+  assert.equal(s.hitHref({ id: 'x', url: 'corpus/a.txt' }), '');
 });

@@ -1,0 +1,269 @@
+# tests/e2e/lib.sh: shared helpers for the end-to-end tests (sourced).
+#
+# Each test script is run from the repository root with BUILD set to the
+# build folder (default "build"; "build/san" under sanitizers). This file
+# gives it:
+#
+#   $TMP                 a scratch folder, removed on exit (with any daemon
+#                        or background job still running)
+#   $INDEX $SEARCH $SEARCHD   the three programs
+#   run CMD...           run CMD; sets RC, OUT (stdout) and ERR (stderr)
+#   check DESC CMD...    pass if CMD exits 0
+#   check_rc DESC RC CMD...   pass if CMD exits RC (RC may be "0|1");
+#                        leaves RC/OUT/ERR set for further checks
+#   check_eq DESC EXPECTED ACTUAL
+#   check_contains DESC HAYSTACK NEEDLE, check_not_contains (same)
+#   check_py DESC CODE [ARG...]  python3 CODE ARG...; passes on exit 0
+#                        (use assert; the assertion message is shown)
+#   check_json DESC FILE EXPR   EXPR (python, d = the parsed file) is true
+#   sql DB QUERY         print rows of QUERY, one a line, fields by tabs
+#   index_corpus DB [SRC...]    thp-index --quiet SRC (default corpus/)
+#   start_daemon DB [ARG...]    thp-searchd on 127.0.0.1:0; sets PORT, DPID
+#   stop_daemon [SIG]    signal the daemon (TERM), wait up to 5 s; sets
+#                        DAEMON_RC (137 if it had to be killed)
+#   http PATH [CURL-ARG...]     GET; sets STATUS, body in $TMP/http.body,
+#                        headers in $TMP/http.head, BODY (the body text)
+#   check_http DESC STATUS PATH [CURL-ARG...]
+#   finish               print "N passed, N failed", exit 1 if any failed
+set -u
+
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
+INDEX=$BUILD/thp-index
+SEARCH=$BUILD/thp-search
+SEARCHD=$BUILD/thp-searchd
+ROOT=$PWD
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/thp-e2e.XXXXXX") || exit 2
+PASSED=0
+FAILED=0
+DPID=
+PORT=
+BG_PIDS=
+
+_cleanup() {
+    local p
+    for p in $DPID $BG_PIDS; do
+        kill -KILL "$p" 2>/dev/null
+        wait "$p" 2>/dev/null
+    done
+    rm -rf "$TMP"
+}
+trap _cleanup EXIT
+trap 'exit 130' INT TERM
+
+for _p in "$INDEX" "$SEARCH" "$SEARCHD"; do
+    if [ ! -x "$_p" ]; then
+        echo "not ok - $_p is not built (run make)"
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+done
+
+# Show a file or text indented under a failing check, at most 30 lines.
+_detail() {
+    sed -n '1,30{s/^/    /;p}'
+}
+
+_pass() {
+    PASSED=$((PASSED + 1))
+    echo "ok - $1"
+}
+
+_fail() {
+    FAILED=$((FAILED + 1))
+    echo "not ok - $1"
+}
+
+run() {
+    "$@" >"$TMP/run.out" 2>"$TMP/run.err"
+    RC=$?
+    OUT=$(cat "$TMP/run.out")
+    ERR=$(cat "$TMP/run.err")
+    return 0
+}
+
+_show_run() {
+    echo "    command: $*"
+    echo "    exit: $RC"
+    [ -s "$TMP/run.out" ] && { echo "    stdout:"; _detail <"$TMP/run.out"; }
+    [ -s "$TMP/run.err" ] && { echo "    stderr:"; _detail <"$TMP/run.err"; }
+    return 0
+}
+
+check() {
+    local desc=$1
+    shift
+    run "$@"
+    if [ "$RC" -eq 0 ]; then
+        _pass "$desc"
+    else
+        _fail "$desc"
+        _show_run "$@"
+    fi
+}
+
+check_rc() {
+    local desc=$1 want=$2 alt
+    shift 2
+    run "$@"
+    for alt in ${want//|/ }; do
+        if [ "$RC" -eq "$alt" ]; then
+            _pass "$desc"
+            return 0
+        fi
+    done
+    _fail "$desc"
+    echo "    expected exit: $want"
+    _show_run "$@"
+    return 1
+}
+
+check_eq() {
+    if [ "$2" = "$3" ]; then
+        _pass "$1"
+    else
+        _fail "$1"
+        echo "    expected: $2"
+        echo "    actual:   $3"
+    fi
+}
+
+check_contains() {
+    case $2 in
+    *"$3"*) _pass "$1" ;;
+    *)
+        _fail "$1"
+        echo "    missing: $3"
+        echo "    in:"
+        printf '%s\n' "$2" | _detail
+        ;;
+    esac
+}
+
+check_not_contains() {
+    case $2 in
+    *"$3"*)
+        _fail "$1"
+        echo "    unexpected: $3"
+        echo "    in:"
+        printf '%s\n' "$2" | _detail
+        ;;
+    *) _pass "$1" ;;
+    esac
+}
+
+check_py() {
+    local desc=$1 code=$2
+    shift 2
+    if python3 -c "$code" "$@" >"$TMP/py.out" 2>&1; then
+        _pass "$desc"
+    else
+        _fail "$desc"
+        _detail <"$TMP/py.out"
+    fi
+}
+
+# EXPR sees d (the parsed JSON of FILE); a JSON error fails the check.
+check_json() {
+    local desc=$1 file=$2 expr=$3
+    check_py "$desc" '
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+try:
+    d = json.loads(raw)
+except Exception as e:
+    sys.exit("not JSON (%s): %r" % (e, raw[:300]))
+if not eval(sys.argv[2]):
+    sys.exit("false: %s\n    on: %s" % (sys.argv[2], raw[:600].decode("utf-8", "replace")))
+' "$file" "$expr"
+}
+
+sql() {
+    python3 -c '
+import sqlite3, sys
+db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+for row in db.execute(sys.argv[2]):
+    print("\t".join("" if v is None else str(v) for v in row))
+' "$1" "$2"
+}
+
+index_corpus() {
+    local db=$1
+    shift
+    [ $# -gt 0 ] || set -- corpus
+    "$INDEX" --quiet --index "$db" "$@" >"$TMP/index_corpus.log" 2>&1 || {
+        echo "    (setup) thp-index --index $db $* failed:"
+        _detail <"$TMP/index_corpus.log"
+        return 1
+    }
+}
+
+start_daemon() {
+    local db=$1 i
+    shift
+    rm -f "$TMP/port"
+    "$SEARCHD" --index "$db" --listen 127.0.0.1:0 --port-file "$TMP/port" \
+        --web web --quiet "$@" >"$TMP/daemon.out" 2>"$TMP/daemon.err" &
+    DPID=$!
+    PORT=
+    for i in $(seq 1 100); do
+        # the port file is complete once it holds a number and a newline
+        if [ -s "$TMP/port" ] && [ "$(wc -l <"$TMP/port")" -ge 1 ]; then
+            PORT=$(tr -dc 0-9 <"$TMP/port")
+            [ -n "$PORT" ] && return 0
+        fi
+        if ! kill -0 "$DPID" 2>/dev/null; then
+            wait "$DPID"
+            echo "    (setup) thp-searchd exited $? before listening:"
+            _detail <"$TMP/daemon.err"
+            DPID=
+            return 1
+        fi
+        sleep 0.05
+    done
+    echo "    (setup) thp-searchd wrote no port file in 5 s"
+    return 1
+}
+
+stop_daemon() {
+    local sig=${1:-TERM} wd
+    DAEMON_RC=
+    [ -n "$DPID" ] || return 1
+    kill -"$sig" "$DPID" 2>/dev/null
+    (sleep 5 && kill -KILL "$DPID") >/dev/null 2>&1 &
+    wd=$!
+    wait "$DPID"
+    DAEMON_RC=$?
+    kill "$wd" 2>/dev/null
+    wait "$wd" 2>/dev/null
+    DPID=
+    return 0
+}
+
+http() {
+    local path=$1
+    shift
+    STATUS=$(curl -s -g --max-time 10 -D "$TMP/http.head" -o "$TMP/http.body" \
+        -w '%{http_code}' "$@" "http://127.0.0.1:$PORT$path")
+    BODY=$(cat "$TMP/http.body" 2>/dev/null)
+}
+
+check_http() {
+    local desc=$1 want=$2
+    shift 2
+    http "$@"
+    if [ "$STATUS" = "$want" ]; then
+        _pass "$desc"
+    else
+        _fail "$desc"
+        echo "    GET $1: expected status $want, got $STATUS"
+        printf '%s\n' "$BODY" | _detail
+    fi
+}
+
+finish() {
+    echo "$PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ] || exit 1
+    exit 0
+}
