@@ -52,7 +52,6 @@ $(BUILD)/thp-index: $(INDEX_OBJ) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/thp-search: $(SEARCH_OBJ) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/searchd/main.o: CPPFLAGS += -DTHP_WEBDIR='"$(PREFIX)/share/thp-search/web"'
 $(BUILD)/thp-searchd: $(SEARCHD_OBJ) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -6,15 +6,50 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <unistd.h>
 
 #include "http.h"
 #include "thp/index.h"
 
 #define PROG "thp-searchd"
 
-#ifndef THP_WEBDIR
-#define THP_WEBDIR "/usr/local/share/thp-search/web"
-#endif
+/* Where `make install` puts the search box, relative to the program. */
+#define WEB_FROM_BIN "../share/thp-search/web"
+
+static int has_index_html(const char *dir)
+{
+    char path[PATH_MAX];
+
+    return (size_t)snprintf(path, sizeof path, "%s/index.html", dir) <
+               sizeof path &&
+           access(path, R_OK) == 0;
+}
+
+/*
+** The search box's folder when --web is not given: ./web (a source tree),
+** else the installed copy beside the program, else none (API only).
+*/
+static const char *find_web_dir(char *buf, size_t len)
+{
+    char exe[PATH_MAX];
+    ssize_t n;
+    char *slash;
+
+    if (has_index_html("web"))
+        return "web";
+    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    slash = strrchr(exe, '/');
+    if (slash == NULL)
+        return NULL;
+    *slash = '\0';
+    if ((size_t)snprintf(buf, len, "%s/" WEB_FROM_BIN, exe) >= len)
+        return NULL;
+    return has_index_html(buf) ? buf : NULL;
+}
 
 static void usage(FILE *f)
 {
@@ -30,7 +65,7 @@ static void usage(FILE *f)
         "  --listen ADDR:PORT  where to listen (default: 127.0.0.1:8080;\n"
         "                      port 0 picks a free one; [::1]:8080 for IPv6)\n"
         "  --web DIR           search box files (default: ./web if present,\n"
-        "                      else " THP_WEBDIR ")\n"
+        "                      else " WEB_FROM_BIN " beside the program)\n"
         "  --threads N         worker threads (default: 2)\n"
         "  --port-file FILE    write the port listened on to FILE\n"
         "  --quiet             no access log\n");
@@ -74,7 +109,7 @@ int main(int argc, char **argv)
 {
     struct searchd_conf conf = {"thp.db", NULL, "127.0.0.1", 8080, 2, 0};
     const char *port_file = NULL, *listen = "127.0.0.1:8080";
-    char host[64];
+    char host[64], webbuf[PATH_MAX];
     struct searchd *sd;
     struct thp_err err;
     thp_index *probe;
@@ -114,13 +149,8 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": --threads must be 1..64\n");
         return 2;
     }
-    if (conf.web_dir == NULL) {
-        FILE *f = fopen("web/index.html", "r");
-
-        conf.web_dir = f ? "web" : THP_WEBDIR;
-        if (f)
-            fclose(f);
-    }
+    if (conf.web_dir == NULL)
+        conf.web_dir = find_web_dir(webbuf, sizeof webbuf);
 
     /* Refuse to start on a missing or foreign index: say so now. */
     thp_err_clear(&err);
@@ -152,9 +182,10 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    fprintf(stderr, PROG ": serving %s on http://%s%s%s:%u/ (web: %s)\n",
+    fprintf(stderr, PROG ": serving %s on http://%s%s%s:%u/ (search box: %s)\n",
             conf.index_path, strchr(host, ':') ? "[" : "", host,
-            strchr(host, ':') ? "]" : "", searchd_port(sd), conf.web_dir);
+            strchr(host, ':') ? "]" : "", searchd_port(sd),
+            conf.web_dir ? conf.web_dir : "none, API only");
     sigwait(&sigs, &sig);
     fprintf(stderr, PROG ": %s, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     searchd_stop(sd);
