@@ -103,7 +103,7 @@ int main(int argc, char **argv)
     struct thp_result res;
     struct thp_err err;
     thp_index *idx;
-    int i, json = 0, color, rc;
+    int i, json = 0, color, rc = 2; /* 2 until a search has run */
 
     thp_buf_init(&q, THP_QP_MAXLEN);
     for (i = 1; i < argc; i++) {
@@ -117,15 +117,16 @@ int main(int argc, char **argv)
             opts.flags |= THP_QP_LENIENT;
         } else if (!strcmp(a, "--limit") && i + 1 < argc) {
             if (parse_count(a, argv[++i], &opts.limit))
-                return 2;
+                goto out;
         } else if (!strcmp(a, "--offset") && i + 1 < argc) {
             if (parse_count(a, argv[++i], &opts.offset))
-                return 2;
+                goto out;
         } else if (!strcmp(a, "--color") && i + 1 < argc) {
             color_when = argv[++i];
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
-            return 0;
+            rc = 0;
+            goto out;
         } else if (!strcmp(a, "--")) {
             for (i++; i < argc; i++) {
                 if (q.n)
@@ -136,7 +137,7 @@ int main(int argc, char **argv)
         } else if (a[0] == '-' && a[1] == '-') {
             fprintf(stderr, PROG ": unknown option '%s'\n", a);
             usage(stderr);
-            return 2;
+            goto out;
         } else {
             /* a lone "-word" is an exclusion in the query, not an option */
             if (q.n)
@@ -146,16 +147,16 @@ int main(int argc, char **argv)
     }
     if (opts.limit == 0 || opts.limit > THP_QUERY_MAX_LIMIT) {
         fprintf(stderr, PROG ": --limit must be 1..%d\n", THP_QUERY_MAX_LIMIT);
-        return 2;
+        goto out;
     }
     if (q.rc != THP_OK) {
         fprintf(stderr, PROG ": query longer than %d bytes\n", THP_QP_MAXLEN);
-        return 2;
+        goto out;
     }
     if (q.n == 0) {
         fprintf(stderr, PROG ": no QUERY given\n");
         usage(stderr);
-        return 2;
+        goto out;
     }
     if (!strcmp(color_when, "always"))
         color = 1;
@@ -165,14 +166,13 @@ int main(int argc, char **argv)
         color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
     else {
         fprintf(stderr, PROG ": --color wants auto, always or never\n");
-        return 2;
+        goto out;
     }
 
     thp_err_clear(&err);
     if (thp_index_open(index_path, THP_INDEX_READ, &idx, &err) != THP_OK) {
         fprintf(stderr, PROG ": %s\n", err.msg);
-        thp_buf_release(&q);
-        return 2;
+        goto out;
     }
     rc = thp_query_run(idx, q.s, q.n, &opts, &res, &err);
     if (rc != THP_OK) {
@@ -180,8 +180,8 @@ int main(int argc, char **argv)
         if (rc == THP_ERR_SYNTAX && strstr(err.msg, "position"))
             show_position(q.s, err.pos);
         thp_index_close(idx);
-        thp_buf_release(&q);
-        return 2;
+        rc = 2;
+        goto out;
     }
     if (json) {
         thp_buf_init(&out, 0);
@@ -195,10 +195,11 @@ int main(int argc, char **argv)
     rc = res.total > 0 ? 0 : 1;
     thp_result_release(&res);
     thp_index_close(idx);
-    thp_buf_release(&q);
     if (fflush(stdout) != 0) {
         perror(PROG ": writing results");
-        return 2;
+        rc = 2;
     }
+out:
+    thp_buf_release(&q);
     return rc;
 }

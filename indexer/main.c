@@ -5,6 +5,7 @@
 ** only when nothing at all could be indexed or the index cannot be used.
 */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -82,7 +83,43 @@ static void report_problem(struct run *r, const char *path, const char *why)
 
 static void on_walk_error(const char *path, const char *reason, void *arg)
 {
-    report_problem(arg, path, reason);
+    struct run *r = arg;
+
+    r->seen++;
+    report_problem(r, path, reason);
+}
+
+/*
+** The name a source is known by: relative to the current folder when it is
+** inside it, else absolute, with links and "./" resolved, so that "corpus",
+** "./corpus/" and "$PWD/corpus" name the same sources. A path that does not
+** resolve (missing) is returned as given, for the error message.
+*/
+static const char *canonical_root(const char *path, char *buf, size_t len)
+{
+    char real[PATH_MAX], cwd[PATH_MAX];
+    size_t k;
+
+    if (realpath(path, real) == NULL || getcwd(cwd, sizeof cwd) == NULL)
+        return path;
+    k = strlen(cwd);
+    if (!strcmp(real, cwd))
+        snprintf(buf, len, ".");
+    else if (!strncmp(real, cwd, k) && real[k] == '/' && k > 1)
+        snprintf(buf, len, "%s", real + k + 1);
+    else
+        snprintf(buf, len, "%s", real);
+    return buf;
+}
+
+static int index_file(const char *path, const struct stat *st, void *arg);
+
+static void walk_source(struct run *r, const char *arg)
+{
+    char buf[PATH_MAX];
+
+    walk_path(canonical_root(arg, buf, sizeof buf), index_file, on_walk_error,
+              r);
 }
 
 /* Read a whole file into b. */
@@ -344,10 +381,10 @@ int main(int argc, char **argv)
             continue;
         if (!strcmp(a, "--")) {
             for (i++; i < argc && r.stop_rc == THP_OK; i++)
-                walk_path(argv[i], index_file, on_walk_error, &r);
+                walk_source(&r, argv[i]);
             break;
         }
-        walk_path(a, index_file, on_walk_error, &r);
+        walk_source(&r, a);
     }
     if (r.stop_rc == THP_OK && thp_index_commit(r.idx, &r.err) != THP_OK)
         r.stop_rc = THP_ERR_DB;

@@ -23,9 +23,12 @@ static int walk_rec(struct thp_buf *path, int depth, walk_fn fn,
     struct dirent **names;
     int i, n, rc = 0;
     size_t len;
+    /* the current folder walks as "" so that its files are "name", not
+    ** "./name" */
+    const char *dir = path->n ? path->s : ".";
 
-    if (stat(path->s, &st) != 0) {
-        on_err(path->s, strerror(errno), arg);
+    if (stat(dir, &st) != 0) {
+        on_err(dir, strerror(errno), arg);
         return 0;
     }
     if (S_ISREG(st.st_mode))
@@ -35,16 +38,16 @@ static int walk_rec(struct thp_buf *path, int depth, walk_fn fn,
     if (depth > 0) { /* do not follow links to folders below the root */
         struct stat lst;
 
-        if (lstat(path->s, &lst) == 0 && S_ISLNK(lst.st_mode))
+        if (lstat(dir, &lst) == 0 && S_ISLNK(lst.st_mode))
             return 0;
     }
     if (depth > 64) {
-        on_err(path->s, "folders nested too deeply", arg);
+        on_err(dir, "folders nested too deeply", arg);
         return 0;
     }
-    n = scandir(path->s, &names, skip_entry, alphasort);
+    n = scandir(dir, &names, skip_entry, alphasort);
     if (n < 0) {
-        on_err(path->s, strerror(errno), arg);
+        on_err(dir, strerror(errno), arg);
         return 0;
     }
     len = path->n;
@@ -65,7 +68,8 @@ static int walk_rec(struct thp_buf *path, int depth, walk_fn fn,
     }
     free(names);
     path->n = len;
-    path->s[len] = '\0';
+    if (path->s)
+        path->s[len] = '\0';
     return rc;
 }
 
@@ -78,9 +82,15 @@ int walk_path(const char *root, walk_fn fn, walk_err_fn on_err, void *arg)
     /* "corpus/" and "corpus" name the same sources */
     while (n > 1 && root[n - 1] == '/')
         n--;
+    if (n == 1 && root[0] == '.')
+        n = 0;
     thp_buf_init(&path, 4096);
     if (thp_buf_append(&path, root, n) != 0) {
         on_err(root, "path too long", arg);
+        thp_buf_release(&path);
+        return 0;
+    }
+    if (thp_buf_grow(&path, 1) != 0) {
         thp_buf_release(&path);
         return 0;
     }

@@ -119,6 +119,21 @@ static int parse_primary(struct parser *p, struct thp_buf *out)
     const char *field = NULL;
     int prefix = 0, quoted = 0;
 
+    /* A field prefix: title: or body: directly before a word, a phrase or
+    ** a parenthesised group. */
+    if (p->n - p->i > 6 && !strncmp(p->q + p->i, "title:", 6))
+        field = "title";
+    else if (p->n - p->i > 5 && !strncmp(p->q + p->i, "body:", 5))
+        field = "body";
+    if (field) {
+        size_t after = p->i + strlen(field) + 1;
+
+        if (after < p->n && !is_blank((unsigned char)p->q[after]))
+            p->i = after;
+        else
+            field = NULL;
+    }
+
     if (p->q[p->i] == '(') {
         struct thp_buf sub;
         size_t open = p->i;
@@ -136,26 +151,19 @@ static int parse_primary(struct parser *p, struct thp_buf *out)
         else if (p->rc == THP_OK && !(p->flags & THP_QP_LENIENT))
             fail(p, open, "unclosed parenthesis: '(' has no matching ')'");
         if (p->rc == THP_OK && sub.n) {
+            if (field) {
+                thp_buf_puts(out, field);
+                thp_buf_puts(out, " : ");
+            }
             thp_buf_putc(out, '(');
             thp_buf_append(out, sub.s, sub.n);
             thp_buf_putc(out, ')');
         }
+        if (p->rc == THP_OK && sub.rc != THP_OK)
+            p->rc = thp_err_set(p->err, sub.rc, "query: %s",
+                                thp_strerror(sub.rc));
         thp_buf_release(&sub);
         return p->rc;
-    }
-
-    /* A field prefix: title: or body: directly before a word or phrase. */
-    if (p->n - p->i > 6 && !strncmp(p->q + p->i, "title:", 6))
-        field = "title";
-    else if (p->n - p->i > 5 && !strncmp(p->q + p->i, "body:", 5))
-        field = "body";
-    if (field) {
-        size_t after = p->i + strlen(field) + 1;
-
-        if (after < p->n && !is_blank((unsigned char)p->q[after]))
-            p->i = after;
-        else
-            field = NULL;
     }
 
     if (p->i < p->n && p->q[p->i] == '"') {

@@ -204,9 +204,8 @@ static int cp1252_append(struct thp_buf *out, const unsigned char *s,
     for (i = 0; i < n; i++) {
         unsigned cp = s[i];
 
-        if (cp >= 0x80 && cp < 0xA0)
-            cp = cp1252_c1[cp - 0x80];
-        if (cp == 0) {
+        /* a real NUL passes through: cleaning drops it as a control */
+        if (cp >= 0x80 && cp < 0xA0 && (cp = cp1252_c1[cp - 0x80]) == 0) {
             cp = 0xFFFD;
             if (info)
                 info->n_invalid++;

@@ -160,7 +160,7 @@ check_py() {
         _pass "$desc"
     else
         _fail "$desc"
-        _detail <"$TMP/py.out"
+        grep -v -e '^Traceback ' -e '^  File "<string>"' "$TMP/py.out" | _detail
     fi
 }
 
@@ -174,7 +174,7 @@ try:
     d = json.loads(raw)
 except Exception as e:
     sys.exit("not JSON (%s): %r" % (e, raw[:300]))
-if not eval(sys.argv[2]):
+if not eval("(\n" + sys.argv[2] + "\n)"):
     sys.exit("false: %s\n    on: %s" % (sys.argv[2], raw[:600].decode("utf-8", "replace")))
 ' "$file" "$expr"
 }

@@ -32,6 +32,8 @@ static const struct {
     {"+a b", S, "\"a\" AND \"b\"", 0},
     {"(a OR b) c", S, "((\"a\") OR (\"b\")) AND \"c\"", 0},
     {"title:rotterdam", S, "title : \"rotterdam\"", 0},
+    {"title:(global OR cities)", S, "title : ((\"global\") OR (\"cities\"))", 0},
+    {"title:(x", L, "title : (\"x\")", 0},
     {"body:\"port of\"", S, "body : \"port of\"", 0},
     {"author:x", S, "\"author:x\"", 0},
     /* punctuation that breaks raw FTS5 is just text inside quotes */
