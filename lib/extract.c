@@ -9,6 +9,7 @@
 #include <gumbo.h>
 
 #include "thp/extract.h"
+#include "thp/items.h"
 
 void thp_doc_init(struct thp_doc *doc, size_t max)
 {
@@ -134,15 +135,26 @@ static void node_text(const GumboNode *node, struct thp_buf *b, int depth)
         thp_extract_fold(b, node->v.text.text, strlen(node->v.text.text));
         return;
     case GUMBO_NODE_ELEMENT:
-    case GUMBO_NODE_TEMPLATE:
-        if (is_skipped(node->v.element.tag))
+    case GUMBO_NODE_TEMPLATE: {
+        GumboTag tag = node->v.element.tag;
+        size_t start;
+
+        if (is_skipped(tag))
             return;
-        if (is_block(node->v.element.tag))
+        if (is_block(tag))
             paragraph_break(b);
+        start = b->n;
         children_text(node, b, depth);
-        if (is_block(node->v.element.tag))
+        /* a link or paragraph that is only furniture ("back to overview") */
+        if ((tag == GUMBO_TAG_A || is_block(tag)) && b->n > start &&
+            thp_items_is_boilerplate(b->s + start, b->n - start)) {
+            b->n = start;
+            b->s[start] = '\0';
+        }
+        if (is_block(tag))
             paragraph_break(b);
         return;
+    }
     default:
         return;
     }

@@ -44,10 +44,13 @@ int main(void)
     html("<body><div>sidebar</div><main><h1>Item</h1><p>text "
          "<b>bold</b>word</p></main></body>",
          "Item", "Item\n\ntext boldword", NULL);
-    /* links to reports are kept, others are not */
+    /* links to reports are kept, others are not; furniture is dropped */
     html("<p><a href=\"report.pdf\">Final Report</a> <a href=\"/news\">n</a>"
          " <a href='x/Case.PDF?dl=1'>c</a></p>",
-         "", "Final Report n c", "report.pdf\nx/Case.PDF?dl=1\n");
+         "", "n c", "report.pdf\nx/Case.PDF?dl=1\n");
+    html("<article><h1>Item</h1><p>Text.</p><p><a href=/>back to "
+         "overview</a></p><div>More news</div></article>",
+         "Item", "Item\n\nText.", NULL);
     /* broken markup parses as a browser would */
     html("<title>T</title><p>one<p>two<li>three</b></i>", "T",
          "one\n\ntwo\n\nthree", NULL);
