@@ -1,22 +1,29 @@
 /*
-** thp-index: walk files and folders, decode and extract each page or
-** report, and store it in the index. Per-file problems are reported with
-** the path and reason and never stop the run; the exit status is non-zero
-** only when nothing at all could be indexed or the index cannot be used.
+** thp-index: walk files and folders, decode and extract each page, item or
+** report, and store it in the index, source by source.
+**
+** Per-file problems are reported with the path and reason and never stop
+** the run. A re-run reads only what changed (size, mtime, then content
+** hash), and removes what vanished. The exit status is non-zero only when
+** nothing at all could be indexed or the index cannot be used.
 */
 #include <errno.h>
-#include <limits.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "pdf.h"
 #include "thp/extract.h"
 #include "thp/index.h"
+#include "thp/items.h"
 #include "thp/json.h"
 #include "thp/mem.h"
 #include "thp/text.h"
@@ -25,15 +32,29 @@
 #define PROG "thp-index"
 #define MAX_FILE (64u << 20) /* larger sources are refused */
 
-enum kind { K_NONE, K_HTML, K_TEXT };
+enum kind { K_NONE, K_HTML, K_TEXT, K_PDF };
 
 struct run {
     thp_index *idx;
-    int full;       /* re-read every source, unchanged or not */
-    int quiet;
-    long seen, added, updated, unchanged, failed;
-    int stop_rc;    /* an index-level error ends the run */
+    int full;          /* re-read every source, unchanged or not */
+    int quiet;         /* only problems and the summary */
+    int verbose;       /* a line per source */
+    int tty;           /* progress bar on stderr */
+    FILE *log;         /* --log: problems also go here */
+    long total;        /* files to visit, when counted (TTY only) */
+    long seen, added, updated, unchanged, failed, removed;
+    long docs_added, docs_updated, docs_dup, docs_removed;
+    double bytes;      /* bytes read */
+    double t0, last;   /* start, last progress line */
+    int stop_rc;       /* an index-level error ends the run */
     struct thp_err err;
+};
+
+/* The source being indexed, and what every document of it shares. */
+struct source_ctx {
+    const char *path;
+    const struct stat *st;
+    const char *charset, *repairs, *links;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -44,22 +65,36 @@ static void on_signal(int sig)
     interrupted = 1;
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: " PROG " [--index PATH] [--full] [--quiet] SOURCE...\n"
-            "\n"
-            "Index .html, .htm and .txt files found in each SOURCE (a file or\n"
-            "a folder, searched recursively) into an SQLite FTS5 index.\n"
-            "\n"
-            "  --index PATH   index file (default: thp.db)\n"
-            "  --full         re-read every source, even unchanged ones\n"
-            "  --quiet        print only problems and the summary\n"
-            "  --help         this text\n"
-            "\n"
-            "Exit status: 0 if anything was indexed (or was already up to\n"
-            "date), 1 if nothing could be indexed, 2 on a usage or index "
-            "error.\n");
+        "usage: " PROG " [--index PATH] [--full] [--quiet|--verbose]\n"
+        "                 [--log FILE] SOURCE...\n"
+        "\n"
+        "Index the .html, .htm, .txt and .pdf files found in each SOURCE (a\n"
+        "file or a folder, searched recursively) into an SQLite FTS5 index.\n"
+        "Listing pages are split into their items; reports are indexed page\n"
+        "by page. A re-run reads only what changed and removes what is gone.\n"
+        "\n"
+        "  --index PATH   index file (default: thp.db)\n"
+        "  --full         re-read every source; rebuild an index of another\n"
+        "                 version\n"
+        "  --quiet        print only problems and the summary\n"
+        "  --verbose      a line for every source indexed\n"
+        "  --log FILE     also append problems (path and reason) to FILE\n"
+        "  --help         this text\n"
+        "\n"
+        "Exit status: 0 if anything was indexed (or was already up to\n"
+        "date), 1 if nothing could be indexed, 2 on a usage or index "
+        "error,\n130 if interrupted (run again to finish).\n");
 }
 
 static enum kind kind_of(const char *path)
@@ -72,13 +107,64 @@ static enum kind kind_of(const char *path)
         return K_HTML;
     if (!strcasecmp(dot, ".txt"))
         return K_TEXT;
+    if (!strcasecmp(dot, ".pdf"))
+        return K_PDF;
     return K_NONE;
 }
 
-static void report_problem(struct run *r, const char *path, const char *why)
+/*==================== Output ====================*/
+
+/* Erase the progress bar so that a message starts on a clean line. */
+static void clear_progress(struct run *r)
 {
-    r->failed++;
-    fprintf(stderr, PROG ": %s: %s\n", path, why);
+    if (r->tty)
+        fputs("\r\033[K", stderr);
+}
+
+static void progress(struct run *r, int force)
+{
+    double t = now_s(), dt = t - r->t0;
+    long done = r->seen;
+
+    if (r->quiet || (!force && t - r->last < (r->tty ? 0.1 : 5.0)))
+        return;
+    r->last = t;
+    if (r->tty) {
+        char bar[31];
+        int i, fill = r->total > 0 ? (int)(30 * done / r->total) : 0;
+        double rate = dt > 0 ? done / dt : 0;
+        long eta = rate > 0 && r->total > done
+                       ? (long)((r->total - done) / rate)
+                       : 0;
+
+        for (i = 0; i < 30; i++)
+            bar[i] = i < fill ? '=' : i == fill ? '>' : ' ';
+        bar[30] = '\0';
+        fprintf(stderr, "\r\033[K[%s] %ld/%ld files  %.0f files/s  %.1f MB/s"
+                        "  ETA %ld:%02ld",
+                bar, done, r->total, rate, dt > 0 ? r->bytes / dt / 1e6 : 0,
+                eta / 60, eta % 60);
+    } else if (done > 0) {
+        fprintf(stderr, PROG ": %ld files, %.0f files/s, %.1f MB/s\n", done,
+                dt > 0 ? done / dt : 0, dt > 0 ? r->bytes / dt / 1e6 : 0);
+    }
+}
+
+static void problem(struct run *r, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void problem(struct run *r, const char *path, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    clear_progress(r);
+    fprintf(stderr, PROG ": %s: %s\n", path, msg);
+    if (r->log)
+        fprintf(r->log, "%s\t%s\n", path, msg);
 }
 
 static void on_walk_error(const char *path, const char *reason, void *arg)
@@ -86,48 +172,17 @@ static void on_walk_error(const char *path, const char *reason, void *arg)
     struct run *r = arg;
 
     r->seen++;
-    report_problem(r, path, reason);
+    r->failed++;
+    problem(r, path, "%s", reason);
 }
 
-/*
-** The name a source is known by: relative to the current folder when it is
-** inside it, else absolute, with links and "./" resolved, so that "corpus",
-** "./corpus/" and "$PWD/corpus" name the same sources. A path that does not
-** resolve (missing) is returned as given, for the error message.
-*/
-static const char *canonical_root(const char *path, char *buf, size_t len)
-{
-    char real[PATH_MAX], cwd[PATH_MAX];
-    size_t k;
-
-    if (realpath(path, real) == NULL || getcwd(cwd, sizeof cwd) == NULL)
-        return path;
-    k = strlen(cwd);
-    if (!strcmp(real, cwd))
-        snprintf(buf, len, ".");
-    else if (!strncmp(real, cwd, k) && real[k] == '/' && k > 1)
-        snprintf(buf, len, "%s", real + k + 1);
-    else
-        snprintf(buf, len, "%s", real);
-    return buf;
-}
-
-static int index_file(const char *path, const struct stat *st, void *arg);
-
-static void walk_source(struct run *r, const char *arg)
-{
-    char buf[PATH_MAX];
-
-    walk_path(canonical_root(arg, buf, sizeof buf), index_file, on_walk_error,
-              r);
-}
+/*==================== Reading ====================*/
 
 /* Read a whole file into b. */
 static int read_file(const char *path, size_t size, struct thp_buf *b,
                      struct thp_err *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    size_t got = 0;
 
     if (fd < 0)
         return thp_err_set(err, THP_ERR_IO, "cannot open: %s",
@@ -158,11 +213,9 @@ static int read_file(const char *path, size_t size, struct thp_buf *b,
         if (k == 0)
             break;
         b->n += (size_t)k;
-        got += (size_t)k;
     }
     b->s[b->n] = '\0';
     close(fd);
-    (void)got;
     return THP_OK;
 }
 
@@ -191,120 +244,345 @@ static void repairs_json(const struct thp_text_info *ti, struct thp_buf *out)
         thp_buf_putc(out, '}');
 }
 
-/* Index one file; per-file problems are counted, not returned. */
-static int index_file(const char *path, const struct stat *st, void *arg)
+/*==================== Storing ====================*/
+
+/* Store one document of the current source; counts what happened. */
+static int put_doc(struct run *r, const struct source_ctx *c,
+                   const char *suffix, const char *kind, const char *title,
+                   const char *body, const struct thp_item *meta, int page)
+{
+    struct thp_record rec;
+    char key[PATH_MAX + 80];
+    int outcome = 0;
+
+    snprintf(key, sizeof key, "%s%s", c->path, suffix ? suffix : "");
+    memset(&rec, 0, sizeof rec);
+    rec.source_key = key;
+    rec.source_path = c->path;
+    rec.url = key;
+    rec.anchor = suffix && suffix[0] == '#' ? suffix + 1 : NULL;
+    rec.kind = kind;
+    rec.title = title;
+    rec.body = body;
+    if (meta) {
+        rec.date = meta->date[0] ? meta->date : NULL;
+        rec.year = meta->year;
+        rec.location = meta->location.s;
+        rec.partners = meta->partners.s;
+        rec.authors = meta->authors.s;
+    }
+    rec.page = page;
+    rec.links = c->links;
+    rec.charset = c->charset;
+    rec.repairs = c->repairs;
+    rec.mtime = (int64_t)c->st->st_mtime;
+    rec.size = (int64_t)c->st->st_size;
+    if (thp_index_put(r->idx, &rec, &outcome, &r->err) != THP_OK)
+        return r->stop_rc = THP_ERR_DB;
+    if (outcome == THP_PUT_ADDED)
+        r->docs_added++;
+    else if (outcome == THP_PUT_UPDATED)
+        r->docs_updated++;
+    else if (outcome == THP_PUT_DUPLICATE)
+        r->docs_dup++;
+    return THP_OK;
+}
+
+/*
+** A paged report: one document per page (form feeds separate pages), all
+** titled by the report's first line and carrying the metadata of its first
+** page (authors, date).
+*/
+static int put_report(struct run *r, const struct source_ctx *c,
+                      const char *text, size_t n, int *ndocs,
+                      struct thp_err *err)
+{
+    struct thp_items first;
+    const char *title = "";
+    size_t i = 0;
+    int page = 1, rc;
+    char suffix[32];
+
+    const char *ff = memchr(text, '\f', n);
+
+    if (thp_items_split(text, ff ? (size_t)(ff - text) : n, &first, err))
+        return THP_ERR_NOMEM;
+    if (first.n && first.v[0].title.n)
+        title = first.v[0].title.s;
+    rc = THP_OK;
+    while (i <= n && rc == THP_OK) {
+        const char *end = memchr(text + i, '\f', n - i);
+        size_t len = end ? (size_t)(end - (text + i)) : n - i;
+        struct thp_buf body;
+
+        thp_buf_init(&body, 0);
+        /* page text as it stands, blank lines trimmed at both ends */
+        while (len && (text[i] == '\n' || text[i] == ' ')) {
+            i++;
+            len--;
+        }
+        while (len && (text[i + len - 1] == '\n' || text[i + len - 1] == ' '))
+            len--;
+        if (len > 0) {
+            thp_buf_append(&body, text + i, len);
+            snprintf(suffix, sizeof suffix, "#page=%d", page);
+            if (body.rc != THP_OK)
+                rc = thp_err_set(err, body.rc, "%s", thp_strerror(body.rc));
+            else
+                rc = put_doc(r, c, suffix, "report", title, body.s,
+                             first.n ? &first.v[0] : NULL, page);
+            if (rc == THP_OK)
+                (*ndocs)++;
+        }
+        thp_buf_release(&body);
+        if (end == NULL)
+            break;
+        i = (size_t)(end - text) + 1;
+        page++;
+    }
+    thp_items_release(&first);
+    return rc;
+}
+
+/*
+** A page: split into items. One item is the page itself (kind page, keyed
+** by the path); several are documents of kind item, keyed path#anchor.
+*/
+static int put_page(struct run *r, const struct source_ctx *c,
+                    const char *page_title, const char *text, size_t n,
+                    int *ndocs, struct thp_err *err)
+{
+    struct thp_items items;
+    size_t i;
+    int rc = THP_OK;
+
+    if (thp_items_split(text, n, &items, err) != THP_OK)
+        return THP_ERR_NOMEM;
+    if (items.n == 1) {
+        const struct thp_item *it = &items.v[0];
+        const char *title = page_title && *page_title ? page_title
+                            : it->title.s                ? it->title.s
+                                                         : "";
+
+        rc = put_doc(r, c, NULL, "page", title, it->body.s ? it->body.s : "",
+                     it, 0);
+        if (rc == THP_OK)
+            *ndocs = 1;
+    }
+    for (i = 0; items.n > 1 && i < items.n && rc == THP_OK; i++) {
+        const struct thp_item *it = &items.v[i];
+        char suffix[80];
+
+        snprintf(suffix, sizeof suffix, "#%s", it->anchor);
+        rc = put_doc(r, c, suffix, "item",
+                     it->title.n ? it->title.s
+                                 : (page_title ? page_title : ""),
+                     it->body.s ? it->body.s : "", it, 0);
+        if (rc == THP_OK)
+            (*ndocs)++;
+    }
+    thp_items_release(&items);
+    return rc;
+}
+
+/* Decode, extract and store one source; *ndocs gets its documents. */
+static int index_source(struct run *r, struct source_ctx *c, enum kind k,
+                        const struct thp_buf *raw, int *ndocs,
+                        struct thp_err *err)
+{
+    struct thp_buf clean, repairs, pdf;
+    struct thp_text_info ti;
+    struct thp_doc doc;
+    int rc;
+
+    thp_buf_init(&clean, 0);
+    thp_buf_init(&repairs, 1024);
+    thp_buf_init(&pdf, MAX_FILE);
+    thp_doc_init(&doc, 0);
+    thp_text_info_init(&ti);
+    if (k == K_PDF) {
+        rc = pdf_text(c->path, &pdf, err);
+        if (rc == THP_OK)
+            rc = thp_text_prepare(pdf.s ? pdf.s : "", pdf.n, 0, &clean, &ti,
+                                  err);
+    } else {
+        rc = thp_text_prepare(raw->s, raw->n, k == K_HTML ? THP_TEXT_HTML : 0,
+                              &clean, &ti, err);
+    }
+    if (rc != THP_OK)
+        goto out;
+    repairs_json(&ti, &repairs);
+    c->charset = k == K_PDF ? "PDF" : ti.charset;
+    c->repairs = repairs.n ? repairs.s : NULL;
+    if (k == K_HTML) {
+        rc = thp_extract_html(clean.s ? clean.s : "", clean.n, &doc, err);
+        c->links = doc.links.n ? doc.links.s : NULL;
+        if (rc == THP_OK)
+            rc = put_page(r, c, doc.title.s, doc.body.s ? doc.body.s : "",
+                          doc.body.n, ndocs, err);
+    } else if (k == K_PDF || memchr(clean.s ? clean.s : "", '\f', clean.n)) {
+        rc = put_report(r, c, clean.s ? clean.s : "", clean.n, ndocs, err);
+    } else {
+        rc = put_page(r, c, NULL, clean.s ? clean.s : "", clean.n, ndocs,
+                      err);
+    }
+    if (rc == THP_OK && *ndocs == 0 && r->stop_rc == THP_OK)
+        rc = thp_err_set(err, THP_ERR_SYNTAX, "no text found");
+out:
+    thp_buf_release(&clean);
+    thp_buf_release(&repairs);
+    thp_buf_release(&pdf);
+    thp_doc_release(&doc);
+    return rc;
+}
+
+/* Visit one file: skip it if unchanged, else index it. */
+static int visit_file(const char *path, const struct stat *st, void *arg)
 {
     struct run *r = arg;
     enum kind k = kind_of(path);
     struct thp_source_state prev;
-    struct thp_buf raw, clean, charset, repairs;
-    struct thp_text_info ti;
-    struct thp_doc doc;
-    struct thp_record rec;
+    struct thp_source src;
+    struct source_ctx c;
+    struct thp_buf raw;
     struct thp_err err;
-    char hash[17];
-    int updated = 0, rc;
+    char hash[17] = "";
+    int ndocs = 0, rc;
 
     if (interrupted)
         return 1;
     if (k == K_NONE)
         return 0;
     r->seen++;
-    thp_err_clear(&err);
-    if (thp_index_lookup(r->idx, path, &prev, &r->err) != THP_OK)
+    progress(r, 0);
+    if (thp_index_source_get(r->idx, path, &prev, &r->err) != THP_OK)
         return r->stop_rc = THP_ERR_DB;
-    if (!r->full && prev.found && prev.mtime == (int64_t)st->st_mtime &&
+    if (!r->full && prev.found && !prev.failed &&
+        prev.mtime == (int64_t)st->st_mtime &&
         prev.size == (int64_t)st->st_size) {
         r->unchanged++;
-        return 0;
+        if (thp_index_source_seen(r->idx, path, prev.mtime, prev.size,
+                                  &r->err) != THP_OK)
+            r->stop_rc = THP_ERR_DB;
+        return r->stop_rc;
     }
-    if ((size_t)st->st_size > MAX_FILE) {
-        char why[64];
-
-        snprintf(why, sizeof why, "too large (%lld bytes, limit %u)",
-                 (long long)st->st_size, MAX_FILE);
-        report_problem(r, path, why);
-        return 0;
-    }
+    thp_err_clear(&err);
     thp_buf_init(&raw, MAX_FILE);
-    thp_buf_init(&clean, 0);
-    thp_buf_init(&charset, 64);
-    thp_buf_init(&repairs, 1024);
-    thp_doc_init(&doc, 0);
-    thp_text_info_init(&ti);
-    rc = read_file(path, (size_t)st->st_size, &raw, &err);
-    if (rc == THP_OK) {
-        thp_index_hash(raw.s, raw.n, hash);
-        if (!r->full && prev.found && strcmp(prev.hash, hash) == 0) {
-            /* touched but not changed: remember the new mtime only */
-            if (thp_index_touch(r->idx, path, (int64_t)st->st_mtime,
-                                (int64_t)st->st_size, &r->err) != THP_OK)
-                r->stop_rc = THP_ERR_DB;
-            r->unchanged++;
-            goto done;
-        }
-        rc = thp_text_prepare(raw.s, raw.n, k == K_HTML ? THP_TEXT_HTML : 0,
-                              &clean, &ti, &err);
-    }
-    if (rc == THP_OK)
-        rc = k == K_HTML ? thp_extract_html(clean.s ? clean.s : "", clean.n,
-                                            &doc, &err)
-                         : thp_extract_text(clean.s ? clean.s : "", clean.n,
-                                            &doc, &err);
-    if (rc == THP_OK && doc.title.n == 0 && doc.body.n == 0)
-        rc = thp_err_set(&err, THP_ERR_SYNTAX, "no text found");
-    if (rc != THP_OK) {
-        report_problem(r, path, err.msg);
-        goto done;
-    }
-    repairs_json(&ti, &repairs);
-    memset(&rec, 0, sizeof rec);
-    rec.source_key = path;
-    rec.source_path = path;
-    rec.url = path;
-    rec.kind = k == K_HTML ? "page" : "report";
-    rec.title = doc.title.s ? doc.title.s : "";
-    rec.body = doc.body.s ? doc.body.s : "";
-    rec.charset = ti.charset;
-    rec.repairs = repairs.n ? repairs.s : NULL;
-    rec.hash = hash;
-    rec.mtime = (int64_t)st->st_mtime;
-    rec.size = (int64_t)st->st_size;
-    if (thp_index_put(r->idx, &rec, &updated, &r->err) != THP_OK) {
-        r->stop_rc = THP_ERR_DB;
-        goto done;
-    }
-    if (updated)
-        r->updated++;
+    memset(&c, 0, sizeof c);
+    c.path = path;
+    c.st = st;
+    if ((size_t)st->st_size > MAX_FILE)
+        rc = thp_err_set(&err, THP_ERR_TOOBIG, "too large (%lld bytes, "
+                         "limit %u)", (long long)st->st_size, MAX_FILE);
     else
-        r->added++;
-    if (!r->quiet)
-        printf("%s %s (%s%s)\n", updated ? "updated" : "added  ", path,
-               ti.charset, ti.n_invalid ? ", undecodable bytes replaced" : "");
-done:
+        rc = read_file(path, (size_t)st->st_size, &raw, &err);
+    if (rc == THP_OK) {
+        r->bytes += (double)raw.n;
+        thp_index_hash(raw.s, raw.n, hash);
+        if (!r->full && prev.found && !prev.failed &&
+            strcmp(prev.hash, hash) == 0) {
+            /* touched, not changed: remember the new mtime only */
+            r->unchanged++;
+            if (thp_index_source_seen(r->idx, path, (int64_t)st->st_mtime,
+                                      (int64_t)st->st_size, &r->err))
+                r->stop_rc = THP_ERR_DB;
+            thp_buf_release(&raw);
+            return r->stop_rc;
+        }
+        rc = index_source(r, &c, k, &raw, &ndocs, &err);
+    }
     thp_buf_release(&raw);
-    thp_buf_release(&clean);
-    thp_buf_release(&charset);
-    thp_buf_release(&repairs);
-    thp_doc_release(&doc);
-    return r->stop_rc;
+    if (r->stop_rc != THP_OK)
+        return r->stop_rc;
+    memset(&src, 0, sizeof src);
+    src.path = path;
+    src.mtime = (int64_t)st->st_mtime;
+    src.size = (int64_t)st->st_size;
+    src.hash = hash;
+    if (rc != THP_OK) {
+        r->failed++;
+        problem(r, path, "%s", err.msg);
+        src.error = err.msg;
+    } else if (prev.found) {
+        r->updated++;
+    } else {
+        r->added++;
+    }
+    if (thp_index_source_done(r->idx, &src, &r->docs_removed, &r->err))
+        return r->stop_rc = THP_ERR_DB;
+    if (rc == THP_OK && r->verbose) {
+        clear_progress(r);
+        printf("%s %s: %d document%s (%s)\n", prev.found ? "updated" : "added",
+               path, ndocs, ndocs == 1 ? "" : "s",
+               k == K_PDF ? "PDF" : c.charset ? c.charset : "?");
+    }
+    return 0;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
+/*==================== Sources ====================*/
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+static int count_file(const char *path, const struct stat *st, void *arg)
+{
+    (void)st;
+    if (kind_of(path) != K_NONE)
+        (*(long *)arg)++;
+    return 0;
+}
+
+static void count_error(const char *path, const char *reason, void *arg)
+{
+    (void)path;
+    (void)reason;
+    (*(long *)arg)++;
+}
+
+/*
+** The name a source is known by: relative to the current folder when it is
+** inside it, else absolute, with links and "./" resolved, so that "corpus",
+** "./corpus/" and "$PWD/corpus" name the same sources. A path that does not
+** resolve (missing) is returned as given, for the error message.
+*/
+static const char *canonical_root(const char *path, char *buf, size_t len)
+{
+    char real[PATH_MAX], cwd[PATH_MAX];
+    size_t k;
+
+    if (realpath(path, real) == NULL || getcwd(cwd, sizeof cwd) == NULL)
+        return path;
+    k = strlen(cwd);
+    if (!strcmp(real, cwd))
+        snprintf(buf, len, ".");
+    else if (!strncmp(real, cwd, k) && real[k] == '/' && k > 1)
+        snprintf(buf, len, "%s", real + k + 1);
+    else
+        snprintf(buf, len, "%s", real);
+    return buf;
+}
+
+/* Index everything below one SOURCE, then remove what vanished from it. */
+static void walk_source(struct run *r, const char *arg)
+{
+    char buf[PATH_MAX];
+    const char *root = canonical_root(arg, buf, sizeof buf);
+    struct stat st;
+    long gone = 0;
+
+    walk_path(root, visit_file, on_walk_error, r);
+    /* only a complete walk of an existing root may remove anything */
+    if (r->stop_rc != THP_OK || interrupted || stat(root, &st) != 0)
+        return;
+    if (thp_index_sweep(r->idx, root, &gone, &r->err) != THP_OK)
+        r->stop_rc = THP_ERR_DB;
+    r->removed += gone;
 }
 
 /* Open the index; with --full an index of another version is replaced. */
 static int open_index(const char *path, int full, thp_index **idx,
                       struct thp_err *err)
 {
-    int rc = thp_index_open(path, THP_INDEX_WRITE, idx, err);
     static const char *const suffix[] = {"", "-wal", "-shm"};
-    char name[4096];
+    int rc = thp_index_open(path, THP_INDEX_WRITE, idx, err);
+    char name[PATH_MAX];
     size_t i;
 
     if (rc != THP_ERR_CORRUPT || !full)
@@ -324,40 +602,59 @@ static int open_index(const char *path, int full, thp_index **idx,
 
 int main(int argc, char **argv)
 {
-    const char *index_path = "thp.db";
+    const char *index_path = "thp.db", *log_path = NULL;
+    const char **sources;
     struct run r;
     struct sigaction sa;
-    double t0 = now_s();
     int64_t ndocs = 0;
-    int i, nsources = 0, rc;
+    int i, nsources = 0;
+    double dt;
 
     memset(&r, 0, sizeof r);
+    sources = thp_calloc((size_t)argc, sizeof *sources);
+    if (sources == NULL)
+        return 2;
     for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--index") && i + 1 < argc) {
+        const char *a = argv[i];
+
+        if (!strcmp(a, "--index") && i + 1 < argc)
             index_path = argv[++i];
-        } else if (!strncmp(argv[i], "--index=", 8)) {
-            index_path = argv[i] + 8;
-        } else if (!strcmp(argv[i], "--full")) {
+        else if (!strncmp(a, "--index=", 8))
+            index_path = a + 8;
+        else if (!strcmp(a, "--log") && i + 1 < argc)
+            log_path = argv[++i];
+        else if (!strcmp(a, "--full"))
             r.full = 1;
-        } else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
+        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
             r.quiet = 1;
-        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+        else if (!strcmp(a, "--verbose") || !strcmp(a, "-v"))
+            r.verbose = 1;
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
+            thp_free(sources);
             return 0;
-        } else if (!strcmp(argv[i], "--")) {
-            nsources += argc - i - 1;
-            break;
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, PROG ": unknown option '%s'\n", argv[i]);
+        } else if (!strcmp(a, "--")) {
+            while (++i < argc)
+                sources[nsources++] = argv[i];
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, PROG ": unknown option '%s'\n", a);
             usage(stderr);
+            thp_free(sources);
             return 2;
         } else {
-            nsources++;
+            sources[nsources++] = a;
         }
     }
     if (nsources == 0) {
         fprintf(stderr, PROG ": no SOURCE given\n");
         usage(stderr);
+        thp_free(sources);
+        return 2;
+    }
+    if (log_path && (r.log = fopen(log_path, "a")) == NULL) {
+        fprintf(stderr, PROG ": cannot open log '%s': %s\n", log_path,
+                strerror(errno));
+        thp_free(sources);
         return 2;
     }
 
@@ -368,44 +665,49 @@ int main(int argc, char **argv)
 
     if (open_index(index_path, r.full, &r.idx, &r.err) != THP_OK) {
         fprintf(stderr, PROG ": %s\n", r.err.msg);
+        thp_free(sources);
+        if (r.log)
+            fclose(r.log);
         return 2;
     }
-    for (i = 1; i < argc && r.stop_rc == THP_OK && !interrupted; i++) {
-        const char *a = argv[i];
+    r.tty = !r.quiet && isatty(STDERR_FILENO);
+    r.t0 = r.last = now_s();
+    if (r.tty) /* the bar needs a total: count first (cheap next to work) */
+        for (i = 0; i < nsources; i++) {
+            char buf[PATH_MAX];
 
-        if (!strcmp(a, "--index")) {
-            i++;
-            continue;
+            walk_path(canonical_root(sources[i], buf, sizeof buf),
+                      count_file, count_error, &r.total);
         }
-        if (a[0] == '-' && a[1] != '\0' && strcmp(a, "--") != 0)
-            continue;
-        if (!strcmp(a, "--")) {
-            for (i++; i < argc && r.stop_rc == THP_OK; i++)
-                walk_source(&r, argv[i]);
-            break;
-        }
-        walk_source(&r, a);
-    }
+    for (i = 0; i < nsources && r.stop_rc == THP_OK && !interrupted; i++)
+        walk_source(&r, sources[i]);
     if (r.stop_rc == THP_OK && thp_index_commit(r.idx, &r.err) != THP_OK)
         r.stop_rc = THP_ERR_DB;
     if (r.stop_rc == THP_OK)
         thp_index_count(r.idx, &ndocs, &r.err);
     thp_index_close(r.idx);
+    thp_free(sources);
+    if (r.log)
+        fclose(r.log);
+    clear_progress(&r);
     if (r.stop_rc != THP_OK) {
         fprintf(stderr, PROG ": %s\n", r.err.msg);
         return 2;
     }
-    printf(PROG ": %ld seen, %ld added, %ld updated, %ld unchanged, "
-           "%ld failed; %s holds %lld documents (%.2f s)%s\n",
-           r.seen, r.added, r.updated, r.unchanged, r.failed, index_path,
-           (long long)ndocs, now_s() - t0,
+    dt = now_s() - r.t0;
+    printf(PROG ": %ld files: %ld added, %ld updated, %ld unchanged, "
+           "%ld failed, %ld removed; documents: %ld added, %ld updated, "
+           "%ld duplicate, %ld removed; %s holds %lld documents "
+           "(%.2f s, %.1f MB/s)%s\n",
+           r.seen, r.added, r.updated, r.unchanged, r.failed, r.removed,
+           r.docs_added, r.docs_updated, r.docs_dup, r.docs_removed,
+           index_path, (long long)ndocs, dt, dt > 0 ? r.bytes / dt / 1e6 : 0,
            interrupted ? "; interrupted, run again to finish" : "");
     if (interrupted)
         return 130;
-    if (r.seen == 0 && r.failed == 0) {
-        fprintf(stderr, PROG ": no .html, .htm or .txt files found\n");
+    if (r.seen == 0) {
+        fprintf(stderr, PROG ": no .html, .htm, .txt or .pdf files found\n");
         return 1;
     }
-    rc = r.added + r.updated + r.unchanged > 0 ? 0 : 1;
-    return rc;
+    return r.added + r.updated + r.unchanged > 0 ? 0 : 1;
 }

@@ -3,6 +3,7 @@
 ** the PRAGMAs, the version check, and every write. Reads for searching are
 ** in query.c, on the connection opened here.
 */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,12 @@
 #include "thp/index.h"
 #include "thp/mem.h"
 
-enum { ST_LOOKUP, ST_PUT, ST_TOUCH, ST_COUNT, ST__N };
+enum {
+    ST_SRC_GET, ST_SRC_UPSERT, ST_SRC_SEEN, ST_SRC_DELETE, ST_SWEEP,
+    ST_LINK_GET, ST_LINK_OTHERS, ST_LINK_UPSERT, ST_LINK_DELETE, ST_STALE,
+    ST_DOC_BY_HASH, ST_DOC_INSERT, ST_DOC_UPDATE, ST_DOC_ORPHAN,
+    ST_DOC_REPRIMARY, ST_NEAR, ST_COUNT, ST__N
+};
 
 struct thp_index {
     sqlite3 *db;
@@ -21,60 +27,132 @@ struct thp_index {
     int writable;
     int in_batch;          /* a transaction is open */
     int batch_docs;        /* documents written in it */
+    int64_t run;           /* this writer's run number (meta 'run') */
+    int64_t gen;           /* stamp of the source being written: unique per
+                              source and run, so its stale links show */
     sqlite3_stmt *st[ST__N];
 };
 
+/* Columns a document row is written with, in bind order ?1..?22. */
+#define DOC_COLS                                                            \
+    "source_key, source_path, url, anchor, kind, title, body, meta, date,"  \
+    " year, location, partners, authors, links, page, lang, charset,"       \
+    " repairs, content_hash, simhash, mtime, size"
+
 static const char *const stmt_sql[ST__N] = {
-    [ST_LOOKUP] = "SELECT id, mtime, size, hash FROM " THP_T_DOCS
-                  " WHERE source_key = ?1",
-    [ST_PUT] =
-        "INSERT INTO " THP_T_DOCS "(source_key, source_path, url, kind,"
-        " title, body, date, lang, charset, repairs, hash, mtime, size,"
-        " indexed_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
-        " ON CONFLICT(source_key) DO UPDATE SET source_path=excluded."
-        "source_path, url=excluded.url, kind=excluded.kind, title=excluded."
-        "title, body=excluded.body, date=excluded.date, lang=excluded.lang,"
-        " charset=excluded.charset, repairs=excluded.repairs, hash=excluded."
-        "hash, mtime=excluded.mtime, size=excluded.size,"
+    [ST_SRC_GET] = "SELECT status, mtime, size, hash FROM sources"
+                   " WHERE path = ?1",
+    [ST_SRC_UPSERT] =
+        "INSERT INTO sources(path, size, mtime, hash, status, error,"
+        " seen_run, indexed_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"
+        " ON CONFLICT(path) DO UPDATE SET size=excluded.size,"
+        " mtime=excluded.mtime, hash=excluded.hash, status=excluded.status,"
+        " error=excluded.error, seen_run=excluded.seen_run,"
         " indexed_at=excluded.indexed_at",
-    [ST_TOUCH] = "UPDATE " THP_T_DOCS " SET mtime = ?2, size = ?3"
-                 " WHERE source_key = ?1",
+    [ST_SRC_SEEN] = "UPDATE sources SET seen_run = ?2, mtime = ?3, size = ?4"
+                    " WHERE path = ?1",
+    [ST_SRC_DELETE] = "DELETE FROM sources WHERE path = ?1",
+    [ST_SWEEP] = "SELECT path FROM sources WHERE seen_run != ?2 AND"
+                 " (path = ?1 OR substr(path, 1, length(?1) + 1) = ?1 || '/'"
+                 " OR (?1 = '.' AND substr(path, 1, 1) != '/'))",
+    [ST_LINK_GET] = "SELECT doc_id FROM doc_sources WHERE source_key = ?1",
+    [ST_LINK_OTHERS] = "SELECT count(*) FROM doc_sources WHERE doc_id = ?1"
+                       " AND source_key != ?2",
+    [ST_LINK_UPSERT] =
+        "INSERT INTO doc_sources(source_key, doc_id, source_path, url,"
+        " seen_run) VALUES(?1,?2,?3,?4,?5) ON CONFLICT(source_key) DO UPDATE"
+        " SET doc_id=excluded.doc_id, source_path=excluded.source_path,"
+        " url=excluded.url, seen_run=excluded.seen_run",
+    [ST_LINK_DELETE] = "DELETE FROM doc_sources WHERE source_key = ?1",
+    [ST_STALE] = "SELECT source_key, doc_id FROM doc_sources"
+                 " WHERE source_path = ?1 AND seen_run != ?2",
+    [ST_DOC_BY_HASH] = "SELECT id FROM " THP_T_DOCS " WHERE content_hash = ?1"
+                       " LIMIT 1",
+    [ST_DOC_INSERT] = "INSERT INTO " THP_T_DOCS "(" DOC_COLS ", dup_group,"
+                      " indexed_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
+                      "?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,"
+                      "?24)",
+    [ST_DOC_UPDATE] =
+        "UPDATE " THP_T_DOCS " SET (" DOC_COLS ", dup_group, indexed_at) ="
+        " (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
+        "?19,?20,?21,?22,?23,?24) WHERE id = ?25",
+    [ST_DOC_ORPHAN] = "DELETE FROM " THP_T_DOCS " WHERE id = ?1 AND NOT"
+                      " EXISTS (SELECT 1 FROM doc_sources WHERE doc_id = ?1)",
+    [ST_DOC_REPRIMARY] =
+        "UPDATE " THP_T_DOCS " SET (source_key, source_path, url) ="
+        " (SELECT source_key, source_path, url FROM doc_sources"
+        " WHERE doc_id = ?1 ORDER BY source_key LIMIT 1)"
+        " WHERE id = ?1 AND source_key NOT IN"
+        " (SELECT source_key FROM doc_sources WHERE doc_id = ?1)"
+        " AND EXISTS (SELECT 1 FROM doc_sources WHERE doc_id = ?1)",
+    /* near-duplicate candidates: any 16-bit band of the simhash equal */
+    [ST_NEAR] = "SELECT id, simhash, coalesce(dup_group, id) FROM " THP_T_DOCS
+                " WHERE (simhash & 65535 = ?1 & 65535"
+                " OR (simhash >> 16) & 65535 = (?1 >> 16) & 65535"
+                " OR (simhash >> 32) & 65535 = (?1 >> 32) & 65535"
+                " OR (simhash >> 48) & 65535 = (?1 >> 48) & 65535)"
+                " AND simhash != 0 AND id != ?2 LIMIT 64",
     [ST_COUNT] = "SELECT count(*) FROM " THP_T_DOCS,
 };
 
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE sources("
+    "  path TEXT PRIMARY KEY,"
+    "  size INTEGER NOT NULL, mtime INTEGER NOT NULL, hash TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"          /* 'ok' or 'failed' */
+    "  error TEXT,"
+    "  seen_run INTEGER NOT NULL, indexed_at INTEGER NOT NULL);"
     "CREATE TABLE " THP_T_DOCS "("
     "  id INTEGER PRIMARY KEY,"
-    "  source_key TEXT NOT NULL UNIQUE,"
+    "  source_key TEXT NOT NULL,"      /* where it was first found */
     "  source_path TEXT NOT NULL,"
     "  url TEXT NOT NULL,"
+    "  anchor TEXT,"
     "  kind TEXT NOT NULL,"
     "  title TEXT NOT NULL DEFAULT '',"
     "  body TEXT NOT NULL DEFAULT '',"
-    "  date TEXT, lang TEXT, charset TEXT, repairs TEXT,"
-    "  hash TEXT NOT NULL,"
+    "  meta TEXT NOT NULL DEFAULT '',"  /* metadata, searchable */
+    "  date TEXT, year INTEGER,"
+    "  location TEXT, partners TEXT, authors TEXT, links TEXT,"
+    "  page INTEGER,"
+    "  lang TEXT, charset TEXT, repairs TEXT,"
+    "  content_hash TEXT NOT NULL,"
+    "  simhash INTEGER NOT NULL DEFAULT 0,"
+    "  dup_group INTEGER,"             /* near-duplicates share it */
     "  mtime INTEGER NOT NULL DEFAULT 0,"
     "  size INTEGER NOT NULL DEFAULT 0,"
     "  indexed_at INTEGER NOT NULL DEFAULT 0);"
-    "CREATE INDEX documents_source_path ON " THP_T_DOCS "(source_path);"
-    "CREATE VIRTUAL TABLE " THP_T_FTS " USING fts5(title, body,"
+    "CREATE INDEX documents_hash ON " THP_T_DOCS "(content_hash);"
+    "CREATE INDEX documents_sh0 ON " THP_T_DOCS "(simhash & 65535);"
+    "CREATE INDEX documents_sh1 ON " THP_T_DOCS "((simhash >> 16) & 65535);"
+    "CREATE INDEX documents_sh2 ON " THP_T_DOCS "((simhash >> 32) & 65535);"
+    "CREATE INDEX documents_sh3 ON " THP_T_DOCS "((simhash >> 48) & 65535);"
+    "CREATE TABLE doc_sources("
+    "  source_key TEXT PRIMARY KEY,"
+    "  doc_id INTEGER NOT NULL,"
+    "  source_path TEXT NOT NULL,"
+    "  url TEXT NOT NULL,"
+    "  seen_run INTEGER NOT NULL);"
+    "CREATE INDEX doc_sources_doc ON doc_sources(doc_id);"
+    "CREATE INDEX doc_sources_path ON doc_sources(source_path);"
+    "CREATE VIRTUAL TABLE " THP_T_FTS " USING fts5(title, body, meta,"
     "  content='" THP_T_DOCS "', content_rowid='id',"
     "  tokenize='" THP_TOKENIZE "');"
     "CREATE TRIGGER documents_ai AFTER INSERT ON " THP_T_DOCS " BEGIN"
-    "  INSERT INTO " THP_T_FTS "(rowid, title, body)"
-    "  VALUES(new.id, new.title, new.body);"
+    "  INSERT INTO " THP_T_FTS "(rowid, title, body, meta)"
+    "  VALUES(new.id, new.title, new.body, new.meta);"
     "END;"
     "CREATE TRIGGER documents_ad AFTER DELETE ON " THP_T_DOCS " BEGIN"
-    "  INSERT INTO " THP_T_FTS "(" THP_T_FTS ", rowid, title, body)"
-    "  VALUES('delete', old.id, old.title, old.body);"
+    "  INSERT INTO " THP_T_FTS "(" THP_T_FTS ", rowid, title, body, meta)"
+    "  VALUES('delete', old.id, old.title, old.body, old.meta);"
     "END;"
-    "CREATE TRIGGER documents_au AFTER UPDATE OF title, body ON " THP_T_DOCS
-    " BEGIN"
-    "  INSERT INTO " THP_T_FTS "(" THP_T_FTS ", rowid, title, body)"
-    "  VALUES('delete', old.id, old.title, old.body);"
-    "  INSERT INTO " THP_T_FTS "(rowid, title, body)"
-    "  VALUES(new.id, new.title, new.body);"
+    "CREATE TRIGGER documents_au AFTER UPDATE OF title, body, meta ON "
+    THP_T_DOCS " BEGIN"
+    "  INSERT INTO " THP_T_FTS "(" THP_T_FTS ", rowid, title, body, meta)"
+    "  VALUES('delete', old.id, old.title, old.body, old.meta);"
+    "  INSERT INTO " THP_T_FTS "(rowid, title, body, meta)"
+    "  VALUES(new.id, new.title, new.body, new.meta);"
     "END;";
 
 static int db_error(thp_index *idx, struct thp_err *err, const char *what)
@@ -131,7 +209,8 @@ static int create_schema(thp_index *idx, struct thp_err *err)
         goto fail;
     snprintf(sql, sizeof sql,
              "INSERT INTO meta VALUES('schema_version','%d'),"
-             "('analysis','%s'),('created_at',strftime('%%s','now'))",
+             "('analysis','%s'),('created_at',strftime('%%s','now')),"
+             "('run','0')",
              THP_SCHEMA_VERSION, THP_ANALYSIS);
     if (exec(idx, sql, err) != THP_OK)
         goto fail;
@@ -178,6 +257,21 @@ static int check_schema(thp_index *idx, struct thp_err *err)
     return THP_OK;
 }
 
+/* A writer's run number: sources and links it touches are stamped with it. */
+static int next_run(thp_index *idx, struct thp_err *err)
+{
+    char v[32];
+
+    if (exec(idx, "UPDATE meta SET value = CAST(value AS INTEGER) + 1"
+                  " WHERE key = 'run'", err) != THP_OK)
+        return THP_ERR_DB;
+    if (meta_get(idx, "run", v, sizeof v) != SQLITE_OK)
+        return db_error(idx, err, "reading the run number");
+    idx->run = strtoll(v, NULL, 10);
+    idx->gen = idx->run << 32;
+    return THP_OK;
+}
+
 int thp_index_open(const char *path, int flags, thp_index **out,
                    struct thp_err *err)
 {
@@ -212,8 +306,10 @@ int thp_index_open(const char *path, int flags, thp_index **out,
         goto fail;
     if (check_schema(idx, err) != THP_OK)
         goto fail;
+    if (idx->writable && next_run(idx, err) != THP_OK)
+        goto fail;
     for (i = 0; i < ST__N; i++) {
-        if ((i == ST_PUT || i == ST_TOUCH) && !idx->writable)
+        if (!idx->writable && i != ST_COUNT && i != ST_SRC_GET)
             continue;
         if (sqlite3_prepare_v3(idx->db, stmt_sql[i], -1,
                                SQLITE_PREPARE_PERSISTENT, &idx->st[i],
@@ -254,20 +350,21 @@ const char *thp_index_path(const thp_index *idx)
     return idx->path;
 }
 
-int thp_index_lookup(thp_index *idx, const char *source_key,
-                     struct thp_source_state *st, struct thp_err *err)
+int thp_index_source_get(thp_index *idx, const char *path,
+                         struct thp_source_state *st, struct thp_err *err)
 {
-    sqlite3_stmt *s = idx->st[ST_LOOKUP];
+    sqlite3_stmt *s = idx->st[ST_SRC_GET];
     int rc;
 
     memset(st, 0, sizeof *st);
-    sqlite3_bind_text(s, 1, source_key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
+        const unsigned char *status = sqlite3_column_text(s, 0);
         const unsigned char *h = sqlite3_column_text(s, 3);
 
         st->found = 1;
-        st->id = sqlite3_column_int64(s, 0);
+        st->failed = status && strcmp((const char *)status, "ok") != 0;
         st->mtime = sqlite3_column_int64(s, 1);
         st->size = sqlite3_column_int64(s, 2);
         snprintf(st->hash, sizeof st->hash, "%s", h ? (const char *)h : "");
@@ -302,67 +399,429 @@ int thp_index_commit(thp_index *idx, struct thp_err *err)
 
 static void bind_opt(sqlite3_stmt *s, int i, const char *v)
 {
-    if (v)
+    if (v && *v)
         sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(s, i);
 }
 
-int thp_index_put(thp_index *idx, const struct thp_record *rec, int *updated,
+/* Step a statement that returns no rows; reset it. */
+static int step_done(thp_index *idx, sqlite3_stmt *s, struct thp_err *err,
+                     const char *what)
+{
+    int rc = sqlite3_step(s);
+
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return thp_err_set(err, THP_ERR_DB, "%s: %s", what,
+                           sqlite3_errmsg(idx->db));
+    return THP_OK;
+}
+
+/* Step a statement expected to give one integer (or none: dflt). */
+static int step_int(thp_index *idx, sqlite3_stmt *s, int64_t dflt,
+                    int64_t *out, struct thp_err *err, const char *what)
+{
+    int rc = sqlite3_step(s);
+
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : dflt;
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return thp_err_set(err, THP_ERR_DB, "%s: %s", what,
+                           sqlite3_errmsg(idx->db));
+    return THP_OK;
+}
+
+/*==================== Near-duplicates ====================*/
+
+/*
+** 64-bit simhash of the word 3-shingles of text: each shingle's hash votes
+** on every bit. Words are runs of letters and digits, ASCII-lowercased;
+** bytes >= 0x80 count as letters, so any script makes words. Texts of
+** fewer than 24 words get 0 (too short to call near-duplicates).
+*/
+static uint64_t simhash(const char *s)
+{
+    int votes[64] = {0};
+    uint64_t w[3] = {0, 0, 0}, h = 0;
+    size_t nwords = 0;
+    int b;
+
+    while (*s) {
+        uint64_t wh = 0xcbf29ce484222325ULL;
+        int len = 0;
+
+        while (*s && !(isalnum((unsigned char)*s) || (unsigned char)*s >= 0x80))
+            s++;
+        while (*s && (isalnum((unsigned char)*s) || (unsigned char)*s >= 0x80)) {
+            wh = (wh ^ (unsigned char)tolower((unsigned char)*s)) *
+                 0x100000001b3ULL;
+            s++;
+            len++;
+        }
+        if (len == 0)
+            break;
+        w[0] = w[1];
+        w[1] = w[2];
+        w[2] = wh;
+        if (++nwords < 3)
+            continue;
+        h = (w[0] * 31 + w[1]) * 31 + w[2];
+        h ^= h >> 33; /* mix (splitmix64 finaliser) */
+        h *= 0xff51afd7ed558ccdULL;
+        h ^= h >> 33;
+        h *= 0xc4ceb9fe1a85ec53ULL;
+        h ^= h >> 33;
+        for (b = 0; b < 64; b++)
+            votes[b] += (h >> b) & 1 ? 1 : -1;
+    }
+    if (nwords < 24)
+        return 0;
+    h = 0;
+    for (b = 0; b < 64; b++)
+        if (votes[b] > 0)
+            h |= 1ULL << b;
+    return h ? h : 1;
+}
+
+/*
+** The near-duplicate group for a document with simhash sh: that of a
+** stored document within 3 bits (found through the 16-bit bands: two
+** hashes within 3 bits agree on at least one band), or 0 for none.
+*/
+static int near_group(thp_index *idx, uint64_t sh, int64_t self,
+                      int64_t *group, struct thp_err *err)
+{
+    sqlite3_stmt *s = idx->st[ST_NEAR];
+    int rc;
+
+    *group = 0;
+    if (sh == 0)
+        return THP_OK;
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)sh);
+    sqlite3_bind_int64(s, 2, self);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        uint64_t other = (uint64_t)sqlite3_column_int64(s, 1);
+
+        if (__builtin_popcountll(other ^ sh) <= 3) {
+            *group = sqlite3_column_int64(s, 2);
+            break;
+        }
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return db_error(idx, err, "looking for near-duplicates");
+    return THP_OK;
+}
+
+/*==================== Writing documents ====================*/
+
+/* Searchable metadata: the fields a researcher may search by name. */
+static void meta_text(const struct thp_record *r, char *out, size_t len)
+{
+    snprintf(out, len, "%s%s%s%s%s%s%s", r->location ? r->location : "",
+             r->location && (r->partners || r->authors) ? "\n" : "",
+             r->partners ? r->partners : "",
+             r->partners && r->authors ? "\n" : "",
+             r->authors ? r->authors : "", r->date ? "\n" : "",
+             r->date ? r->date : "");
+}
+
+static void bind_doc(sqlite3_stmt *s, const struct thp_record *r,
+                     const char *meta, const char *hash, uint64_t sh,
+                     int64_t group)
+{
+    bind_opt(s, 1, r->source_key);
+    bind_opt(s, 2, r->source_path);
+    bind_opt(s, 3, r->url ? r->url : r->source_path);
+    bind_opt(s, 4, r->anchor);
+    bind_opt(s, 5, r->kind ? r->kind : "page");
+    sqlite3_bind_text(s, 6, r->title ? r->title : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 7, r->body ? r->body : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 8, meta, -1, SQLITE_STATIC);
+    bind_opt(s, 9, r->date);
+    if (r->year)
+        sqlite3_bind_int(s, 10, r->year);
+    else
+        sqlite3_bind_null(s, 10);
+    bind_opt(s, 11, r->location);
+    bind_opt(s, 12, r->partners);
+    bind_opt(s, 13, r->authors);
+    bind_opt(s, 14, r->links);
+    if (r->page)
+        sqlite3_bind_int(s, 15, r->page);
+    else
+        sqlite3_bind_null(s, 15);
+    bind_opt(s, 16, r->lang);
+    bind_opt(s, 17, r->charset);
+    bind_opt(s, 18, r->repairs);
+    sqlite3_bind_text(s, 19, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 20, (sqlite3_int64)sh);
+    sqlite3_bind_int64(s, 21, r->mtime);
+    sqlite3_bind_int64(s, 22, r->size);
+    if (group)
+        sqlite3_bind_int64(s, 23, group);
+    else
+        sqlite3_bind_null(s, 23);
+    sqlite3_bind_int64(s, 24, (sqlite3_int64)time(NULL));
+}
+
+/* Hash of everything a reader sees of a document (not where it is). */
+static void content_hash(const struct thp_record *r, const char *meta,
+                         char out[17])
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    const char *parts[4];
+    size_t i;
+
+    parts[0] = r->title ? r->title : "";
+    parts[1] = r->body ? r->body : "";
+    parts[2] = meta;
+    parts[3] = r->kind ? r->kind : "";
+    for (i = 0; i < 4; i++) {
+        const unsigned char *p = (const unsigned char *)parts[i];
+
+        for (; *p; p++)
+            h = (h ^ *p) * 0x100000001b3ULL;
+        h = (h ^ 0x1f) * 0x100000001b3ULL; /* field separator */
+    }
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+static int link_source(thp_index *idx, const struct thp_record *r,
+                       int64_t doc, struct thp_err *err)
+{
+    sqlite3_stmt *s = idx->st[ST_LINK_UPSERT];
+
+    sqlite3_bind_text(s, 1, r->source_key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, doc);
+    sqlite3_bind_text(s, 3, r->source_path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, r->url ? r->url : r->source_path, -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_int64(s, 5, idx->gen);
+    return step_done(idx, s, err, "linking a source");
+}
+
+/* Delete doc if nothing links to it any more, else re-point its primary. */
+static int drop_if_orphan(thp_index *idx, int64_t doc, struct thp_err *err)
+{
+    sqlite3_bind_int64(idx->st[ST_DOC_ORPHAN], 1, doc);
+    if (step_done(idx, idx->st[ST_DOC_ORPHAN], err, "removing a document"))
+        return THP_ERR_DB;
+    sqlite3_bind_int64(idx->st[ST_DOC_REPRIMARY], 1, doc);
+    return step_done(idx, idx->st[ST_DOC_REPRIMARY], err,
+                     "re-pointing a document");
+}
+
+int thp_index_put(thp_index *idx, const struct thp_record *rec, int *outcome,
                   struct thp_err *err)
 {
-    sqlite3_stmt *s = idx->st[ST_PUT];
-    struct thp_source_state prev;
-    int rc, brc = begin_batch(idx, err);
+    char meta[2048], hash[17];
+    int64_t old = 0, same = 0, others = 0, group = 0, id;
+    uint64_t sh;
+    sqlite3_stmt *s;
+    int rc;
 
-    if (brc != THP_OK)
-        return brc;
-    if (updated) {
-        if (thp_index_lookup(idx, rec->source_key, &prev, err) != THP_OK)
+    if ((rc = begin_batch(idx, err)) != THP_OK)
+        return rc;
+    meta_text(rec, meta, sizeof meta);
+    content_hash(rec, meta, hash);
+
+    sqlite3_bind_text(idx->st[ST_LINK_GET], 1, rec->source_key, -1,
+                      SQLITE_STATIC);
+    if (step_int(idx, idx->st[ST_LINK_GET], 0, &old, err, "looking up a key"))
+        return THP_ERR_DB;
+    sqlite3_bind_text(idx->st[ST_DOC_BY_HASH], 1, hash, -1, SQLITE_STATIC);
+    if (step_int(idx, idx->st[ST_DOC_BY_HASH], 0, &same, err,
+                 "looking up a text"))
+        return THP_ERR_DB;
+
+    if (same) {
+        /* this text is stored already: link to it */
+        if (link_source(idx, rec, same, err) != THP_OK)
             return THP_ERR_DB;
-        *updated = prev.found;
+        if (old && old != same && drop_if_orphan(idx, old, err) != THP_OK)
+            return THP_ERR_DB;
+        if (outcome)
+            *outcome = old == same ? THP_PUT_UNCHANGED : THP_PUT_DUPLICATE;
+        return THP_OK;
     }
-    bind_opt(s, 1, rec->source_key);
-    bind_opt(s, 2, rec->source_path);
-    bind_opt(s, 3, rec->url ? rec->url : rec->source_path);
-    bind_opt(s, 4, rec->kind ? rec->kind : "page");
-    bind_opt(s, 5, rec->title ? rec->title : "");
-    bind_opt(s, 6, rec->body ? rec->body : "");
-    bind_opt(s, 7, rec->date);
-    bind_opt(s, 8, rec->lang);
-    bind_opt(s, 9, rec->charset);
-    bind_opt(s, 10, rec->repairs);
-    bind_opt(s, 11, rec->hash ? rec->hash : "");
-    sqlite3_bind_int64(s, 12, rec->mtime);
-    sqlite3_bind_int64(s, 13, rec->size);
-    sqlite3_bind_int64(s, 14, (sqlite3_int64)time(NULL));
-    rc = sqlite3_step(s);
-    sqlite3_reset(s);
+
+    if (old) {
+        s = idx->st[ST_LINK_OTHERS];
+        sqlite3_bind_int64(s, 1, old);
+        sqlite3_bind_text(s, 2, rec->source_key, -1, SQLITE_STATIC);
+        if (step_int(idx, s, 0, &others, err, "counting links"))
+            return THP_ERR_DB;
+    }
+    sh = simhash(rec->body ? rec->body : "");
+    if (near_group(idx, sh, old, &group, err) != THP_OK)
+        return THP_ERR_DB;
+    if (old && others == 0) {
+        /* the key's own document changed: rewrite it, keeping its id */
+        s = idx->st[ST_DOC_UPDATE];
+        bind_doc(s, rec, meta, hash, sh, group);
+        sqlite3_bind_int64(s, 25, old);
+        rc = step_done(idx, s, err, "updating a document");
+        id = old;
+    } else {
+        s = idx->st[ST_DOC_INSERT];
+        bind_doc(s, rec, meta, hash, sh, group);
+        rc = step_done(idx, s, err, "storing a document");
+        id = sqlite3_last_insert_rowid(idx->db);
+    }
     sqlite3_clear_bindings(s);
-    if (rc != SQLITE_DONE)
-        return thp_err_set(err, THP_ERR_DB, "storing '%s': %s",
-                           rec->source_key, sqlite3_errmsg(idx->db));
-    if (++idx->batch_docs >= THP_INDEX_BATCH)
+    if (rc != THP_OK || link_source(idx, rec, id, err) != THP_OK)
+        return THP_ERR_DB;
+    /* a shared document this key left may need a new primary source */
+    if (old && old != id && drop_if_orphan(idx, old, err) != THP_OK)
+        return THP_ERR_DB;
+    if (outcome)
+        *outcome = old ? THP_PUT_UPDATED : THP_PUT_ADDED;
+    idx->batch_docs++;
+    return THP_OK;
+}
+
+/*==================== Sources ====================*/
+
+/*
+** Remove the links of path not stamped with this run (all of them when
+** every_link), and the documents left without a source.
+*/
+static int drop_stale(thp_index *idx, const char *path, int every_link,
+                      long *removed, struct thp_err *err)
+{
+    sqlite3_stmt *s = idx->st[ST_STALE];
+    int64_t *docs = NULL;
+    char **keys = NULL;
+    size_t n = 0, cap = 0, i;
+    int rc = THP_OK, step;
+
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, every_link ? -1 : idx->gen);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            int64_t *d = thp_realloc(docs, ncap * sizeof *d);
+            char **k = d ? thp_realloc(keys, ncap * sizeof *k) : NULL;
+
+            if (d)
+                docs = d;
+            if (k)
+                keys = k;
+            if (d == NULL || k == NULL) {
+                rc = thp_err_set(err, THP_ERR_NOMEM, "out of memory");
+                break;
+            }
+            cap = ncap;
+        }
+        keys[n] = thp_strdup((const char *)sqlite3_column_text(s, 0));
+        docs[n] = sqlite3_column_int64(s, 1);
+        if (keys[n] == NULL) {
+            rc = thp_err_set(err, THP_ERR_NOMEM, "out of memory");
+            break;
+        }
+        n++;
+    }
+    sqlite3_reset(s);
+    if (rc == THP_OK && step != SQLITE_DONE)
+        rc = db_error(idx, err, "listing a source's documents");
+    for (i = 0; rc == THP_OK && i < n; i++) {
+        sqlite3_bind_text(idx->st[ST_LINK_DELETE], 1, keys[i], -1,
+                          SQLITE_STATIC);
+        rc = step_done(idx, idx->st[ST_LINK_DELETE], err, "unlinking");
+        if (rc == THP_OK)
+            rc = drop_if_orphan(idx, docs[i], err);
+        if (rc == THP_OK && removed)
+            (*removed)++;
+    }
+    for (i = 0; i < n; i++)
+        thp_free(keys[i]);
+    thp_free(keys);
+    thp_free(docs);
+    return rc;
+}
+
+int thp_index_source_done(thp_index *idx, const struct thp_source *src,
+                          long *removed, struct thp_err *err)
+{
+    sqlite3_stmt *s = idx->st[ST_SRC_UPSERT];
+    int rc;
+
+    if ((rc = begin_batch(idx, err)) != THP_OK)
+        return rc;
+    /* a failed source keeps what it had; a good one drops what it lost */
+    if (src->error == NULL &&
+        drop_stale(idx, src->path, 0, removed, err) != THP_OK)
+        return THP_ERR_DB;
+    sqlite3_bind_text(s, 1, src->path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, src->size);
+    sqlite3_bind_int64(s, 3, src->mtime);
+    sqlite3_bind_text(s, 4, src->hash ? src->hash : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, src->error ? "failed" : "ok", -1, SQLITE_STATIC);
+    bind_opt(s, 6, src->error);
+    sqlite3_bind_int64(s, 7, idx->run);
+    sqlite3_bind_int64(s, 8, (sqlite3_int64)time(NULL));
+    if (step_done(idx, s, err, "recording a source") != THP_OK)
+        return THP_ERR_DB;
+    idx->gen++; /* the next source's links get a new stamp */
+    if (idx->batch_docs >= THP_INDEX_BATCH)
         return thp_index_commit(idx, err);
     return THP_OK;
 }
 
-int thp_index_touch(thp_index *idx, const char *source_key, int64_t mtime,
-                    int64_t size, struct thp_err *err)
+int thp_index_source_seen(thp_index *idx, const char *path, int64_t mtime,
+                          int64_t size, struct thp_err *err)
 {
-    sqlite3_stmt *s = idx->st[ST_TOUCH];
+    sqlite3_stmt *s = idx->st[ST_SRC_SEEN];
     int rc = begin_batch(idx, err);
 
     if (rc != THP_OK)
         return rc;
-    sqlite3_bind_text(s, 1, source_key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, mtime);
-    sqlite3_bind_int64(s, 3, size);
-    rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return db_error(idx, err, "updating a source");
-    return THP_OK;
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, idx->run);
+    sqlite3_bind_int64(s, 3, mtime);
+    sqlite3_bind_int64(s, 4, size);
+    return step_done(idx, s, err, "marking a source seen");
+}
+
+int thp_index_sweep(thp_index *idx, const char *root, long *removed,
+                    struct thp_err *err)
+{
+    sqlite3_stmt *s = idx->st[ST_SWEEP];
+    char *path;
+    int rc;
+
+    if ((rc = begin_batch(idx, err)) != THP_OK)
+        return rc;
+    /* one at a time: removing rows while stepping the query is unsafe */
+    for (;;) {
+        sqlite3_bind_text(s, 1, root, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, idx->run);
+        rc = sqlite3_step(s);
+        path = rc == SQLITE_ROW
+                   ? thp_strdup((const char *)sqlite3_column_text(s, 0))
+                   : NULL;
+        sqlite3_reset(s);
+        if (rc == SQLITE_DONE)
+            return THP_OK;
+        if (rc != SQLITE_ROW)
+            return db_error(idx, err, "listing vanished sources");
+        if (path == NULL)
+            return thp_err_set(err, THP_ERR_NOMEM, "out of memory");
+        rc = drop_stale(idx, path, 1, NULL, err);
+        if (rc == THP_OK) {
+            sqlite3_bind_text(idx->st[ST_SRC_DELETE], 1, path, -1,
+                              SQLITE_STATIC);
+            rc = step_done(idx, idx->st[ST_SRC_DELETE], err,
+                           "removing a source");
+        }
+        thp_free(path);
+        if (rc != THP_OK)
+            return rc;
+        if (removed)
+            (*removed)++;
+    }
 }
 
 int thp_index_count(thp_index *idx, int64_t *n, struct thp_err *err)

@@ -12,16 +12,35 @@
 #include "thp/qparse.h"
 #include "thp/query.h"
 
+/* Near-duplicates (same dup_group) count and rank as one document. */
 static const char count_sql[] =
-    "SELECT count(*) FROM " THP_T_FTS " WHERE " THP_T_FTS " MATCH ?1";
+    "SELECT count(DISTINCT coalesce(d.dup_group, d.id)) FROM " THP_T_FTS
+    " JOIN " THP_T_DOCS " d ON d.id = " THP_T_FTS ".rowid"
+    " WHERE " THP_T_FTS " MATCH ?1";
 
-/* Ties broken by id so that paging is stable. */
+/*
+** The best of each near-duplicate group, by rank; ties broken by id so
+** that paging is stable. Snippets are made afterwards, for this page only.
+*/
 static const char hits_sql[] =
-    "SELECT d.id, d.title, d.url, d.kind, d.date, -" THP_BM25 ","
-    " snippet(" THP_T_FTS ", 1, char(1), char(2), '…', 32)"
-    " FROM " THP_T_FTS " JOIN " THP_T_DOCS " d ON d.id = " THP_T_FTS ".rowid"
-    " WHERE " THP_T_FTS " MATCH ?1"
-    " ORDER BY " THP_BM25 ", d.id LIMIT ?2 OFFSET ?3";
+    "WITH m AS MATERIALIZED ("
+    "  SELECT d.id, d.title, d.url, d.kind, d.date, d.year, d.location,"
+    "   d.partners, d.authors, d.anchor, d.page,"
+    "   coalesce(d.dup_group, d.id) AS grp, " THP_BM25 " AS r"
+    "  FROM " THP_T_FTS " JOIN " THP_T_DOCS " d ON d.id = " THP_T_FTS ".rowid"
+    "  WHERE " THP_T_FTS " MATCH ?1),"
+    " best AS (SELECT *, row_number() OVER (PARTITION BY grp ORDER BY r, id)"
+    "  AS rn FROM m)"
+    " SELECT id, title, url, kind, date, -r, year, location, partners,"
+    " authors, anchor, page FROM best WHERE rn = 1"
+    " ORDER BY r, id LIMIT ?2 OFFSET ?3";
+
+static const char snippet_sql[] =
+    "SELECT snippet(" THP_T_FTS ", 1, char(1), char(2), '…', 32) FROM "
+    THP_T_FTS " WHERE " THP_T_FTS " MATCH ?1 AND rowid = ?2";
+
+static const char sources_sql[] =
+    "SELECT url FROM doc_sources WHERE doc_id = ?1 ORDER BY source_key";
 
 static double now_ms(void)
 {
@@ -62,16 +81,76 @@ void thp_result_release(struct thp_result *res)
     for (i = 0; i < res->nhits; i++) {
         struct thp_hit *h = &res->hits[i];
 
+        size_t j;
+
         thp_free(h->title);
         thp_free(h->url);
         thp_free(h->kind);
         thp_free(h->date);
+        thp_free(h->location);
+        thp_free(h->partners);
+        thp_free(h->authors);
+        thp_free(h->anchor);
         thp_free(h->snippet);
+        for (j = 0; j < h->nsources; j++)
+            thp_free(h->sources[j]);
+        thp_free(h->sources);
     }
     thp_free(res->hits);
     thp_free(res->query);
     thp_free(res->match);
     memset(res, 0, sizeof *res);
+}
+
+/* Snippet and source list of each hit on the page. */
+static int fetch_details(sqlite3 *db, struct thp_result *res,
+                         struct thp_err *err)
+{
+    sqlite3_stmt *sn = NULL, *so = NULL;
+    size_t i;
+    int rc = THP_OK;
+
+    if (sqlite3_prepare_v2(db, snippet_sql, -1, &sn, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, sources_sql, -1, &so, NULL) != SQLITE_OK) {
+        rc = thp_err_set(err, THP_ERR_DB, "preparing snippets: %s",
+                         sqlite3_errmsg(db));
+        goto out;
+    }
+    sqlite3_bind_text(sn, 1, res->match, -1, SQLITE_STATIC);
+    for (i = 0; i < res->nhits && rc == THP_OK; i++) {
+        struct thp_hit *h = &res->hits[i];
+        int step;
+
+        sqlite3_bind_int64(sn, 2, h->id);
+        step = sqlite3_step(sn);
+        h->snippet = step == SQLITE_ROW ? col_dup(sn, 0) : thp_strdup("");
+        sqlite3_reset(sn);
+        if (step != SQLITE_ROW && step != SQLITE_DONE) {
+            rc = run_error(db, step, err);
+            break;
+        }
+        sqlite3_bind_int64(so, 1, h->id);
+        while ((step = sqlite3_step(so)) == SQLITE_ROW) {
+            char **v = thp_realloc(h->sources,
+                                   (h->nsources + 1) * sizeof *v);
+
+            if (v == NULL)
+                break;
+            h->sources = v;
+            if ((v[h->nsources] = col_dup(so, 0)) == NULL)
+                break;
+            h->nsources++;
+        }
+        sqlite3_reset(so);
+        if (step != SQLITE_DONE && step != SQLITE_ROW)
+            rc = run_error(db, step, err);
+        else if (step == SQLITE_ROW || h->snippet == NULL)
+            rc = thp_err_set(err, THP_ERR_NOMEM, "search: out of memory");
+    }
+out:
+    sqlite3_finalize(sn);
+    sqlite3_finalize(so);
+    return rc;
 }
 
 static int fetch_hits(sqlite3 *db, struct thp_result *res,
@@ -100,8 +179,13 @@ static int fetch_hits(sqlite3 *db, struct thp_result *res,
         h->kind = col_dup(st, 3);
         h->date = col_dup(st, 4);
         h->score = sqlite3_column_double(st, 5);
-        h->snippet = col_dup(st, 6);
-        if (!h->title || !h->url || !h->kind || !h->snippet) {
+        h->year = sqlite3_column_int(st, 6);
+        h->location = col_dup(st, 7);
+        h->partners = col_dup(st, 8);
+        h->authors = col_dup(st, 9);
+        h->anchor = col_dup(st, 10);
+        h->page = sqlite3_column_int(st, 11);
+        if (!h->title || !h->url || !h->kind) {
             sqlite3_finalize(st);
             return thp_err_set(err, THP_ERR_NOMEM, "search: out of memory");
         }
@@ -112,7 +196,7 @@ static int fetch_hits(sqlite3 *db, struct thp_result *res,
         return rc;
     }
     sqlite3_finalize(st);
-    return THP_OK;
+    return fetch_details(db, res, err);
 }
 
 static int count_hits(sqlite3 *db, struct thp_result *res,
@@ -266,7 +350,7 @@ int thp_snippet_term(struct thp_buf *out, const char *s, const char *open,
 int thp_result_json(const struct thp_result *res, struct thp_buf *out)
 {
     struct thp_buf snip;
-    size_t i;
+    size_t i, j;
 
     thp_buf_init(&snip, 0);
     thp_buf_putc(out, '{');
@@ -298,13 +382,36 @@ int thp_result_json(const struct thp_result *res, struct thp_buf *out)
         thp_json_cstr(out, h->kind);
         thp_json_key(out, "date", 0);
         thp_json_cstr(out, h->date);
+        thp_json_key(out, "year", 0);
+        if (h->year)
+            thp_buf_printf(out, "%d", h->year);
+        else
+            thp_buf_puts(out, "null");
+        thp_json_key(out, "location", 0);
+        thp_json_cstr(out, h->location);
+        thp_json_key(out, "partners", 0);
+        thp_json_cstr(out, h->partners);
+        thp_json_key(out, "authors", 0);
+        thp_json_cstr(out, h->authors);
+        thp_json_key(out, "page", 0);
+        if (h->page)
+            thp_buf_printf(out, "%d", h->page);
+        else
+            thp_buf_puts(out, "null");
         thp_json_key(out, "score", 0);
         thp_buf_printf(out, "%.4f", h->score);
         thp_json_key(out, "snippet", 0);
         thp_buf_reset(&snip);
-        thp_snippet_html(&snip, h->snippet);
+        thp_snippet_html(&snip, h->snippet ? h->snippet : "");
         thp_json_str(out, snip.s ? snip.s : "", snip.n);
-        thp_buf_putc(out, '}');
+        thp_json_key(out, "sources", 0);
+        thp_buf_putc(out, '[');
+        for (j = 0; j < h->nsources; j++) {
+            if (j)
+                thp_buf_putc(out, ',');
+            thp_json_cstr(out, h->sources[j]);
+        }
+        thp_buf_puts(out, "]}");
     }
     thp_buf_puts(out, "]}");
     if (snip.rc != THP_OK && out->rc == THP_OK)

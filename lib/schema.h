@@ -12,7 +12,7 @@
 #define THP_TOKENIZE "unicode61 remove_diacritics 2"
 #define THP_ANALYSIS "unicode61-rd2/1"
 
-/* BM25 column weights: title, body. */
-#define THP_BM25 "bm25(" THP_T_FTS ", 10.0, 1.0)"
+/* BM25 column weights: title, body, meta (location, partners, authors). */
+#define THP_BM25 "bm25(" THP_T_FTS ", 10.0, 1.0, 3.0)"
 
 #endif

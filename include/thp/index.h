@@ -1,18 +1,25 @@
 /*
-** index.h: the index file: an SQLite database with a documents table and
-** an FTS5 table over it. Only lib/index.c creates tables or writes; query.c
-** reads through the connection this module opens.
+** index.h: the index file: an SQLite database of sources, documents and
+** an FTS5 table over the documents. Only lib/index.c creates tables or
+** writes; query.c reads through the connection this module opens.
 **
 ** Schema (version THP_SCHEMA_VERSION, kept in meta):
-**   meta(key, value)             schema_version, analysis, created_at
-**   documents(id, source_key, source_path, url, kind, title, body, date,
-**             lang, charset, repairs, hash, mtime, size, indexed_at)
-**   documents_fts(title, body)   FTS5, external content = documents,
-**                                kept in step by triggers
+**   meta(key, value)          schema_version, analysis, created_at, run
+**   sources(path, ...)        the manifest: one row per file seen, with its
+**                             size, mtime, content hash, status and error
+**   documents(id, ...)        one row per distinct document (a page, an
+**                             item of a listing, a report): text, metadata
+**                             and the source it was first found in
+**   doc_sources(source_key)   every place a document was found: the same
+**                             item on two pages is one document, two rows
+**   documents_fts(title, body, meta)   FTS5, external content, kept in step
+**                             by triggers
 **
-** Writers use WAL mode and batched transactions: a crash loses at most the
-** open batch, never the index. Readers (CLI, daemon) open read-only and keep
-** answering while a writer works.
+** Writing goes source by source: thp_index_put() for each document of a
+** source, then thp_index_source_done(). Batches are committed only between
+** sources, so a crash (even SIGKILL) leaves every source either as it was
+** or fully updated, and the next run finishes the work. Readers (CLI,
+** daemon) open read-only and keep answering while a writer works (WAL).
 */
 #ifndef THP_INDEX_H
 #define THP_INDEX_H
@@ -23,7 +30,7 @@
 
 #include "thp/err.h"
 
-#define THP_SCHEMA_VERSION 1
+#define THP_SCHEMA_VERSION 2
 
 /* Flags for thp_index_open. */
 #define THP_INDEX_READ  0x0 /* read-only; the index must exist */
@@ -31,30 +38,49 @@
 
 typedef struct thp_index thp_index;
 
-/* What the index knows of a source, for the unchanged check. */
+/* What the manifest knows of a source file. */
 struct thp_source_state {
-    int found;        /* 0 if the source key is not in the index */
-    int64_t id;       /* document id */
-    int64_t mtime;    /* source modification time, seconds */
-    int64_t size;     /* source size, bytes */
-    char hash[17];    /* content hash, 16 hex digits */
+    int found;        /* 0 if the path is not in the manifest */
+    int failed;       /* 1 if the last attempt failed */
+    int64_t mtime;    /* modification time, seconds */
+    int64_t size;     /* bytes */
+    char hash[17];    /* content hash of the raw bytes, 16 hex digits */
+};
+
+/* A source file as seen now, for thp_index_source_done. */
+struct thp_source {
+    const char *path;
+    int64_t mtime, size;
+    const char *hash;   /* of the raw bytes */
+    const char *error;  /* NULL if it was indexed, else why it failed */
 };
 
 /* One document to store. Strings are borrowed for the call; NULL = none. */
 struct thp_record {
     const char *source_key;  /* stable identity: path, or path#anchor */
     const char *source_path; /* file it came from */
-    const char *url;         /* where a reader finds it */
+    const char *url;         /* where a reader finds it (default: path) */
+    const char *anchor;      /* item anchor within the page, or NULL */
     const char *kind;        /* "page", "item", "report" */
     const char *title;
     const char *body;
     const char *date;        /* ISO 8601 prefix: 2011, 2011-09, 2011-09-28 */
+    int year;                /* 0 when unknown */
+    const char *location, *partners, *authors;
+    const char *links;       /* report links, one per line */
+    int page;                /* report page, 0 when not a report page */
     const char *lang;
     const char *charset;     /* what the bytes were decoded as */
     const char *repairs;     /* JSON object of fixes applied, or NULL */
-    const char *hash;        /* content hash, 16 hex digits */
-    int64_t mtime;
-    int64_t size;
+    int64_t mtime, size;     /* of the source file */
+};
+
+/* What thp_index_put did. */
+enum {
+    THP_PUT_ADDED = 1,   /* a new document */
+    THP_PUT_UPDATED,     /* the document of this key changed */
+    THP_PUT_UNCHANGED,   /* the same text was already stored for this key */
+    THP_PUT_DUPLICATE    /* the same text is stored from another source */
 };
 
 /*
@@ -66,7 +92,7 @@ struct thp_record {
 int thp_index_open(const char *path, int flags, thp_index **out,
                    struct thp_err *err);
 
-/* Commit any open batch, finalize statements and close. NULL is a no-op. */
+/* Commit the open batch, finalize statements and close. NULL is a no-op. */
 void thp_index_close(thp_index *idx);
 
 /* The connection, for query.c. Owned by idx. */
@@ -75,21 +101,38 @@ sqlite3 *thp_index_db(thp_index *idx);
 /* Path the index was opened with. Owned by idx. */
 const char *thp_index_path(const thp_index *idx);
 
-/* Look up a source by key. st->found tells whether it is indexed. */
-int thp_index_lookup(thp_index *idx, const char *source_key,
-                     struct thp_source_state *st, struct thp_err *err);
+/* Look up a source file in the manifest. */
+int thp_index_source_get(thp_index *idx, const char *path,
+                         struct thp_source_state *st, struct thp_err *err);
 
 /*
-** Insert or replace the document with rec->source_key. *updated (may be
-** NULL) is set to 1 if it replaced an earlier version. Joins the open batch
-** (starting one if needed) and commits every THP_INDEX_BATCH documents.
+** Store one document of the source being indexed. The document is keyed
+** by rec->source_key; identical text already stored (from any source) is
+** not stored twice but linked. *outcome (may be NULL) is a THP_PUT_* value.
 */
-int thp_index_put(thp_index *idx, const struct thp_record *rec, int *updated,
+int thp_index_put(thp_index *idx, const struct thp_record *rec, int *outcome,
                   struct thp_err *err);
 
-/* Record a new mtime/size for an unchanged source (same hash). */
-int thp_index_touch(thp_index *idx, const char *source_key, int64_t mtime,
-                    int64_t size, struct thp_err *err);
+/*
+** Finish a source: record it in the manifest, drop documents it no longer
+** holds (their count added to *removed, may be NULL), and commit if the
+** batch is full. A failed source (src->error set) keeps the documents it
+** had: a broken page loses nothing that was indexed before.
+*/
+int thp_index_source_done(thp_index *idx, const struct thp_source *src,
+                          long *removed, struct thp_err *err);
+
+/* Mark an unchanged source as seen in this run (new mtime/size kept). */
+int thp_index_source_seen(thp_index *idx, const char *path, int64_t mtime,
+                          int64_t size, struct thp_err *err);
+
+/*
+** Remove the sources under root (a file or folder path as walked) that
+** this run did not see, with their documents. *removed (may be NULL) gets
+** the number of sources removed.
+*/
+int thp_index_sweep(thp_index *idx, const char *root, long *removed,
+                    struct thp_err *err);
 
 /* Commit the open batch, if any. */
 int thp_index_commit(thp_index *idx, struct thp_err *err);
@@ -97,7 +140,7 @@ int thp_index_commit(thp_index *idx, struct thp_err *err);
 /* Number of documents. */
 int thp_index_count(thp_index *idx, int64_t *n, struct thp_err *err);
 
-/* Documents per batch transaction. */
+/* Documents per batch transaction (a batch ends only between sources). */
 #define THP_INDEX_BATCH 500
 
 /* 64-bit FNV-1a of s[0..n) as 16 lowercase hex digits plus NUL. */

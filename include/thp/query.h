@@ -31,16 +31,20 @@ struct thp_query_opts {
 
 struct thp_hit {
     int64_t id;
-    char *title, *url, *kind, *date; /* date may be NULL */
+    char *title, *url, *kind;
+    char *date, *location, *partners, *authors, *anchor; /* may be NULL */
+    int year, page;                  /* 0 when unknown */
     char *snippet;                   /* body text with marks */
     double score;                    /* BM25, higher is better */
+    char **sources;                  /* every url it was found at */
+    size_t nsources;
 };
 
 /* A result page. Every string is owned by the result. */
 struct thp_result {
     char *query;          /* the user's query as given */
     char *match;          /* the FTS5 expression it compiled to */
-    int64_t total;        /* all matching documents */
+    int64_t total;        /* matching documents, near-duplicates as one */
     size_t limit, offset;
     size_t nhits;
     struct thp_hit *hits;
@@ -73,7 +77,9 @@ void thp_document_release(struct thp_document *doc);
 /*
 ** The JSON form shared by the CLI (--json) and the daemon:
 ** {"query","total","limit","offset","took_ms","hits":[{"id","title","url",
-** "kind","date","score","snippet"}]}, snippets HTML-escaped with <mark>.
+** "kind","date","year","location","partners","authors","page","score",
+** "snippet","sources"}]}, snippets HTML-escaped with <mark>; "sources"
+** lists every place the document was found.
 */
 int thp_result_json(const struct thp_result *res, struct thp_buf *out);
 

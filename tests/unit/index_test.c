@@ -10,25 +10,56 @@
 #include "thp/qparse.h"
 #include "thp/query.h"
 
-static char path[] = "/tmp/thp-index-test-XXXXXX";
+static char dbpath[] = "/tmp/thp-index-test-XXXXXX";
 
-static void put(thp_index *idx, const char *key, const char *title,
-                const char *body, int *updated)
+/* Store a document of source path (key path or path#anchor). */
+static int put(thp_index *idx, const char *path, const char *anchor,
+               const char *title, const char *body)
 {
     struct thp_record r;
     struct thp_err e;
+    char key[256];
+    int outcome = 0;
 
+    snprintf(key, sizeof key, "%s%s%s", path, anchor ? "#" : "",
+             anchor ? anchor : "");
     memset(&r, 0, sizeof r);
     r.source_key = key;
-    r.source_path = key;
+    r.source_path = path;
     r.title = title;
     r.body = body;
-    r.hash = "0123456789abcdef";
     r.mtime = 100;
     r.size = 10;
     thp_err_clear(&e);
-    CHECK(thp_index_put(idx, &r, updated, &e) == THP_OK);
+    CHECK(thp_index_put(idx, &r, &outcome, &e) == THP_OK);
+    return outcome;
 }
+
+static void done(thp_index *idx, const char *path, const char *error,
+                 long *removed)
+{
+    struct thp_source src = {path, 100, 10, "0123456789abcdef", error};
+    struct thp_err e;
+
+    thp_err_clear(&e);
+    CHECK(thp_index_source_done(idx, &src, removed, &e) == THP_OK);
+}
+
+static int64_t count(thp_index *idx)
+{
+    int64_t n = -1;
+
+    CHECK(thp_index_count(idx, &n, NULL) == THP_OK);
+    return n;
+}
+
+/* A long text (enough words for near-duplicate detection). */
+static const char long_text[] =
+    "Cities are places where both migrants and non-migrants interact, be it "
+    "through working, studying, living, playing or raising their families. "
+    "This report blazes a trail by linking migrant and refugee integration "
+    "policies, public-private partnerships and the local level in a "
+    "comparative discussion of eight global cities.";
 
 static int64_t search(thp_index *idx, const char *q, int flags,
                       struct thp_result *res)
@@ -51,49 +82,43 @@ int main(void)
     struct thp_result res;
     struct thp_err e;
     thp_index *idx, *ro;
-    int64_t n;
-    int fd, updated = -1;
-    char hash[17];
+    long removed = 0;
+    int fd;
+    char hash[17], near[sizeof long_text + 16];
 
-    fd = mkstemp(path);
+    fd = mkstemp(dbpath);
     close(fd);
-    unlink(path);
+    unlink(dbpath);
 
     /* a reader refuses a missing index with a clear message */
     thp_err_clear(&e);
-    CHECK(thp_index_open(path, THP_INDEX_READ, &ro, &e) == THP_ERR_NOTFOUND);
-    CHECK(ro == NULL && strstr(e.msg, path) != NULL);
+    CHECK(thp_index_open(dbpath, THP_INDEX_READ, &ro, &e) == THP_ERR_NOTFOUND);
+    CHECK(ro == NULL && strstr(e.msg, dbpath) != NULL);
 
     thp_err_clear(&e);
-    CHECK(thp_index_open(path, THP_INDEX_WRITE, &idx, &e) == THP_OK);
-    put(idx, "a.html", "Rotterdam Pilot",
-        "A first pilot project in the city of Rotterdam.", &updated);
-    CHECK(updated == 0);
-    put(idx, "b.html", "Porto Alegre",
-        "A workshop with participants from S\xC3\xA3o Paulo and Lyon.",
-        &updated);
-    put(idx, "c.txt", "Labour markets", "Rotterdam port and labour market "
-        "outcomes <b>&</b>", &updated);
+    CHECK(thp_index_open(dbpath, THP_INDEX_WRITE, &idx, &e) == THP_OK);
+    CHECK(put(idx, "a.html", NULL, "Rotterdam Pilot", "A first pilot "
+              "project in the city of Rotterdam.") == THP_PUT_ADDED);
+    done(idx, "a.html", NULL, NULL);
+    CHECK(put(idx, "b.txt", "x", "Porto Alegre", "A workshop with "
+              "participants from S\xC3\xA3o Paulo and Lyon.") == THP_PUT_ADDED);
+    CHECK(put(idx, "b.txt", "y", "Labour markets", "Rotterdam port and "
+              "labour market outcomes <b>&</b>") == THP_PUT_ADDED);
+    done(idx, "b.txt", NULL, NULL);
+    /* the same item found on another page is one document, two sources */
+    CHECK(put(idx, "c.txt", "x", "Porto Alegre", "A workshop with "
+              "participants from S\xC3\xA3o Paulo and Lyon.") ==
+          THP_PUT_DUPLICATE);
+    done(idx, "c.txt", NULL, NULL);
     CHECK(thp_index_commit(idx, &e) == THP_OK);
-    CHECK(thp_index_count(idx, &n, &e) == THP_OK && n == 3);
-
-    /* replacing by source key keeps one document and re-indexes it */
-    put(idx, "b.html", "Porto Alegre workshop",
-        "Participants from S\xC3\xA3o Paulo, Cairo and Lyon.", &updated);
-    CHECK(updated == 1);
-    CHECK(thp_index_commit(idx, &e) == THP_OK);
-    CHECK(thp_index_count(idx, &n, &e) == THP_OK && n == 3);
-    CHECK(thp_index_lookup(idx, "b.html", &st, &e) == THP_OK);
-    CHECK(st.found && st.mtime == 100 && st.size == 10);
-    CHECK(thp_index_touch(idx, "b.html", 200, 11, &e) == THP_OK);
-    CHECK(thp_index_commit(idx, &e) == THP_OK);
-    CHECK(thp_index_lookup(idx, "b.html", &st, &e) == THP_OK);
-    CHECK(st.mtime == 200 && st.size == 11);
-    CHECK(thp_index_lookup(idx, "nope", &st, &e) == THP_OK && !st.found);
+    CHECK(count(idx) == 3);
+    CHECK(thp_index_source_get(idx, "b.txt", &st, &e) == THP_OK);
+    CHECK(st.found && !st.failed && st.mtime == 100 && st.size == 10);
+    CHECK(thp_index_source_get(idx, "nope", &st, &e) == THP_OK && !st.found);
 
     /* searching, from a second (read-only) connection */
     thp_err_clear(&e);
-    CHECK(thp_index_open(path, THP_INDEX_READ, &ro, &e) == THP_OK);
+    CHECK(thp_index_open(dbpath, THP_INDEX_READ, &ro, &e) == THP_OK);
     CHECK(search(ro, "rotterdam", 0, &res) == 2);
     /* the title weight puts the Rotterdam Pilot first */
     CHECK(res.nhits == 2 && strcmp(res.hits[0].title, "Rotterdam Pilot") == 0);
@@ -102,10 +127,7 @@ int main(void)
                  THP_MARK_CLOSE) != NULL);
     thp_result_release(&res);
     CHECK(search(ro, "sao paulo", 0, &res) == 1); /* diacritics fold */
-    thp_result_release(&res);
-    CHECK(search(ro, "cairo", 0, &res) == 1);     /* the replaced text */
-    thp_result_release(&res);
-    CHECK(search(ro, "workshop", 0, &res) == 1);
+    CHECK(res.nhits == 1 && res.hits[0].nsources == 2);
     thp_result_release(&res);
     CHECK(search(ro, "\"labour market\"", 0, &res) == 1);
     thp_result_release(&res);
@@ -129,7 +151,7 @@ int main(void)
         CHECK(res.total == 2 && res.nhits == 0);
         thp_result_release(&res);
     }
-    /* JSON: snippets escaped, marks as <mark> */
+    /* JSON: snippets escaped, marks as <mark>, sources listed */
     {
         struct thp_buf b;
 
@@ -139,6 +161,7 @@ int main(void)
         CHECK(strstr(b.s, "<mark>outcomes<\\/mark>") != NULL);
         CHECK(strstr(b.s, "&lt;b&gt;&amp;&lt;/b&gt;") != NULL);
         CHECK(strstr(b.s, "\"total\":1") != NULL);
+        CHECK(strstr(b.s, "\"sources\":[\"b.txt\"]") != NULL);
         thp_buf_release(&b);
         thp_result_release(&res);
     }
@@ -150,11 +173,57 @@ int main(void)
         CHECK(thp_query_run(ro, "a \"b", 4, &o, &res, &e) == THP_ERR_SYNTAX);
         CHECK(e.pos == 2);
     }
+
+    /* re-indexing b.txt without item y drops y; x is unchanged */
+    CHECK(put(idx, "b.txt", "x", "Porto Alegre", "A workshop with "
+              "participants from S\xC3\xA3o Paulo and Lyon.") ==
+          THP_PUT_UNCHANGED);
+    done(idx, "b.txt", NULL, &removed);
+    CHECK(removed == 1);
+    CHECK(count(idx) == 2);
+    /* a changed document keeps its id */
+    CHECK(put(idx, "a.html", NULL, "Rotterdam Pilot", "A pilot with the "
+              "Port of Rotterdam.") == THP_PUT_UPDATED);
+    done(idx, "a.html", NULL, NULL);
+    /* a failed source keeps what it had */
+    removed = 0;
+    done(idx, "c.txt", "cannot read", &removed);
+    CHECK(removed == 0);
+    CHECK(thp_index_source_get(idx, "c.txt", &st, &e) == THP_OK && st.failed);
+    CHECK(thp_index_commit(idx, &e) == THP_OK);
+    CHECK(search(ro, "port", 0, &res) == 1);
+    thp_result_release(&res);
+
+    /* near-duplicates: found, grouped, counted once */
+    memcpy(near, long_text, sizeof long_text);
+    CHECK(put(idx, "d.txt", NULL, "Global cities", long_text) ==
+          THP_PUT_ADDED);
+    done(idx, "d.txt", NULL, NULL);
+    strcpy(near + sizeof long_text - 2, " Extra."); /* one word more */
+    CHECK(put(idx, "e.txt", NULL, "Global cities", near) == THP_PUT_ADDED);
+    done(idx, "e.txt", NULL, NULL);
+    CHECK(thp_index_commit(idx, &e) == THP_OK);
+    CHECK(count(idx) == 4);
+    CHECK(search(ro, "trail", 0, &res) == 1 && res.nhits == 1);
+    thp_result_release(&res);
+
+    /* a sweep of the current folder removes sources not seen this run */
+    thp_index_close(idx);
+    thp_err_clear(&e);
+    CHECK(thp_index_open(dbpath, THP_INDEX_WRITE, &idx, &e) == THP_OK);
+    CHECK(thp_index_source_seen(idx, "a.html", 100, 10, &e) == THP_OK);
+    removed = 0;
+    CHECK(thp_index_sweep(idx, ".", &removed, &e) == THP_OK);
+    CHECK(removed == 4); /* b.txt c.txt d.txt e.txt */
+    CHECK(thp_index_commit(idx, &e) == THP_OK);
+    CHECK(count(idx) == 1);
+    CHECK(search(ro, "sao", 0, &res) == 0);
+    thp_result_release(&res);
     thp_index_close(ro);
 
     /* writing to a read-only connection is refused */
     thp_err_clear(&e);
-    CHECK(thp_index_open(path, THP_INDEX_READ, &ro, &e) == THP_OK);
+    CHECK(thp_index_open(dbpath, THP_INDEX_READ, &ro, &e) == THP_OK);
     {
         struct thp_record r;
 
@@ -169,17 +238,17 @@ int main(void)
                        "key='schema_version'", NULL, NULL, NULL) == SQLITE_OK);
     thp_index_close(idx);
     thp_err_clear(&e);
-    CHECK(thp_index_open(path, THP_INDEX_READ, &ro, &e) == THP_ERR_CORRUPT);
+    CHECK(thp_index_open(dbpath, THP_INDEX_READ, &ro, &e) == THP_ERR_CORRUPT);
     CHECK(strstr(e.msg, "--full") != NULL);
 
     /* a file that is not an index */
     {
-        FILE *f = fopen(path, "w");
+        FILE *f = fopen(dbpath, "w");
 
         fputs("not a database at all, just text\n", f);
         fclose(f);
         thp_err_clear(&e);
-        CHECK(thp_index_open(path, THP_INDEX_READ, &ro, &e) != THP_OK);
+        CHECK(thp_index_open(dbpath, THP_INDEX_READ, &ro, &e) != THP_OK);
         CHECK(ro == NULL && e.msg[0] != '\0');
     }
 
@@ -188,13 +257,13 @@ int main(void)
     thp_index_hash("a", 1, hash);
     CHECK_STR(hash, "af63dc4c8601ec8c");
 
-    unlink(path);
+    unlink(dbpath);
     {
         char side[64];
 
-        snprintf(side, sizeof side, "%s-wal", path);
+        snprintf(side, sizeof side, "%s-wal", dbpath);
         unlink(side);
-        snprintf(side, sizeof side, "%s-shm", path);
+        snprintf(side, sizeof side, "%s-shm", dbpath);
         unlink(side);
     }
     return check_done("index");
