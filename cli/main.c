@@ -67,22 +67,39 @@ static void show_position(const char *q, size_t pos)
     fputs("^\n", stderr);
 }
 
+/* "[item, 2011-09, Toronto, Canada, p. 3, 2 sources]" */
+static void hit_meta(struct thp_buf *b, const struct thp_hit *h)
+{
+    thp_buf_printf(b, "[%s", h->kind);
+    if (h->date)
+        thp_buf_printf(b, ", %s", h->date);
+    if (h->location)
+        thp_buf_printf(b, ", %s", h->location);
+    if (h->page)
+        thp_buf_printf(b, ", p. %d", h->page);
+    if (h->nsources > 1)
+        thp_buf_printf(b, ", %zu sources", h->nsources);
+    thp_buf_putc(b, ']');
+}
+
 static void print_text(const struct thp_result *res, int color)
 {
-    struct thp_buf line;
+    struct thp_buf line, meta;
     size_t i;
 
     thp_buf_init(&line, 0);
+    thp_buf_init(&meta, 0);
     for (i = 0; i < res->nhits; i++) {
         const struct thp_hit *h = &res->hits[i];
 
         thp_buf_reset(&line);
-        thp_snippet_term(&line, h->snippet, color ? "\033[1m" : "",
-                         color ? "\033[0m" : "");
-        printf("%s%zu. %s%s  [%s%s%s]\n   %s\n   %s\n\n",
-               color ? "\033[1m" : "", res->offset + i + 1, h->title,
-               color ? "\033[0m" : "", h->kind, h->date ? ", " : "",
-               h->date ? h->date : "", h->url, line.s ? line.s : "");
+        thp_buf_reset(&meta);
+        thp_snippet_term(&line, h->snippet ? h->snippet : "",
+                         color ? "\033[1m" : "", color ? "\033[0m" : "");
+        hit_meta(&meta, h);
+        printf("%s%zu. %s%s  %s\n   %s\n   %s\n\n", color ? "\033[1m" : "",
+               res->offset + i + 1, h->title, color ? "\033[0m" : "",
+               meta.s ? meta.s : "", h->url, line.s ? line.s : "");
     }
     if (res->nhits)
         printf("%zu-%zu of %lld results (%.1f ms)\n", res->offset + 1,
@@ -93,6 +110,7 @@ static void print_text(const struct thp_result *res, int color)
     else
         printf("no results\n");
     thp_buf_release(&line);
+    thp_buf_release(&meta);
 }
 
 int main(int argc, char **argv)

@@ -1,9 +1,10 @@
 #!/bin/sh
 # check-generated.sh - verify the committed sample corpus is reproducible.
 #
-# 1. Regenerates the legacy-encoding variants with generate.py into a
-#    temporary directory and compares them byte for byte with the committed
-#    corpus/pages/ and corpus/reports/ (extra or missing files also fail).
+# 1. Regenerates the legacy-encoding variants and the PDF report with
+#    generate.py into a temporary directory and compares them byte for byte
+#    (diff -r -q: binary-safe) with the committed corpus/pages/ and
+#    corpus/reports/ (extra or missing files also fail).
 # 2. If the original scrapes exist beside the repository
 #    ($(dirname REPO)/shared/seeds), checks that corpus/seeds/ holds
 #    byte-exact copies of them.  Silently skipped when that folder is absent.
