@@ -25,6 +25,7 @@
 #include "thp/index.h"
 #include "thp/items.h"
 #include "thp/json.h"
+#include "thp/jsonread.h"
 #include "thp/mem.h"
 #include "thp/text.h"
 #include "walk.h"
@@ -77,7 +78,8 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "usage: " PROG " [--index PATH] [--full] [--quiet|--verbose]\n"
-        "                 [--log FILE] SOURCE...\n"
+        "                 [--log FILE] [--jsonl FILE]... [SOURCE...]\n"
+        "       " PROG " --repair-text [--html] [--explain] < BYTES > TEXT\n"
         "\n"
         "Index the .html, .htm, .txt and .pdf files found in each SOURCE (a\n"
         "file or a folder, searched recursively) into an SQLite FTS5 index.\n"
@@ -90,6 +92,15 @@ static void usage(FILE *f)
         "  --quiet        print only problems and the summary\n"
         "  --verbose      a line for every source indexed\n"
         "  --log FILE     also append problems (path and reason) to FILE\n"
+        "  --jsonl FILE   index documents given as JSON Lines, one object a\n"
+        "                 line: {\"id\",\"title\",\"text\"} and optionally\n"
+        "                 \"url\", \"date\", \"kind\", \"lang\"\n"
+        "  --repair-text  read bytes in any encoding on stdin, write the\n"
+        "                 decoded, repaired UTF-8 text on stdout\n"
+        "  --html         with --repair-text: the input is HTML (look for a\n"
+        "                 declared charset, leave references to the parser)\n"
+        "  --explain      with --repair-text: say on stderr what was\n"
+        "                 detected and changed\n"
         "  --help         this text\n"
         "\n"
         "Exit status: 0 if anything was indexed (or was already up to\n"
@@ -217,31 +228,6 @@ static int read_file(const char *path, size_t size, struct thp_buf *b,
     b->s[b->n] = '\0';
     close(fd);
     return THP_OK;
-}
-
-/* What decoding found and changed, as a JSON object, or "" if nothing. */
-static void repairs_json(const struct thp_text_info *ti, struct thp_buf *out)
-{
-    int first = 1;
-
-#define FIELD(name, val)                                                     \
-    do {                                                                     \
-        if (val) {                                                           \
-            thp_buf_puts(out, first ? "{" : "");                             \
-            thp_json_key(out, name, first);                                  \
-            thp_buf_printf(out, "%zu", (size_t)(val));                       \
-            first = 0;                                                       \
-        }                                                                    \
-    } while (0)
-    FIELD("invalid_bytes", ti->n_invalid);
-    FIELD("mixed_bytes", ti->n_mixed);
-    FIELD("c1_controls", ti->n_c1);
-    FIELD("controls_dropped", ti->n_controls);
-    FIELD("nbsp_folded", ti->n_spaces);
-    FIELD("nfc", ti->normalized);
-#undef FIELD
-    if (!first)
-        thp_buf_putc(out, '}');
 }
 
 /*==================== Storing ====================*/
@@ -411,7 +397,7 @@ static int index_source(struct run *r, struct source_ctx *c, enum kind k,
     }
     if (rc != THP_OK)
         goto out;
-    repairs_json(&ti, &repairs);
+    thp_text_info_json(&ti, &repairs);
     c->charset = k == K_PDF ? "PDF" : ti.charset;
     c->repairs = repairs.n ? repairs.s : NULL;
     if (k == K_HTML) {
@@ -576,6 +562,186 @@ static void walk_source(struct run *r, const char *arg)
     r->removed += gone;
 }
 
+/*==================== JSON Lines ====================*/
+
+/*
+** Index one JSON Lines file as a source whose documents are its lines
+** (key FILE#id). A bad line is reported with its number and byte and
+** skipped; the file fails only if no line could be indexed.
+*/
+static int index_jsonl(struct run *r, const char *arg)
+{
+    char pathbuf[PATH_MAX], hash[17], suffix[300], where[64];
+    const char *path = canonical_root(arg, pathbuf, sizeof pathbuf);
+    struct thp_source_state prev;
+    struct thp_jsonread_obj obj;
+    struct thp_source src;
+    struct source_ctx c;
+    struct thp_buf raw, clean;
+    struct thp_err err;
+    struct stat st;
+    size_t pos = 0;
+    long line = 0, good = 0, bad = 0;
+
+    r->seen++;
+    thp_err_clear(&err);
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+        r->failed++;
+        problem(r, path, "%s", errno ? strerror(errno) : "not a file");
+        return 0;
+    }
+    if (thp_index_source_get(r->idx, path, &prev, &r->err) != THP_OK)
+        return r->stop_rc = THP_ERR_DB;
+    thp_buf_init(&raw, 1u << 30);
+    if (read_file(path, (size_t)st.st_size, &raw, &err) != THP_OK) {
+        r->failed++;
+        problem(r, path, "%s", err.msg);
+        thp_buf_release(&raw);
+        return 0;
+    }
+    r->bytes += (double)raw.n;
+    thp_index_hash(raw.s, raw.n, hash);
+    if (!r->full && prev.found && !prev.failed && !strcmp(prev.hash, hash)) {
+        r->unchanged++;
+        thp_buf_release(&raw);
+        if (thp_index_source_seen(r->idx, path, (int64_t)st.st_mtime,
+                                  (int64_t)st.st_size, &r->err) != THP_OK)
+            r->stop_rc = THP_ERR_DB;
+        return r->stop_rc;
+    }
+    memset(&c, 0, sizeof c);
+    c.path = path;
+    c.st = &st;
+    c.charset = "UTF-8";
+    thp_jsonread_init(&obj);
+    thp_buf_init(&clean, 0);
+    while (pos < raw.n && r->stop_rc == THP_OK && !interrupted) {
+        const char *nl = memchr(raw.s + pos, '\n', raw.n - pos);
+        size_t len = nl ? (size_t)(nl - (raw.s + pos)) : raw.n - pos;
+        const char *id, *title, *text, *v;
+        struct thp_item meta;
+        struct thp_text_info ti;
+        int rc;
+
+        line++;
+        thp_err_clear(&err);
+        rc = thp_jsonread_parse(raw.s + pos, len, 0, &obj, &err);
+        pos += len + 1;
+        if (rc == THP_ERR_NOTFOUND)
+            continue; /* a blank line */
+        id = thp_jsonread_get(&obj, "id", NULL);
+        title = thp_jsonread_get(&obj, "title", NULL);
+        text = thp_jsonread_get(&obj, "text", NULL);
+        if (rc == THP_OK && (id == NULL || *id == '\0'))
+            rc = thp_err_set(&err, THP_ERR_SYNTAX, "no \"id\"");
+        if (rc == THP_OK && text == NULL && title == NULL)
+            rc = thp_err_set(&err, THP_ERR_SYNTAX, "no \"title\" or \"text\"");
+        if (rc != THP_OK) {
+            snprintf(where, sizeof where, "line %ld", line);
+            bad++;
+            problem(r, path, "%s: %s", where, err.msg);
+            continue;
+        }
+        /* text from elsewhere gets the same repair as pages */
+        thp_buf_reset(&clean);
+        thp_text_info_init(&ti);
+        if (thp_text_prepare(text ? text : "", text ? strlen(text) : 0, 0,
+                             &clean, &ti, &err) != THP_OK) {
+            bad++;
+            problem(r, path, "line %ld: %s", line, err.msg);
+            continue;
+        }
+        memset(&meta, 0, sizeof meta);
+        if ((v = thp_jsonread_get(&obj, "date", NULL)) != NULL)
+            meta.year = thp_items_parse_date(v, strlen(v), meta.date);
+        snprintf(suffix, sizeof suffix, "#%s", id);
+        c.links = NULL;
+        if (put_doc(r, &c, suffix,
+                    (v = thp_jsonread_get(&obj, "kind", NULL)) ? v : "page",
+                    title ? title : "", clean.s ? clean.s : "", &meta, 0))
+            break;
+        good++;
+    }
+    thp_jsonread_release(&obj);
+    thp_buf_release(&clean);
+    thp_buf_release(&raw);
+    if (r->stop_rc != THP_OK || interrupted)
+        return r->stop_rc;
+    memset(&src, 0, sizeof src);
+    src.path = path;
+    src.mtime = (int64_t)st.st_mtime;
+    src.size = (int64_t)st.st_size;
+    src.hash = hash;
+    if (good == 0) {
+        r->failed++;
+        src.error = "no line could be indexed";
+        problem(r, path, "%s", src.error);
+    } else if (prev.found) {
+        r->updated++;
+    } else {
+        r->added++;
+    }
+    if (thp_index_source_done(r->idx, &src, &r->docs_removed, &r->err))
+        return r->stop_rc = THP_ERR_DB;
+    if (!r->quiet && (bad || r->verbose))
+        printf("%s: %ld documents, %ld bad lines\n", path, good, bad);
+    return 0;
+}
+
+/*==================== Repairing text on stdin ====================*/
+
+/* --repair-text: stdin bytes -> repaired UTF-8 on stdout. */
+static int repair_stdin(int html, int explain)
+{
+    struct thp_buf in, out, why;
+    struct thp_text_info ti;
+    struct thp_err err;
+    int rc = 0;
+
+    thp_buf_init(&in, MAX_FILE);
+    thp_buf_init(&out, 0);
+    thp_buf_init(&why, 0);
+    thp_text_info_init(&ti);
+    thp_err_clear(&err);
+    for (;;) {
+        size_t k;
+
+        if (thp_buf_grow(&in, 65536) != THP_OK) {
+            fprintf(stderr, PROG ": input larger than %u bytes\n", MAX_FILE);
+            rc = 2;
+            goto out;
+        }
+        k = fread(in.s + in.n, 1, in.cap - in.n - 1, stdin);
+        in.n += k;
+        if (k == 0)
+            break;
+    }
+    if (ferror(stdin)) {
+        fprintf(stderr, PROG ": reading stdin: %s\n", strerror(errno));
+        rc = 2;
+        goto out;
+    }
+    if (thp_text_prepare(in.s ? in.s : "", in.n, html ? THP_TEXT_HTML : 0,
+                         &out, &ti, &err) != THP_OK) {
+        fprintf(stderr, PROG ": %s\n", err.msg);
+        rc = 2;
+        goto out;
+    }
+    if (out.n && fwrite(out.s, 1, out.n, stdout) != out.n)
+        rc = 2;
+    if (fflush(stdout) != 0)
+        rc = 2;
+    if (explain) {
+        thp_text_info_explain(&ti, &why);
+        fputs(why.s ? why.s : "", stderr);
+    }
+out:
+    thp_buf_release(&in);
+    thp_buf_release(&out);
+    thp_buf_release(&why);
+    return rc;
+}
+
 /* Open the index; with --full an index of another version is replaced. */
 static int open_index(const char *path, int full, thp_index **idx,
                       struct thp_err *err)
@@ -603,7 +769,8 @@ static int open_index(const char *path, int full, thp_index **idx,
 int main(int argc, char **argv)
 {
     const char *index_path = "thp.db", *log_path = NULL;
-    const char **sources;
+    const char **sources, **jsonl;
+    int njsonl = 0, repair = 0, html = 0, explain = 0;
     struct run r;
     struct sigaction sa;
     int64_t ndocs = 0;
@@ -612,7 +779,8 @@ int main(int argc, char **argv)
 
     memset(&r, 0, sizeof r);
     sources = thp_calloc((size_t)argc, sizeof *sources);
-    if (sources == NULL)
+    jsonl = thp_calloc((size_t)argc, sizeof *jsonl);
+    if (sources == NULL || jsonl == NULL)
         return 2;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -623,6 +791,14 @@ int main(int argc, char **argv)
             index_path = a + 8;
         else if (!strcmp(a, "--log") && i + 1 < argc)
             log_path = argv[++i];
+        else if (!strcmp(a, "--jsonl") && i + 1 < argc)
+            jsonl[njsonl++] = argv[++i];
+        else if (!strcmp(a, "--repair-text"))
+            repair = 1;
+        else if (!strcmp(a, "--html"))
+            html = 1;
+        else if (!strcmp(a, "--explain"))
+            explain = 1;
         else if (!strcmp(a, "--full"))
             r.full = 1;
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
@@ -632,6 +808,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             thp_free(sources);
+            thp_free(jsonl);
             return 0;
         } else if (!strcmp(a, "--")) {
             while (++i < argc)
@@ -640,21 +817,33 @@ int main(int argc, char **argv)
             fprintf(stderr, PROG ": unknown option '%s'\n", a);
             usage(stderr);
             thp_free(sources);
+            thp_free(jsonl);
             return 2;
         } else {
             sources[nsources++] = a;
         }
     }
-    if (nsources == 0) {
+    if (repair) {
+        thp_free(sources);
+        thp_free(jsonl);
+        if (nsources || njsonl) {
+            fprintf(stderr, PROG ": --repair-text reads stdin only\n");
+            return 2;
+        }
+        return repair_stdin(html, explain);
+    }
+    if (nsources == 0 && njsonl == 0) {
         fprintf(stderr, PROG ": no SOURCE given\n");
         usage(stderr);
         thp_free(sources);
+        thp_free(jsonl);
         return 2;
     }
     if (log_path && (r.log = fopen(log_path, "a")) == NULL) {
         fprintf(stderr, PROG ": cannot open log '%s': %s\n", log_path,
                 strerror(errno));
         thp_free(sources);
+        thp_free(jsonl);
         return 2;
     }
 
@@ -666,6 +855,7 @@ int main(int argc, char **argv)
     if (open_index(index_path, r.full, &r.idx, &r.err) != THP_OK) {
         fprintf(stderr, PROG ": %s\n", r.err.msg);
         thp_free(sources);
+        thp_free(jsonl);
         if (r.log)
             fclose(r.log);
         return 2;
@@ -679,6 +869,8 @@ int main(int argc, char **argv)
             walk_path(canonical_root(sources[i], buf, sizeof buf),
                       count_file, count_error, &r.total);
         }
+    for (i = 0; i < njsonl && r.stop_rc == THP_OK && !interrupted; i++)
+        index_jsonl(&r, jsonl[i]);
     for (i = 0; i < nsources && r.stop_rc == THP_OK && !interrupted; i++)
         walk_source(&r, sources[i]);
     if (r.stop_rc == THP_OK && thp_index_commit(r.idx, &r.err) != THP_OK)
@@ -687,6 +879,7 @@ int main(int argc, char **argv)
         thp_index_count(r.idx, &ndocs, &r.err);
     thp_index_close(r.idx);
     thp_free(sources);
+    thp_free(jsonl);
     if (r.log)
         fclose(r.log);
     clear_progress(&r);

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "thp/json.h"
-#include "thp/text.h"
 
 int thp_json_str(struct thp_buf *b, const char *str, size_t n)
 {

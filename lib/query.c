@@ -25,14 +25,14 @@ static const char count_sql[] =
 static const char hits_sql[] =
     "WITH m AS MATERIALIZED ("
     "  SELECT d.id, d.title, d.url, d.kind, d.date, d.year, d.location,"
-    "   d.partners, d.authors, d.anchor, d.page,"
+    "   d.partners, d.authors, d.anchor, d.page, d.repairs,"
     "   coalesce(d.dup_group, d.id) AS grp, " THP_BM25 " AS r"
     "  FROM " THP_T_FTS " JOIN " THP_T_DOCS " d ON d.id = " THP_T_FTS ".rowid"
     "  WHERE " THP_T_FTS " MATCH ?1),"
     " best AS (SELECT *, row_number() OVER (PARTITION BY grp ORDER BY r, id)"
     "  AS rn FROM m)"
     " SELECT id, title, url, kind, date, -r, year, location, partners,"
-    " authors, anchor, page FROM best WHERE rn = 1"
+    " authors, anchor, page, repairs FROM best WHERE rn = 1"
     " ORDER BY r, id LIMIT ?2 OFFSET ?3";
 
 static const char snippet_sql[] =
@@ -41,6 +41,12 @@ static const char snippet_sql[] =
 
 static const char sources_sql[] =
     "SELECT url FROM doc_sources WHERE doc_id = ?1 ORDER BY source_key";
+
+/* The other members of a hit's near-duplicate group. */
+static const char similar_sql[] =
+    "SELECT url FROM " THP_T_DOCS " WHERE coalesce(dup_group, id) ="
+    " (SELECT coalesce(dup_group, id) FROM " THP_T_DOCS " WHERE id = ?1)"
+    " AND id != ?1 ORDER BY id";
 
 static double now_ms(void)
 {
@@ -57,6 +63,25 @@ static char *col_dup(sqlite3_stmt *st, int i)
     if (v == NULL)
         return NULL;
     return thp_strndup((const char *)v, (size_t)sqlite3_column_bytes(st, i));
+}
+
+/* Append the first column of every row of st (bound already) to *v. */
+static int collect_urls(sqlite3_stmt *st, char ***v, size_t *n)
+{
+    int step;
+
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        char **nv = thp_realloc(*v, (*n + 1) * sizeof *nv);
+
+        if (nv == NULL)
+            break;
+        *v = nv;
+        if ((nv[*n] = col_dup(st, 0)) == NULL)
+            break;
+        (*n)++;
+    }
+    sqlite3_reset(st);
+    return step;
 }
 
 /*
@@ -91,10 +116,14 @@ void thp_result_release(struct thp_result *res)
         thp_free(h->partners);
         thp_free(h->authors);
         thp_free(h->anchor);
+        thp_free(h->repairs);
         thp_free(h->snippet);
         for (j = 0; j < h->nsources; j++)
             thp_free(h->sources[j]);
         thp_free(h->sources);
+        for (j = 0; j < h->nsimilar; j++)
+            thp_free(h->similar[j]);
+        thp_free(h->similar);
     }
     thp_free(res->hits);
     thp_free(res->query);
@@ -102,16 +131,17 @@ void thp_result_release(struct thp_result *res)
     memset(res, 0, sizeof *res);
 }
 
-/* Snippet and source list of each hit on the page. */
+/* Snippet, sources and near-duplicates of each hit on the page. */
 static int fetch_details(sqlite3 *db, struct thp_result *res,
                          struct thp_err *err)
 {
-    sqlite3_stmt *sn = NULL, *so = NULL;
+    sqlite3_stmt *sn = NULL, *so = NULL, *si = NULL;
     size_t i;
     int rc = THP_OK;
 
     if (sqlite3_prepare_v2(db, snippet_sql, -1, &sn, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, sources_sql, -1, &so, NULL) != SQLITE_OK) {
+        sqlite3_prepare_v2(db, sources_sql, -1, &so, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, similar_sql, -1, &si, NULL) != SQLITE_OK) {
         rc = thp_err_set(err, THP_ERR_DB, "preparing snippets: %s",
                          sqlite3_errmsg(db));
         goto out;
@@ -130,18 +160,11 @@ static int fetch_details(sqlite3 *db, struct thp_result *res,
             break;
         }
         sqlite3_bind_int64(so, 1, h->id);
-        while ((step = sqlite3_step(so)) == SQLITE_ROW) {
-            char **v = thp_realloc(h->sources,
-                                   (h->nsources + 1) * sizeof *v);
-
-            if (v == NULL)
-                break;
-            h->sources = v;
-            if ((v[h->nsources] = col_dup(so, 0)) == NULL)
-                break;
-            h->nsources++;
+        step = collect_urls(so, &h->sources, &h->nsources);
+        if (step == SQLITE_DONE) {
+            sqlite3_bind_int64(si, 1, h->id);
+            step = collect_urls(si, &h->similar, &h->nsimilar);
         }
-        sqlite3_reset(so);
         if (step != SQLITE_DONE && step != SQLITE_ROW)
             rc = run_error(db, step, err);
         else if (step == SQLITE_ROW || h->snippet == NULL)
@@ -150,6 +173,7 @@ static int fetch_details(sqlite3 *db, struct thp_result *res,
 out:
     sqlite3_finalize(sn);
     sqlite3_finalize(so);
+    sqlite3_finalize(si);
     return rc;
 }
 
@@ -185,6 +209,7 @@ static int fetch_hits(sqlite3 *db, struct thp_result *res,
         h->authors = col_dup(st, 9);
         h->anchor = col_dup(st, 10);
         h->page = sqlite3_column_int(st, 11);
+        h->repairs = col_dup(st, 12);
         if (!h->title || !h->url || !h->kind) {
             sqlite3_finalize(st);
             return thp_err_set(err, THP_ERR_NOMEM, "search: out of memory");
@@ -404,12 +429,26 @@ int thp_result_json(const struct thp_result *res, struct thp_buf *out)
         thp_buf_reset(&snip);
         thp_snippet_html(&snip, h->snippet ? h->snippet : "");
         thp_json_str(out, snip.s ? snip.s : "", snip.n);
+        thp_json_key(out, "repairs", 0);
+        /* stored as JSON by thp-index; anything else is not passed on */
+        if (h->repairs && h->repairs[0] == '{')
+            thp_buf_puts(out, h->repairs);
+        else
+            thp_buf_puts(out, "null");
         thp_json_key(out, "sources", 0);
         thp_buf_putc(out, '[');
         for (j = 0; j < h->nsources; j++) {
             if (j)
                 thp_buf_putc(out, ',');
             thp_json_cstr(out, h->sources[j]);
+        }
+        thp_buf_putc(out, ']');
+        thp_json_key(out, "near_duplicates", 0);
+        thp_buf_putc(out, '[');
+        for (j = 0; j < h->nsimilar; j++) {
+            if (j)
+                thp_buf_putc(out, ',');
+            thp_json_cstr(out, h->similar[j]);
         }
         thp_buf_puts(out, "]}");
     }

@@ -18,6 +18,7 @@
 #include <uchardet/uchardet.h>
 #include <utf8proc.h>
 
+#include "thp/json.h"
 #include "thp/mem.h"
 #include "thp/text.h"
 
@@ -35,6 +36,7 @@ static const unsigned short cp1252_c1[32] = {
 void thp_text_info_init(struct thp_text_info *info)
 {
     memset(info, 0, sizeof *info);
+    thp_repair_info_init(&info->repair);
 }
 
 const char *thp_text_source_name(int source)
@@ -50,46 +52,6 @@ const char *thp_text_source_name(int source)
 }
 
 /*==================== UTF-8 ====================*/
-
-size_t thp_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
-{
-    unsigned c = s[0];
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        if (n < 2 || (s[1] & 0xC0) != 0x80)
-            return 0;
-        *cp = ((c & 0x1F) << 6) | (s[1] & 0x3F);
-        return 2;
-    }
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-            return 0;
-        if (c == 0xE0 && s[1] < 0xA0)
-            return 0; /* overlong */
-        if (c == 0xED && s[1] >= 0xA0)
-            return 0; /* surrogate */
-        *cp = ((c & 0x0F) << 12) | ((unsigned)(s[1] & 0x3F) << 6) |
-              (s[2] & 0x3F);
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
-            (s[3] & 0xC0) != 0x80)
-            return 0;
-        if (c == 0xF0 && s[1] < 0x90)
-            return 0; /* overlong */
-        if (c == 0xF4 && s[1] >= 0x90)
-            return 0; /* above U+10FFFF */
-        *cp = ((c & 0x07) << 18) | ((unsigned)(s[1] & 0x3F) << 12) |
-              ((unsigned)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
-        return 4;
-    }
-    return 0;
-}
 
 /* Length of the leading run of ASCII bytes, a word at a time. */
 static size_t ascii_prefix(const unsigned char *s, size_t n)
@@ -628,13 +590,90 @@ int thp_text_clean(const char *in, size_t n, struct thp_buf *out,
 int thp_text_prepare(const char *in, size_t n, int flags, struct thp_buf *out,
                      struct thp_text_info *info, struct thp_err *err)
 {
-    struct thp_buf dec;
+    struct thp_buf a, b;
+    struct thp_repair_info *ri = info ? &info->repair : NULL;
     int rc;
 
-    thp_buf_init(&dec, out->max ? out->max * 4 : 0);
-    rc = thp_text_decode(in, n, flags, &dec, info, err);
+    thp_buf_init(&a, out->max ? out->max * 4 : 0);
+    thp_buf_init(&b, out->max ? out->max * 4 : 0);
+    rc = thp_text_decode(in, n, flags, &a, info, err);
+    /* references first: "Î&frac14;s" is mojibake only once decoded */
+    if (rc == THP_OK && !(flags & THP_TEXT_HTML)) {
+        rc = thp_repair_entities(a.s ? a.s : "", a.n, &b, ri, err);
+        thp_buf_reset(&a);
+        if (rc == THP_OK)
+            rc = thp_repair_text(b.s ? b.s : "", b.n, &a, ri, err);
+    } else if (rc == THP_OK) {
+        rc = thp_repair_text(a.s ? a.s : "", a.n, &b, ri, err);
+        thp_buf_reset(&a);
+        if (rc == THP_OK)
+            rc = thp_buf_append(&a, b.s ? b.s : "", b.n);
+    }
     if (rc == THP_OK)
-        rc = thp_text_clean(dec.s ? dec.s : "", dec.n, out, info, err);
-    thp_buf_release(&dec);
+        rc = thp_text_clean(a.s ? a.s : "", a.n, out, info, err);
+    thp_buf_release(&a);
+    thp_buf_release(&b);
     return rc;
+}
+
+int thp_text_info_json(const struct thp_text_info *ti, struct thp_buf *out)
+{
+    struct thp_buf rep;
+
+    thp_buf_putc(out, '{');
+    thp_json_key(out, "charset", 1);
+    thp_json_cstr(out, ti->charset);
+    thp_json_key(out, "source", 0);
+    thp_json_cstr(out, thp_text_source_name(ti->source));
+    thp_json_key(out, "confidence", 0);
+    thp_buf_printf(out, "%d", ti->confidence);
+#define FIELD(name, val)                                                     \
+    do {                                                                     \
+        if (val) {                                                           \
+            thp_json_key(out, name, 0);                                      \
+            thp_buf_printf(out, "%zu", (size_t)(val));                       \
+        }                                                                    \
+    } while (0)
+    FIELD("invalid_bytes", ti->n_invalid);
+    FIELD("mixed_bytes", ti->n_mixed);
+    FIELD("c1_controls", ti->n_c1);
+    FIELD("controls_dropped", ti->n_controls);
+    FIELD("nbsp_folded", ti->n_spaces);
+    FIELD("nfc", ti->normalized);
+#undef FIELD
+    /* repair's object, its braces dropped, joins this one */
+    thp_buf_init(&rep, 0);
+    thp_repair_info_json(&ti->repair, &rep);
+    if (rep.n > 2) {
+        thp_buf_putc(out, ',');
+        thp_buf_append(out, rep.s + 1, rep.n - 2);
+    }
+    thp_buf_release(&rep);
+    return thp_buf_putc(out, '}');
+}
+
+int thp_text_info_explain(const struct thp_text_info *ti, struct thp_buf *out)
+{
+    thp_buf_printf(out, "read as %s (%s, confidence %d%%)%s%s%s\n",
+                   ti->charset, thp_text_source_name(ti->source),
+                   ti->confidence, ti->declared[0] ? "; page declares " : "",
+                   ti->declared, "");
+    if (ti->n_invalid)
+        thp_buf_printf(out, "%zu undecodable bytes replaced by U+FFFD\n",
+                       ti->n_invalid);
+    if (ti->n_mixed)
+        thp_buf_printf(out, "%zu stray bytes in UTF-8 read as Windows-1252\n",
+                       ti->n_mixed);
+    thp_repair_explain(&ti->repair, out);
+    if (ti->n_c1)
+        thp_buf_printf(out, "%zu C1 controls read as Windows-1252 "
+                            "punctuation\n", ti->n_c1);
+    if (ti->n_controls)
+        thp_buf_printf(out, "%zu control characters dropped\n",
+                       ti->n_controls);
+    if (ti->n_spaces)
+        thp_buf_printf(out, "%zu no-break spaces folded\n", ti->n_spaces);
+    if (ti->normalized)
+        thp_buf_puts(out, "normalised to NFC\n");
+    return out->rc;
 }

@@ -44,6 +44,12 @@ int thp_buf_vprintf(struct thp_buf *b, const char *fmt, va_list ap);
 int thp_buf_put_utf8(struct thp_buf *b, unsigned cp);
 
 /*
+** Decode one UTF-8 sequence at s[0..n) (n >= 1). Returns its length and
+** stores the code point in *cp, or returns 0 if the sequence is invalid.
+*/
+size_t thp_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
+
+/*
 ** Hand the contents to the caller (free with thp_free) and leave the
 ** buffer empty. Returns "" copy semantics never: an empty buffer gives a
 ** freshly allocated "" so the result is never NULL unless memory failed.

@@ -36,8 +36,12 @@ struct thp_hit {
     int year, page;                  /* 0 when unknown */
     char *snippet;                   /* body text with marks */
     double score;                    /* BM25, higher is better */
+    char *repairs;                   /* JSON: how its text was decoded and
+                                        repaired, or NULL */
     char **sources;                  /* every url it was found at */
     size_t nsources;
+    char **similar;                  /* urls of its near-duplicates, which */
+    size_t nsimilar;                 /* are not hits of their own */
 };
 
 /* A result page. Every string is owned by the result. */
@@ -78,7 +82,7 @@ void thp_document_release(struct thp_document *doc);
 ** The JSON form shared by the CLI (--json) and the daemon:
 ** {"query","total","limit","offset","took_ms","hits":[{"id","title","url",
 ** "kind","date","year","location","partners","authors","page","score",
-** "snippet","sources"}]}, snippets HTML-escaped with <mark>; "sources"
+** "snippet","repairs","sources","near_duplicates"}]}, snippets HTML-escaped with <mark>; "sources"
 ** lists every place the document was found.
 */
 int thp_result_json(const struct thp_result *res, struct thp_buf *out);

@@ -8,6 +8,9 @@
 **           (HTML <meta charset>, http-equiv, XML declaration), then
 **           libuchardet's guess, then Windows-1252; converted with iconv.
 **           Bytes that cannot be decoded become U+FFFD and are counted.
+**   repair  (repair.h) character references decoded in plain text (HTML
+**           leaves them to its parser), then mojibake undone: UTF-8 that
+**           was once read through a single-byte code page
 **   clean   C1 controls that are really Windows-1252 punctuation are
 **           mapped back, NUL and other control characters dropped, line
 **           ends made LF, no-break spaces and runs of blanks folded, and
@@ -23,6 +26,7 @@
 
 #include "thp/buf.h"
 #include "thp/err.h"
+#include "thp/repair.h"
 
 /* Flags for thp_text_decode / thp_text_prepare. */
 #define THP_TEXT_HTML 0x1 /* look for a charset declaration in markup */
@@ -48,6 +52,7 @@ struct thp_text_info {
     size_t n_controls;     /* control characters and NULs dropped */
     size_t n_spaces;       /* no-break spaces folded to spaces */
     int normalized;        /* 1 if NFC changed the text */
+    struct thp_repair_info repair; /* mojibake and references undone */
 };
 
 /* Reset an info record before use. */
@@ -74,14 +79,23 @@ int thp_text_decode(const char *in, size_t n, int flags, struct thp_buf *out,
 int thp_text_clean(const char *in, size_t n, struct thp_buf *out,
                    struct thp_text_info *info, struct thp_err *err);
 
-/* thp_text_decode followed by thp_text_clean. out receives the result. */
+/*
+** The whole pipeline: decode, repair (references only without
+** THP_TEXT_HTML), clean. out receives the result.
+*/
 int thp_text_prepare(const char *in, size_t n, int flags, struct thp_buf *out,
                      struct thp_text_info *info, struct thp_err *err);
 
 /*
-** Decode one UTF-8 sequence at s[0..n) (n >= 1). Returns its length and
-** stores the code point in *cp, or returns 0 if the sequence is invalid.
+** Append info as a JSON object of what was detected and changed:
+** {"charset","source","confidence", then only non-zero counts:
+** "invalid_bytes","mixed_bytes","c1_controls","controls_dropped",
+** "nbsp_folded","nfc", and "mojibake"/"layers"/"entities" from repair}.
 */
-size_t thp_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
+int thp_text_info_json(const struct thp_text_info *info, struct thp_buf *out);
+
+/* Append a few lines in plain words of what was detected and changed. */
+int thp_text_info_explain(const struct thp_text_info *info,
+                          struct thp_buf *out);
 
 #endif
