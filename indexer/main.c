@@ -571,13 +571,13 @@ static void walk_source(struct run *r, const char *arg)
 */
 static int index_jsonl(struct run *r, const char *arg)
 {
-    char pathbuf[PATH_MAX], hash[17], suffix[300], where[64];
+    char pathbuf[PATH_MAX], hash[17], suffix[300];
     const char *path = canonical_root(arg, pathbuf, sizeof pathbuf);
     struct thp_source_state prev;
     struct thp_jsonread_obj obj;
     struct thp_source src;
     struct source_ctx c;
-    struct thp_buf raw, clean;
+    struct thp_buf raw, clean, ctitle;
     struct thp_err err;
     struct stat st;
     size_t pos = 0;
@@ -615,10 +615,12 @@ static int index_jsonl(struct run *r, const char *arg)
     c.charset = "UTF-8";
     thp_jsonread_init(&obj);
     thp_buf_init(&clean, 0);
+    thp_buf_init(&ctitle, 0);
     while (pos < raw.n && r->stop_rc == THP_OK && !interrupted) {
         const char *nl = memchr(raw.s + pos, '\n', raw.n - pos);
         size_t len = nl ? (size_t)(nl - (raw.s + pos)) : raw.n - pos;
-        const char *id, *title, *text, *v;
+        const char *id, *title, *text, *v, *kind;
+        size_t tlen = 0, xlen = 0, vlen = 0, k;
         struct thp_item meta;
         struct thp_text_info ti;
         int rc;
@@ -630,40 +632,47 @@ static int index_jsonl(struct run *r, const char *arg)
         if (rc == THP_ERR_NOTFOUND)
             continue; /* a blank line */
         id = thp_jsonread_get(&obj, "id", NULL);
-        title = thp_jsonread_get(&obj, "title", NULL);
-        text = thp_jsonread_get(&obj, "text", NULL);
+        title = thp_jsonread_get(&obj, "title", &tlen);
+        text = thp_jsonread_get(&obj, "text", &xlen);
         if (rc == THP_OK && (id == NULL || *id == '\0'))
             rc = thp_err_set(&err, THP_ERR_SYNTAX, "no \"id\"");
         if (rc == THP_OK && text == NULL && title == NULL)
             rc = thp_err_set(&err, THP_ERR_SYNTAX, "no \"title\" or \"text\"");
         if (rc != THP_OK) {
-            snprintf(where, sizeof where, "line %ld", line);
-            bad++;
-            problem(r, path, "%s: %s", where, err.msg);
-            continue;
-        }
-        /* text from elsewhere gets the same repair as pages */
-        thp_buf_reset(&clean);
-        thp_text_info_init(&ti);
-        if (thp_text_prepare(text ? text : "", text ? strlen(text) : 0, 0,
-                             &clean, &ti, &err) != THP_OK) {
             bad++;
             problem(r, path, "line %ld: %s", line, err.msg);
             continue;
         }
+        /* text from elsewhere gets the same repair as pages, title too */
+        thp_buf_reset(&clean);
+        thp_buf_reset(&ctitle);
+        thp_text_info_init(&ti);
+        if (thp_text_prepare(text ? text : "", xlen, 0, &clean, &ti, &err) ||
+            thp_text_prepare(title ? title : "", tlen, 0, &ctitle, NULL,
+                             &err)) {
+            bad++;
+            problem(r, path, "line %ld: %s", line, err.msg);
+            continue;
+        }
+        for (k = 0; k < ctitle.n; k++) /* a title is one line */
+            if (ctitle.s[k] == '\n' || ctitle.s[k] == '\f')
+                ctitle.s[k] = ' ';
         memset(&meta, 0, sizeof meta);
-        if ((v = thp_jsonread_get(&obj, "date", NULL)) != NULL)
-            meta.year = thp_items_parse_date(v, strlen(v), meta.date);
+        v = thp_jsonread_get(&obj, "date", &vlen);
+        if (v != NULL)
+            meta.year = thp_items_parse_date(v, vlen, meta.date);
+        kind = thp_jsonread_get(&obj, "kind", NULL);
         snprintf(suffix, sizeof suffix, "#%s", id);
         c.links = NULL;
-        if (put_doc(r, &c, suffix,
-                    (v = thp_jsonread_get(&obj, "kind", NULL)) ? v : "page",
-                    title ? title : "", clean.s ? clean.s : "", &meta, 0))
+        if (put_doc(r, &c, suffix, kind && *kind ? kind : "page",
+                    ctitle.s ? ctitle.s : "", clean.s ? clean.s : "", &meta,
+                    0) != THP_OK)
             break;
         good++;
     }
     thp_jsonread_release(&obj);
     thp_buf_release(&clean);
+    thp_buf_release(&ctitle);
     thp_buf_release(&raw);
     if (r->stop_rc != THP_OK || interrupted)
         return r->stop_rc;

@@ -16,7 +16,7 @@
 **   objects, arrays   validated to the last byte, then skipped (val is
 **             NULL): a researcher's file may carry nested metadata
 **
-** Rejected, as THP_ERR_SYSNTAX with err->pos the 0-based byte offset in
+** Rejected, as THP_ERR_SYNTAX with err->pos the 0-based byte offset in
 ** the line and a message naming it ("expected ':' after key at byte 17"):
 ** a line that is not one object (an array, a bare value, data after the
 ** closing brace), unterminated strings, bad escapes, control characters
@@ -119,8 +119,7 @@ thp_jsonread_find(const struct thp_jsonread_obj *obj, const char *key);
 const char *thp_jsonread_get(const struct thp_jsonread_obj *obj,
                              const char *key, size_t *len);
 
-/* Free everything obj holds and leave it empty and reusable. obj may be
-** NULL. */
+/* Free everything obj holds; obj is left empty and reusable. NULL is ok. */
 void thp_jsonread_release(struct thp_jsonread_obj *obj);
 
 #endif
