@@ -53,9 +53,11 @@ struct run {
 
 /* The source being indexed, and what every document of it shares. */
 struct source_ctx {
-    const char *path;
+    const char *path;          /* its name in the index */
+    const char *abs;           /* where to read it */
     const struct stat *st;
-    const char *charset, *repairs, *links;
+    const char *repairs, *links;
+    char charset[32];
 };
 
 static volatile sig_atomic_t interrupted;
@@ -178,13 +180,16 @@ static void problem(struct run *r, const char *path, const char *fmt, ...)
         fprintf(r->log, "%s\t%s\n", path, msg);
 }
 
+static const char *source_name(const char *abs, char *buf, size_t len);
+
 static void on_walk_error(const char *path, const char *reason, void *arg)
 {
     struct run *r = arg;
+    char name[PATH_MAX];
 
     r->seen++;
     r->failed++;
-    problem(r, path, "%s", reason);
+    problem(r, source_name(path, name, sizeof name), "%s", reason);
 }
 
 /*==================== Reading ====================*/
@@ -387,7 +392,7 @@ static int index_source(struct run *r, struct source_ctx *c, enum kind k,
     thp_doc_init(&doc, 0);
     thp_text_info_init(&ti);
     if (k == K_PDF) {
-        rc = pdf_text(c->path, &pdf, err);
+        rc = pdf_text(c->abs, &pdf, err);
         if (rc == THP_OK)
             rc = thp_text_prepare(pdf.s ? pdf.s : "", pdf.n, 0, &clean, &ti,
                                   err);
@@ -398,7 +403,8 @@ static int index_source(struct run *r, struct source_ctx *c, enum kind k,
     if (rc != THP_OK)
         goto out;
     thp_text_info_json(&ti, &repairs);
-    c->charset = k == K_PDF ? "PDF" : ti.charset;
+    snprintf(c->charset, sizeof c->charset, "%s",
+             k == K_PDF ? "PDF" : ti.charset);
     c->repairs = repairs.n ? repairs.s : NULL;
     if (k == K_HTML) {
         rc = thp_extract_html(clean.s ? clean.s : "", clean.n, &doc, err);
@@ -422,10 +428,12 @@ out:
     return rc;
 }
 
-/* Visit one file: skip it if unchanged, else index it. */
-static int visit_file(const char *path, const struct stat *st, void *arg)
+/* Visit one file (absolute path): skip it if unchanged, else index it. */
+static int visit_file(const char *abs, const struct stat *st, void *arg)
 {
     struct run *r = arg;
+    char namebuf[PATH_MAX];
+    const char *path = source_name(abs, namebuf, sizeof namebuf);
     enum kind k = kind_of(path);
     struct thp_source_state prev;
     struct thp_source src;
@@ -456,12 +464,13 @@ static int visit_file(const char *path, const struct stat *st, void *arg)
     thp_buf_init(&raw, MAX_FILE);
     memset(&c, 0, sizeof c);
     c.path = path;
+    c.abs = abs;
     c.st = st;
     if ((size_t)st->st_size > MAX_FILE)
         rc = thp_err_set(&err, THP_ERR_TOOBIG, "too large (%lld bytes, "
                          "limit %u)", (long long)st->st_size, MAX_FILE);
     else
-        rc = read_file(path, (size_t)st->st_size, &raw, &err);
+        rc = read_file(abs, (size_t)st->st_size, &raw, &err);
     if (rc == THP_OK) {
         r->bytes += (double)raw.n;
         thp_index_hash(raw.s, raw.n, hash);
@@ -500,7 +509,7 @@ static int visit_file(const char *path, const struct stat *st, void *arg)
         clear_progress(r);
         printf("%s %s: %d document%s (%s)\n", prev.found ? "updated" : "added",
                path, ndocs, ndocs == 1 ? "" : "s",
-               k == K_PDF ? "PDF" : c.charset ? c.charset : "?");
+               c.charset[0] ? c.charset : "?");
     }
     return 0;
 }
@@ -522,42 +531,66 @@ static void count_error(const char *path, const char *reason, void *arg)
     (*(long *)arg)++;
 }
 
-/*
-** The name a source is known by: relative to the current folder when it is
-** inside it, else absolute, with links and "./" resolved, so that "corpus",
-** "./corpus/" and "$PWD/corpus" name the same sources. A path that does not
-** resolve (missing) is returned as given, for the error message.
-*/
-static const char *canonical_root(const char *path, char *buf, size_t len)
-{
-    char real[PATH_MAX], cwd[PATH_MAX];
-    size_t k;
+/* Folder of the index file, absolute: source names are relative to it. */
+static char base_dir[PATH_MAX];
 
-    if (realpath(path, real) == NULL || getcwd(cwd, sizeof cwd) == NULL)
-        return path;
-    k = strlen(cwd);
-    if (!strcmp(real, cwd))
-        snprintf(buf, len, ".");
-    else if (!strncmp(real, cwd, k) && real[k] == '/' && k > 1)
-        snprintf(buf, len, "%s", real + k + 1);
+static void set_base_dir(const char *index_path)
+{
+    char tmp[PATH_MAX], *slash;
+
+    snprintf(tmp, sizeof tmp, "%s", index_path);
+    slash = strrchr(tmp, '/');
+    if (slash == NULL)
+        snprintf(tmp, sizeof tmp, ".");
+    else if (slash == tmp)
+        tmp[1] = '\0';
     else
-        snprintf(buf, len, "%s", real);
+        *slash = '\0';
+    if (realpath(tmp, base_dir) == NULL)
+        base_dir[0] = '\0';
+}
+
+/*
+** The name a source is known by, from its absolute path: relative to the
+** index file's folder when it is inside it, else absolute. So "corpus",
+** "./corpus/" and "$PWD/corpus" name the same sources, from any current
+** folder, and an index moved with its corpus keeps its names.
+*/
+static const char *source_name(const char *abs, char *buf, size_t len)
+{
+    size_t k = strlen(base_dir);
+
+    if (k == 0 || abs[0] != '/')
+        return abs;
+    if (!strcmp(abs, base_dir))
+        snprintf(buf, len, ".");
+    else if (k == 1)
+        snprintf(buf, len, "%s", abs + 1);
+    else if (!strncmp(abs, base_dir, k) && abs[k] == '/')
+        snprintf(buf, len, "%s", abs + k + 1);
+    else
+        return abs;
     return buf;
 }
 
 /* Index everything below one SOURCE, then remove what vanished from it. */
 static void walk_source(struct run *r, const char *arg)
 {
-    char buf[PATH_MAX];
-    const char *root = canonical_root(arg, buf, sizeof buf);
-    struct stat st;
+    char real[PATH_MAX], name[PATH_MAX];
     long gone = 0;
 
-    walk_path(root, visit_file, on_walk_error, r);
-    /* only a complete walk of an existing root may remove anything */
-    if (r->stop_rc != THP_OK || interrupted || stat(root, &st) != 0)
+    if (realpath(arg, real) == NULL) {
+        r->seen++;
+        r->failed++;
+        problem(r, arg, "%s", strerror(errno));
         return;
-    if (thp_index_sweep(r->idx, root, &gone, &r->err) != THP_OK)
+    }
+    walk_path(real, visit_file, on_walk_error, r);
+    /* only a complete walk may remove anything */
+    if (r->stop_rc != THP_OK || interrupted)
+        return;
+    if (thp_index_sweep(r->idx, source_name(real, name, sizeof name), &gone,
+                        &r->docs_removed, &r->err) != THP_OK)
         r->stop_rc = THP_ERR_DB;
     r->removed += gone;
 }
@@ -571,8 +604,10 @@ static void walk_source(struct run *r, const char *arg)
 */
 static int index_jsonl(struct run *r, const char *arg)
 {
-    char pathbuf[PATH_MAX], hash[17], suffix[300];
-    const char *path = canonical_root(arg, pathbuf, sizeof pathbuf);
+    char pathbuf[PATH_MAX], real[PATH_MAX], hash[17], suffix[300];
+    const char *path = realpath(arg, real)
+                           ? source_name(real, pathbuf, sizeof pathbuf)
+                           : arg;
     struct thp_source_state prev;
     struct thp_jsonread_obj obj;
     struct thp_source src;
@@ -585,7 +620,7 @@ static int index_jsonl(struct run *r, const char *arg)
 
     r->seen++;
     thp_err_clear(&err);
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (stat(arg, &st) != 0 || !S_ISREG(st.st_mode)) {
         r->failed++;
         problem(r, path, "%s", errno ? strerror(errno) : "not a file");
         return 0;
@@ -593,7 +628,7 @@ static int index_jsonl(struct run *r, const char *arg)
     if (thp_index_source_get(r->idx, path, &prev, &r->err) != THP_OK)
         return r->stop_rc = THP_ERR_DB;
     thp_buf_init(&raw, 1u << 30);
-    if (read_file(path, (size_t)st.st_size, &raw, &err) != THP_OK) {
+    if (read_file(arg, (size_t)st.st_size, &raw, &err) != THP_OK) {
         r->failed++;
         problem(r, path, "%s", err.msg);
         thp_buf_release(&raw);
@@ -611,8 +646,9 @@ static int index_jsonl(struct run *r, const char *arg)
     }
     memset(&c, 0, sizeof c);
     c.path = path;
+    c.abs = arg;
     c.st = &st;
-    c.charset = "UTF-8";
+    snprintf(c.charset, sizeof c.charset, "UTF-8");
     thp_jsonread_init(&obj);
     thp_buf_init(&clean, 0);
     thp_buf_init(&ctitle, 0);
@@ -861,6 +897,7 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
+    set_base_dir(index_path);
     if (open_index(index_path, r.full, &r.idx, &r.err) != THP_OK) {
         fprintf(stderr, PROG ": %s\n", r.err.msg);
         thp_free(sources);
@@ -872,12 +909,8 @@ int main(int argc, char **argv)
     r.tty = !r.quiet && isatty(STDERR_FILENO);
     r.t0 = r.last = now_s();
     if (r.tty) /* the bar needs a total: count first (cheap next to work) */
-        for (i = 0; i < nsources; i++) {
-            char buf[PATH_MAX];
-
-            walk_path(canonical_root(sources[i], buf, sizeof buf),
-                      count_file, count_error, &r.total);
-        }
+        for (i = 0; i < nsources; i++)
+            walk_path(sources[i], count_file, count_error, &r.total);
     for (i = 0; i < njsonl && r.stop_rc == THP_OK && !interrupted; i++)
         index_jsonl(&r, jsonl[i]);
     for (i = 0; i < nsources && r.stop_rc == THP_OK && !interrupted; i++)

@@ -236,10 +236,23 @@ static int check_schema(thp_index *idx, struct thp_err *err)
     has_meta = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_finalize(st);
     if (!has_meta) {
+        int empty;
+
         if (!idx->writable)
             return thp_err_set(err, THP_ERR_CORRUPT,
                                "'%s' is not a thp-search index (no meta "
                                "table); build it with thp-index",
+                               idx->path);
+        /* never add our tables to someone else's database */
+        if (sqlite3_prepare_v2(idx->db, "SELECT 1 FROM sqlite_schema LIMIT 1",
+                               -1, &st, NULL) != SQLITE_OK)
+            return db_error(idx, err, "reading the schema");
+        empty = sqlite3_step(st) != SQLITE_ROW;
+        sqlite3_finalize(st);
+        if (!empty)
+            return thp_err_set(err, THP_ERR_MISUSE,
+                               "'%s' is an SQLite database but not a "
+                               "thp-search index; not writing into it",
                                idx->path);
         return create_schema(idx, err);
     }
@@ -786,7 +799,7 @@ int thp_index_source_seen(thp_index *idx, const char *path, int64_t mtime,
 }
 
 int thp_index_sweep(thp_index *idx, const char *root, long *removed,
-                    struct thp_err *err)
+                    long *docs_removed, struct thp_err *err)
 {
     sqlite3_stmt *s = idx->st[ST_SWEEP];
     char *path;
@@ -809,7 +822,7 @@ int thp_index_sweep(thp_index *idx, const char *root, long *removed,
             return db_error(idx, err, "listing vanished sources");
         if (path == NULL)
             return thp_err_set(err, THP_ERR_NOMEM, "out of memory");
-        rc = drop_stale(idx, path, 1, NULL, err);
+        rc = drop_stale(idx, path, 1, docs_removed, err);
         if (rc == THP_OK) {
             sqlite3_bind_text(idx->st[ST_SRC_DELETE], 1, path, -1,
                               SQLITE_STATIC);

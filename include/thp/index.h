@@ -128,11 +128,12 @@ int thp_index_source_seen(thp_index *idx, const char *path, int64_t mtime,
 
 /*
 ** Remove the sources under root (a file or folder path as walked) that
-** this run did not see, with their documents. *removed (may be NULL) gets
-** the number of sources removed.
+** this run did not see, with their documents. The numbers of sources and
+** of document links removed are added to *removed and *docs_removed (each
+** may be NULL).
 */
 int thp_index_sweep(thp_index *idx, const char *root, long *removed,
-                    struct thp_err *err);
+                    long *docs_removed, struct thp_err *err);
 
 /* Commit the open batch, if any. */
 int thp_index_commit(thp_index *idx, struct thp_err *err);

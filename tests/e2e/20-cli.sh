@@ -71,14 +71,37 @@ check_json "'paranaque' finds Parañaque in the latin1 report" \
 
 check_json "--json: query, total, hits (and limit, offset)" "$TMP/rotterdam.json" \
     '{"query", "total", "hits", "limit", "offset"} <= set(d) and d["query"] == "Rotterdam"'
-check_json "--json: every hit has id, title, url, kind, date, score, snippet" \
+check_json "--json: every hit has exactly the documented fields" \
     "$TMP/rotterdam.json" \
-    'd["hits"] and all({"id", "title", "url", "kind", "date", "score", "snippet"} <= set(h) for h in d["hits"])'
-check_json "--json: field types" "$TMP/rotterdam.json" '
-all(type(h["id"]) is int and isinstance(h["title"], str) and isinstance(h["url"], str)
-    and h["kind"] in ("page", "report") and (h["date"] is None or isinstance(h["date"], str))
+    'd["hits"] and all(set(h) == {"id", "title", "url", "kind", "date", "year", "location", "partners", "authors", "page", "score", "snippet", "repairs", "sources", "near_duplicates"} for h in d["hits"])'
+# check_types NAME: the field types of every hit of $TMP/NAME.json
+check_types() {
+    check_json "--json field types: $1" "$TMP/$1.json" '
+d["hits"] and all(type(h["id"]) is int and isinstance(h["title"], str) and isinstance(h["url"], str)
+    and h["kind"] in ("page", "item", "report")
+    and (h["date"] is None or __import__("re").fullmatch(r"\d{4}(-\d\d){0,2}", h["date"]))
+    and (h["year"] is None or type(h["year"]) is int and h["date"].startswith(str(h["year"])))
+    and (h["date"] is None) == (h["year"] is None)
+    and all(h[k] is None or isinstance(h[k], str) and h[k] for k in ("location", "partners", "authors"))
+    and (h["page"] is None if h["kind"] != "report" else type(h["page"]) is int and h["page"] >= 1 and h["url"].endswith("#page=%d" % h["page"]))
+    and (h["kind"] != "item" or "#" in h["url"])
     and isinstance(h["score"], (int, float)) and isinstance(h["snippet"], str)
+    and isinstance(h["sources"], list) and h["sources"] and all(isinstance(u, str) for u in h["sources"])
+    and len(set(h["sources"])) == len(h["sources"]) and h["url"] in h["sources"]
+    and (h["repairs"] is None or isinstance(h["repairs"], dict))
+    and isinstance(h["near_duplicates"], list) and all(isinstance(u, str) and u not in h["sources"] for u in h["near_duplicates"])
     for h in d["hits"])'
+}
+check_types rotterdam
+sj migration100 --limit 100 migration
+check_types migration100
+check_json "migration: hits of all three kinds" "$TMP/migration100.json" \
+    '{h["kind"] for h in d["hits"]} == {"page", "item", "report"}'
+check_json "--json: the ids of a page are distinct" "$TMP/migration100.json" \
+    'len({h["id"] for h in d["hits"]}) == len(d["hits"])'
+check_json "--json: a near-duplicate listed under a hit is not a hit of its own" \
+    "$TMP/migration100.json" '
+d["total"] == len(d["hits"]) and not ({u for h in d["hits"] for u in h["near_duplicates"]} & {u for h in d["hits"] for u in h["sources"]})'
 check_json "--json: snippets mark the match with <mark>" "$TMP/rotterdam.json" \
     'all("<mark>" in h["snippet"] and "</mark>" in h["snippet"] for h in d["hits"])'
 check_json "--json: total >= number of hits" "$TMP/rotterdam.json" \

@@ -18,9 +18,18 @@ printf '%s\n' 'Markup <script>alert(1)</script> & "quotes" title' \
 index_corpus "$DB" corpus "$TMP/extra" ||
     { echo "not ok - cannot index corpus/"; finish; }
 
-# enc TEXT: TEXT percent-encoded for a query string
+# enc TEXT: TEXT percent-encoded for a query string (as python's
+# urllib.parse.quote(TEXT, safe=""), in bash: no process per call)
 enc() {
-    python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"
+    local LC_ALL=C s=$1 out= c h i
+    for ((i = 0; i < ${#s}; i++)); do
+        c=${s:i:1}
+        case $c in
+        [a-zA-Z0-9._~-]) out+=$c ;;
+        *) printf -v h '%%%02X' "'$c"; out+=$h ;;
+        esac
+    done
+    printf '%s\n' "$out"
 }
 
 header() { # header NAME: value of a response header of the last http call
@@ -80,6 +89,14 @@ check_contains "/search: JSON content type" "$(header Content-Type)" \
     "application/json"
 check_json "/search: query, total, hits; hits with snippet <mark>" "$TMP/http.body" \
     'd["query"] == "rotterdam" and d["total"] >= len(d["hits"]) > 0 and all("<mark>" in h["snippet"] for h in d["hits"])'
+check_http "/search?q=title:rotterdam: 200" 200 "/search?q=title%3Arotterdam"
+check_json "/search: the Rotterdam pilot item once, with its 2 sources" "$TMP/http.body" '
+[sorted(u.split("#")[0].rsplit("/", 1)[-1] for u in h["sources"]) for h in d["hits"] if h["kind"] == "item"]
+== [["000_6de4cf8245ff3bca.txt", "001_733df58f0c338147.txt"]]'
+check_http "/search?q=interdependence: 200" 200 "/search?q=interdependence"
+check_json "/search: a report page hit has its page number" "$TMP/http.body" '
+[(h["page"], h["url"]) for h in d["hits"] if h["kind"] == "report"]
+== [(2, "corpus/reports/state-of-play-review.utf8bom.txt#page=2")]'
 check_http "/search?q=rot&prefix=1: 200" 200 "/search?q=rot&prefix=1"
 check_json "prefix=1: the last word is a prefix (rot -> Rotterdam)" \
     "$TMP/http.body" 'd["total"] > 0 and any("Rotterdam" in h["title"] for h in d["hits"])'
@@ -201,6 +218,16 @@ http "/search?q=erasmus"
 hit=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["hits"][0]["id"])' \
     "$TMP/http.body" 2>/dev/null)
 check_http "/doc/<id of a search hit>: 200" 200 "/doc/$hit"
+# an item of a listing and a page of a report have pages of their own
+iid=$(sql "$DB" "SELECT doc_id FROM doc_sources WHERE source_key LIKE 'corpus/seeds/000_%' AND doc_id IN (SELECT id FROM documents WHERE kind = 'item' AND title LIKE '%Toronto')")
+check_http "/doc/ID of the Toronto item of seed 000: 200" 200 "/doc/$iid"
+check_contains "... shows the item's title" "$BODY" \
+    "2nd Expert Consultation for Business and Cities on Migration and Urbanisation, Toronto"
+check_not_contains "... and not the other items of the listing" "$BODY" "Johannesburg"
+rid=$(sql "$DB" "SELECT id FROM documents WHERE source_key LIKE '%state-of-play-review.utf8bom.txt#page=2'")
+check_http "/doc/ID of page 2 of the State of Play report: 200" 200 "/doc/$rid"
+check_contains "... shows page 2's text" "$BODY" "Why cities and business?"
+check_not_contains "... and not page 1's" "$BODY" "1. Objective"
 mid=$(sql "$DB" "SELECT id FROM documents WHERE source_path LIKE '%markup.txt'")
 check_http "/doc/ of the markup report: 200" 200 "/doc/$mid"
 check_not_contains "/doc/: no raw <script> from the title" "$BODY" "<script>alert"
@@ -216,11 +243,16 @@ done
 
 BIG=$TMP/big
 mkdir -p "$BIG"
+# 300 distinct notes (near-duplicates would count as one hit)
 python3 -c '
-import os, sys
+import os, random, sys
+rng = random.Random(300)
+syl = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "de", "pa", "gu", "zo"]
+vocab = ["".join(rng.choice(syl) for _ in range(3)) for _ in range(2000)]
 for i in range(300):
+    words = " ".join(rng.choice(vocab) for _ in range(150))
     with open(os.path.join(sys.argv[1], "note%03d.txt" % i), "w") as f:
-        f.write("Field note %d\n" % i + "migration and cities " * 60 + "\nbilbyword\n")
+        f.write("Field note %d\n\nmigration and cities %s\n\nbilbyword\n" % (i, words))
 ' "$BIG"
 : >"$TMP/writing"
 (

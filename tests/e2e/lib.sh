@@ -24,6 +24,17 @@
 #   http PATH [CURL-ARG...]     GET; sets STATUS, body in $TMP/http.body,
 #                        headers in $TMP/http.head, BODY (the body text)
 #   check_http DESC STATUS PATH [CURL-ARG...]
+#   summary [TEXT]       the counts of thp-index's summary line in TEXT
+#                        (default $OUT), as sumline prints them
+#   sumline N A U C F R a u d r H   "files N: A added, U updated, C unchanged,
+#                        F failed, R removed; documents: a added, u updated,
+#                        d duplicate, r removed; holds H"
+#   ndocs DB             rows in the documents table
+#   check_db DESC DB     PRAGMA integrity_check is ok, the FTS5 index passes
+#                        its integrity-check (against the documents table)
+#                        and documents, links and the sources manifest
+#                        agree
+#   skip DESC            a visible note that a check was skipped
 #   finish               print "N passed, N failed", exit 1 if any failed
 set -u
 
@@ -41,8 +52,12 @@ DPID=
 PORT=
 BG_PIDS=
 
+# A subshell (a background job) that gets a signal before it has reset the
+# traps it inherited would run them too: only the test's own shell cleans up.
+_MAIN_PID=$BASHPID
 _cleanup() {
     local p
+    [ "$BASHPID" = "$_MAIN_PID" ] || return 0
     for p in $DPID $BG_PIDS; do
         kill -KILL "$p" 2>/dev/null
         wait "$p" 2>/dev/null
@@ -156,7 +171,7 @@ check_not_contains() {
 check_py() {
     local desc=$1 code=$2
     shift 2
-    if python3 -c "$code" "$@" >"$TMP/py.out" 2>&1; then
+    if python3 -I -S -c "$code" "$@" >"$TMP/py.out" 2>&1; then
         _pass "$desc"
     else
         _fail "$desc"
@@ -179,14 +194,22 @@ if not eval("(\n" + sys.argv[2] + "\n)"):
 ' "$file" "$expr"
 }
 
-sql() {
-    python3 -c '
+# (the sqlite3 shell when there is one: a tenth of python's start-up time)
+if command -v sqlite3 >/dev/null 2>&1; then
+    sql() {
+        sqlite3 -init /dev/null -batch -readonly -noheader \
+            -separator "$(printf '\t')" -cmd '.timeout 5000' "$1" "$2" 2>&1
+    }
+else
+    sql() {
+        python3 -c '
 import sqlite3, sys
-db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True, timeout=5)
 for row in db.execute(sys.argv[2]):
     print("\t".join("" if v is None else str(v) for v in row))
 ' "$1" "$2"
-}
+    }
+fi
 
 index_corpus() {
     local db=$1
@@ -235,7 +258,7 @@ stop_daemon() {
     wd=$!
     wait "$DPID"
     DAEMON_RC=$?
-    kill "$wd" 2>/dev/null
+    kill -KILL "$wd" 2>/dev/null
     wait "$wd" 2>/dev/null
     DPID=
     return 0
@@ -260,6 +283,49 @@ check_http() {
         echo "    GET $1: expected status $want, got $STATUS"
         printf '%s\n' "$BODY" | _detail
     fi
+}
+
+summary() {
+    local line re
+    re='^thp-index: ([0-9]+) files?: ([0-9]+) added, ([0-9]+) updated, ([0-9]+) unchanged, ([0-9]+) failed, ([0-9]+) removed; documents: ([0-9]+) added, ([0-9]+) updated, ([0-9]+) duplicate, ([0-9]+) removed; .* holds ([0-9]+) documents?'
+    line=$(printf '%s\n' "${1-$OUT}" | grep -a '^thp-index: [0-9]' | tail -n 1)
+    if [[ $line =~ $re ]]; then
+        sumline "${BASH_REMATCH[@]:1:11}"
+    else
+        echo "(no summary line)"
+    fi
+}
+
+sumline() {
+    echo "files $1: $2 added, $3 updated, $4 unchanged, $5 failed, $6 removed; documents: $7 added, $8 updated, $9 duplicate, ${10} removed; holds ${11}"
+}
+
+ndocs() {
+    sql "$1" 'SELECT count(*) FROM documents'
+}
+
+check_db() {
+    check_py "$1" '
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=10)
+r = db.execute("PRAGMA integrity_check").fetchall()
+assert r == [("ok",)], "integrity_check: %r" % r[:5]
+try:
+    db.execute("INSERT INTO documents_fts(documents_fts, rank) VALUES(\x27integrity-check\x27, 1)")
+except sqlite3.DatabaseError as e:
+    raise AssertionError("FTS5 integrity-check: %s" % e)
+db.rollback()
+n = db.execute("SELECT count(*) FROM documents WHERE id NOT IN (SELECT doc_id FROM doc_sources)").fetchone()[0]
+assert n == 0, "%d documents without a source" % n
+n = db.execute("SELECT count(*) FROM doc_sources WHERE doc_id NOT IN (SELECT id FROM documents)").fetchone()[0]
+assert n == 0, "%d links to missing documents" % n
+n = db.execute("SELECT count(*) FROM doc_sources WHERE source_path NOT IN (SELECT path FROM sources)").fetchone()[0]
+assert n == 0, "%d links to sources not in the manifest" % n
+' "$2"
+}
+
+skip() {
+    echo "skip - $1"
 }
 
 finish() {

@@ -213,7 +213,7 @@ int main(void)
     CHECK(thp_index_open(dbpath, THP_INDEX_WRITE, &idx, &e) == THP_OK);
     CHECK(thp_index_source_seen(idx, "a.html", 100, 10, &e) == THP_OK);
     removed = 0;
-    CHECK(thp_index_sweep(idx, ".", &removed, &e) == THP_OK);
+    CHECK(thp_index_sweep(idx, ".", &removed, NULL, &e) == THP_OK);
     CHECK(removed == 4); /* b.txt c.txt d.txt e.txt */
     CHECK(thp_index_commit(idx, &e) == THP_OK);
     CHECK(count(idx) == 1);
