@@ -4,7 +4,7 @@
 #   make check      install deps, build, run unit + e2e tests, then the
 #                   same suite under AddressSanitizer + UBSan
 #   make demo       install deps, build, index corpus/ into thp.db, serve
-#   make bench      throughput benchmarks (reported as ratios)
+#   make bench      throughput benchmarks, each beside its reference
 #   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each
 #   make install PREFIX=/usr/local     make clean
 
@@ -35,9 +35,18 @@ PROGS    := $(BUILD)/thp-index $(BUILD)/thp-search $(BUILD)/thp-searchd
 UNIT_SRC := $(wildcard tests/unit/*_test.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+# Fuzz targets: tests/fuzz/fuzz_NAME.c with seeds in tests/fuzz/corpus/NAME.
+# make check replays the seeds through a plain main() (tests/fuzz/replay.c)
+# under the sanitizers; make fuzz runs libFuzzer on each for FUZZ_SECONDS.
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+REPLAY_BIN   := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz_replay_%)
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=all -fno-omit-frame-pointer
+
 .SECONDARY:
-.PHONY: all deps check test unit e2e check-san demo bench fuzz install \
-        uninstall clean lint
+.PHONY: all deps check test unit demo bench fuzz install uninstall clean
 all: $(PROGS)
 
 $(BUILD)/%.o: %.c
@@ -59,6 +68,36 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/tests/fuzz_replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DREPLAY_CORPUS='"tests/fuzz/corpus/$*"' $(ALL_CFLAGS) \
+	    $(ALL_LDFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(LIB) \
+	    $(LDLIBS)
+
+# The library is compiled into each fuzzer, so its code is instrumented too.
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS)
+
+# New finds go to $(BUILD)/fuzz/NAME; copy those worth keeping into
+# tests/fuzz/corpus/NAME, where make check replays them from then on.
+fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(BUILD)/fuzz/$$t; \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	    $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	        -max_len=8192 $(BUILD)/fuzz/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+$(BUILD)/bench/repair_bench: bench/repair_bench.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -std=c11 $(WARN) -O2 $(ALL_LDFLAGS) -o $@ $< \
+	    $(LIB) $(LDLIBS)
+
+# Throughput and memory, each beside its reference in the same run.
+bench: all $(BUILD)/bench/repair_bench
+	./$(BUILD)/bench/repair_bench
+
 deps:
 	@./scripts/install-deps
 
@@ -70,8 +109,8 @@ check: deps
 
 # Unit tests, then end-to-end tests against the real programs. The runner
 # prints one closing line: "N passed, N failed".
-test: $(PROGS) $(UNIT_BIN)
-	@BUILD=$(BUILD) ./tests/run $(UNIT_BIN)
+test: $(PROGS) $(UNIT_BIN) $(REPLAY_BIN)
+	@BUILD=$(BUILD) ./tests/run $(UNIT_BIN) $(REPLAY_BIN)
 
 unit: $(UNIT_BIN)
 	@BUILD=$(BUILD) ./tests/run --unit-only $(UNIT_BIN)

@@ -484,8 +484,25 @@ static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
     *nonascii = 0;
     while (i < n) {
         unsigned cp;
-        size_t k = thp_utf8_decode(s + i, n - i, &cp);
+        size_t k, run = i;
 
+        /* fast path: a run of printable ASCII needs no decision */
+        while (run < n && s[run] > 0x20 && s[run] < 0x7F)
+            run++;
+        if (run > i) {
+            if (newlines) {
+                thp_buf_append(out, "\n\n", newlines > 1 ? 2 : 1);
+                newlines = 0;
+            } else if (pending_space && !at_start) {
+                thp_buf_putc(out, ' ');
+            }
+            pending_space = 0;
+            at_start = 0;
+            thp_buf_append(out, (const char *)s + i, run - i);
+            i = run;
+            continue;
+        }
+        k = thp_utf8_decode(s + i, n - i, &cp);
         if (k == 0) { /* cannot happen on valid input; stay safe */
             cp = 0xFFFD;
             k = 1;
@@ -553,6 +570,44 @@ static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
         thp_buf_putc(out, '\n');
 }
 
+/*
+** Could NFC change s[0..n)? Only if it holds a combining mark, a character
+** excluded from composition, a character above U+02FF with a canonical
+** decomposition (singletons such as U+212B ANGSTROM SIGN among them) or
+** Hangul; below U+0300 precomposed letters are already NFC. Most text
+** passes this one scan and skips the normaliser.
+*/
+static int needs_nfc(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        unsigned cp;
+        size_t k;
+        const utf8proc_property_t *p;
+
+        i += ascii_prefix(s + i, n - i);
+        if (i >= n)
+            break;
+        k = thp_utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            return 1;
+        i += k;
+        if (cp < 0x300)
+            continue;
+        if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xA960 && cp <= 0xA97F) ||
+            (cp >= 0xD7B0 && cp <= 0xD7FF) || (cp >= 0xAC00 && cp <= 0xD7A3))
+            return 1;
+        p = utf8proc_get_property((utf8proc_int32_t)cp);
+        /* a canonical decomposition: a singleton (U+212B) maps elsewhere;
+        ** precomposed letters (U+1EA5) are re-checked, which is cheap */
+        if (p->combining_class != 0 || p->comp_exclusion ||
+            (p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0))
+            return 1;
+    }
+    return 0;
+}
+
 int thp_text_clean(const char *in, size_t n, struct thp_buf *out,
                    struct thp_text_info *info, struct thp_err *err)
 {
@@ -565,7 +620,8 @@ int thp_text_clean(const char *in, size_t n, struct thp_buf *out,
     if (out->rc != THP_OK)
         return thp_err_set(err, out->rc, "cleaning: %s",
                            thp_strerror(out->rc));
-    if (!nonascii || out->n == start)
+    if (!nonascii || out->n == start ||
+        !needs_nfc((const unsigned char *)out->s + start, out->n - start))
         return THP_OK;
     len = utf8proc_map((const utf8proc_uint8_t *)out->s + start,
                        (utf8proc_ssize_t)(out->n - start), &nfc,

@@ -145,7 +145,8 @@ def main():
     w("};\n")
 
     pages = sorted({cp >> 8 for cp in order})
-    w("\n/* BMP page (code point >> 8) -> 1 + its block in cp_block, or 0. */\n")
+    w("\n/* BMP page (code point >> 8) -> 1 + its block in cp_block, "
+      "or 0. */\n")
     w("static const unsigned char cp_page[256] = {\n")
     row = [pages.index(p) + 1 if p in pages else 0 for p in range(256)]
     for r in range(0, 256, 16):

@@ -9,9 +9,11 @@
 ** swaps them for what those bytes say, up to three layers deep ("ÃƒÂ©"
 ** -> "Ã©" -> "é"), when the result is clearly better text: fewer unlikely
 ** character sequences (ftfy's badness rules, plus rules for the Mac code
-** pages), and characters that plausibly occur in text (no controls,
-** unassigned or private-use code points, stray combining marks, or
-** letters of one alphabet glued to another's).
+** pages and Windows-1250), and characters that plausibly occur in text
+** (no controls, unassigned or private-use code points, stray combining
+** marks, or letters of one alphabet glued to another's). A run that is
+** neither better nor worse once undone ("Ã…" for "Å") is undone only
+** when the same line has a clearly better run of the same code page.
 **
 ** Invariants:
 **   - Output is valid UTF-8, also when the input breaks the contract
@@ -20,8 +22,10 @@
 **     and any line the repair does not change come out byte for byte.
 **   - thp_repair_text(thp_repair_text(x)) == thp_repair_text(x): the
 **     repair of a line runs until nothing more changes.
-**   - Clean text in any language is left alone: "SÃO PAULO", "√2",
-**     "Zürich", "İstanbul", "«École»", Greek, Cyrillic, CJK, emoji.
+**   - Clean text in any language is meant to be left alone ("SÃO PAULO",
+**     "√2", "Zürich", "İstanbul", "«École»", Greek, Cyrillic, CJK and
+**     emoji are tested), though text made to look like mojibake can
+**     still fool a heuristic.
 **   - Quotes are never straightened and nothing is normalised; those are
 **     other stages' business (thp_text_clean does NFC).
 **   - Text with no two adjacent characters that could be the lead and
@@ -99,9 +103,9 @@ int thp_repair_text(const char *in, size_t n, struct thp_buf *out,
 ** named ones with their semicolon (&amp; &eacute; &ndash; &rsquo; &euro;
 ** ...: the Latin-1 set, the HTML 4 punctuation, symbols and arrows, no
 ** Greek letters) and numeric ones (&#233; &#x2013;). As in HTML5, numbers
-** 0x80..0x9F mean the Windows-1252 character of that byte, and 0, a
-** surrogate or a number above U+10FFFF gives U+FFFD (counted in
-** info->entities_invalid). Anything else, including an unknown name or a
+** 0x80..0x9F mean the Windows-1252 character of that byte (its five
+** holes stay C1 controls), and 0, a surrogate or a number above U+10FFFF
+** gives U+FFFD (counted in info->entities_invalid). Anything else, including an unknown name or a
 ** missing semicolon, is copied as it is. One pass: "&amp;lt;" gives
 ** "&lt;". Errors as for thp_repair_text.
 */
@@ -109,9 +113,10 @@ int thp_repair_entities(const char *in, size_t n, struct thp_buf *out,
                         struct thp_repair_info *info, struct thp_err *err);
 
 /*
-** Append info as a compact JSON object holding only its non-zero counts:
-** {"mojibake":{"mac-centraleurope":2,"macroman":1},"layers":1,
-** "entities":3,"entities_invalid":1}, or {} when nothing was repaired.
+** Append info as a compact JSON object holding only its non-zero counts,
+** code pages in enum order: {"mojibake":{"macroman":1,
+** "mac-centraleurope":2},"layers":1,"entities":3,"entities_invalid":1},
+** or {} when nothing was repaired.
 ** Returns THP_OK or out's sticky error.
 */
 int thp_repair_info_json(const struct thp_repair_info *info,

@@ -163,6 +163,10 @@ int main(void)
     EXPECT("C1 \xC2\x96 dash \xC2\x92 quote", 0,
            "C1 \xE2\x80\x93 dash \xE2\x80\x99 quote", NULL, -1);
     EXPECT("e\xCC\x81t\xC3\xA9", 0, "\xC3\xA9t\xC3\xA9", NULL, -1); /* NFC */
+    EXPECT("\xE2\x84\xAB", 0, "\xC3\x85", NULL, -1);  /* ANGSTROM SIGN */
+    EXPECT("\xE2\x84\xA6", 0, "\xCE\xA9", NULL, -1);  /* OHM SIGN */
+    EXPECT("\xE1\x84\x80\xE1\x85\xA1", 0, "\xEA\xB0\x80", NULL, -1);
+    EXPECT("S\xE1\xBA\xA5o", 0, "S\xE1\xBA\xA5o", NULL, -1); /* Sấo */
     EXPECT("page one\fpage two", 0, "page one\fpage two", NULL, -1);
     EXPECT("zero\xEF\xBB\xBFwidth", 0, "zerowidth", NULL, -1);
     /* clean text in other scripts comes back unchanged */

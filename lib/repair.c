@@ -1,0 +1,1613 @@
+/*
+** repair.c: undo mojibake (UTF-8 shown through a single-byte code page)
+** and decode HTML character references, in text that is already UTF-8.
+**
+** A line is only changed when the change makes it clearly better text;
+** most text never gets past the first scan. This file does not decode
+** bytes of unknown encoding (text.c does), never normalises, and never
+** touches quotes; text.c calls it, so it must not include text.h. How it
+** decides is described in include/thp/repair.h and, for ftfy's rules it
+** builds on, in the project's text-repair notes.
+*/
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "thp/buf.h"
+#include "thp/mem.h"
+#include "thp/repair.h"
+
+/*
+** Character classes of the badness rules. The low ones are ftfy's and
+** come with the tables; the F_ ones are worked out when a window of text
+** is judged.
+*/
+#define CLS_C1 0x00001u     /* U+0080..U+009F */
+#define CLS_COMMON 0x00002u /* punctuation that is fine almost anywhere */
+#define CLS_BAD 0x00004u    /* rare symbols that mojibake is full of */
+#define CLS_LAW 0x00008u    /* § ¶ */
+#define CLS_CUR 0x00010u    /* currency signs */
+#define CLS_SP 0x00020u     /* opening punctuation */
+#define CLS_EP 0x00040u     /* closing punctuation */
+#define CLS_NUM 0x00080u    /* numeric and mathematical symbols */
+#define CLS_KAO 0x00100u    /* letters kaomoji use beside box drawing */
+#define CLS_UA 0x00200u     /* upper-case accented Latin */
+#define CLS_LA 0x00400u     /* lower-case accented Latin */
+#define CLS_UC 0x00800u     /* upper-case Greek and Cyrillic */
+#define CLS_LC 0x01000u     /* lower-case Greek and Cyrillic */
+#define CLS_BOX 0x02000u    /* box drawing */
+#define F_WS 0x010000u      /* whitespace (Python's \s) */
+#define F_AZ 0x020000u      /* ASCII a-z */
+#define F_ALPHA 0x040000u   /* ASCII A-Z, a-z */
+#define F_WORD 0x080000u    /* letter, number or '_' (Python's \w) */
+#define F_LETTER 0x100000u  /* any letter */
+#define F_UPPER 0x200000u   /* upper- or title-case letter */
+#define F_LOWER 0x400000u   /* lower-case letter */
+#define F_MACCONT 0x800000u /* a continuation byte in a Mac code page */
+#define F_CONT1250 0x1000000u /* one in Windows-1250 or ISO-8859-2 */
+
+struct cp_char {
+    unsigned short cp;   /* the code point */
+    unsigned short lead; /* bit k: a UTF-8 lead byte in code page k */
+    unsigned short cont; /* bit k: a continuation byte in code page k */
+    unsigned cls;        /* CLS_* */
+    unsigned char byte[THP_CP_COUNT]; /* its byte in code page k, or 0 */
+};
+
+#include "repair_tables.h"
+
+#define MAC_MASK ((1u << THP_CP_MACROMAN) | (1u << THP_CP_MACCE))
+#define CE_MASK ((1u << THP_CP_1250) | (1u << THP_CP_LATIN2))
+
+/* Characters of context either side of a run when it is judged. */
+#define CTX 4
+
+/* Layers undone in one run at most (more take further passes). */
+#define MAX_LAYERS 3
+
+static const char *const cp_names[THP_CP_COUNT] = {
+    "windows-1252", "iso-8859-1", "windows-1250", "windows-1251",
+    "windows-1253", "windows-1254", "windows-1257", "iso-8859-2",
+    "macroman", "mac-centraleurope",
+};
+
+static const char *const cp_titles[THP_CP_COUNT] = {
+    "Windows-1252", "Latin-1", "Windows-1250", "Windows-1251",
+    "Windows-1253", "Windows-1254", "Windows-1257", "ISO-8859-2",
+    "Mac Roman", "Mac Central European",
+};
+
+void thp_repair_info_init(struct thp_repair_info *info)
+{
+    memset(info, 0, sizeof *info);
+}
+
+const char *thp_repair_cp_name(int cp)
+{
+    if (cp < 0 || cp >= THP_CP_COUNT)
+        return "unknown";
+    return cp_names[cp];
+}
+
+unsigned thp_repair_cp_char(int cp, unsigned b)
+{
+    if (cp < 0 || cp >= THP_CP_COUNT || b > 0xFF)
+        return 0;
+    return b < 0x80 ? b : cp_high[cp][b - 0x80];
+}
+
+/* The table entry of code point c; entry 0 ("nothing") if it has none. */
+static const struct cp_char *lookup(unsigned c)
+{
+    unsigned page;
+
+    if (c >= 0x10000)
+        return &cp_chars[0];
+    page = cp_page[c >> 8];
+    if (page == 0)
+        return &cp_chars[0];
+    return &cp_chars[cp_block[page - 1][c & 0xFF]];
+}
+
+/* c's byte in code page cp, or 0 when cp cannot write it. */
+static unsigned byte_in(unsigned c, int cp)
+{
+    return c < 0x80 ? c : lookup(c)->byte[cp];
+}
+
+/* 1 if c is in set[0..n). */
+static int one_of(unsigned c, const unsigned short *set, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (set[i] == c)
+            return 1;
+    return 0;
+}
+
+#define ONE_OF(c, set) one_of((c), (set), sizeof(set) / sizeof(set)[0])
+
+/*==================== Working memory ====================*/
+
+/* A stretch of characters that read back as UTF-8 in one code page. */
+struct run {
+    size_t start, end;  /* characters [start, end) of the line */
+    size_t rep, nrep;   /* its replacement: work.dec[rep .. rep + nrep) */
+    int cp;             /* the code page of the outermost layer */
+    int verdict;        /* VERDICT_* */
+    int nlayers;        /* layers the replacement undoes */
+    unsigned char cps[MAX_LAYERS]; /* code page of each layer, outer first */
+};
+
+enum { VERDICT_NO = 0, VERDICT_NEUTRAL, VERDICT_YES };
+
+/* A run in the order runs are chosen: longest first, then found first. */
+struct pick {
+    size_t len, idx;
+};
+
+/* Scratch space of one call, grown as lines need it. */
+struct work {
+    unsigned *t, *u;       /* the line as code points; the next version */
+    size_t n, cap;         /* characters in t; room in t and u */
+    const struct cp_char **e; /* table entry of each character of t */
+    unsigned char *taken;  /* characters of t claimed by a chosen run */
+    size_t *start_of;      /* index + 1 of the chosen run starting here */
+    struct run *runs;
+    size_t nruns, runcap;
+    struct pick *picks;    /* the runs judged better, to be ordered */
+    size_t pickcap;
+    unsigned *dec;         /* replacements of all runs, back to back */
+    size_t ndec, deccap;
+    unsigned *win;         /* a window being judged */
+    unsigned *wf;          /* its classes */
+    size_t wincap, wfcap;
+    unsigned *lv[MAX_LAYERS]; /* layers 2.. of a run being unwound (layer */
+                              /* 1 is in dec, lv[0] is unused) */
+    size_t lvcap;
+};
+
+static void work_release(struct work *w)
+{
+    int i;
+
+    thp_free(w->t);
+    thp_free(w->u);
+    thp_free(w->e);
+    thp_free(w->taken);
+    thp_free(w->start_of);
+    thp_free(w->runs);
+    thp_free(w->picks);
+    thp_free(w->dec);
+    thp_free(w->win);
+    thp_free(w->wf);
+    for (i = 0; i < MAX_LAYERS; i++)
+        thp_free(w->lv[i]);
+}
+
+/*
+** Room for need items of sz bytes in block p, which holds *cap of them:
+** returns the block, moved or not, with *cap updated; or NULL when memory
+** runs out or the size would overflow (p is then left as it was).
+*/
+static void *grow(void *p, size_t *cap, size_t need, size_t sz)
+{
+    size_t c = *cap ? *cap : 16;
+    void *q;
+
+    if (need <= *cap && p != NULL)
+        return p;
+    while (c < need) {
+        if (c > ((size_t)-1) / 2 / sz)
+            return NULL;
+        c *= 2;
+    }
+    q = thp_realloc(p, c * sz);
+    if (q == NULL)
+        return NULL;
+    *cap = c;
+    return q;
+}
+
+/*
+** Make room for a line of n characters in the arrays that follow the
+** line (t, u, e, taken, start_of), which share one capacity: each grows
+** from the same w->cap to the same size.
+*/
+static int work_line(struct work *w, size_t n)
+{
+    size_t cap = w->cap;
+    void *p;
+
+    if (n + 1 <= w->cap)
+        return 1;
+    p = grow(w->t, &cap, n + 1, sizeof *w->t);
+    if (p == NULL)
+        return 0;
+    w->t = p;
+    cap = w->cap;
+    p = grow(w->u, &cap, n + 1, sizeof *w->u);
+    if (p == NULL)
+        return 0;
+    w->u = p;
+    cap = w->cap;
+    p = grow(w->e, &cap, n + 1, sizeof *w->e);
+    if (p == NULL)
+        return 0;
+    w->e = p;
+    cap = w->cap;
+    p = grow(w->taken, &cap, n + 1, 1);
+    if (p == NULL)
+        return 0;
+    w->taken = p;
+    cap = w->cap;
+    p = grow(w->start_of, &cap, n + 1, sizeof *w->start_of);
+    if (p == NULL)
+        return 0;
+    w->start_of = p;
+    w->cap = cap;
+    return 1;
+}
+
+/*==================== Reading characters back as bytes ====================*/
+
+/*
+** If t[i..n) starts with characters that, written in code page cp, are a
+** valid UTF-8 sequence of 2-4 bytes, return how many characters that is
+** and store the code point in *u; otherwise return 0.
+*/
+static size_t cluster_at(const unsigned *t, size_t n, size_t i, int cp,
+                         unsigned *u)
+{
+    unsigned char b[4];
+    size_t len, k;
+
+    b[0] = (unsigned char)byte_in(t[i], cp);
+    if (b[0] < 0xC2 || b[0] > 0xF4)
+        return 0;
+    len = b[0] < 0xE0 ? 2 : b[0] < 0xF0 ? 3 : 4;
+    if (len > n - i)
+        return 0;
+    for (k = 1; k < len; k++) {
+        b[k] = (unsigned char)byte_in(t[i + k], cp);
+        if ((b[k] & 0xC0) != 0x80)
+            return 0;
+    }
+    /* rejects overlongs, surrogates and code points past U+10FFFF */
+    if (thp_utf8_decode(b, len, u) != len)
+        return 0;
+    return len;
+}
+
+/*
+** If all of s[0..n) reads back, in one code page, as UTF-8 (the next
+** layer in), write what it says to out (room for n) and return its
+** length, with the code page in *cp; return 0 if no code page does.
+*/
+static size_t unwind(const unsigned *s, size_t n, unsigned *out, int *cp)
+{
+    int k;
+
+    for (k = 0; k < THP_CP_COUNT; k++) {
+        size_t i = 0, m = 0, len;
+        unsigned u;
+
+        while (i < n) {
+            len = cluster_at(s, n, i, k, &u);
+            if (len == 0)
+                break;
+            out[m++] = u;
+            i += len;
+        }
+        if (i == n && m > 0) {
+            *cp = k;
+            return m;
+        }
+    }
+    return 0;
+}
+
+/*==================== Is it text? ====================*/
+
+/* Scripts, for telling letters of two alphabets glued together. */
+enum {
+    SC_NONE = 0, /* not a letter, or a script that mixes freely */
+    SC_LATIN,
+    SC_GREEK,
+    SC_CYRILLIC,
+    SC_ARMENIAN,
+    SC_HEBREW,
+    SC_ARABIC,
+    SC_BLOCK /* Indic: SC_BLOCK + (code point >> 7), one per script */
+};
+
+static int script_of(unsigned c)
+{
+    if (c < 0x80)
+        return SC_LATIN;
+    if (c < 0x0370 || (c >= 0x1E00 && c < 0x1F00) ||
+        (c >= 0x2C60 && c < 0x2C80) || (c >= 0xA720 && c < 0xA800) ||
+        (c >= 0xFB00 && c < 0xFB07))
+        return SC_LATIN;
+    if (c < 0x0400 || (c >= 0x1F00 && c < 0x2000))
+        return SC_GREEK;
+    if (c < 0x0530 || (c >= 0x1C80 && c < 0x1C90) ||
+        (c >= 0x2DE0 && c < 0x2E00) || (c >= 0xA640 && c < 0xA6A0))
+        return SC_CYRILLIC;
+    if (c < 0x0590 || (c >= 0xFB13 && c < 0xFB18))
+        return SC_ARMENIAN;
+    if (c < 0x0600 || (c >= 0xFB1D && c < 0xFB50))
+        return SC_HEBREW;
+    if (c < 0x0700 || (c >= 0x0750 && c < 0x0780) ||
+        (c >= 0x08A0 && c < 0x0900) || (c >= 0xFB50 && c < 0xFE00) ||
+        (c >= 0xFE70 && c < 0xFF00))
+        return SC_ARABIC;
+    /*
+    ** Past U+0800 only three-byte mojibake reaches, which clean text makes
+    ** by accident far less often than two-byte: the blocks of Indic
+    ** scripts are told apart, the rest (CJK, which sits next to anything,
+    ** Ethiopic, ...) is not checked.
+    */
+    if (c >= 0x0900 && c < 0x0E00)
+        return SC_BLOCK + (int)(c >> 7);
+    return SC_NONE;
+}
+
+static int is_letter_cat(int cat)
+{
+    return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+}
+
+static int is_mark_cat(int cat)
+{
+    return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
+}
+
+/* Letters of Latin Extended-B and IPA that living languages use. */
+static const unsigned short latin_b_used[] = {
+    0x0181, 0x0186, 0x0189, 0x018A, 0x018F, 0x0190, 0x0192, 0x0194,
+    0x0197, 0x0198, 0x0199, 0x019D, 0x01A0, 0x01A1, 0x01AF, 0x01B0,
+    0x01B2, 0x01B3, 0x01B4, 0x01CD, 0x01CE, 0x01CF, 0x01D0, 0x01D1,
+    0x01D2, 0x01D3, 0x01D4, 0x01D5, 0x01D6, 0x01D7, 0x01D8, 0x01D9,
+    0x01DA, 0x01DB, 0x01DC, 0x01E6, 0x01E7, 0x0218, 0x0219, 0x021A,
+    0x021B, 0x0253, 0x0254, 0x0256, 0x0257, 0x0259, 0x025B, 0x0263,
+    0x0268, 0x0272, 0x02BB, 0x02BC, 0x02BE, 0x02BF, 0x02C6,
+    0x02C7, 0x02C8, 0x02CC, 0x02D0, 0x02D8, 0x02D9, 0x02DA, 0x02DB,
+    0x02DC, 0x02DD,
+};
+
+/*
+** 1 if c is a character text plausibly contains where a repair would put
+** it: no controls, private use, unassigned code points, rare letters
+** (Latin Extended-B, IPA, historic Cyrillic) or rare scripts (Syriac,
+** Thaana, NKo, Samaritan, Mandaic, most of the supplementary planes).
+*/
+static int plausible_char(unsigned c, int cat)
+{
+    switch (cat) {
+    case UTF8PROC_CATEGORY_CN:
+    case UTF8PROC_CATEGORY_CC:
+    case UTF8PROC_CATEGORY_CS:
+    case UTF8PROC_CATEGORY_CO:
+        return 0;
+    case UTF8PROC_CATEGORY_CF:
+        /* soft hyphen, zero widths, direction marks, word joiner, BOM */
+        return c == 0x00AD || (c >= 0x200B && c <= 0x200F) ||
+               (c >= 0x202A && c <= 0x202E) ||
+               (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF;
+    default:
+        break;
+    }
+    if (c >= 0x0180 && c < 0x0300)
+        return one_of(c, latin_b_used,
+                      sizeof latin_b_used / sizeof latin_b_used[0]);
+    if ((c >= 0x0370 && c < 0x0384) || (c >= 0x03CF && c < 0x0400))
+        return 0; /* Greek numerals, Coptic letters, symbol variants */
+    if (c >= 0x0460 && c < 0x0490)
+        return 0; /* historic Cyrillic letters and signs */
+    if (c >= 0x0500 && c < 0x0531)
+        return 0; /* Cyrillic Supplement: Komi, Abkhaz, ... */
+    if ((c >= 0x0700 && c < 0x0750) || (c >= 0x0780 && c < 0x08A0))
+        return 0; /* Syriac, Thaana, NKo, Samaritan, Mandaic */
+    if (c == 0xFFFD || (c >= 0xFFF0 && c < 0x10000))
+        return 0;
+    if (c >= 0x10000)
+        return (c >= 0x1D400 && c < 0x1D800) ||
+               (c >= 0x1F000 && c < 0x1FB00) ||
+               (c >= 0x20000 && c < 0x323B0);
+    return 1;
+}
+
+/* 1 if a combining mark may follow c: a letter, digit, mark or emoji. */
+static int base_char(unsigned c)
+{
+    int cat = (int)utf8proc_category((utf8proc_int32_t)c);
+
+    return is_letter_cat(cat) || is_mark_cat(cat) ||
+           cat == UTF8PROC_CATEGORY_ND || cat == UTF8PROC_CATEGORY_SO;
+}
+
+/* The text a repair would make: t[0..a) + d[0..nd) + t[b..n). */
+struct view {
+    const unsigned *t, *d;
+    size_t n, a, b, nd;
+};
+
+static size_t view_len(const struct view *v)
+{
+    return v->a + v->nd + (v->n - v->b);
+}
+
+static unsigned view_at(const struct view *v, size_t p)
+{
+    if (p < v->a)
+        return v->t[p];
+    p -= v->a;
+    if (p < v->nd)
+        return v->d[p];
+    return v->t[v->b + p - v->nd];
+}
+
+static int letter_at(const struct view *v, size_t p)
+{
+    return is_letter_cat(
+        (int)utf8proc_category((utf8proc_int32_t)view_at(v, p)));
+}
+
+/*
+** 1 if the first letter either side of position p of v, within four
+** characters (past blanks, punctuation, digits), is of script sc.
+*/
+static int script_near(const struct view *v, size_t p, int sc)
+{
+    size_t len = view_len(v), q, k;
+
+    for (k = 1, q = p; k <= 4 && q > 0; k++) {
+        q--;
+        if (letter_at(v, q)) {
+            if (script_of(view_at(v, q)) == sc)
+                return 1;
+            break;
+        }
+    }
+    for (k = 1, q = p + 1; k <= 4 && q < len; k++, q++) {
+        if (letter_at(v, q))
+            return script_of(view_at(v, q)) == sc;
+    }
+    return 0;
+}
+
+/*
+** 1 if v's replacement is text that could have been written: every
+** character plausible; combining marks only after a base character;
+** punctuation of an alphabet (Armenian, Hebrew, Arabic ...) only near a
+** letter of that alphabet ("l’ús" read as Mac Roman is "l" U+055C "s");
+** and no letter glued to a letter of another alphabet (Arabic inside a
+** Czech word, Armenian inside a French one).
+*/
+static int plausible_text(const struct view *v)
+{
+    size_t p, first = v->a, last = v->a + v->nd, len = view_len(v);
+    int prev_sc = SC_NONE, prev_inside = 0;
+    unsigned prev_c = 0;
+
+    /*
+    ** A few letters of another alphabet glued to a word are a misreading;
+    ** a longer stretch of them is a word of its own, even if markup such
+    ** as roff's "\fI" sits right before it.
+    */
+    if (v->nd < 3) {
+        if (first > 0)
+            first--;
+        if (last < len)
+            last++;
+    }
+    for (p = first; p < last; p++) {
+        unsigned c = view_at(v, p);
+        int cat = (int)utf8proc_category((utf8proc_int32_t)c);
+        int inside = p >= v->a && p < v->a + v->nd, sc;
+
+        if (inside) {
+            if (!plausible_char(c, cat))
+                return 0;
+            if (is_mark_cat(cat) &&
+                (p == 0 || !base_char(view_at(v, p - 1))))
+                return 0;
+            if (c >= 0x0370 && c < 0x0900 && !is_letter_cat(cat) &&
+                !is_mark_cat(cat) && cat != UTF8PROC_CATEGORY_ND &&
+                !script_near(v, p, script_of(c)))
+                return 0;
+        }
+        if (is_letter_cat(cat)) {
+            sc = script_of(c);
+            /*
+            ** Clean text makes two-byte clusters by accident, hardly ever
+            ** three-byte ones: a decoded letter past U+07FF may touch the
+            ** context ("%sను" in a format string).
+            */
+            if (sc != SC_NONE && prev_sc != SC_NONE && sc != prev_sc &&
+                !(inside != prev_inside &&
+                  (inside ? c : prev_c) >= 0x0800))
+                return 0;
+            prev_sc = sc;
+        } else if (!is_mark_cat(cat)) {
+            prev_sc = SC_NONE;
+        }
+        prev_c = c;
+        prev_inside = inside;
+    }
+    return 1;
+}
+
+/*
+** 1 if d[0..n) is ordinary enough to be repaired on the strength of
+** other runs of the same code page in the line alone: letters (with
+** their combining marks), digits, spaces, common punctuation and symbols.
+*/
+static int ordinary_text(const unsigned *d, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        int cat = (int)utf8proc_category((utf8proc_int32_t)d[i]);
+
+        if (is_mark_cat(cat) && i > 0 && base_char(d[i - 1]))
+            continue;
+        if (is_letter_cat(cat) ||
+            (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
+            (cat >= UTF8PROC_CATEGORY_PD && cat <= UTF8PROC_CATEGORY_PO) ||
+            cat == UTF8PROC_CATEGORY_SC || cat == UTF8PROC_CATEGORY_SO ||
+            cat == UTF8PROC_CATEGORY_ZS)
+            continue;
+        return 0;
+    }
+    return 1;
+}
+
+/*==================== Badness ====================*/
+
+/* Classes of c, the table's and the computed ones. */
+static unsigned classes_of(unsigned c)
+{
+    const struct cp_char *e;
+    unsigned f;
+    int cat;
+
+    if (c < 0x80) {
+        if (c >= 'a' && c <= 'z')
+            return F_AZ | F_ALPHA | F_WORD | F_LETTER | F_LOWER;
+        if (c >= 'A' && c <= 'Z')
+            return F_ALPHA | F_WORD | F_LETTER | F_UPPER;
+        if ((c >= '0' && c <= '9') || c == '_')
+            return F_WORD;
+        if ((c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20))
+            return F_WS;
+        return 0;
+    }
+    e = lookup(c);
+    f = e->cls;
+    if (e->cont & MAC_MASK)
+        f |= F_MACCONT;
+    if (e->cont & CE_MASK)
+        f |= F_CONT1250;
+    if (c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
+        c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+        c == 0x3000)
+        f |= F_WS;
+    cat = (int)utf8proc_category((utf8proc_int32_t)c);
+    if (is_letter_cat(cat))
+        f |= F_LETTER | F_WORD;
+    if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT)
+        f |= F_UPPER;
+    if (cat == UTF8PROC_CATEGORY_LL)
+        f |= F_LOWER;
+    if (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO)
+        f |= F_WORD;
+    return f;
+}
+
+/* Sets of single characters some rules name. */
+static const unsigned short after_a_tilde[] = { /* rule 20 */
+    0x20AC, 0x0153, 0x0160, 0x0161, 0x00A2, 0x00A3, 0x0178, 0x017E,
+    0x00A0, 0x00AD, 0x00AE, 0x00A9, 0x00B0, 0x00B7, 0x00BB, 0x2013,
+    0x2014, 0x00B4,
+};
+static const unsigned short arabic_filler[] = { /* rule 22 */
+    0x0178, 0x0160, 0x00AE, 0x00B0, 0x00B5, 0x00BB,
+};
+static const unsigned short after_root[] = { /* rule 24 */
+    0x00B1, 0x2202, 0x2020, 0x2260, 0x00AE, 0x2122, 0x00B4, 0x2264,
+    0x2265, 0x00A5, 0x00B5, 0x00F8,
+};
+static const unsigned short after_quote_a[] = { /* rule 26 */
+    0x00EC, 0x00EE, 0x00EF, 0x00F2, 0x00F4, 0x00FA, 0x00F9, 0x00FB,
+    0x2020, 0x00B0, 0x00A2, 0x03C0,
+};
+static const unsigned short cyr_caps[] = {0x0412, 0x0413, 0x0420, 0x0421};
+static const unsigned short greek_caps[] = {0x0392, 0x0393, 0x039E, 0x039F};
+static const unsigned short after_beta_euro[] = { /* rule 35 */
+    0x2122, 0x00A0, 0x0386, 0x00AD, 0x00AE, 0x00B0,
+};
+/* Ours: leads of two-byte Latin, and punctuation a continuation gives */
+static const unsigned short latin_leads[] = { /* Â Ã Ä Å Ă Ĺ */
+    0x00C2, 0x00C3, 0x00C4, 0x00C5, 0x0102, 0x0139,
+};
+static const unsigned short punct_conts[] = { /* … – — ‘ ’ “ ” • · NBSP */
+    0x2026, 0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x00B7, 0x00A0,
+};
+/* Mac code pages: symbols ahead of a continuation character (ours) */
+static const unsigned short mac_math[] = { /* √ before these is maths */
+    0x03C0, 0x2211, 0x220F, 0x222B, 0x03A9, 0x221E,
+};
+static const unsigned short mac_lead2_ext_a[] = { /* ƒ ≈ ń Ň */
+    0x0192, 0x2248, 0x0144, 0x0147,
+};
+static const unsigned short mac_sym_cont[] = {
+    0x2020, 0x00B0, 0x00A2, 0x00A3, 0x00A7, 0x2022, 0x00B6, 0x00DF,
+    0x00AE, 0x00A9, 0x2122, 0x00B4, 0x00A8,
+};
+static const unsigned short mac_lead3_sym[] = { /* ‡ · ‚ „ ‰ */
+    0x2021, 0x00B7, 0x201A, 0x201E, 0x2030,
+};
+static const unsigned short mac_lead3_letter[] = {
+    /* Mac Roman E5..EF */
+    0x00C2, 0x00CA, 0x00C1, 0x00CB, 0x00C8, 0x00CD, 0x00CE, 0x00CF,
+    0x00CC, 0x00D3, 0x00D4,
+    /* Mac Central European E0..EF */
+    0x0157, 0x0160, 0x0161, 0x015A, 0x015B, 0x0164, 0x0165, 0x017D,
+    0x017E, 0x016A,
+};
+static const unsigned short mac_lead4[] = { /* U+F8FF ū Ò Ú Û Ù */
+    0xF8FF, 0x016B, 0x00D2, 0x00DA, 0x00DB, 0x00D9,
+};
+static const unsigned short mac_lead2_punct[] = {
+    /* – — “ ” ‘ ’ ÷ ◊ ⁄ € ‹ › …: leads of Cyrillic .. Arabic, NKo */
+    0x2013, 0x2014, 0x201C, 0x201D, 0x2018, 0x2019, 0x00F7, 0x25CA,
+    0x2044, 0x20AC, 0x2039, 0x203A, 0x2026,
+};
+static const unsigned short mac_lead2_latin[] = {
+    /* ¬ ∆ « »: leads of Latin-1 punctuation and Latin Extended-B */
+    0x00AC, 0x2206, 0x00AB, 0x00BB,
+};
+static const unsigned short mac_lead2_script[] = {
+    /* Œ œ ő Ō: Greek; ÿ Ÿ ō Ŕ ŕ Ř: Arabic */
+    0x0152, 0x0153, 0x0151, 0x014C, 0x00FF, 0x0178, 0x014D, 0x0154,
+    0x0155, 0x0158,
+};
+
+/* Families of rules: some are evidence for one kind of code page only. */
+#define RULES_MAC 0x1u /* UTF-8 read as Mac Roman or Mac Central European */
+#define RULES_CE 0x2u  /* UTF-8 read as Windows-1250 or ISO-8859-2 */
+
+/* The rule families that count when judging a run of code page cp. */
+static unsigned rules_for(int cp)
+{
+    if (cp == THP_CP_MACROMAN || cp == THP_CP_MACCE)
+        return RULES_MAC;
+    if (cp == THP_CP_1250 || cp == THP_CP_LATIN2)
+        return RULES_CE;
+    return 0;
+}
+
+/*
+** Our rules for UTF-8 read as Mac Roman or Mac Central European, at
+** position i of s[0..n) (classes in f): how many match there.
+*/
+static int mac_rules(const unsigned *s, const unsigned *f, size_t n,
+                     size_t i)
+{
+    unsigned a = s[i];
+    unsigned b = i + 1 < n ? s[i + 1] : 0, fb = i + 1 < n ? f[i + 1] : 0;
+    unsigned fc = i + 2 < n ? f[i + 2] : 0;
+    unsigned fd = i + 3 < n ? f[i + 3] : 0;
+    int bad = 0;
+
+    /* M1: √ before a letter or symbol, or right after a letter */
+    bad += a == 0x221A && (fb & F_MACCONT) &&
+           (!ONE_OF(b, mac_math) || (i > 0 && (f[i - 1] & F_LETTER)));
+    /* M2: ƒ ≈ ń Ň (C4/C5: Latin Extended-A) before a letter/symbol */
+    bad += ONE_OF(a, mac_lead2_ext_a) && (fb & F_MACCONT) &&
+           ((fb & F_LETTER) || ONE_OF(b, mac_sym_cont));
+    /* M3: ‡ · ‚ „ ‰ (E0..E4: U+1000..U+4FFF) before two */
+    bad += ONE_OF(a, mac_lead3_sym) && (fb & F_MACCONT) &&
+           (fc & F_MACCONT);
+    /* M4: a letter that is a 3-byte lead, then two continuations, not
+    ** both letters (CJK and Vietnamese read as Mac, "Šļ•") */
+    bad += ONE_OF(a, mac_lead3_letter) && (fb & F_MACCONT) &&
+           (fc & F_MACCONT) && (!(fb & F_LETTER) || !(fc & F_LETTER));
+    /* M5: Apple's logo U+F8FF, ū Ò Ú Û Ù (F0..F4: emoji and beyond),
+    ** then three */
+    bad += ONE_OF(a, mac_lead4) && (fb & F_MACCONT) &&
+           (fc & F_MACCONT) && (fd & F_MACCONT);
+    /* M6: punctuation that is a 2-byte lead, then a continuation */
+    bad += ONE_OF(a, mac_lead2_punct) && (fb & F_MACCONT);
+    /* M7: the same for Latin, only inside a word ("Bucure»ôti"), as
+    ** "«época»" is how Spanish is written */
+    bad += ONE_OF(a, mac_lead2_latin) && (fb & F_MACCONT) && i > 0 &&
+           (f[i - 1] & F_LETTER);
+    /* M8: letters that are leads of Greek or Arabic, then one (what
+    ** they would decode to must still pass plausible_text) */
+    bad += ONE_OF(a, mac_lead2_script) && (fb & F_MACCONT);
+    /* M9: Vietnamese (E1 BA / E1 BB) read as Mac Central European */
+    bad += a == 0x0160 && (b == 0x013C || b == 0x013D) &&
+           (fc & F_MACCONT);
+    /* M10: Romanian ș ț (C8 99, C8 9B) read as Mac Roman */
+    bad += a == 0x00BB && (b == 0x00F4 || b == 0x00F5);
+    /* M11: ƒ ≈ (C4, C5) right after a letter: "Brit≈≥" */
+    bad += (a == 0x0192 || a == 0x2248) && (fb & F_MACCONT) && i > 0 &&
+           (f[i - 1] & F_LETTER);
+    return bad;
+}
+
+/*
+** Count unlikely sequences in s[0..n) (classes in f). at_start: s begins
+** the line. The first 37 rules are ftfy's (notes 2.3), the rest ours: for
+** UTF-8 read as Mac Roman or Mac Central European (which ftfy does not
+** look for), as Windows-1250, and letter case gone wrong. rules picks the
+** code-page-specific families (RULES_*): a Mac reading of "“É" is no
+** evidence that "É”" is Windows-1252 mojibake.
+*/
+static int count_bad(const unsigned *s, const unsigned *f, size_t n,
+                     int at_start, unsigned rules)
+{
+    const unsigned any_ua_like = CLS_BAD | CLS_LA | CLS_UA | CLS_BOX |
+                                 CLS_SP | CLS_EP | CLS_CUR | CLS_NUM |
+                                 CLS_LAW;
+    const unsigned after_bad = CLS_LA | CLS_UA | CLS_BOX | CLS_SP | CLS_EP |
+                               CLS_CUR | CLS_NUM | CLS_LAW;
+    size_t i;
+    int bad = 0;
+
+    for (i = 0; i < n; i++) {
+        unsigned a = s[i], fa = f[i];
+        unsigned b = i + 1 < n ? s[i + 1] : 0, fb = i + 1 < n ? f[i + 1] : 0;
+        unsigned c = i + 2 < n ? s[i + 2] : 0, fc = i + 2 < n ? f[i + 2] : 0;
+        unsigned fd = i + 3 < n ? f[i + 3] : 0;
+        unsigned d = i + 3 < n ? s[i + 3] : 0;
+
+        if (a < 0x80 && !(fa & F_ALPHA) && a != ' ' && a != '.' &&
+            a != ',' && a != '?' && a != '!' && !(at_start && i == 0))
+            continue; /* no rule starts with other ASCII */
+        bad += (fa & CLS_C1) != 0;                                    /* 1 */
+        if (b == 0)
+            continue;
+        bad += (fa & any_ua_like) && (fb & CLS_BAD);                  /* 2 */
+        bad += (fa & F_ALPHA) && (fb & (CLS_LC | CLS_UC)) &&
+               (fc & CLS_BAD);                                        /* 3 */
+        bad += (fa & CLS_BAD) && (fb & after_bad);                    /* 4 */
+        bad += (fa & (CLS_LA | CLS_LC | CLS_BOX | CLS_EP | CLS_CUR |
+                      CLS_NUM)) && (fb & CLS_UA);                     /* 5 */
+        bad += (fa & (CLS_BOX | CLS_EP | CLS_CUR | CLS_NUM)) &&
+               (fb & CLS_LA);                                         /* 6 */
+        bad += (fa & (CLS_LA | CLS_BOX | CLS_EP)) && (fb & CLS_CUR);  /* 7 */
+        bad += (fa & F_WS) && (fb & CLS_UA) && (fc & CLS_CUR);        /* 8 */
+        bad += (fa & (CLS_UA | CLS_BOX)) && (fb & (CLS_NUM | CLS_LAW));
+        bad += (fa & (CLS_LA | CLS_UA | CLS_BOX | CLS_CUR | CLS_EP)) &&
+               (fb & CLS_SP) && (fc & CLS_NUM);                      /* 10 */
+        bad += (fa & (CLS_LA | CLS_UA | CLS_CUR | CLS_NUM | CLS_BOX |
+                      CLS_LAW)) && (fb & CLS_EP) && (fc & CLS_SP);   /* 11 */
+        bad += (fa & (CLS_CUR | CLS_NUM | CLS_BOX)) && (fb & CLS_SP);
+        bad += (fa & F_AZ) && (fb & CLS_UA) &&
+               (fc & (CLS_SP | CLS_CUR));                            /* 13 */
+        bad += (fa & CLS_BOX) && (fb & CLS_KAO);                     /* 14 */
+        bad += (fa & (CLS_LA | CLS_UA | CLS_CUR | CLS_NUM | CLS_SP |
+                      CLS_EP | CLS_LAW)) && (fb & CLS_BOX);          /* 15 */
+        bad += (fa & CLS_BOX) && (fb & CLS_EP);                      /* 16 */
+        bad += (fa & (CLS_LA | CLS_UA)) && (fb & (CLS_SP | CLS_EP)) &&
+               (fc & F_WORD);                                        /* 17 */
+        bad += (a == 0x0152 || a == 0x0153) && !(fb & F_ALPHA);      /* 18 */
+        bad += (fa & CLS_UA) && b == 0x00B0;                         /* 19 */
+        /* ours: Ã before ” » › ends Portuguese capitals ("IRMÃ”") unless
+        ** a letter follows ("HÃ”TEL") */
+        bad += (a == 0xC2 || a == 0xC3 || a == 0xCE || a == 0xD0) &&
+               (ONE_OF(b, after_a_tilde) || (fb & (CLS_SP | CLS_EP))) &&
+               !(a == 0xC3 && (b == 0x201D || b == 0xBB || b == 0x203A) &&
+                 !(fc & F_LETTER));                                  /* 20 */
+        bad += a == 0xD7 && (b == 0xB2 || b == 0xB3);                /* 21 */
+        bad += (a == 0xD8 || a == 0xD9) && (c == 0xD8 || c == 0xD9) &&
+               ((fb & (CLS_COMMON | CLS_CUR | CLS_BAD | CLS_NUM |
+                       CLS_SP)) || ONE_OF(b, arabic_filler)) &&
+               ((fd & (CLS_COMMON | CLS_CUR | CLS_BAD | CLS_NUM |
+                       CLS_SP)) || ONE_OF(d, arabic_filler));        /* 22 */
+        bad += a == 0xE0 && (b == 0xB2 || b == 0xB5 || b == 0xB9 ||
+                             (b >= 0xBC && b <= 0xBE));              /* 23 */
+        bad += a == 0x221A && ONE_OF(b, after_root);                 /* 24 */
+        bad += a == 0x2248 && (b == 0xB0 || b == 0xA2);              /* 25 */
+        bad += a == 0x201A && b == 0xC4 && ONE_OF(c, after_quote_a); /* 26 */
+        bad += a == 0x201A && (b == 0xE2 || b == 0xF3) &&
+               (c == 0xE0 || c == 0xE4 || c == 0xB0 || c == 0xEA);   /* 27 */
+        bad += a == 0x0432 && b == 0x0402;                           /* 28 */
+        bad += ONE_OF(a, cyr_caps) && ONE_OF(c, cyr_caps) &&
+               ((fb & (CLS_C1 | CLS_BAD | CLS_SP | CLS_EP | CLS_CUR)) ||
+                b == 0xB0 || b == 0xB5);                             /* 29 */
+        bad += a == 0x0413 && b == 0x045E && c == 0x0412 &&
+               d == 0x0402 && i + 6 < n && s[i + 4] == 0x0412 &&
+               s[i + 5] != '\n' &&
+               ((f[i + 6] & F_ALPHA) || s[i + 6] == ' ');            /* 30 */
+        bad += a == 0xC3 && (b == 0xA0 || b == 0xA1);                /* 31 */
+        bad += (fa & F_AZ) && (b == 0xC3 || b == 0xC2) && c == ' ';  /* 32 */
+        bad += (fa & F_AZ) && (fb & F_WS) && (c == 0xC3 || c == 0xC2) &&
+               d == ' ';
+        bad += at_start && i == 0 && (a == 0xC3 || a == 0xC2) &&
+               b == ' ';                                             /* 33 */
+        bad += ((fa & (F_AZ | CLS_EP)) || a == '.' || a == ',' ||
+                a == '?' || a == '!') && b == 0xC2 &&
+               (c == ' ' || (fc & (CLS_SP | CLS_EP)));               /* 34 */
+        bad += a == 0x03B2 && b == 0x20AC && ONE_OF(c, after_beta_euro);
+        bad += ONE_OF(a, greek_caps) && ONE_OF(c, greek_caps) &&
+               ((fb & (CLS_C1 | CLS_BAD | CLS_SP | CLS_EP | CLS_CUR)) ||
+                b == 0xB0);                                          /* 36 */
+        bad += a == 0x0101 && b == 0x20AC;                           /* 37 */
+
+        if (rules & RULES_MAC)
+            bad += mac_rules(s, f, n, i);
+        /* W1: Ă Ä Ĺ (C3..C5 in Windows-1250 and ISO-8859-2), a letter
+        ** that is a continuation byte there, then lower case: "Ĺľupanija" */
+        if (rules & RULES_CE)
+            bad += (a == 0x0102 || a == 0x00C4 || a == 0x0139) &&
+                   (fb & F_LETTER) && (fb & F_CONT1250) && (fc & F_LOWER);
+        /* P1: a letter that is a lead byte of Latin-1 or Latin
+        ** Extended-A (C2..C5 in Windows-1252 or -1250), punctuation or a
+        ** no-break space, then a small letter: "Ã…land", "Ã–sterreich",
+        ** "Å\u00A0egan" */
+        bad += ONE_OF(a, latin_leads) && ONE_OF(b, punct_conts) &&
+               (fc & F_LOWER);
+        /* L1: a lower-case letter, then an accented capital, then more:
+        ** "FlĂĽchtlinge" (Windows-1250), "siÄ™" (Windows-1252) */
+        bad += (fa & F_LOWER) && script_of(a) == SC_LATIN && b >= 0x80 &&
+               (fb & F_UPPER) && script_of(b) == SC_LATIN && c >= 0x80;
+        /* L2: an accented small letter, then an accented capital */
+        bad += a >= 0x80 && (fa & F_LOWER) && script_of(a) == SC_LATIN &&
+               b >= 0x80 && (fb & F_UPPER) && script_of(b) == SC_LATIN;
+    }
+    return bad;
+}
+
+/*
+** Badness of the line t[0..n) around characters [a, b), with those
+** characters replaced by r[0..nr): only CTX characters of context either
+** side are looked at, which is enough for every rule to see its match.
+** rules: as for count_bad. Returns -1 when memory runs out.
+*/
+static int window_bad(struct work *w, const unsigned *t, size_t n, size_t a,
+                      size_t b, const unsigned *r, size_t nr, unsigned rules)
+{
+    size_t lo = a > CTX ? a - CTX : 0, hi = n - b > CTX ? b + CTX : n;
+    size_t len = (a - lo) + nr + (hi - b), i;
+
+    void *p;
+
+    p = grow(w->win, &w->wincap, len, sizeof *w->win);
+    if (p == NULL)
+        return -1;
+    w->win = p;
+    p = grow(w->wf, &w->wfcap, len, sizeof *w->wf);
+    if (p == NULL)
+        return -1;
+    w->wf = p;
+    memcpy(w->win, t + lo, (a - lo) * sizeof *t);
+    memcpy(w->win + (a - lo), r, nr * sizeof *r);
+    memcpy(w->win + (a - lo) + nr, t + b, (hi - b) * sizeof *t);
+    for (i = 0; i < len; i++)
+        w->wf[i] = classes_of(w->win[i]);
+    return count_bad(w->win, w->wf, len, lo == 0, rules);
+}
+
+/*==================== Judging runs ====================*/
+
+/*
+** Characters that may stand right before a run although they are
+** continuation bytes too: a run after any other continuation character
+** may be cut out of the middle of longer mojibake, read out of step.
+*/
+static const unsigned short cont_ok_before[] = {
+    0x00A0, 0x2013, 0x2014, 0x2015, 0x2018, 0x2019, 0x201A, 0x201C,
+    0x201D, 0x201E, 0x2022, 0x2026,
+};
+
+/* Make room for layers of up to need characters. */
+static int grow_layers(struct work *w, size_t need)
+{
+    size_t cap = w->lvcap;
+    int k;
+
+    for (k = 1; k < MAX_LAYERS; k++) {
+        void *p;
+
+        cap = w->lvcap;
+        p = grow(w->lv[k], &cap, need, sizeof(unsigned));
+        if (p == NULL)
+            return 0;
+        w->lv[k] = p;
+    }
+    w->lvcap = cap;
+    return 1;
+}
+
+/*
+** 1 if d[0..n) is letters of one alphabet other than Latin, as a word
+** is. When undoing one more layer leaves the badness as it was, the
+** layer is kept for such text only: "Её" is Russian, not "Ÿ" read as
+** Windows-1251; but "ĂŁ" (Latin capitals inside "SĂŁo") goes on to "ã".
+*/
+static int alphabet_word(const unsigned *d, size_t n)
+{
+    size_t i;
+    int sc = SC_NONE;
+
+    for (i = 0; i < n; i++) {
+        int cat = (int)utf8proc_category((utf8proc_int32_t)d[i]);
+        int s = script_of(d[i]);
+
+        if (!is_letter_cat(cat) || s == SC_LATIN || s == SC_NONE ||
+            (i > 0 && s != sc))
+            return 0;
+        sc = s;
+    }
+    return n > 0;
+}
+
+/*
+** Decide about run r of the line t[0..n): unwind its layers (each layer
+** must read back entirely as UTF-8 in some code page), keep the least bad
+** of the plausible ones (on a tie, see alphabet_word()), and compare it with
+** the line as it stands. Sets r->verdict and, unless VERDICT_NO, the
+** replacement. Returns 0, or -1 when memory runs out.
+*/
+static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
+{
+    const unsigned *lvl[MAX_LAYERS];
+    size_t nl[MAX_LAYERS];
+    int cps[MAX_LAYERS], depth = 1, best = 0, best_bad = INT_MAX;
+    int before, k;
+    unsigned left = r->start > 0 ? t[r->start - 1] : 0;
+
+    r->verdict = VERDICT_NO;
+    if (left >= 0x80 && (lookup(left)->cont & (1u << r->cp)) &&
+        !ONE_OF(left, cont_ok_before))
+        return 0;
+    if (!grow_layers(w, r->nrep))
+        return -1;
+    lvl[0] = w->dec + r->rep;
+    nl[0] = r->nrep;
+    cps[0] = r->cp;
+    while (depth < MAX_LAYERS) {
+        int cp = 0;
+        size_t m = unwind(lvl[depth - 1], nl[depth - 1], w->lv[depth], &cp);
+
+        if (m == 0)
+            break;
+        lvl[depth] = w->lv[depth];
+        nl[depth] = m;
+        cps[depth] = cp;
+        depth++;
+    }
+    before = window_bad(w, t, n, r->start, r->end, t + r->start,
+                        r->end - r->start, rules_for(r->cp));
+    if (before < 0)
+        return -1;
+    for (k = 0; k < depth; k++) {
+        struct view v;
+        int bad;
+
+        v.t = t;
+        v.n = n;
+        v.a = r->start;
+        v.b = r->end;
+        v.d = lvl[k];
+        v.nd = nl[k];
+        if (!plausible_text(&v))
+            continue;
+        bad = window_bad(w, t, n, r->start, r->end, lvl[k], nl[k],
+                         rules_for(r->cp));
+        if (bad < 0)
+            return -1;
+        if (bad < best_bad ||
+            (bad == best_bad && !alphabet_word(lvl[best], nl[best]))) {
+            best = k;
+            best_bad = bad;
+        }
+    }
+    if (best_bad == INT_MAX)
+        return 0;
+    if (best_bad < before)
+        r->verdict = VERDICT_YES;
+    else if (best_bad == before && ordinary_text(lvl[best], nl[best]))
+        r->verdict = VERDICT_NEUTRAL;
+    else
+        return 0;
+    /* deeper layers are shorter, so they fit where layer 1 was */
+    if (best > 0)
+        memcpy(w->dec + r->rep, lvl[best], nl[best] * sizeof(unsigned));
+    r->nrep = nl[best];
+    r->nlayers = best + 1;
+    for (k = 0; k <= best; k++)
+        r->cps[k] = (unsigned char)cps[k];
+    return 0;
+}
+
+/* Append run [start, end) with its layer-1 decoding to w->runs. */
+static int add_run(struct work *w, size_t start, size_t end, size_t rep,
+                   int cp)
+{
+    struct run *r = grow(w->runs, &w->runcap, w->nruns + 1, sizeof *r);
+
+    if (r == NULL)
+        return 0;
+    w->runs = r;
+    r = &w->runs[w->nruns++];
+    memset(r, 0, sizeof *r);
+    r->start = start;
+    r->end = end;
+    r->rep = rep;
+    r->nrep = w->ndec - rep;
+    r->cp = cp;
+    return 1;
+}
+
+/* Find the runs of code page cp in the line w->t. 0 on failure. */
+static int find_runs(struct work *w, int cp)
+{
+    const unsigned *t = w->t;
+    size_t n = w->n, i = 0;
+    unsigned bit = 1u << cp;
+
+    while (i < n) {
+        size_t start = i, rep = w->ndec, len;
+        unsigned u;
+
+        for (;;) {
+            unsigned *d;
+
+            if (i >= n || !(w->e[i]->lead & bit))
+                break;
+            len = cluster_at(t, n, i, cp, &u);
+            if (len == 0)
+                break;
+            d = grow(w->dec, &w->deccap, w->ndec + 1, sizeof *d);
+            if (d == NULL)
+                return 0;
+            w->dec = d;
+            w->dec[w->ndec++] = u;
+            i += len;
+        }
+        if (i == start)
+            i++;
+        else if (!add_run(w, start, i, rep, cp))
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 if none of the characters of r is claimed yet. */
+static int run_free(const struct work *w, const struct run *r)
+{
+    size_t i;
+
+    for (i = r->start; i < r->end; i++)
+        if (w->taken[i])
+            return 0;
+    return 1;
+}
+
+static void take_run(struct work *w, size_t idx)
+{
+    const struct run *r = &w->runs[idx];
+
+    memset(w->taken + r->start, 1, r->end - r->start);
+    w->start_of[r->start] = idx + 1;
+}
+
+static int by_length(const void *pa, const void *pb)
+{
+    const struct pick *a = pa, *b = pb;
+
+    if (a->len != b->len)
+        return a->len > b->len ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/*
+** One pass over the line w->t: find every run in every code page, judge
+** them, take the clearly better ones (longest first, then earlier code
+** pages), then the neutral ones of a code page the line has just shown
+** it was read through, and rewrite the line. *changed tells if anything was taken.
+** Returns 0, or -1 when memory runs out.
+*/
+static int repair_pass(struct work *w, struct thp_repair_info *info,
+                       int *changed)
+{
+    size_t i, k, m = 0, nyes = 0;
+    int cp, shown[THP_CP_COUNT] = {0};
+    struct pick *picks;
+    unsigned *tmp;
+
+    *changed = 0;
+    for (i = 0; i < w->n; i++)
+        w->e[i] = lookup(w->t[i]);
+    w->nruns = 0;
+    w->ndec = 0;
+    for (cp = 0; cp < THP_CP_COUNT; cp++)
+        if (!find_runs(w, cp))
+            return -1;
+    if (w->nruns == 0)
+        return 0;
+    for (i = 0; i < w->nruns; i++) {
+        if (judge(w, w->t, w->n, &w->runs[i]) < 0)
+            return -1;
+        nyes += w->runs[i].verdict == VERDICT_YES;
+    }
+    if (nyes == 0)
+        return 0; /* neutral runs need a clearly better one beside them */
+    memset(w->taken, 0, w->n);
+    memset(w->start_of, 0, w->n * sizeof *w->start_of);
+    /*
+    ** Where runs of two code pages overlap, the one that explains more
+    ** characters wins ("Ã\u0083Â£" read as Latin-1 twice is one run in
+    ** Latin-1, while Windows-1252 only explains its "Â£"); on a tie the
+    ** earlier code page does. Runs were found in code page order, so
+    ** sorting by length, then by index, gives that order.
+    */
+    picks = grow(w->picks, &w->pickcap, nyes, sizeof *picks);
+    if (picks == NULL)
+        return -1;
+    w->picks = picks;
+    for (i = 0, k = 0; i < w->nruns; i++) {
+        if (w->runs[i].verdict == VERDICT_YES) {
+            picks[k].len = w->runs[i].end - w->runs[i].start;
+            picks[k].idx = i;
+            k++;
+        }
+    }
+    qsort(picks, nyes, sizeof *picks, by_length);
+    for (k = 0; k < nyes; k++) {
+        const struct run *r = &w->runs[picks[k].idx];
+
+        if (run_free(w, r)) {
+            take_run(w, picks[k].idx);
+            shown[r->cp] = 1;
+            *changed = 1;
+        }
+    }
+    for (i = 0; i < w->nruns; i++) {
+        if (w->runs[i].verdict == VERDICT_NEUTRAL && shown[w->runs[i].cp] &&
+            run_free(w, &w->runs[i]))
+            take_run(w, i);
+    }
+    if (!*changed)
+        return 0;
+    for (i = 0; i < w->n;) {
+        const struct run *r;
+        int l;
+
+        if (w->start_of[i] == 0) {
+            w->u[m++] = w->t[i++];
+            continue;
+        }
+        r = &w->runs[w->start_of[i] - 1];
+        memcpy(w->u + m, w->dec + r->rep, r->nrep * sizeof *w->u);
+        m += r->nrep;
+        i = r->end;
+        if (info == NULL)
+            continue;
+        info->runs++;
+        for (l = 0; l < r->nlayers; l++)
+            info->mojibake[r->cps[l]]++;
+        if (r->nlayers > info->layers)
+            info->layers = r->nlayers;
+    }
+    tmp = w->t;
+    w->t = w->u;
+    w->u = tmp;
+    w->n = m;
+    return 0;
+}
+
+/*==================== Lines ====================*/
+
+/*
+** Repair one line s[0..len) (with its '\n', if any) into out. Passes run
+** until one changes nothing, so that repairing the result again is a
+** no-op; each pass that changes something shortens the line, so this
+** ends. An unchanged line is copied byte for byte.
+*/
+static int repair_line(struct work *w, const unsigned char *s, size_t len,
+                       struct thp_buf *out, struct thp_repair_info *info)
+{
+    size_t i = 0, n = 0;
+    int dirty = 0, changed = 1;
+
+    if (!work_line(w, len))
+        return THP_ERR_NOMEM;
+    while (i < len) {
+        unsigned c;
+        size_t k = thp_utf8_decode(s + i, len - i, &c);
+
+        if (k == 0) { /* a broken contract: keep the output valid */
+            c = 0xFFFD;
+            k = 1;
+            dirty = 1;
+        }
+        w->t[n++] = c;
+        i += k;
+    }
+    w->n = n;
+    while (changed) {
+        if (repair_pass(w, info, &changed) < 0)
+            return THP_ERR_NOMEM;
+        dirty |= changed;
+    }
+    if (!dirty)
+        return thp_buf_append(out, (const char *)s, len);
+    for (i = 0; i < w->n; i++) {
+        if (w->t[i] < 0x80)
+            thp_buf_putc(out, (int)w->t[i]);
+        else
+            thp_buf_put_utf8(out, w->t[i]);
+    }
+    return out->rc;
+}
+
+/* Length of the leading run of ASCII bytes, a word at a time. */
+static size_t ascii_run(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i + 8 <= n) {
+        uint64_t x;
+
+        memcpy(&x, s + i, 8);
+        if (x & 0x8080808080808080ULL)
+            break;
+        i += 8;
+    }
+    while (i < n && s[i] < 0x80)
+        i++;
+    return i;
+}
+
+/*
+** 1 if the valid UTF-8 at s[at..n) starts with characters that, in one of
+** the code pages of mask, are a UTF-8 sequence for a plausible character:
+** the scan's test for whether a line deserves a closer look. A run the
+** closer look would take holds such a cluster (its first, unless that is
+** Mac Roman's Apple logo starting an emoji encoded twice, whose next ones
+** are), so a line without one has nothing to take.
+*/
+static int cluster_here(const unsigned char *s, size_t n, size_t at,
+                        unsigned mask)
+{
+    unsigned t[4];
+    size_t m = 0, k;
+    int cp;
+
+    while (m < 4 && at < n) {
+        k = thp_utf8_decode(s + at, n - at, &t[m]);
+        if (k == 0)
+            break;
+        at += k;
+        m++;
+    }
+    for (cp = 0; cp < THP_CP_COUNT; cp++) {
+        unsigned u;
+
+        if ((mask & (1u << cp)) && cluster_at(t, m, 0, cp, &u) &&
+            plausible_char(u, (int)utf8proc_category((utf8proc_int32_t)u)))
+            return 1;
+    }
+    return 0;
+}
+
+int thp_repair_text(const char *in, size_t n, struct thp_buf *out,
+                    struct thp_repair_info *info, struct thp_err *err)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    struct work w;
+    size_t i = 0, done = 0, prev_at = 0;
+    unsigned prev_lead = 0;
+    int rc = THP_OK;
+
+    memset(&w, 0, sizeof w);
+    /*
+    ** The scan: mojibake needs a character that is a UTF-8 lead byte in
+    ** some code page right before one that is a continuation byte in the
+    ** same code page, and together with what follows they must spell a
+    ** plausible character (cluster_here). Only a line holding such a
+    ** cluster (or an invalid byte) is looked at closely; everything else
+    ** is copied in bulk.
+    */
+    while (i < n) {
+        size_t k = ascii_run(s + i, n - i), start, end;
+        unsigned c;
+
+        if (k > 0) {
+            i += k;
+            prev_lead = 0;
+            if (i >= n)
+                break;
+        }
+        k = thp_utf8_decode(s + i, n - i, &c);
+        if (k > 0) {
+            const struct cp_char *e = lookup(c);
+
+            if (!(prev_lead & e->cont) ||
+                !cluster_here(s, n, prev_at, prev_lead & e->cont)) {
+                prev_lead = e->lead;
+                prev_at = i;
+                i += k;
+                continue;
+            }
+        }
+        start = i;
+        while (start > done && s[start - 1] != '\n')
+            start--;
+        end = i;
+        while (end < n && s[end] != '\n')
+            end++;
+        if (end < n)
+            end++;
+        thp_buf_append(out, in + done, start - done);
+        rc = repair_line(&w, s + start, end - start, out, info);
+        if (rc != THP_OK)
+            break;
+        done = i = end;
+        prev_lead = 0;
+    }
+    if (rc == THP_OK)
+        rc = thp_buf_append(out, in + done, n - done);
+    work_release(&w);
+    if (rc == THP_OK && out->rc != THP_OK)
+        rc = out->rc;
+    if (rc != THP_OK)
+        return thp_err_set(err, rc, "repairing text: %s", thp_strerror(rc));
+    return THP_OK;
+}
+
+/*==================== Character references ====================*/
+
+struct entity {
+    const char *name;
+    unsigned cp;
+};
+
+/* HTML 4's entities minus Greek letters, and HTML5's capital aliases. */
+static const struct entity entities[] = {
+    /* markup */
+    {"quot", 0x22}, {"amp", 0x26}, {"apos", 0x27}, {"lt", 0x3C},
+    {"gt", 0x3E}, {"QUOT", 0x22}, {"AMP", 0x26}, {"LT", 0x3C},
+    {"GT", 0x3E}, {"COPY", 0xA9}, {"REG", 0xAE},
+    /* Latin-1 */
+    {"nbsp", 0xA0}, {"iexcl", 0xA1}, {"cent", 0xA2}, {"pound", 0xA3},
+    {"curren", 0xA4}, {"yen", 0xA5}, {"brvbar", 0xA6}, {"sect", 0xA7},
+    {"uml", 0xA8}, {"copy", 0xA9}, {"ordf", 0xAA}, {"laquo", 0xAB},
+    {"not", 0xAC}, {"shy", 0xAD}, {"reg", 0xAE}, {"macr", 0xAF},
+    {"deg", 0xB0}, {"plusmn", 0xB1}, {"sup2", 0xB2}, {"sup3", 0xB3},
+    {"acute", 0xB4}, {"micro", 0xB5}, {"para", 0xB6}, {"middot", 0xB7},
+    {"cedil", 0xB8}, {"sup1", 0xB9}, {"ordm", 0xBA}, {"raquo", 0xBB},
+    {"frac14", 0xBC}, {"frac12", 0xBD}, {"half", 0xBD}, {"frac34", 0xBE},
+    {"iquest", 0xBF}, {"Agrave", 0xC0}, {"Aacute", 0xC1}, {"Acirc", 0xC2},
+    {"Atilde", 0xC3}, {"Auml", 0xC4}, {"Aring", 0xC5}, {"AElig", 0xC6},
+    {"Ccedil", 0xC7}, {"Egrave", 0xC8}, {"Eacute", 0xC9}, {"Ecirc", 0xCA},
+    {"Euml", 0xCB}, {"Igrave", 0xCC}, {"Iacute", 0xCD}, {"Icirc", 0xCE},
+    {"Iuml", 0xCF}, {"ETH", 0xD0}, {"Ntilde", 0xD1}, {"Ograve", 0xD2},
+    {"Oacute", 0xD3}, {"Ocirc", 0xD4}, {"Otilde", 0xD5}, {"Ouml", 0xD6},
+    {"times", 0xD7}, {"Oslash", 0xD8}, {"Ugrave", 0xD9}, {"Uacute", 0xDA},
+    {"Ucirc", 0xDB}, {"Uuml", 0xDC}, {"Yacute", 0xDD}, {"THORN", 0xDE},
+    {"szlig", 0xDF}, {"agrave", 0xE0}, {"aacute", 0xE1}, {"acirc", 0xE2},
+    {"atilde", 0xE3}, {"auml", 0xE4}, {"aring", 0xE5}, {"aelig", 0xE6},
+    {"ccedil", 0xE7}, {"egrave", 0xE8}, {"eacute", 0xE9}, {"ecirc", 0xEA},
+    {"euml", 0xEB}, {"igrave", 0xEC}, {"iacute", 0xED}, {"icirc", 0xEE},
+    {"iuml", 0xEF}, {"eth", 0xF0}, {"ntilde", 0xF1}, {"ograve", 0xF2},
+    {"oacute", 0xF3}, {"ocirc", 0xF4}, {"otilde", 0xF5}, {"ouml", 0xF6},
+    {"divide", 0xF7}, {"oslash", 0xF8}, {"ugrave", 0xF9}, {"uacute", 0xFA},
+    {"ucirc", 0xFB}, {"uuml", 0xFC}, {"yacute", 0xFD}, {"thorn", 0xFE},
+    {"yuml", 0xFF},
+    /* Latin Extended and spacing modifiers */
+    {"OElig", 0x152}, {"oelig", 0x153}, {"Scaron", 0x160},
+    {"scaron", 0x161}, {"Yuml", 0x178}, {"fnof", 0x192}, {"circ", 0x2C6},
+    {"tilde", 0x2DC},
+    /* punctuation */
+    {"ensp", 0x2002}, {"emsp", 0x2003}, {"thinsp", 0x2009},
+    {"zwnj", 0x200C}, {"zwj", 0x200D}, {"lrm", 0x200E}, {"rlm", 0x200F},
+    {"hyphen", 0x2010}, {"dash", 0x2010}, {"ndash", 0x2013},
+    {"mdash", 0x2014}, {"horbar", 0x2015}, {"lsquo", 0x2018},
+    {"rsquo", 0x2019}, {"sbquo", 0x201A}, {"ldquo", 0x201C},
+    {"rdquo", 0x201D}, {"bdquo", 0x201E}, {"dagger", 0x2020},
+    {"Dagger", 0x2021}, {"bull", 0x2022}, {"hellip", 0x2026},
+    {"permil", 0x2030}, {"prime", 0x2032}, {"Prime", 0x2033},
+    {"lsaquo", 0x2039}, {"rsaquo", 0x203A}, {"oline", 0x203E},
+    {"frasl", 0x2044}, {"euro", 0x20AC},
+    /* letterlike symbols and arrows */
+    {"image", 0x2111}, {"weierp", 0x2118}, {"real", 0x211C},
+    {"trade", 0x2122}, {"alefsym", 0x2135}, {"larr", 0x2190},
+    {"uarr", 0x2191}, {"rarr", 0x2192}, {"darr", 0x2193}, {"harr", 0x2194},
+    {"crarr", 0x21B5}, {"lArr", 0x21D0}, {"uArr", 0x21D1},
+    {"rArr", 0x21D2}, {"dArr", 0x21D3}, {"hArr", 0x21D4},
+    /* mathematics */
+    {"forall", 0x2200}, {"part", 0x2202}, {"exist", 0x2203},
+    {"empty", 0x2205}, {"nabla", 0x2207}, {"isin", 0x2208},
+    {"notin", 0x2209}, {"ni", 0x220B}, {"prod", 0x220F}, {"sum", 0x2211},
+    {"minus", 0x2212}, {"lowast", 0x2217}, {"radic", 0x221A},
+    {"prop", 0x221D}, {"infin", 0x221E}, {"ang", 0x2220}, {"and", 0x2227},
+    {"or", 0x2228}, {"cap", 0x2229}, {"cup", 0x222A}, {"int", 0x222B},
+    {"there4", 0x2234}, {"sim", 0x223C}, {"cong", 0x2245},
+    {"asymp", 0x2248}, {"ne", 0x2260}, {"equiv", 0x2261}, {"le", 0x2264},
+    {"ge", 0x2265}, {"sub", 0x2282}, {"sup", 0x2283}, {"nsub", 0x2284},
+    {"sube", 0x2286}, {"supe", 0x2287}, {"oplus", 0x2295},
+    {"otimes", 0x2297}, {"perp", 0x22A5}, {"sdot", 0x22C5},
+    {"lceil", 0x2308}, {"rceil", 0x2309}, {"lfloor", 0x230A},
+    {"rfloor", 0x230B}, {"lang", 0x27E8}, {"rang", 0x27E9},
+    /* shapes */
+    {"loz", 0x25CA}, {"spades", 0x2660}, {"clubs", 0x2663},
+    {"hearts", 0x2665}, {"diams", 0x2666},
+};
+
+/* The code point of entity name[0..n), or 0 if it is not one we know. */
+static unsigned entity_lookup(const char *name, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof entities / sizeof entities[0]; i++)
+        if (entities[i].name[0] == name[0] &&
+            strncmp(entities[i].name, name, n) == 0 &&
+            entities[i].name[n] == '\0')
+            return entities[i].cp;
+    return 0;
+}
+
+/* Windows-1252's characters for 0x80..0x9F; HTML5 keeps the holes. */
+static unsigned html_c1(unsigned v)
+{
+    return cp_high[THP_CP_1252][v - 0x80];
+}
+
+/*
+** If s[0..n) (just past '&') is a character reference, return its length
+** up to and including ';' and store its code point in *cp (*bad = 1 if
+** it was invalid and gives U+FFFD); otherwise return 0.
+*/
+static size_t reference_at(const char *s, size_t n, unsigned *cp, int *bad)
+{
+    size_t i = 0;
+
+    *bad = 0;
+    if (n > 0 && s[0] == '#') {
+        int hex = n > 1 && (s[1] == 'x' || s[1] == 'X');
+        unsigned v = 0;
+        size_t digits = 0;
+
+        i = hex ? 2 : 1;
+        for (; i < n; i++, digits++) {
+            unsigned d;
+            char ch = s[i];
+
+            if (ch >= '0' && ch <= '9')
+                d = (unsigned)(ch - '0');
+            else if (hex && ch >= 'a' && ch <= 'f')
+                d = (unsigned)(ch - 'a' + 10);
+            else if (hex && ch >= 'A' && ch <= 'F')
+                d = (unsigned)(ch - 'A' + 10);
+            else
+                break;
+            v = v * (hex ? 16u : 10u) + d;
+            if (v > 0x10FFFF)
+                v = 0x110000; /* stays too big however long it goes on */
+        }
+        if (digits == 0 || i >= n || s[i] != ';')
+            return 0;
+        if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
+            v = 0xFFFD;
+            *bad = 1;
+        } else if (v >= 0x80 && v <= 0x9F) {
+            v = html_c1(v);
+        }
+        *cp = v;
+        return i + 1;
+    }
+    /* the longest name we know has 7 letters ("alefsym"; "hellip") */
+    while (i < n && i < 8 &&
+           ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+            (s[i] >= '0' && s[i] <= '9')))
+        i++;
+    if (i == 0 || i >= n || s[i] != ';')
+        return 0;
+    *cp = entity_lookup(s, i);
+    return *cp ? i + 1 : 0;
+}
+
+int thp_repair_entities(const char *in, size_t n, struct thp_buf *out,
+                        struct thp_repair_info *info, struct thp_err *err)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        const char *amp = memchr(in + i, '&', n - i);
+        size_t at, len;
+        unsigned cp;
+        int bad;
+
+        if (amp == NULL) {
+            thp_buf_append(out, in + i, n - i);
+            break;
+        }
+        at = (size_t)(amp - in);
+        thp_buf_append(out, in + i, at - i);
+        len = reference_at(in + at + 1, n - at - 1, &cp, &bad);
+        if (len == 0) {
+            thp_buf_putc(out, '&');
+            i = at + 1;
+            continue;
+        }
+        thp_buf_put_utf8(out, cp);
+        i = at + 1 + len;
+        if (info) {
+            info->entities++;
+            info->entities_invalid += (size_t)bad;
+        }
+    }
+    if (out->rc != THP_OK)
+        return thp_err_set(err, out->rc, "decoding references: %s",
+                           thp_strerror(out->rc));
+    return THP_OK;
+}
+
+/*==================== Reporting ====================*/
+
+int thp_repair_info_json(const struct thp_repair_info *info,
+                         struct thp_buf *out)
+{
+    const char *sep = "";
+    int cp, any = 0;
+
+    thp_buf_putc(out, '{');
+    for (cp = 0; cp < THP_CP_COUNT; cp++) {
+        if (info->mojibake[cp] == 0)
+            continue;
+        thp_buf_printf(out, "%s\"%s\":%zu", any ? "," : "\"mojibake\":{",
+                       cp_names[cp], info->mojibake[cp]);
+        any = 1;
+    }
+    if (any) {
+        thp_buf_printf(out, "},\"layers\":%d", info->layers);
+        sep = ",";
+    }
+    if (info->entities) {
+        thp_buf_printf(out, "%s\"entities\":%zu", sep, info->entities);
+        sep = ",";
+    }
+    if (info->entities_invalid)
+        thp_buf_printf(out, "%s\"entities_invalid\":%zu", sep,
+                       info->entities_invalid);
+    return thp_buf_putc(out, '}');
+}
+
+int thp_repair_explain(const struct thp_repair_info *info,
+                       struct thp_buf *out)
+{
+    int cp;
+
+    for (cp = 0; cp < THP_CP_COUNT; cp++) {
+        size_t k = info->mojibake[cp];
+
+        if (k)
+            thp_buf_printf(out, "%zu run%s of UTF-8 shown as %s, restored\n",
+                           k, k == 1 ? "" : "s", cp_titles[cp]);
+    }
+    if (info->layers > 1)
+        thp_buf_printf(out, "some text had been mis-decoded %d times over; "
+                       "every layer undone\n", info->layers);
+    if (info->entities) {
+        thp_buf_printf(out, "%zu HTML character reference%s decoded",
+                       info->entities, info->entities == 1 ? "" : "s");
+        if (info->entities_invalid)
+            thp_buf_printf(out, ", %zu invalid (now U+FFFD)",
+                           info->entities_invalid);
+        thp_buf_putc(out, '\n');
+    }
+    return out->rc;
+}
