@@ -94,9 +94,17 @@ $(BUILD)/bench/repair_bench: bench/repair_bench.c $(LIB)
 	$(CC) $(CPPFLAGS) -std=c11 $(WARN) -O2 $(ALL_LDFLAGS) -o $@ $< \
 	    $(LIB) $(LDLIBS)
 
-# Throughput and memory, each beside its reference in the same run.
-bench: all $(BUILD)/bench/repair_bench
+$(BUILD)/bench/fts5_floor: bench/fts5_floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS)
+
+# Throughput and memory, each beside its reference in the same run:
+# repair against memcpy + UTF-8 validation; indexing BENCH_PAGES generated
+# pages against a plain FTS5 bulk insert of the same text (bench/README.md).
+BENCH_PAGES ?= 50000
+bench: all $(BUILD)/bench/repair_bench $(BUILD)/bench/fts5_floor
 	./$(BUILD)/bench/repair_bench
+	BUILD=$(BUILD) ./bench/index_bench.sh $(BENCH_PAGES)
 
 deps:
 	@./scripts/install-deps

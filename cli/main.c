@@ -5,6 +5,7 @@
 ** Exit status like grep: 0 when something matched, 1 when nothing did,
 ** 2 on error.
 */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,11 @@ static void usage(FILE *f)
         "  --offset N     hits to skip first (default 0)\n"
         "  --lenient      repair a malformed query instead of failing\n"
         "  --color WHEN   highlight matches: auto (default), always, never\n"
+        "  --trec-run FILE  run every query of FILE (qid TAB query a line)\n"
+        "                 as ranked retrieval (words OR-ed) and print a TREC\n"
+        "                 run: qid Q0 docid rank score tag (top --limit, 100\n"
+        "                 by default); docid is the JSON Lines id\n"
+        "  --run-tag TAG  the run's tag (default: thp)\n"
         "\n"
         "Exit status: 0 if something matched, 1 if nothing did, 2 on error.\n",
         THP_QUERY_MAX_LIMIT);
@@ -113,9 +119,76 @@ static void print_text(const struct thp_result *res, int color)
     thp_buf_release(&meta);
 }
 
+/* The id a document was given in JSON Lines: what follows the last '#'. */
+static const char *doc_id(const char *url)
+{
+    const char *hash = strrchr(url, '#');
+
+    return hash ? hash + 1 : url;
+}
+
+/*
+** --trec-run: each line "qid<TAB>query" is run as ranked retrieval (words
+** OR-ed, malformed queries repaired) through the same query core, and the
+** hits printed as a TREC run. Every source of a hit is listed (the same
+** text found twice is one document here).
+*/
+static int trec_run(thp_index *idx, const char *file, size_t limit,
+                    const char *tag)
+{
+    struct thp_query_opts opts = {0, 0, THP_QP_LENIENT | THP_QP_ANY_WORD |
+                                            THP_QUERY_NO_SNIPPET};
+    FILE *f = fopen(file, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    long nq = 0;
+    int rc = 0;
+
+    if (f == NULL) {
+        fprintf(stderr, PROG ": cannot open '%s': %s\n", file,
+                strerror(errno));
+        return 2;
+    }
+    opts.limit = limit;
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        struct thp_result res;
+        struct thp_err err;
+        char *tab = strchr(line, '\t'), *q;
+        size_t i, j, rank = 0;
+
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        if (tab == NULL || tab == line)
+            continue;
+        *tab = '\0';
+        q = tab + 1;
+        thp_err_clear(&err);
+        if (thp_query_run(idx, q, strlen(q), &opts, &res, &err) != THP_OK) {
+            fprintf(stderr, PROG ": query %s: %s\n", line, err.msg);
+            rc = 2;
+            continue;
+        }
+        for (i = 0; i < res.nhits && rank < limit; i++)
+            for (j = 0; j < res.hits[i].nsources && rank < limit; j++)
+                printf("%s Q0 %s %zu %.4f %s\n", line,
+                       doc_id(res.hits[i].sources[j]), ++rank,
+                       res.hits[i].score, tag);
+        thp_result_release(&res);
+        nq++;
+    }
+    free(line); /* getline allocates with malloc */
+    fclose(f);
+    if (fflush(stdout) != 0)
+        rc = 2;
+    fprintf(stderr, PROG ": %ld queries run\n", nq);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *index_path = "thp.db", *color_when = "auto";
+    const char *trec = NULL, *tag = "thp";
     struct thp_query_opts opts = {10, 0, 0};
     struct thp_buf q, out;
     struct thp_result res;
@@ -141,6 +214,11 @@ int main(int argc, char **argv)
                 goto out;
         } else if (!strcmp(a, "--color") && i + 1 < argc) {
             color_when = argv[++i];
+        } else if (!strcmp(a, "--trec-run") && i + 1 < argc) {
+            trec = argv[++i];
+            opts.limit = 100;
+        } else if (!strcmp(a, "--run-tag") && i + 1 < argc) {
+            tag = argv[++i];
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             rc = 0;
@@ -169,6 +247,16 @@ int main(int argc, char **argv)
     }
     if (q.rc != THP_OK) {
         fprintf(stderr, PROG ": query longer than %d bytes\n", THP_QP_MAXLEN);
+        goto out;
+    }
+    if (trec) {
+        thp_err_clear(&err);
+        if (thp_index_open(index_path, THP_INDEX_READ, &idx, &err) != THP_OK) {
+            fprintf(stderr, PROG ": %s\n", err.msg);
+            goto out;
+        }
+        rc = trec_run(idx, trec, opts.limit, tag);
+        thp_index_close(idx);
         goto out;
     }
     if (q.n == 0) {

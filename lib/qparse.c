@@ -220,6 +220,7 @@ static int parse_and(struct parser *p, struct thp_buf *out)
 {
     struct thp_buf pos, neg, item;
     size_t npos = 0, nneg = 0, first_neg = 0;
+    int explicit_and = 0; /* "a AND b" stays AND under THP_QP_ANY_WORD */
 
     thp_buf_init(&pos, 0);
     thp_buf_init(&neg, 0);
@@ -234,6 +235,7 @@ static int parse_and(struct parser *p, struct thp_buf *out)
         at = p->i;
         if (at_operator(p, "AND")) {
             p->i += 3;
+            explicit_and = 1;
             if (npos + nneg == 0 && !(p->flags & THP_QP_LENIENT)) {
                 fail(p, at, "'AND' needs a word before it");
                 break;
@@ -277,9 +279,12 @@ static int parse_and(struct parser *p, struct thp_buf *out)
             thp_buf_append(&neg, item.s, item.n);
         } else {
             if (npos++)
-                thp_buf_puts(&pos, " AND ");
+                thp_buf_puts(&pos, (p->flags & THP_QP_ANY_WORD) && !explicit_and
+                                       ? " OR "
+                                       : " AND ");
             thp_buf_append(&pos, item.s, item.n);
         }
+        explicit_and = 0;
     }
     if (p->rc == THP_OK && nneg && !npos && !(p->flags & THP_QP_LENIENT))
         fail(p, first_neg,

@@ -32,7 +32,7 @@ static const char hits_sql[] =
     " best AS (SELECT *, row_number() OVER (PARTITION BY grp ORDER BY r, id)"
     "  AS rn FROM m)"
     " SELECT id, title, url, kind, date, -r, year, location, partners,"
-    " authors, anchor, page, repairs FROM best WHERE rn = 1"
+    " authors, anchor, page, repairs, grp FROM best WHERE rn = 1"
     " ORDER BY r, id LIMIT ?2 OFFSET ?3";
 
 static const char snippet_sql[] =
@@ -44,8 +44,7 @@ static const char sources_sql[] =
 
 /* The other members of a hit's near-duplicate group. */
 static const char similar_sql[] =
-    "SELECT url FROM " THP_T_DOCS " WHERE coalesce(dup_group, id) ="
-    " (SELECT coalesce(dup_group, id) FROM " THP_T_DOCS " WHERE id = ?1)"
+    "SELECT url FROM " THP_T_DOCS " WHERE (dup_group = ?2 OR id = ?2)"
     " AND id != ?1 ORDER BY id";
 
 static double now_ms(void)
@@ -132,7 +131,7 @@ void thp_result_release(struct thp_result *res)
 }
 
 /* Snippet, sources and near-duplicates of each hit on the page. */
-static int fetch_details(sqlite3 *db, struct thp_result *res,
+static int fetch_details(sqlite3 *db, struct thp_result *res, int flags,
                          struct thp_err *err)
 {
     sqlite3_stmt *sn = NULL, *so = NULL, *si = NULL;
@@ -151,8 +150,12 @@ static int fetch_details(sqlite3 *db, struct thp_result *res,
         struct thp_hit *h = &res->hits[i];
         int step;
 
-        sqlite3_bind_int64(sn, 2, h->id);
-        step = sqlite3_step(sn);
+        if (flags & THP_QUERY_NO_SNIPPET) {
+            step = SQLITE_DONE;
+        } else {
+            sqlite3_bind_int64(sn, 2, h->id);
+            step = sqlite3_step(sn);
+        }
         h->snippet = step == SQLITE_ROW ? col_dup(sn, 0) : thp_strdup("");
         sqlite3_reset(sn);
         if (step != SQLITE_ROW && step != SQLITE_DONE) {
@@ -163,6 +166,7 @@ static int fetch_details(sqlite3 *db, struct thp_result *res,
         step = collect_urls(so, &h->sources, &h->nsources);
         if (step == SQLITE_DONE) {
             sqlite3_bind_int64(si, 1, h->id);
+            sqlite3_bind_int64(si, 2, h->group);
             step = collect_urls(si, &h->similar, &h->nsimilar);
         }
         if (step != SQLITE_DONE && step != SQLITE_ROW)
@@ -177,7 +181,7 @@ out:
     return rc;
 }
 
-static int fetch_hits(sqlite3 *db, struct thp_result *res,
+static int fetch_hits(sqlite3 *db, struct thp_result *res, int flags,
                       struct thp_err *err)
 {
     sqlite3_stmt *st = NULL;
@@ -210,6 +214,7 @@ static int fetch_hits(sqlite3 *db, struct thp_result *res,
         h->anchor = col_dup(st, 10);
         h->page = sqlite3_column_int(st, 11);
         h->repairs = col_dup(st, 12);
+        h->group = sqlite3_column_int64(st, 13);
         if (!h->title || !h->url || !h->kind) {
             sqlite3_finalize(st);
             return thp_err_set(err, THP_ERR_NOMEM, "search: out of memory");
@@ -221,7 +226,7 @@ static int fetch_hits(sqlite3 *db, struct thp_result *res,
         return rc;
     }
     sqlite3_finalize(st);
-    return fetch_details(db, res, err);
+    return fetch_details(db, res, flags, err);
 }
 
 static int count_hits(sqlite3 *db, struct thp_result *res,
@@ -260,7 +265,7 @@ int thp_query_run(thp_index *idx, const char *q, size_t n,
         res->limit = THP_QUERY_MAX_LIMIT;
     res->offset = opts->offset;
     thp_buf_init(&match, 0);
-    rc = thp_qparse(q, n, opts->flags, &match, err);
+    rc = thp_qparse(q, n, opts->flags & 0xFF, &match, err);
     if (rc == THP_OK) {
         res->match = thp_buf_detach(&match);
         res->query = thp_strndup(q, n);
@@ -272,7 +277,7 @@ int thp_query_run(thp_index *idx, const char *q, size_t n,
     if (rc == THP_OK && res->match[0] != '\0') {
         rc = count_hits(db, res, err);
         if (rc == THP_OK && res->total > (int64_t)res->offset)
-            rc = fetch_hits(db, res, err);
+            rc = fetch_hits(db, res, opts->flags, err);
     }
     if (rc != THP_OK) {
         thp_result_release(res);

@@ -13,7 +13,7 @@
 **   doc_sources(source_key)   every place a document was found: the same
 **                             item on two pages is one document, two rows
 **   documents_fts(title, body, meta)   FTS5, external content, kept in step
-**                             by triggers
+**                             by index.c's own statements (not triggers)
 **
 ** Writing goes source by source: thp_index_put() for each document of a
 ** source, then thp_index_source_done(). Batches are committed only between
@@ -30,7 +30,7 @@
 
 #include "thp/err.h"
 
-#define THP_SCHEMA_VERSION 2
+#define THP_SCHEMA_VERSION 3
 
 /* Flags for thp_index_open. */
 #define THP_INDEX_READ  0x0 /* read-only; the index must exist */

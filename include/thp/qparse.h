@@ -29,6 +29,8 @@
 
 #define THP_QP_LENIENT     0x1 /* repair instead of rejecting */
 #define THP_QP_PREFIX_LAST 0x2 /* as-you-type: last bare word is a prefix */
+#define THP_QP_ANY_WORD    0x4 /* words side by side mean OR, not AND (for
+                                  ranked retrieval of long questions) */
 
 /* Longest query accepted, in bytes. */
 #define THP_QP_MAXLEN 4096

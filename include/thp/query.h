@@ -23,10 +23,13 @@
 
 #define THP_QUERY_MAX_LIMIT 1000 /* hits per page at most */
 
+/* Beside the THP_QP_* flags of qparse.h, in thp_query_opts.flags: */
+#define THP_QUERY_NO_SNIPPET 0x100 /* ranking only: no snippets made */
+
 struct thp_query_opts {
     size_t limit;  /* hits wanted; 0 means 10 */
     size_t offset; /* hits to skip */
-    int flags;     /* THP_QP_* from qparse.h */
+    int flags;     /* THP_QP_* from qparse.h, THP_QUERY_* above */
 };
 
 struct thp_hit {
@@ -40,6 +43,7 @@ struct thp_hit {
                                         repaired, or NULL */
     char **sources;                  /* every url it was found at */
     size_t nsources;
+    int64_t group;                   /* its near-duplicate group */
     char **similar;                  /* urls of its near-duplicates, which */
     size_t nsimilar;                 /* are not hits of their own */
 };
