@@ -336,6 +336,64 @@ static int convert(const char *charset, const char *in, size_t n,
     return THP_OK;
 }
 
+/* Does the detector name a Central European code page? */
+static int central_guess(const char *cs)
+{
+    return !strcmp(cs, "WINDOWS-1250") || !strcmp(cs, "ISO-8859-2") ||
+           !strcmp(cs, "IBM852") || !strcmp(cs, "MAC-CENTRALEUROPE");
+}
+
+static int in_list(unsigned cp, const unsigned short *list, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (list[i] == cp)
+            return 1;
+    return 0;
+}
+
+/*
+** libuchardet often takes Western text for Central European (Portuguese
+** "S\xE3o" read as Windows-1250 gives "Săo"). Second opinion: over the
+** bytes whose Windows-1250 and Windows-1252 readings differ, count
+** letters only Central European languages use (ł, ř, ő, ...) against
+** letters only Western ones use (ã, õ, ñ, è, ...). Central wins only when
+** it has more.
+*/
+static int central_wins(const unsigned char *s, size_t n)
+{
+    static const unsigned short central[] = {
+        0x0105, 0x0104, 0x0107, 0x0106, 0x010D, 0x010C, 0x010F, 0x010E,
+        0x0119, 0x0118, 0x011B, 0x011A, 0x0142, 0x0141, 0x013E, 0x013D,
+        0x013A, 0x0139, 0x0144, 0x0143, 0x0148, 0x0147, 0x0151, 0x0150,
+        0x0159, 0x0158, 0x0155, 0x0154, 0x015B, 0x015A, 0x0165, 0x0164,
+        0x016F, 0x016E, 0x0171, 0x0170, 0x017A, 0x0179, 0x017C, 0x017B,
+        0x015F, 0x015E, 0x0163, 0x0162,
+    };
+    static const unsigned short western[] = {
+        0x00E3, 0x00C3, 0x00F5, 0x00D5, 0x00F1, 0x00D1, 0x00E0, 0x00C0,
+        0x00E8, 0x00C8, 0x00EC, 0x00CC, 0x00F2, 0x00D2, 0x00F9, 0x00D9,
+        0x00EA, 0x00CA, 0x00FB, 0x00DB, 0x00E5, 0x00C5, 0x00E6, 0x00C6,
+        0x00F8, 0x00D8, 0x00EF, 0x00CF, 0x00FF, 0x2019, 0x201C, 0x201D,
+    };
+    size_t i, c = 0, w = 0;
+
+    for (i = 0; i < n; i++) {
+        unsigned b = s[i], a, e;
+
+        if (b < 0x80)
+            continue;
+        a = thp_repair_cp_char(THP_CP_1250, b);
+        e = thp_repair_cp_char(THP_CP_1252, b);
+        if (a == e)
+            continue;
+        c += in_list(a, central, sizeof central / sizeof *central);
+        w += in_list(e, western, sizeof western / sizeof *western);
+    }
+    return c > w;
+}
+
 /*
 ** Guess UTF-16 without a BOM: text in a Latin script has a NUL in every
 ** other byte. Returns "UTF-16LE", "UTF-16BE" or NULL.
@@ -437,6 +495,13 @@ int thp_text_decode(const char *in, size_t n, int flags, struct thp_buf *out,
             uchardet_data_end(ud);
             canon_charset(uchardet_get_charset(ud), guess, sizeof guess);
             uchardet_delete(ud);
+        }
+        if (central_guess(guess) && !central_wins(s, n)) {
+            set_charset(info, "WINDOWS-1252", THP_SRC_DETECTED, 50);
+            return cp1252_append(out, s, n, info) == THP_OK
+                       ? THP_OK
+                       : thp_err_set(err, out->rc, "decoding: %s",
+                                     thp_strerror(out->rc));
         }
         if (guess[0] && strcmp(guess, "UTF-8") != 0 &&
             strncmp(guess, "UTF-16", 6) != 0 &&

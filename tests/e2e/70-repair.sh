@@ -62,6 +62,11 @@ run "$INDEX" --repair-text < <(head -c 3000 /dev/urandom)
 check_eq "random bytes: exit 0" 0 "$RC"
 check_py "random bytes: valid UTF-8 out" '
 import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$TMP/run.out"
+# Windows-1252 text that libuchardet calls Windows-1250 ("Săo Paulo")
+run "$INDEX" --repair-text --explain <tests/cases/cp1252-detected-as-1250.txt
+check_contains "Western text the detector calls Central European: São" "$OUT" "São"
+check_not_contains "... never Săo" "$OUT" "Săo"
+check_contains "... read as Windows-1252 on second opinion" "$ERR" "WINDOWS-1252 (detected, confidence 50%)"
 check_rc "--repair-text refuses sources" 2 "$INDEX" --repair-text corpus
 
 # --- recorded in the index and in hits --------------------------------------

@@ -140,6 +140,42 @@ int main(void)
         CHECK(ti.n_invalid == 0);
         thp_buf_release(&out);
     }
+    /* Portuguese that libuchardet takes for Windows-1250 stays Western,
+    ** while Polish stays Central European */
+    {
+        static const char pt[] =
+            "Os participantes de S\xE3o Paulo, Bras\xEDlia e Lisboa "
+            "discutiram a integra\xE7\xE3o dos migrantes nas cidades. "
+            "A coopera\xE7\xE3o entre empresas e governos locais \xE9 "
+            "essencial; as pol\xEDticas p\xFA" "blicas de S\xE3o Paulo e de "
+            "Porto Alegre mostram como a educa\xE7\xE3o e a forma\xE7\xE3o "
+            "profissional ajudam os rec\xE9m-chegados. N\xE3o h\xE1 "
+            "solu\xE7\xF5" "es f\xE1" "ceis, mas as li\xE7\xF5" "es s\xE3o claras.";
+        static const char pl[] =
+            "Uczestnicy z \xA3odzi, Wroc\xB3" "awia i Gda\xF1ska rozmawiali o "
+            "integracji migrant\xF3w w miastach. Wsp\xF3\xB3praca mi\xEA" "dzy "
+            "firmami i w\xB3" "adzami lokalnymi jest niezb\xEA" "dna; polityka "
+            "miejska pokazuje, \xBF" "e edukacja i szkolenia zawodowe "
+            "pomagaj\xB9 przyby\xB3ym. Nie ma \xB3" "atwych rozwi\xB9za\xF1, "
+            "ale wnioski s\xB9 jasne i warto je stosowa\xE6 w praktyce.";
+        struct thp_buf out;
+        struct thp_text_info ti;
+
+        thp_buf_init(&out, 0);
+        thp_text_info_init(&ti);
+        CHECK(thp_text_prepare(pt, sizeof pt - 1, 0, &out, &ti, NULL) ==
+              THP_OK);
+        CHECK(strstr(out.s, "S\xC3\xA3o Paulo") != NULL);
+        CHECK(strstr(out.s, "integra\xC3\xA7\xC3\xA3o") != NULL);
+        thp_buf_release(&out);
+        thp_buf_init(&out, 0);
+        thp_text_info_init(&ti);
+        CHECK(thp_text_prepare(pl, sizeof pl - 1, 0, &out, &ti, NULL) ==
+              THP_OK);
+        CHECK(strstr(out.s, "\xC5\x81odzi") != NULL); /* Łodzi */
+        CHECK(strstr(out.s, "Wroc\xC5\x82" "awia") != NULL);
+        thp_buf_release(&out);
+    }
     /* an undefined Windows-1252 byte becomes U+FFFD and is counted */
     {
         struct thp_buf out;
