@@ -233,7 +233,7 @@ static int check_schema(thp_index *idx, struct thp_err *err)
     if (sqlite3_prepare_v2(idx->db,
                            "SELECT 1 FROM sqlite_schema WHERE name='meta'",
                            -1, &st, NULL) != SQLITE_OK)
-        return thp_err_set(err, THP_ERR_CORRUPT,
+        return thp_err_set(err, THP_ERR_MISUSE,
                            "'%s' is not a thp-search index: %s", idx->path,
                            sqlite3_errmsg(idx->db));
     has_meta = sqlite3_step(st) == SQLITE_ROW;
@@ -262,6 +262,11 @@ static int check_schema(thp_index *idx, struct thp_err *err)
     if (meta_get(idx, "schema_version", version, sizeof version) ||
         meta_get(idx, "analysis", analysis, sizeof analysis))
         return db_error(idx, err, "reading index metadata");
+    /* a "meta" table alone does not make a database ours */
+    if (version[0] == '\0' || analysis[0] == '\0')
+        return thp_err_set(err, THP_ERR_MISUSE,
+                           "'%s' is an SQLite database but not a thp-search "
+                           "index; not writing into it", idx->path);
     if (strcmp(analysis, THP_ANALYSIS) != 0 ||
         strtol(version, NULL, 10) != THP_SCHEMA_VERSION)
         return thp_err_set(err, THP_ERR_CORRUPT,
@@ -316,11 +321,12 @@ int thp_index_open(const char *path, int flags, thp_index **out,
     }
     sqlite3_extended_result_codes(idx->db, 1);
     sqlite3_busy_timeout(idx->db, 5000);
+    /* WAL only once the file is known to be ours (it rewrites the header) */
+    if (check_schema(idx, err) != THP_OK)
+        goto fail;
     if (idx->writable &&
         (exec(idx, "PRAGMA journal_mode=WAL", err) != THP_OK ||
          exec(idx, "PRAGMA synchronous=NORMAL", err) != THP_OK))
-        goto fail;
-    if (check_schema(idx, err) != THP_OK)
         goto fail;
     if (idx->writable && next_run(idx, err) != THP_OK)
         goto fail;
@@ -627,7 +633,8 @@ static int fts_step(thp_index *idx, int which, int64_t doc,
 }
 
 /* Delete doc if nothing links to it any more, else re-point its primary. */
-static int drop_if_orphan(thp_index *idx, int64_t doc, struct thp_err *err)
+static int drop_if_orphan(thp_index *idx, int64_t doc, long *removed,
+                          struct thp_err *err)
 {
     int64_t links = 0;
 
@@ -641,6 +648,8 @@ static int drop_if_orphan(thp_index *idx, int64_t doc, struct thp_err *err)
     sqlite3_bind_int64(idx->st[ST_DOC_ORPHAN], 1, doc);
     if (step_done(idx, idx->st[ST_DOC_ORPHAN], err, "removing a document"))
         return THP_ERR_DB;
+    if (removed && links == 0)
+        (*removed)++;
     sqlite3_bind_int64(idx->st[ST_DOC_REPRIMARY], 1, doc);
     return step_done(idx, idx->st[ST_DOC_REPRIMARY], err,
                      "re-pointing a document");
@@ -673,7 +682,8 @@ int thp_index_put(thp_index *idx, const struct thp_record *rec, int *outcome,
         /* this text is stored already: link to it */
         if (link_source(idx, rec, same, err) != THP_OK)
             return THP_ERR_DB;
-        if (old && old != same && drop_if_orphan(idx, old, err) != THP_OK)
+        if (old && old != same &&
+            drop_if_orphan(idx, old, NULL, err) != THP_OK)
             return THP_ERR_DB;
         if (outcome)
             *outcome = old == same ? THP_PUT_UNCHANGED : THP_PUT_DUPLICATE;
@@ -711,7 +721,7 @@ int thp_index_put(thp_index *idx, const struct thp_record *rec, int *outcome,
     if (rc != THP_OK || link_source(idx, rec, id, err) != THP_OK)
         return THP_ERR_DB;
     /* a shared document this key left may need a new primary source */
-    if (old && old != id && drop_if_orphan(idx, old, err) != THP_OK)
+    if (old && old != id && drop_if_orphan(idx, old, NULL, err) != THP_OK)
         return THP_ERR_DB;
     if (outcome)
         *outcome = old ? THP_PUT_UPDATED : THP_PUT_ADDED;
@@ -768,9 +778,7 @@ static int drop_stale(thp_index *idx, const char *path, int every_link,
                           SQLITE_STATIC);
         rc = step_done(idx, idx->st[ST_LINK_DELETE], err, "unlinking");
         if (rc == THP_OK)
-            rc = drop_if_orphan(idx, docs[i], err);
-        if (rc == THP_OK && removed)
-            (*removed)++;
+            rc = drop_if_orphan(idx, docs[i], removed, err);
     }
     for (i = 0; i < n; i++)
         thp_free(keys[i]);

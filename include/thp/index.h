@@ -129,8 +129,8 @@ int thp_index_source_seen(thp_index *idx, const char *path, int64_t mtime,
 /*
 ** Remove the sources under root (a file or folder path as walked) that
 ** this run did not see, with their documents. The numbers of sources and
-** of document links removed are added to *removed and *docs_removed (each
-** may be NULL).
+** of documents removed (a document another source still holds stays) are
+** added to *removed and *docs_removed (each may be NULL).
 */
 int thp_index_sweep(thp_index *idx, const char *root, long *removed,
                     long *docs_removed, struct thp_err *err);

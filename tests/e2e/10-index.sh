@@ -13,10 +13,13 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 DB=$TMP/corpus.db
+# thp-index names sources relative to the index file's folder: a copy of
+# corpus/ beside the index is named corpus/... (rule tests: 50-incremental)
+C=$(corpus_copy) || exit 2
 
 # Indexable files of corpus/ (README.md and the scripts are not).
-find corpus -type f \( -name '*.html' -o -name '*.htm' -o -name '*.txt' \
-    -o -name '*.pdf' \) | LC_ALL=C sort >"$TMP/files"
+(cd "$TMP" && find corpus -type f \( -name '*.html' -o -name '*.htm' -o -name '*.txt' \
+    -o -name '*.pdf' \)) | LC_ALL=C sort >"$TMP/files"
 n=$(wc -l <"$TMP/files" | tr -d ' ')
 
 # Documents each file should give, from the files themselves: a PDF or a
@@ -25,7 +28,7 @@ n=$(wc -l <"$TMP/files" | tr -d ' ')
 # news"); an HTML page of corpus/ holds one item. The seeds give 10 and 2
 # items (corpus/README.md); of their 12, the Rotterdam pilot is the same
 # text in both, stored once.
-python3 -c '
+(cd "$TMP" && python3 -c '
 import subprocess, sys
 seps = {"back to overview", "more news"}
 for path in open(sys.argv[1]).read().split():
@@ -49,7 +52,7 @@ for path in open(sys.argv[1]).read().split():
     else:
         k = 1
     print(path, k)
-' "$TMP/files" >"$TMP/expected" 2>"$TMP/expected.err"
+' "$TMP/files") >"$TMP/expected" 2>"$TMP/expected.err"
 check_eq "(setup) documents per file computed" "" "$(cat "$TMP/expected.err")"
 check_eq "the seeds hold 10 and 2 items" "10 2" \
     "$(grep '^corpus/seeds/' "$TMP/expected" | cut -d' ' -f2 | tr '\n' ' ' | sed 's/ $//')"
@@ -60,7 +63,7 @@ D=$((links - 1))
 
 #---- a first run ---------------------------------------------------------
 
-check_rc "index corpus/: exit 0" 0 "$INDEX" --index "$DB" corpus
+check_rc "index corpus/ (a copy beside the index): exit 0" 0 "$INDEX" --index "$DB" "$C"
 check_eq "summary: all $n files added, $D documents + 1 duplicate" \
     "$(sumline "$n" "$n" 0 0 0 0 "$D" 0 1 0 "$D")" "$(summary)"
 check_contains "summary names the index and its document count" "$OUT" \
@@ -82,7 +85,7 @@ check_eq "kinds: pages, items and report pages" "item page report" \
 check_db "index consistent (integrity_check, FTS5 integrity-check)" "$DB"
 
 check_rc "--verbose, on a new index: exit 0" 0 \
-    "$INDEX" --verbose --index "$TMP/verbose.db" corpus
+    "$INDEX" --verbose --index "$TMP/verbose.db" "$C"
 check_eq "--verbose: an 'added PATH: N documents (CHARSET)' line per file, N as expected" \
     "$(cat "$TMP/expected")" \
     "$(printf '%s\n' "$OUT" | sed -nE 's/^added (.*): ([0-9]+) documents? \([A-Za-z0-9_.:-]+\)$/\1 \2/p' | LC_ALL=C sort)"
@@ -96,7 +99,7 @@ check_eq "--verbose: then the summary" \
     "$(sumline "$n" "$n" 0 0 0 0 "$D" 0 1 0 "$D")" \
     "$(summary "$(printf '%s\n' "$OUT" | tail -n 1)")"
 
-check_rc "re-run: exit 0" 0 "$INDEX" --index "$DB" corpus
+check_rc "re-run: exit 0" 0 "$INDEX" --index "$DB" "$C"
 check_eq "re-run: all unchanged" "$(sumline "$n" 0 0 "$n" 0 0 0 0 0 0 "$D")" \
     "$(summary)"
 
@@ -118,21 +121,23 @@ check_rc "broken sources among good ones: exit 0" 0 \
     "$INDEX" --log "$TMP/broken.log" --index "$BDB" "$B"
 check_eq "summary: 7 files, 2 added, 5 failed (a folder named .html is no file)" \
     "$(sumline 7 2 0 0 5 0 2 0 0 0 2)" "$(summary)"
+# (named relative to the index's folder, $TMP)
 for f in empty.html dangling.html only-script.html blank.txt broken.pdf; do
-    check_contains "problem reported with its path: $f" "$ERR" "thp-index: $B/$f: "
+    check_contains "problem reported with its path: broken/$f" "$ERR" \
+        "thp-index: broken/$f: "
 done
 check_eq "one line on stderr per problem" "5" "$(printf '%s\n' "$ERR" | grep -c .)"
 check_eq "--log: a 'path<TAB>reason' line per problem" \
-    "$B/blank.txt $B/broken.pdf $B/dangling.html $B/empty.html $B/only-script.html" \
+    "broken/blank.txt broken/broken.pdf broken/dangling.html broken/empty.html broken/only-script.html" \
     "$(cut -f1 "$TMP/broken.log" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
 check_eq "--log: every line has a reason after the tab" "0" \
     "$(awk -F'\t' 'NF != 2 || $2 == ""' "$TMP/broken.log" | wc -l | tr -d ' ')"
 check_contains "--log: the broken PDF's reason" "$(cat "$TMP/broken.log")" \
-    "$B/broken.pdf	not a readable PDF"
+    "broken/broken.pdf	not a readable PDF"
 # (the dangling link has no size or time to record)
 check_eq "the manifest records the failed files with their reason" \
     "blank.txt failed 1|broken.pdf failed 1|empty.html failed 1|only-script.html failed 1" \
-    "$(sql "$BDB" "SELECT replace(path, '$B/', '') || ' ' || status || ' ' || (length(error) > 0) FROM sources WHERE status != 'ok' AND path NOT LIKE '%dangling%' ORDER BY path" | tr '\n' '|' | sed 's/|$//')"
+    "$(sql "$BDB" "SELECT replace(path, 'broken/', '') || ' ' || status || ' ' || (length(error) > 0) FROM sources WHERE status != 'ok' AND path NOT LIKE '%dangling%' ORDER BY path" | tr '\n' '|' | sed 's/|$//')"
 check_rc "the run went on past the problems" 0 \
     "$SEARCH" --index "$BDB" zebrafishword
 check_eq "only the good files are documents" "2" "$(ndocs "$BDB")"
@@ -146,16 +151,18 @@ mkdir -p "$TMP/allbad"
 ln -s "$TMP/nowhere.txt" "$TMP/allbad/dangling.txt"
 check_rc "only broken sources: exit 1" 1 \
     "$INDEX" --index "$TMP/allbad.db" "$TMP/allbad"
-check_contains "... each reported" "$ERR" "$TMP/allbad/empty.html"
-check_contains "... each reported" "$ERR" "$TMP/allbad/dangling.txt"
+check_contains "... each reported" "$ERR" "thp-index: allbad/empty.html: "
+check_contains "... each reported" "$ERR" "thp-index: allbad/dangling.txt: "
 check_eq "... and counted" "$(sumline 2 0 0 0 2 0 0 0 0 0 0)" "$(summary)"
 
 check_rc "a missing path alone: exit 1" 1 \
     "$INDEX" --index "$TMP/missing.db" "$TMP/no/such/folder"
-check_contains "... reported with the path" "$ERR" "$TMP/no/such/folder"
+check_contains "... reported with the path as given" "$ERR" \
+    "thp-index: $TMP/no/such/folder: "
 check_rc "a missing path beside a good one: exit 0" 0 \
     "$INDEX" --index "$TMP/missing2.db" "$TMP/no/such/file.html" "$B/aa-good.txt"
-check_contains "... the missing one reported" "$ERR" "$TMP/no/such/file.html"
+check_contains "... the missing one reported" "$ERR" \
+    "thp-index: $TMP/no/such/file.html: "
 check_eq "... and the good one indexed" "$(sumline 2 1 0 0 1 0 1 0 0 0 1)" \
     "$(summary)"
 
@@ -218,11 +225,12 @@ check_contains "... with the advice to rebuild with --full" "$ERR" "--full"
 check_contains "... naming the index" "$ERR" "$TMP/old.db"
 check_rc "thp-search refuses it too: exit 2" 2 "$SEARCH" --index "$TMP/old.db" Rotterdam
 check_contains "... with the same advice" "$ERR" "--full"
-check_rc "--full rebuilds it: exit 0" 0 "$INDEX" --full --index "$TMP/old.db" corpus
+check_rc "--full rebuilds it: exit 0" 0 "$INDEX" --full --index "$TMP/old.db" "$C"
 check_eq "... as a new index of corpus/" \
     "$(sumline "$n" "$n" 0 0 0 0 "$D" 0 1 0 "$D")" "$(summary)"
-check_eq "... of schema 2" "2" \
-    "$(sql "$TMP/old.db" "SELECT value FROM meta WHERE key = 'schema_version'")"
+schema=$(sql "$DB" "SELECT value FROM meta WHERE key = 'schema_version'")
+check_eq "... of the current schema (that of a new index, $schema)" "$schema" \
+    "$(sql "$TMP/old.db" "SELECT value FROM meta WHERE key = 'schema_version' AND value != '1'")"
 check_rc "... and searchable" 0 "$SEARCH" --index "$TMP/old.db" Rotterdam
 
 #---- what the index holds: clean UTF-8 -----------------------------------

@@ -261,12 +261,13 @@ pdf(sys.argv[1], [
 ])
 EOF
 PDB=$TMP/pdf.db
+# (named relative to the index's folder, $TMP)
 check_rc "a 3-page PDF: exit 0" 0 "$INDEX" --verbose --index "$PDB" "$TMP/pdf"
 check_contains "... 3 documents, read as PDF" "$OUT" \
-    "added $TMP/pdf/field-report.pdf: 3 documents (PDF)"
+    "added pdf/field-report.pdf: 3 documents (PDF)"
 check_eq "... pages 1 to 3, keyed path#page=N, kind report" \
-    "1 report #page=1|2 report #page=2|3 report #page=3" \
-    "$(sql "$PDB" "SELECT page, kind, replace(source_key, '$TMP/pdf/field-report.pdf', '') FROM documents ORDER BY page" | tr '\t' ' ' | tr '\n' '|' | sed 's/|$//')"
+    "1 report pdf/field-report.pdf#page=1|2 report pdf/field-report.pdf#page=2|3 report pdf/field-report.pdf#page=3" \
+    "$(sql "$PDB" "SELECT page, kind, source_key FROM documents ORDER BY page" | tr '\t' ' ' | tr '\n' '|' | sed 's/|$//')"
 check_eq "... all titled by the first line, with its metadata" \
     "Harbour Cities Field Report|Ada Lovelace, Alan Turing|2013-03|2013" \
     "$(sql "$PDB" "SELECT DISTINCT title, authors, date, year FROM documents" | tr '\t' '|')"
@@ -284,7 +285,7 @@ check_eq "PDF: WinAnsi é found as café (exit 0)" 0 "$RC"
 # The corpus's own 6-page PDF; corpus/README.md lists terms that occur on
 # one page only, and says every page ends with "Page N of 6".
 P=corpus/reports/global-cities-case-studies.pdf
-if [ -e "$P" ]; then
+if [ -e "$TMP/$P" ]; then
     check_eq "$P: 6 documents, pages 1 to 6, keyed and linked #page=N" \
         "1 2 3 4 5 6" \
         "$(sql "$DB" "SELECT page FROM documents WHERE source_path = '$P' AND kind = 'report' AND source_key = '$P#page=' || page AND url = source_key ORDER BY page" | tr '\n' ' ' | sed 's/ $//')"

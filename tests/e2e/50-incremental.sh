@@ -7,6 +7,10 @@
 # with them; the same item on two pages survives the loss of either; a
 # file that breaks keeps the documents it had; --full re-reads everything;
 # "c", "./c/" and "$PWD/c" name the same sources; --log and --quiet.
+# The naming rule (sources relative to the index file's folder, else by
+# their absolute real path, whatever the current folder), another
+# program's SQLite database left alone, and documents (not links) counted
+# as removed.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -371,5 +375,216 @@ assert not diff, ("differ", diff[:5])
 ' "$DB" fresh.db
 check_eq "... as many documents" "$(ndocs fresh.db)" "$(ndocs "$DB")"
 check_db "the incremental index is consistent" "$DB"
+
+#---- the naming rule: relative to the index file's folder, else absolute ------
+#
+# thp-index names a source (manifest path, documents.source_path, keys,
+# urls, problems) by its path relative to the folder of the index file when
+# it lies inside that folder, else by its absolute real path (symlinks
+# resolved). The current folder plays no part.
+
+NM=$TMP/names
+mkdir -p "$NM/deep/er" "$NM/idx" "$NM/idx2"
+cp -R "$ROOT/corpus" "$NM/corpus"
+RNM=$(realpath "$NM")
+# the indexable files of NM/corpus, named as the rule says for an index in NM
+(cd "$NM" && find corpus -type f \( -name '*.html' -o -name '*.htm' \
+    -o -name '*.txt' -o -name '*.pdf' \)) | LC_ALL=C sort >names.files
+nn=$(wc -l <names.files | tr -d ' ')
+# links DB: "source_path source_key url doc_id" of every link, sorted
+links() {
+    sql "$1" "SELECT source_path || ' ' || source_key || ' ' || url || ' ' || doc_id FROM doc_sources ORDER BY 1"
+}
+
+cd "$NM" || exit 2
+check_rc "names: corpus indexed from the index's folder: exit 0" 0 \
+    "$INDEX" --index two.db corpus
+N2=$(ndocs two.db)
+check_eq "... all $nn files added" \
+    "$(sumline "$nn" "$nn" 0 0 0 0 "$N2" 0 1 0 "$N2")" "$(summary)"
+cd "$TMP" || exit 2
+check_eq "... the manifest names them corpus/... (relative to the index)" \
+    "$(cat names.files)" "$(sql "$NM/two.db" 'SELECT path FROM sources' | LC_ALL=C sort)"
+links "$NM/two.db" >names.links
+check_eq "... and so do documents, keys and urls" "0" \
+    "$(sql "$NM/two.db" "SELECT (SELECT count(*) FROM documents WHERE source_path NOT LIKE 'corpus/%' OR url NOT LIKE 'corpus/%' OR source_key NOT LIKE 'corpus/%') + (SELECT count(*) FROM doc_sources WHERE source_path NOT LIKE 'corpus/%' OR source_key NOT LIKE source_path || '%' OR url NOT LIKE 'corpus/%')")"
+
+# the same sources from other current folders, by other spellings
+twice() { # twice DESC DIR INDEX-ARG SOURCE-ARG: a run from DIR finds all unchanged
+    local desc=$1 dir=$2
+    cd "$dir" || exit 2
+    check_rc "names: $desc: exit 0" 0 "$INDEX" --index "$3" "$4"
+    cd "$TMP" || exit 2
+    check_eq "... all unchanged, nothing added or removed" \
+        "$(sumline "$nn" 0 0 "$nn" 0 0 0 0 0 0 "$N2")" "$(summary)"
+    check_eq "... the same names and links, none twice" "" \
+        "$(links "$NM/two.db" | diff names.links - | head -n 5)"
+}
+twice "from a folder below, '../../two.db ../../corpus'" "$NM/deep/er" \
+    ../../two.db ../../corpus
+twice "from the repository, absolute paths" "$ROOT" "$NM/two.db" "$NM/corpus/"
+twice "from /, paths relative to /" / "${RNM#/}/two.db" "${RNM#/}/./corpus"
+ln -s "$NM" names-link
+twice "both through a symlink to the folder" "$TMP" names-link/two.db \
+    names-link/corpus
+check_eq "... the manifest still names each file once" "$nn" \
+    "$(sql "$NM/two.db" 'SELECT count(*) FROM sources')"
+check_eq "... and no source key twice in doc_sources" "0" \
+    "$(sql "$NM/two.db" 'SELECT count(*) - count(DISTINCT source_key) FROM doc_sources')"
+
+# outside the index's folder: the absolute real path
+cd "$NM" || exit 2
+check_rc "names: corpus/pages with the index in idx/ (outside it): exit 0" 0 \
+    "$INDEX" --index idx/out.db corpus/pages
+cd "$TMP" || exit 2
+check_eq "... named by their absolute paths" \
+    "$(grep '^corpus/pages/' names.files | sed "s|^|$RNM/|")" \
+    "$(sql "$NM/idx/out.db" 'SELECT path FROM sources' | LC_ALL=C sort)"
+check_eq "... documents and links too (source_path, key, url)" \
+    "$(grep '^corpus/pages/' names.files | sed "s|^|$RNM/|; s|.*|& & & &|")" \
+    "$(sql "$NM/idx/out.db" "SELECT d.source_path || ' ' || d.source_key || ' ' || d.url || ' ' || s.url FROM documents d JOIN doc_sources s ON s.doc_id = d.id" | LC_ALL=C sort)"
+ln -s ../corpus/reports "$NM/idx/reports-link"
+check_rc "a symlink in idx/ to a folder outside it: exit 0" 0 \
+    "$INDEX" --verbose --index "$NM/idx/out.db" "$NM/idx/reports-link"
+check_eq "... named by the real path, not by the link" \
+    "$(grep '^corpus/reports/' names.files | sed "s|^|$RNM/|")" \
+    "$(sql "$NM/idx/out.db" "SELECT path FROM sources WHERE path NOT LIKE '%/pages/%'" | LC_ALL=C sort)"
+check_eq "... also in the --verbose lines" \
+    "$(grep '^corpus/reports/' names.files | sed "s|^|$RNM/|")" \
+    "$(printf '%s\n' "$OUT" | sed -n 's/^added \(.*\): [0-9]* documents\{0,1\} (.*)$/\1/p' | LC_ALL=C sort)"
+# idx2/ starts with the name of idx/ but is not inside it
+printf 'Sibling report\nThe sibling folder holds bilbyword.\n' >"$NM/idx2/sib.txt"
+: >"$NM/idx2/empty.html"
+check_rc "idx2/ beside idx/ (a common prefix, not inside): exit 0" 0 \
+    "$INDEX" --log names.log --index "$NM/idx/out.db" "$NM/idx2"
+check_eq "... named by their absolute paths" \
+    "$RNM/idx2/empty.html failed
+$RNM/idx2/sib.txt ok" \
+    "$(sql "$NM/idx/out.db" "SELECT path || ' ' || status FROM sources WHERE path LIKE '%idx2%' ORDER BY path")"
+check_eq "... a problem reported by that name" \
+    "thp-index: $RNM/idx2/empty.html: " \
+    "$(printf '%s\n' "$ERR" | grep -o "^thp-index: .*empty.html: ")"
+check_eq "... and logged by it" "$RNM/idx2/empty.html" "$(cut -f1 names.log)"
+check_eq "... its hit's url is that path" "$RNM/idx2/sib.txt" \
+    "$("$SEARCH" --index "$NM/idx/out.db" --json bilbyword | python3 -I -S -c 'import json, sys; print(" ".join(h["url"] for h in json.load(sys.stdin)["hits"]))')"
+cd "$ROOT" || exit 2
+check_rc "the repository's corpus/pages into an index in \$TMP (run from the repository): exit 0" 0 \
+    "$INDEX" --index "$TMP/repo.db" corpus/pages
+cd "$TMP" || exit 2
+check_eq "... named by their absolute paths" \
+    "$(grep '^corpus/pages/' names.files | sed "s|^|$(realpath "$ROOT")/|")" \
+    "$(sql repo.db 'SELECT path FROM sources' | LC_ALL=C sort)"
+
+# moved together, the index and its sources keep their names
+mv "$NM" "$TMP/names-moved"
+check_rc "names: the folder moved, index and corpus with it: exit 0" 0 \
+    "$INDEX" --index "$TMP/names-moved/two.db" "$TMP/names-moved/corpus"
+check_eq "... all unchanged, nothing added or removed" \
+    "$(sumline "$nn" 0 0 "$nn" 0 0 0 0 0 0 "$N2")" "$(summary)"
+check_eq "... the same names and links" "" \
+    "$(links "$TMP/names-moved/two.db" | diff names.links - | head -n 5)"
+mv "$TMP/names-moved" "$NM"
+
+#---- another program's SQLite database is not written into ---------------------
+
+# (10-index.sh checks the exit status and that no table is added; here the
+# message, --full, and that nothing of the file changes)
+foreign() { # foreign FILE SQL...: a database of another program
+    python3 -I -S -c '
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for q in sys.argv[2:]:
+    c.execute(q)
+c.commit()
+c.close()' "$@"
+}
+dump() { # dump FILE: its schema and rows, as SQL
+    python3 -I -S -c '
+import sqlite3, sys
+print("\n".join(sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True).iterdump()))' "$1"
+}
+foreign app.db "CREATE TABLE accounts(name TEXT, balance INTEGER)" \
+    "INSERT INTO accounts VALUES('ada', 100)" "CREATE INDEX acc_name ON accounts(name)"
+dump app.db >app.dump
+mv app.db app.orig
+for opt in "" --full; do
+    rm -f app.db-*
+    cp app.orig app.db
+    check_rc "another program's SQLite database${opt:+ with $opt}: exit 2" 2 \
+        "$INDEX" $opt --index app.db "$NM/corpus"
+    check_eq "... says so, naming it" \
+        "thp-index: 'app.db' is an SQLite database but not a thp-search index; not writing into it" \
+        "$ERR"
+    check_eq "... nothing indexed, no summary" "" "$OUT"
+    check_eq "... no file left beside it (-wal, -shm, -journal)" "" \
+        "$(ls app.db-* 2>/dev/null)"
+    # (first, before anything else opens it)
+    check_eq "... not a byte of it changed (not even its journal mode)" \
+        "unchanged" \
+        "$(cmp -s app.orig app.db && echo unchanged || echo "changed: journal_mode $(sql app.db 'PRAGMA journal_mode')")"
+    check_eq "... its tables and rows untouched" "" "$(dump app.db | diff app.dump - | head -n 5)"
+done
+
+# a table named meta does not make a database an index of another version
+foreign meta.db "CREATE TABLE meta(key TEXT, value TEXT)" \
+    "INSERT INTO meta VALUES('version', '4')" \
+    "CREATE TABLE accounts(name TEXT, balance INTEGER)" \
+    "INSERT INTO accounts VALUES('ada', 100)"
+dump meta.db >meta.dump
+check_rc "a foreign database with a table named meta: exit 2" 2 \
+    "$INDEX" --index meta.db "$NM/corpus"
+check_eq "... its tables and rows untouched" "" "$(dump meta.db | diff meta.dump - | head -n 5)"
+check_rc "... with --full: exit 2 (not rebuilt: it is no index)" 2 \
+    "$INDEX" --full --index meta.db "$NM/corpus"
+check_eq "... its tables and rows untouched" "" "$(dump meta.db | diff meta.dump - | head -n 5)"
+
+# what may become an index: an empty file, an SQLite database without tables
+: >empty.db
+check_rc "an empty file as --index becomes an index: exit 0" 0 \
+    "$INDEX" --quiet --index empty.db "$NM/corpus/pages"
+check_eq "... holding the pages" "5" "$(ndocs empty.db)"
+foreign notables.db "PRAGMA user_version = 7" "CREATE TABLE t(x)" "DROP TABLE t"
+check_rc "an SQLite database without tables becomes an index: exit 0" 0 \
+    "$INDEX" --quiet --index notables.db "$NM/corpus/pages"
+check_eq "... holding the pages" "5" "$(ndocs notables.db)"
+
+#---- removed documents are documents, not links ----------------------------------
+
+# Two listings share an item: it is one document with two sources. When
+# one listing loses it, the document stays (with the other source): the
+# summary counts no document removed, so that "holds" = before + added -
+# removed.
+mkdir -p share
+listing() { # listing NAME ITEM...: a listing of the items (title + text)
+    local f=share/$1 t
+    shift
+    : >"$f"
+    for t in "$@"; do
+        printf '%s\n\nThe %s item tells of %sword and of cities.\n\nback to overview\n\n' \
+            "$t" "$t" "$(printf '%s' "$t" | tr -cd 'a-z')" >>"$f"
+    done
+}
+listing a.txt "Shared harbour" "First alpha" "First beta"
+listing b.txt "Shared harbour" "Second gamma" "Second delta"
+check_rc "two listings sharing an item: exit 0" 0 "$INDEX" --index share.db share
+check_eq "... 5 documents, 1 duplicate" "$(sumline 2 2 0 0 0 0 5 0 1 0 5)" "$(summary)"
+shid=$(sql share.db "SELECT doc_id FROM doc_sources WHERE source_key = 'share/a.txt#shared-harbour'")
+listing b.txt "Second gamma" "Second delta"
+touch -d "+1 minute" share/b.txt
+check_rc "one listing drops the shared item: exit 0" 0 "$INDEX" --index share.db share
+check_eq "... the shared document stays, with the other listing only" \
+    "${shid:-?} share/a.txt#shared-harbour" \
+    "$(sql share.db "SELECT doc_id || ' ' || source_key FROM doc_sources WHERE source_key LIKE '%shared%'")"
+check_eq "... so no document is counted removed" \
+    "$(sumline 2 0 1 1 0 0 0 0 0 0 5)" "$(summary)"
+listing b.txt "Shared harbour" "Second gamma" "Second delta"
+touch -d "+2 minutes" share/b.txt
+check_rc "the shared item back in it: exit 0" 0 "$INDEX" --index share.db share
+check_eq "... a duplicate again" "$(sumline 2 0 1 1 0 0 0 0 1 0 5)" "$(summary)"
+rm share/a.txt
+check_rc "the other listing deleted: exit 0" 0 "$INDEX" --index share.db share
+check_eq "... its 2 own documents removed, the shared one kept" \
+    "$(sumline 1 0 0 1 0 1 0 0 0 2 3)" "$(summary)"
+check_db "the shared index is consistent" share.db
 
 finish

@@ -17,7 +17,15 @@
 #                        (use assert; the assertion message is shown)
 #   check_json DESC FILE EXPR   EXPR (python, d = the parsed file) is true
 #   sql DB QUERY         print rows of QUERY, one a line, fields by tabs
-#   index_corpus DB [SRC...]    thp-index --quiet SRC (default corpus/)
+#   corpus_copy [DIR]    copy corpus/ to DIR/corpus (default $TMP), once;
+#                        print that path. thp-index names a source by its
+#                        path relative to the index file's folder when it
+#                        lies inside it (else by its absolute real path):
+#                        a copy beside the index is named corpus/...
+#   index_corpus DB [SRC...]    thp-index --quiet SRC (default corpus); a
+#                        SRC "corpus" means the copy of corpus/ in DB's
+#                        folder (made by corpus_copy), so its documents are
+#                        named corpus/...
 #   start_daemon DB [ARG...]    thp-searchd on 127.0.0.1:0; sets PORT, DPID
 #   stop_daemon [SIG]    signal the daemon (TERM), wait up to 5 s; sets
 #                        DAEMON_RC (137 if it had to be killed)
@@ -211,12 +219,30 @@ for row in db.execute(sys.argv[2]):
     }
 fi
 
+corpus_copy() {
+    local dir=${1:-$TMP}
+    if [ ! -d "$dir/corpus" ]; then
+        cp -a "$ROOT/corpus" "$dir/corpus" || {
+            echo "    (setup) cannot copy corpus/ to $dir" >&2
+            return 1
+        }
+    fi
+    printf '%s\n' "$dir/corpus"
+}
+
 index_corpus() {
-    local db=$1
+    local db=$1 copy a args=()
     shift
     [ $# -gt 0 ] || set -- corpus
-    "$INDEX" --quiet --index "$db" "$@" >"$TMP/index_corpus.log" 2>&1 || {
-        echo "    (setup) thp-index --index $db $* failed:"
+    for a; do
+        if [ "$a" = corpus ]; then
+            copy=$(corpus_copy "$(dirname "$db")") || return 1
+            a=$copy
+        fi
+        args+=("$a")
+    done
+    "$INDEX" --quiet --index "$db" "${args[@]}" >"$TMP/index_corpus.log" 2>&1 || {
+        echo "    (setup) thp-index --index $db ${args[*]} failed:"
         _detail <"$TMP/index_corpus.log"
         return 1
     }
