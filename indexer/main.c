@@ -428,6 +428,27 @@ out:
     return rc;
 }
 
+/*
+** Record a source as done (error NULL) or failed (error says why), count
+** it, and report a failure. Non-zero on an index-level error.
+*/
+static int finish_source(struct run *r, struct thp_source *src, int known,
+                         const char *error)
+{
+    src->error = error;
+    if (error) {
+        r->failed++;
+        problem(r, src->path, "%s", error);
+    } else if (known) {
+        r->updated++;
+    } else {
+        r->added++;
+    }
+    if (thp_index_source_done(r->idx, src, &r->docs_removed, &r->err))
+        r->stop_rc = THP_ERR_DB;
+    return r->stop_rc;
+}
+
 /* Visit one file (absolute path): skip it if unchanged, else index it. */
 static int visit_file(const char *abs, const struct stat *st, void *arg)
 {
@@ -494,17 +515,8 @@ static int visit_file(const char *abs, const struct stat *st, void *arg)
     src.mtime = (int64_t)st->st_mtime;
     src.size = (int64_t)st->st_size;
     src.hash = hash;
-    if (rc != THP_OK) {
-        r->failed++;
-        problem(r, path, "%s", err.msg);
-        src.error = err.msg;
-    } else if (prev.found) {
-        r->updated++;
-    } else {
-        r->added++;
-    }
-    if (thp_index_source_done(r->idx, &src, &r->docs_removed, &r->err))
-        return r->stop_rc = THP_ERR_DB;
+    if (finish_source(r, &src, prev.found, rc != THP_OK ? err.msg : NULL))
+        return r->stop_rc;
     if (rc == THP_OK && r->verbose) {
         clear_progress(r);
         printf("%s %s: %d document%s (%s)\n", prev.found ? "updated" : "added",
@@ -717,17 +729,9 @@ static int index_jsonl(struct run *r, const char *arg)
     src.mtime = (int64_t)st.st_mtime;
     src.size = (int64_t)st.st_size;
     src.hash = hash;
-    if (good == 0) {
-        r->failed++;
-        src.error = "no line could be indexed";
-        problem(r, path, "%s", src.error);
-    } else if (prev.found) {
-        r->updated++;
-    } else {
-        r->added++;
-    }
-    if (thp_index_source_done(r->idx, &src, &r->docs_removed, &r->err))
-        return r->stop_rc = THP_ERR_DB;
+    if (finish_source(r, &src, prev.found,
+                      good ? NULL : "no line could be indexed"))
+        return r->stop_rc;
     if (!r->quiet && (bad || r->verbose))
         printf("%s: %ld documents, %ld bad lines\n", path, good, bad);
     return 0;

@@ -1,6 +1,7 @@
 /*
 ** buf.c: growable byte buffer with a cap and a sticky error code.
 */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -179,6 +180,24 @@ size_t thp_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
         return 4;
     }
     return 0;
+}
+
+/* Length of the leading run of ASCII bytes, a word at a time. */
+size_t thp_utf8_ascii_prefix(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i + 8 <= n) {
+        uint64_t w;
+
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ULL)
+            break;
+        i += 8;
+    }
+    while (i < n && s[i] < 0x80)
+        i++;
+    return i;
 }
 
 char *thp_buf_detach(struct thp_buf *b)

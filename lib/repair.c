@@ -1253,24 +1253,6 @@ static int repair_line(struct work *w, const unsigned char *s, size_t len,
     return out->rc;
 }
 
-/* Length of the leading run of ASCII bytes, a word at a time. */
-static size_t ascii_run(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-
-    while (i + 8 <= n) {
-        uint64_t x;
-
-        memcpy(&x, s + i, 8);
-        if (x & 0x8080808080808080ULL)
-            break;
-        i += 8;
-    }
-    while (i < n && s[i] < 0x80)
-        i++;
-    return i;
-}
-
 /*
 ** 1 if the valid UTF-8 at s[at..n) starts with characters that, in one of
 ** the code pages of mask, are a UTF-8 sequence for a plausible character:
@@ -1322,7 +1304,7 @@ int thp_repair_text(const char *in, size_t n, struct thp_buf *out,
     ** is copied in bulk.
     */
     while (i < n) {
-        size_t k = ascii_run(s + i, n - i), start, end;
+        size_t k = thp_utf8_ascii_prefix(s + i, n - i), start, end;
         unsigned c;
 
         if (k > 0) {

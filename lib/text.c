@@ -53,24 +53,6 @@ const char *thp_text_source_name(int source)
 
 /*==================== UTF-8 ====================*/
 
-/* Length of the leading run of ASCII bytes, a word at a time. */
-static size_t ascii_prefix(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-
-    while (i + 8 <= n) {
-        uint64_t w;
-
-        memcpy(&w, s + i, 8);
-        if (w & 0x8080808080808080ULL)
-            break;
-        i += 8;
-    }
-    while (i < n && s[i] < 0x80)
-        i++;
-    return i;
-}
-
 int thp_text_utf8_valid(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -80,7 +62,7 @@ int thp_text_utf8_valid(const char *str, size_t n)
     for (;;) {
         size_t k;
 
-        i += ascii_prefix(s + i, n - i);
+        i += thp_utf8_ascii_prefix(s + i, n - i);
         if (i >= n)
             return 1;
         k = thp_utf8_decode(s + i, n - i, &cp);
@@ -104,7 +86,7 @@ static void utf8_census(const unsigned char *s, size_t n, size_t *multi,
     while (i < n) {
         size_t k;
 
-        i += ascii_prefix(s + i, n - i);
+        i += thp_utf8_ascii_prefix(s + i, n - i);
         if (i >= n)
             break;
         k = thp_utf8_decode(s + i, n - i, &cp);
@@ -129,7 +111,7 @@ static int utf8_mixed_append(struct thp_buf *out, const unsigned char *s,
     unsigned cp;
 
     while (i < n) {
-        size_t k = ascii_prefix(s + i, n - i);
+        size_t k = thp_utf8_ascii_prefix(s + i, n - i);
 
         thp_buf_append(out, (const char *)s + i, k);
         i += k;
@@ -651,7 +633,7 @@ static int needs_nfc(const unsigned char *s, size_t n)
         size_t k;
         const utf8proc_property_t *p;
 
-        i += ascii_prefix(s + i, n - i);
+        i += thp_utf8_ascii_prefix(s + i, n - i);
         if (i >= n)
             break;
         k = thp_utf8_decode(s + i, n - i, &cp);

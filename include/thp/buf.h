@@ -49,6 +49,9 @@ int thp_buf_put_utf8(struct thp_buf *b, unsigned cp);
 */
 size_t thp_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
 
+/* Length of the leading run of ASCII bytes of s[0..n), 8 bytes a step. */
+size_t thp_utf8_ascii_prefix(const unsigned char *s, size_t n);
+
 /*
 ** Hand the contents to the caller (free with thp_free) and leave the
 ** buffer empty. Returns "" copy semantics never: an empty buffer gives a
