@@ -23,7 +23,7 @@ LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lm
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all)
 ALL_LDFLAGS = $(LDFLAGS) $(if $(SAN),-fsanitize=$(SAN))
 
-LIB_SRC  := $(wildcard lib/*.c)
+LIB_SRC  := $(filter-out lib/tok_ext.c,$(wildcard lib/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libthp.a
 
@@ -48,6 +48,9 @@ FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined \
 .SECONDARY:
 .PHONY: all deps check test unit demo bench fuzz install uninstall clean
 all: $(PROGS)
+
+# build/thp_fts5.so: the "thp" tokenizer as a loadable SQLite extension.
+include mk/tok.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -117,7 +120,7 @@ check: deps
 
 # Unit tests, then end-to-end tests against the real programs. The runner
 # prints one closing line: "N passed, N failed".
-test: $(PROGS) $(UNIT_BIN) $(REPLAY_BIN)
+test: $(PROGS) $(UNIT_BIN) $(REPLAY_BIN) $(TOK_EXT)
 	@BUILD=$(BUILD) ./tests/run $(UNIT_BIN) $(REPLAY_BIN)
 
 unit: $(UNIT_BIN)
