@@ -130,15 +130,17 @@ demo: deps all
 	./$(BUILD)/thp-index --index thp.db corpus
 	./$(BUILD)/thp-searchd --index thp.db --web web --listen 127.0.0.1:8080
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/thp-search/web
+install: all $(TOK_EXT)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/thp-search/web \
+	    $(DESTDIR)$(PREFIX)/lib/thp-search
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(TOK_EXT) $(DESTDIR)$(PREFIX)/lib/thp-search/
 	install -m 644 web/index.html web/search.js web/search.css \
 	    $(DESTDIR)$(PREFIX)/share/thp-search/web/
 
 uninstall:
 	rm -f $(PROGS:$(BUILD)/%=$(DESTDIR)$(PREFIX)/bin/%)
-	rm -rf $(DESTDIR)$(PREFIX)/share/thp-search
+	rm -rf $(DESTDIR)$(PREFIX)/share/thp-search $(DESTDIR)$(PREFIX)/lib/thp-search
 
 clean:
 	rm -rf $(BUILD)
