@@ -411,7 +411,7 @@ int thp_text_decode(const char *in, size_t n, int flags, struct thp_buf *out,
                     struct thp_text_info *info, struct thp_err *err)
 {
     const unsigned char *s = (const unsigned char *)in;
-    char label[40] = "", declared[32] = "";
+    char label[32] = "", declared[32] = "";
     const char *cs;
     size_t multi, bad;
 
