@@ -54,8 +54,8 @@ size_t thp_utf8_ascii_prefix(const unsigned char *s, size_t n);
 
 /*
 ** Hand the contents to the caller (free with thp_free) and leave the
-** buffer empty. Returns "" copy semantics never: an empty buffer gives a
-** freshly allocated "" so the result is never NULL unless memory failed.
+** buffer empty. An empty buffer gives a freshly allocated "". Returns NULL
+** only if the buffer holds a sticky error or memory runs out.
 */
 char *thp_buf_detach(struct thp_buf *b);
 
