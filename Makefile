@@ -12,7 +12,7 @@ CC       ?= cc
 PREFIX   ?= /usr/local
 BUILD    ?= build
 SAN      ?=
-PKGS     := sqlite3 libmicrohttpd uchardet libutf8proc gumbo
+PKGS     := sqlite3 libmicrohttpd uchardet libutf8proc gumbo libexttextcat
 
 WARN     := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings \
             -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
