@@ -103,9 +103,10 @@ $(BUILD)/bench/repair_bench: bench/repair_bench.c $(LIB)
 	$(CC) $(CPPFLAGS) -std=c11 $(WARN) -O2 $(ALL_LDFLAGS) -o $@ $< \
 	    $(LIB) $(LDLIBS)
 
-$(BUILD)/bench/fts5_floor: bench/fts5_floor.c
+# libthp.a for thp_tok_register, when the index uses the "thp" tokenizer
+$(BUILD)/bench/fts5_floor: bench/fts5_floor.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # Throughput and memory, each beside its reference in the same run:
 # repair against memcpy + UTF-8 validation; indexing BENCH_PAGES generated
