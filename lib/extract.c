@@ -8,6 +8,7 @@
 
 #include <gumbo.h>
 
+
 #include "thp/extract.h"
 #include "thp/items.h"
 #include "thp/mem.h"
@@ -254,6 +255,706 @@ static void cap_title(struct thp_buf *t)
     thp_buf_puts(t, "…");
 }
 
+/*==================== The fast path ====================*/
+
+/*
+** gumbo builds the whole HTML5 tree, at about twice the cost of storing
+** the text in FTS5. Most pages need much less: tags that open and close
+** in order inside <html><head>...</head><body>...</body></html>, a few
+** character references. For those, fast_html reads the tokens itself and
+** gives exactly what the tree walk above gives (same title, body, links,
+** byte for byte); for anything where HTML5's tree construction would do
+** more than nest the tags as written (an implied end tag, a table, a
+** misnested or unknown end tag, a reference it does not know, a form
+** inside a form...), it gives up and gumbo parses the page. It gives up
+** early rather than guess: every rule below is a "bail", never a repair.
+*/
+
+enum { T_START, T_END, T_TEXT };
+
+struct ftok {
+    int type;
+    GumboTag tag;
+    const char *name;   /* as written (unknown tags compare by name) */
+    size_t nlen;
+    size_t text, tlen;  /* T_TEXT: decoded text in the scratch buffer */
+    size_t href, hlen;  /* <a href>: offset plus one in scratch, or 0 */
+    size_t match;       /* T_START: index of its T_END */
+};
+
+struct fast {
+    const char *s;
+    size_t n, i;
+    struct ftok *t;
+    size_t nt, cap;
+    struct thp_buf scratch;
+    size_t stack[256];  /* open elements (token indices); depth bounded */
+    int depth;
+    int nomem;
+};
+
+#define FAST_BAIL 0
+#define FAST_OK 1
+
+static int fast_push_tok(struct fast *f, const struct ftok *t)
+{
+    if (f->nt == f->cap) {
+        size_t ncap = f->cap ? 2 * f->cap : 256;
+        struct ftok *v = thp_realloc(f->t, ncap * sizeof *v);
+
+        if (v == NULL) {
+            f->nomem = 1;
+            return FAST_BAIL;
+        }
+        f->t = v;
+        f->cap = ncap;
+    }
+    f->t[f->nt++] = *t;
+    return FAST_OK;
+}
+
+static int is_html_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+static int is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Named references the fast path knows (with their ';'); others bail. */
+static const struct {
+    const char *name;
+    unsigned cp;
+} fast_refs[] = {
+    {"amp;", '&'},      {"lt;", '<'},        {"gt;", '>'},
+    {"quot;", '"'},     {"apos;", '\''},     {"nbsp;", 0xA0},
+    {"rsquo;", 0x2019}, {"lsquo;", 0x2018}, {"rdquo;", 0x201D},
+    {"ldquo;", 0x201C}, {"ndash;", 0x2013}, {"mdash;", 0x2014},
+    {"hellip;", 0x2026}, {"euro;", 0x20AC}, {"copy;", 0xA9},
+};
+
+/*
+** Decode s[0..n) (text between tags, or RCDATA) into the scratch buffer.
+** FAST_BAIL on a reference it cannot decode exactly as HTML5 does.
+*/
+static int fast_text(struct fast *f, const char *s, size_t n)
+{
+    struct thp_buf *b = &f->scratch;
+    size_t i = 0;
+
+    while (i < n) {
+        const char *amp = memchr(s + i, '&', n - i);
+        size_t k;
+
+        if (amp == NULL) {
+            thp_buf_append(b, s + i, n - i);
+            break;
+        }
+        thp_buf_append(b, s + i, (size_t)(amp - (s + i)));
+        i = (size_t)(amp - s) + 1;
+        if (i < n && s[i] == '#') {
+            unsigned long v = 0;
+            size_t j = i + 1, digits = 0;
+            int hex = j < n && (s[j] == 'x' || s[j] == 'X');
+
+            if (hex)
+                j++;
+            for (; j < n && digits < 7; j++, digits++) {
+                char c = s[j];
+                int d = c >= '0' && c <= '9'   ? c - '0'
+                        : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                        : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                      : -1;
+
+                if (d < 0)
+                    break;
+                v = v * (hex ? 16 : 10) + (unsigned long)d;
+            }
+            /* plain, terminated, and a character HTML5 keeps as it is */
+            if (digits == 0 || j >= n || s[j] != ';' || v < 0x20 ||
+                (v >= 0x7F && v < 0xA0) || (v >= 0xD800 && v < 0xE000) ||
+                v > 0x10FFFF || (v >= 0xFDD0 && v <= 0xFDEF) ||
+                (v & 0xFFFE) == 0xFFFE)
+                return FAST_BAIL;
+            thp_buf_put_utf8(b, (unsigned)v);
+            i = j + 1;
+            continue;
+        }
+        if (i >= n || !(is_alpha(s[i]) || (s[i] >= '0' && s[i] <= '9'))) {
+            thp_buf_putc(b, '&'); /* a lone ampersand */
+            continue;
+        }
+        for (k = 0; k < sizeof fast_refs / sizeof *fast_refs; k++) {
+            size_t len = strlen(fast_refs[k].name);
+
+            if (n - i >= len && !memcmp(s + i, fast_refs[k].name, len)) {
+                thp_buf_put_utf8(b, fast_refs[k].cp);
+                i += len;
+                break;
+            }
+        }
+        if (k == sizeof fast_refs / sizeof *fast_refs)
+            return FAST_BAIL;
+    }
+    return FAST_OK;
+}
+
+/* Add a text token for s[0..n) (decoded); nothing for an empty run. */
+static int fast_add_text(struct fast *f, const char *s, size_t n)
+{
+    struct ftok t;
+
+    if (n == 0)
+        return FAST_OK;
+    memset(&t, 0, sizeof t);
+    t.type = T_TEXT;
+    t.text = f->scratch.n;
+    if (fast_text(f, s, n) != FAST_OK)
+        return FAST_BAIL;
+    t.tlen = f->scratch.n - t.text;
+    return fast_push_tok(f, &t);
+}
+
+/*
+** Read a tag at f->i (just after '<' or '</'): name, attributes, '>'.
+** Fills t (name, tag, href) and *selfclose; FAST_BAIL on anything odd.
+*/
+static int fast_tag(struct fast *f, struct ftok *t, int *selfclose)
+{
+    const char *s = f->s;
+    size_t n = f->n, i = f->i, start = i;
+    char lower[32];
+    int seen_href = 0;
+
+    *selfclose = 0;
+    while (i < n && !is_html_space(s[i]) && s[i] != '/' && s[i] != '>')
+        i++;
+    t->name = s + start;
+    t->nlen = i - start;
+    if (t->nlen >= sizeof lower) {
+        t->tag = GUMBO_TAG_UNKNOWN;
+    } else {
+        size_t k;
+
+        for (k = 0; k < t->nlen; k++) {
+            char c = s[start + k];
+
+            lower[k] = c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : c;
+        }
+        lower[t->nlen] = '\0';
+        t->tag = gumbo_tagn_enum(lower, (unsigned)t->nlen);
+    }
+    for (;;) { /* attributes */
+        size_t an, ae, vs = 0, ve = 0;
+        int has_value = 0;
+
+        while (i < n && is_html_space(s[i]))
+            i++;
+        if (i >= n)
+            return FAST_BAIL;
+        if (s[i] == '>') {
+            f->i = i + 1;
+            return FAST_OK;
+        }
+        if (s[i] == '/') {
+            if (i + 1 < n && s[i + 1] == '>') {
+                *selfclose = 1;
+                f->i = i + 2;
+                return FAST_OK;
+            }
+            return FAST_BAIL;
+        }
+        an = i;
+        if (s[i] == '=' || s[i] == '"' || s[i] == '\'' || s[i] == '<')
+            return FAST_BAIL;
+        while (i < n && !is_html_space(s[i]) && s[i] != '/' && s[i] != '>' &&
+               s[i] != '=') {
+            if (s[i] == '"' || s[i] == '\'' || s[i] == '<')
+                return FAST_BAIL;
+            i++;
+        }
+        ae = i;
+        while (i < n && is_html_space(s[i]))
+            i++;
+        if (i < n && s[i] == '=') {
+            i++;
+            while (i < n && is_html_space(s[i]))
+                i++;
+            if (i >= n)
+                return FAST_BAIL;
+            has_value = 1;
+            if (s[i] == '"' || s[i] == '\'') {
+                const char *q = memchr(s + i + 1, s[i], n - i - 1);
+
+                if (q == NULL)
+                    return FAST_BAIL;
+                vs = i + 1;
+                ve = (size_t)(q - s);
+                i = ve + 1;
+                /* a quoted value must be followed by a separator */
+                if (i < n && !is_html_space(s[i]) && s[i] != '>' &&
+                    s[i] != '/')
+                    return FAST_BAIL;
+            } else {
+                if (s[i] == '>')
+                    return FAST_BAIL;
+                vs = i;
+                while (i < n && !is_html_space(s[i]) && s[i] != '>') {
+                    if (s[i] == '"' || s[i] == '\'' || s[i] == '<' ||
+                        s[i] == '=' || s[i] == '`')
+                        return FAST_BAIL;
+                    i++;
+                }
+                ve = i;
+            }
+        }
+        if (ae - an == 4 && !strncasecmp(s + an, "href", 4) && !seen_href) {
+            seen_href = 1;
+            if (has_value && memchr(s + vs, '&', ve - vs))
+                return FAST_BAIL; /* a reference in the URL */
+            t->href = f->scratch.n + 1;
+            t->hlen = has_value ? ve - vs : 0;
+            thp_buf_append(&f->scratch, s + vs, t->hlen);
+            thp_buf_putc(&f->scratch, '\0');
+        }
+    }
+}
+
+/* Void elements: no content, no end tag. */
+static int is_void(GumboTag tag)
+{
+    switch (tag) {
+    case GUMBO_TAG_AREA: case GUMBO_TAG_BR: case GUMBO_TAG_EMBED:
+    case GUMBO_TAG_IMG: case GUMBO_TAG_INPUT: case GUMBO_TAG_WBR:
+    case GUMBO_TAG_META: case GUMBO_TAG_LINK: case GUMBO_TAG_PARAM:
+    case GUMBO_TAG_SOURCE: case GUMBO_TAG_TRACK: case GUMBO_TAG_HR:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Start tags that may stand inside an open <p> without closing it. */
+static int is_phrasing(GumboTag tag)
+{
+    switch (tag) {
+    case GUMBO_TAG_A: case GUMBO_TAG_ABBR: case GUMBO_TAG_B:
+    case GUMBO_TAG_BDI: case GUMBO_TAG_BDO: case GUMBO_TAG_BR:
+    case GUMBO_TAG_CITE: case GUMBO_TAG_CODE: case GUMBO_TAG_DATA:
+    case GUMBO_TAG_DFN: case GUMBO_TAG_EM: case GUMBO_TAG_I:
+    case GUMBO_TAG_IMG: case GUMBO_TAG_KBD: case GUMBO_TAG_MARK:
+    case GUMBO_TAG_Q: case GUMBO_TAG_S: case GUMBO_TAG_SAMP:
+    case GUMBO_TAG_SMALL: case GUMBO_TAG_SPAN: case GUMBO_TAG_STRONG:
+    case GUMBO_TAG_SUB: case GUMBO_TAG_SUP: case GUMBO_TAG_TIME:
+    case GUMBO_TAG_U: case GUMBO_TAG_VAR: case GUMBO_TAG_WBR:
+    case GUMBO_TAG_LABEL: case GUMBO_TAG_INPUT: case GUMBO_TAG_UNKNOWN:
+    case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_META:
+    case GUMBO_TAG_LINK:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/*
+** Start tags the fast path takes in <body>: ordinary elements whose start
+** HTML5 inserts as written (given no open <p>, see is_phrasing).
+*/
+static int body_ok(GumboTag tag)
+{
+    switch (tag) {
+    case GUMBO_TAG_HTML: case GUMBO_TAG_HEAD: case GUMBO_TAG_BODY:
+    case GUMBO_TAG_TITLE: case GUMBO_TAG_BASE: case GUMBO_TAG_BASEFONT:
+    case GUMBO_TAG_BGSOUND: case GUMBO_TAG_FRAMESET: case GUMBO_TAG_FRAME:
+    case GUMBO_TAG_NOFRAMES: case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_PRE:
+    case GUMBO_TAG_LISTING: case GUMBO_TAG_PLAINTEXT: case GUMBO_TAG_NOBR:
+    case GUMBO_TAG_APPLET: case GUMBO_TAG_MARQUEE: case GUMBO_TAG_OBJECT:
+    case GUMBO_TAG_TABLE: case GUMBO_TAG_IMAGE: case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_XMP: case GUMBO_TAG_IFRAME: case GUMBO_TAG_NOEMBED:
+    case GUMBO_TAG_SELECT: case GUMBO_TAG_OPTGROUP: case GUMBO_TAG_OPTION:
+    case GUMBO_TAG_RB: case GUMBO_TAG_RP: case GUMBO_TAG_RT:
+    case GUMBO_TAG_RTC: case GUMBO_TAG_MATH: case GUMBO_TAG_SVG:
+    case GUMBO_TAG_CAPTION: case GUMBO_TAG_COL: case GUMBO_TAG_COLGROUP:
+    case GUMBO_TAG_TBODY: case GUMBO_TAG_TD: case GUMBO_TAG_TFOOT:
+    case GUMBO_TAG_TH: case GUMBO_TAG_THEAD: case GUMBO_TAG_TR:
+    case GUMBO_TAG_KEYGEN: case GUMBO_TAG_MENUITEM: case GUMBO_TAG_ISINDEX:
+    case GUMBO_TAG_NOSCRIPT:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+static int open_has(const struct fast *f, GumboTag tag)
+{
+    int k;
+
+    for (k = 0; k < f->depth; k++)
+        if (f->t[f->stack[k]].tag == tag)
+            return 1;
+    return 0;
+}
+
+/* Would HTML5 close an open element when this start tag comes? */
+static int implies_end(const struct fast *f, GumboTag tag)
+{
+    GumboTag top = f->depth ? f->t[f->stack[f->depth - 1]].tag
+                            : GUMBO_TAG_UNKNOWN;
+
+    if (open_has(f, GUMBO_TAG_P) && !is_phrasing(tag))
+        return 1;
+    switch (tag) {
+    case GUMBO_TAG_LI: case GUMBO_TAG_DD: case GUMBO_TAG_DT:
+        /* only directly inside their list, never in another item */
+        return open_has(f, GUMBO_TAG_LI) || open_has(f, GUMBO_TAG_DD) ||
+               open_has(f, GUMBO_TAG_DT) ||
+               !(top == GUMBO_TAG_UL || top == GUMBO_TAG_OL ||
+                 top == GUMBO_TAG_DL || top == GUMBO_TAG_MENU);
+    case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+        return top >= GUMBO_TAG_H1 && top <= GUMBO_TAG_H6;
+    case GUMBO_TAG_A: case GUMBO_TAG_FORM: case GUMBO_TAG_BUTTON:
+        return open_has(f, tag);
+    default:
+        return 0;
+    }
+}
+
+/*
+** Raw text up to its end tag (</script>, </style>, </title>): the text
+** run is s[f->i..), the end tag is read as a tag. rcdata: references are
+** decoded (title).
+*/
+static int fast_raw(struct fast *f, const struct ftok *open, int rcdata)
+{
+    const char *s = f->s;
+    size_t n = f->n, i = f->i;
+    struct ftok end;
+    int selfclose;
+
+    for (;;) {
+        const char *lt = memchr(s + i, '<', n - i);
+
+        if (lt == NULL)
+            return FAST_BAIL;
+        i = (size_t)(lt - s);
+        if (i + 2 + open->nlen <= n && s[i + 1] == '/' &&
+            !strncasecmp(s + i + 2, open->name, open->nlen) &&
+            i + 2 + open->nlen < n &&
+            (is_html_space(s[i + 2 + open->nlen]) ||
+             s[i + 2 + open->nlen] == '/' || s[i + 2 + open->nlen] == '>'))
+            break;
+        /* script data has escape states after "<!--": not here */
+        if (open->tag == GUMBO_TAG_SCRIPT && i + 3 < n && s[i + 1] == '!')
+            return FAST_BAIL;
+        i++;
+    }
+    /* a skipped element's text (script, style) is never read */
+    if (rcdata && fast_add_text(f, s + f->i, i - f->i) != FAST_OK)
+        return FAST_BAIL;
+    memset(&end, 0, sizeof end);
+    end.type = T_END;
+    f->i = i + 2;
+    if (fast_tag(f, &end, &selfclose) != FAST_OK)
+        return FAST_BAIL;
+    end.tag = open->tag;
+    end.href = 0;
+    return fast_push_tok(f, &end);
+}
+
+/* A comment at f->i ("<!--"): skipped; FAST_BAIL on the odd endings. */
+static int fast_comment(struct fast *f)
+{
+    const char *s = f->s + f->i + 4, *end;
+    size_t n = f->n - f->i - 4;
+
+    if (n > 0 && (s[0] == '>' || (s[0] == '-' && n > 1 && s[1] == '>')))
+        return FAST_BAIL; /* "<!-->", "<!--->" */
+    end = memmem(s, n, "-->", 3);
+    if (end == NULL || memmem(s, (size_t)(end - s) + 2, "--!", 3))
+        return FAST_BAIL;
+    f->i = (size_t)(end - f->s) + 3;
+    return FAST_OK;
+}
+
+/* Phases of the page, in the only order the fast path accepts. */
+enum {
+    P_START, P_HTML, P_HEAD, P_AFTER_HEAD, P_BODY, P_AFTER_BODY, P_END
+};
+
+/* Pass 1: tokens of the whole page, checked to nest as HTML5 nests them. */
+static int fast_scan(struct fast *f)
+{
+    const char *s = f->s;
+    size_t n = f->n, text = 0;
+    int phase = P_START;
+
+    if (memchr(s, '\r', n) || memchr(s, '\0', n))
+        return FAST_BAIL;
+    while (f->i < n) {
+        size_t i = f->i;
+        struct ftok t;
+        int selfclose, end;
+
+        if (s[i] != '<' || i + 1 >= n ||
+            !(is_alpha(s[i + 1]) || s[i + 1] == '/' || s[i + 1] == '!' ||
+              s[i + 1] == '?')) {
+            /* text, up to the next '<' that starts markup */
+            const char *lt = memchr(s + i + 1, '<', n - i - 1);
+
+            if (phase != P_BODY && !is_html_space(s[i]))
+                return FAST_BAIL; /* text outside <body> */
+            if (phase == P_BODY && text == 0)
+                text = i + 1;
+            f->i = lt ? (size_t)(lt - s) : n;
+            if (phase != P_BODY) {
+                size_t k;
+
+                for (k = i; k < f->i; k++)
+                    if (!is_html_space(s[k]))
+                        return FAST_BAIL;
+            }
+            continue;
+        }
+        if (text) { /* the text before this markup */
+            if (fast_add_text(f, s + text - 1, i - (text - 1)) != FAST_OK)
+                return FAST_BAIL;
+            text = 0;
+        }
+        if (s[i + 1] == '!') {
+            if (i + 4 <= n && !memcmp(s + i, "<!--", 4)) {
+                if (fast_comment(f) != FAST_OK)
+                    return FAST_BAIL;
+                continue;
+            }
+            if (phase == P_START && i + 9 <= n &&
+                !strncasecmp(s + i, "<!doctype", 9)) {
+                const char *gt = memchr(s + i, '>', n - i);
+
+                if (gt == NULL || memchr(s + i, '"', (size_t)(gt - s) - i) ||
+                    memchr(s + i, '\'', (size_t)(gt - s) - i))
+                    return FAST_BAIL;
+                f->i = (size_t)(gt - s) + 1;
+                continue;
+            }
+            return FAST_BAIL;
+        }
+        if (s[i + 1] == '?')
+            return FAST_BAIL;
+        end = s[i + 1] == '/';
+        if (end && (i + 2 >= n || !is_alpha(s[i + 2])))
+            return FAST_BAIL;
+        memset(&t, 0, sizeof t);
+        t.type = end ? T_END : T_START;
+        f->i = i + (end ? 2 : 1);
+        if (fast_tag(f, &t, &selfclose) != FAST_OK)
+            return FAST_BAIL;
+        if (end && t.href)
+            t.href = 0; /* attributes of an end tag mean nothing */
+        switch (phase) {
+        case P_START:
+            if (end || t.tag != GUMBO_TAG_HTML)
+                return FAST_BAIL;
+            phase = P_HTML;
+            break;
+        case P_HTML:
+            if (end || t.tag != GUMBO_TAG_HEAD)
+                return FAST_BAIL;
+            phase = P_HEAD;
+            break;
+        case P_HEAD:
+            if (end) {
+                if (t.tag != GUMBO_TAG_HEAD)
+                    return FAST_BAIL;
+                phase = P_AFTER_HEAD;
+                continue;
+            }
+            if (t.tag == GUMBO_TAG_META || t.tag == GUMBO_TAG_LINK ||
+                t.tag == GUMBO_TAG_BASE)
+                break;
+            if (t.tag != GUMBO_TAG_TITLE && t.tag != GUMBO_TAG_STYLE &&
+                t.tag != GUMBO_TAG_SCRIPT)
+                return FAST_BAIL;
+            t.match = f->nt + (t.tag == GUMBO_TAG_TITLE ? 2 : 1);
+            if (fast_push_tok(f, &t) != FAST_OK)
+                return FAST_BAIL;
+            {
+                size_t before = f->nt;
+
+                if (fast_raw(f, &t, t.tag == GUMBO_TAG_TITLE) != FAST_OK)
+                    return FAST_BAIL;
+                /* an empty title has no text token */
+                f->t[before - 1].match = f->nt - 1;
+            }
+            continue;
+        case P_AFTER_HEAD:
+            if (end || t.tag != GUMBO_TAG_BODY)
+                return FAST_BAIL;
+            phase = P_BODY;
+            t.match = 0;
+            if (fast_push_tok(f, &t) != FAST_OK)
+                return FAST_BAIL;
+            f->stack[f->depth++] = f->nt - 1;
+            continue;
+        case P_BODY:
+            if (end) {
+                const struct ftok *top = &f->t[f->stack[f->depth - 1]];
+
+                if (top->tag != t.tag ||
+                    (t.tag == GUMBO_TAG_UNKNOWN &&
+                     (top->nlen != t.nlen ||
+                      strncasecmp(top->name, t.name, t.nlen))))
+                    return FAST_BAIL;
+                if (fast_push_tok(f, &t) != FAST_OK)
+                    return FAST_BAIL;
+                f->t[f->stack[--f->depth]].match = f->nt - 1;
+                if (t.tag == GUMBO_TAG_BODY)
+                    phase = P_AFTER_BODY;
+                continue;
+            }
+            if (!body_ok(t.tag) || implies_end(f, t.tag))
+                return FAST_BAIL;
+            if (fast_push_tok(f, &t) != FAST_OK)
+                return FAST_BAIL;
+            if (is_void(t.tag)) {
+                f->t[f->nt - 1].match = f->nt - 1;
+                continue;
+            }
+            if (t.tag == GUMBO_TAG_SCRIPT || t.tag == GUMBO_TAG_STYLE) {
+                if (fast_raw(f, &t, 0) != FAST_OK)
+                    return FAST_BAIL;
+                f->t[f->nt - 2].match = f->nt - 1;
+                continue;
+            }
+            if (f->depth == (int)(sizeof f->stack / sizeof *f->stack))
+                return FAST_BAIL;
+            f->stack[f->depth++] = f->nt - 1;
+            continue;
+        case P_AFTER_BODY:
+            if (!end || t.tag != GUMBO_TAG_HTML)
+                return FAST_BAIL;
+            phase = P_END;
+            continue;
+        default:
+            return FAST_BAIL;
+        }
+        /* html, head, and the void elements of the head: no token needed */
+        if (selfclose && !is_void(t.tag) && t.tag != GUMBO_TAG_BASE)
+            return FAST_BAIL;
+    }
+    if (text && fast_add_text(f, s + text - 1, n - (text - 1)) != FAST_OK)
+        return FAST_BAIL;
+    if (phase != P_END && phase != P_AFTER_BODY)
+        return FAST_BAIL;
+    return f->scratch.rc == THP_OK && !f->nomem ? FAST_OK : FAST_BAIL;
+}
+
+/* Pass 2: what node_text gives for the tokens [a, b), the children. */
+static void fast_children(const struct fast *f, size_t a, size_t b,
+                          struct thp_buf *out)
+{
+    size_t start[sizeof f->stack / sizeof *f->stack];
+    GumboTag tag[sizeof f->stack / sizeof *f->stack];
+    int d = 0;
+    size_t i;
+
+    for (i = a; i < b; i++) {
+        const struct ftok *t = &f->t[i];
+
+        if (t->type == T_TEXT) {
+            thp_extract_fold(out, f->scratch.s + t->text, t->tlen);
+        } else if (t->type == T_START) {
+            if (is_skipped(t->tag)) {
+                i = t->match;
+                continue;
+            }
+            if (is_block(t->tag))
+                paragraph_break(out);
+            if (t->match == i) { /* void: no children */
+                if (is_block(t->tag))
+                    paragraph_break(out);
+                continue;
+            }
+            tag[d] = t->tag;
+            start[d++] = out->n;
+        } else if (d > 0) {
+            GumboTag g = tag[--d];
+
+            if ((g == GUMBO_TAG_A || is_block(g)) && out->n > start[d] &&
+                thp_items_is_boilerplate(out->s + start[d],
+                                         out->n - start[d])) {
+                out->n = start[d];
+                out->s[start[d]] = '\0';
+            }
+            if (is_block(g))
+                paragraph_break(out);
+        }
+    }
+}
+
+/* The first start token of tag, or (size_t)-1. */
+static size_t fast_find(const struct fast *f, GumboTag tag)
+{
+    size_t i;
+
+    for (i = 0; i < f->nt; i++)
+        if (f->t[i].type == T_START && f->t[i].tag == tag)
+            return i;
+    return (size_t)-1;
+}
+
+/*
+** The fast path: FAST_OK with doc filled as the tree walk fills it, or
+** FAST_BAIL with doc untouched (gumbo's turn).
+*/
+static int fast_html(const char *s, size_t n, struct thp_doc *doc)
+{
+    struct fast f;
+    size_t k, m;
+    int rc;
+
+    memset(&f, 0, sizeof f);
+    f.s = s;
+    f.n = n;
+    thp_buf_init(&f.scratch, 0);
+    thp_buf_grow(&f.scratch, n + 64);
+    rc = fast_scan(&f);
+    if (rc == FAST_OK) {
+        k = fast_find(&f, GUMBO_TAG_TITLE);
+        if (k != (size_t)-1)
+            fast_children(&f, k + 1, f.t[k].match, &doc->title);
+        trim_end(&doc->title);
+        if (doc->title.n == 0 &&
+            (k = fast_find(&f, GUMBO_TAG_H1)) != (size_t)-1)
+            fast_children(&f, k + 1, f.t[k].match, &doc->title);
+        trim_end(&doc->title);
+        cap_title(&doc->title);
+
+        m = fast_find(&f, GUMBO_TAG_MAIN);
+        if (m == (size_t)-1)
+            m = fast_find(&f, GUMBO_TAG_ARTICLE);
+        if (m == (size_t)-1)
+            m = fast_find(&f, GUMBO_TAG_BODY);
+        fast_children(&f, m + 1, f.t[m].match, &doc->body);
+        trim_end(&doc->body);
+        for (k = 0; k < f.nt; k++) {
+            const struct ftok *t = &f.t[k];
+
+            if (t->type == T_START && t->tag == GUMBO_TAG_A && t->href &&
+                is_report_link(f.scratch.s + t->href - 1) &&
+                strpbrk(f.scratch.s + t->href - 1, "\r\n") == NULL) {
+                thp_buf_puts(&doc->links, f.scratch.s + t->href - 1);
+                thp_buf_putc(&doc->links, '\n');
+            }
+        }
+    }
+    thp_buf_release(&f.scratch);
+    thp_free(f.t);
+    return rc;
+}
+
 /*==================== gumbo's memory ====================*/
 
 /*
@@ -323,8 +1024,9 @@ static void arena_release(struct arena *a)
     }
 }
 
-int thp_extract_html(const char *s, size_t n, struct thp_doc *doc,
-                     struct thp_err *err)
+/* The tree walk over gumbo's parse: any page. */
+static int gumbo_html(const char *s, size_t n, struct thp_doc *doc,
+                      struct thp_err *err)
 {
     GumboOptions opt = kGumboDefaultOptions;
     struct arena arena = {NULL, ARENA_FIRST, 0};
@@ -364,6 +1066,15 @@ int thp_extract_html(const char *s, size_t n, struct thp_doc *doc,
     trim_end(&doc->body);
     collect_links(g->root, &doc->links, 0);
     arena_release(&arena); /* the whole tree at once */
+    return THP_OK;
+}
+
+int thp_extract_html(const char *s, size_t n, struct thp_doc *doc,
+                     struct thp_err *err)
+{
+    if (fast_html(s, n, doc) != FAST_OK &&
+        gumbo_html(s, n, doc, err) != THP_OK)
+        return THP_ERR_NOMEM;
 
     if (doc->title.rc || doc->body.rc || doc->links.rc) {
         int rc = doc->body.rc ? doc->body.rc
