@@ -27,6 +27,8 @@ struct queue {
     size_t head, claim, tail;
     size_t weight;         /* of done jobs not yet taken */
     int closed, cancelled;
+    int wait_space, wait_work, wait_ready; /* threads waiting on each: a
+                                              wake-up only when it helps */
 };
 
 int queue_new(size_t slots, size_t max_weight, struct queue **out,
@@ -83,8 +85,11 @@ int queue_put(struct queue *q, void *job)
     int rc = THP_OK;
 
     pthread_mutex_lock(&q->mu);
-    while (!q->cancelled && !q->closed && q->tail - q->head == q->slots)
+    while (!q->cancelled && !q->closed && q->tail - q->head == q->slots) {
+        q->wait_space++;
         pthread_cond_wait(&q->space, &q->mu);
+        q->wait_space--;
+    }
     if (q->cancelled || q->closed) {
         rc = THP_ERR_MISUSE;
     } else {
@@ -94,7 +99,8 @@ int queue_put(struct queue *q, void *job)
         s->weight = 0;
         s->state = S_QUEUED;
         q->tail++;
-        pthread_cond_signal(&q->work);
+        if (q->wait_work)
+            pthread_cond_signal(&q->work);
     }
     pthread_mutex_unlock(&q->mu);
     return rc;
@@ -126,8 +132,11 @@ void *queue_claim(struct queue *q, size_t *seq)
 
     pthread_mutex_lock(&q->mu);
     while (!q->cancelled && !claimable(q) &&
-           !(q->closed && q->claim == q->tail))
+           !(q->closed && q->claim == q->tail)) {
+        q->wait_work++;
         pthread_cond_wait(&q->work, &q->mu);
+        q->wait_work--;
+    }
     if (!q->cancelled && claimable(q)) {
         struct slot *s = &q->ring[q->claim % q->slots];
 
@@ -148,7 +157,7 @@ void queue_done(struct queue *q, size_t seq, size_t weight)
     s->state = S_DONE;
     s->weight = weight;
     q->weight += weight;
-    if (seq == q->head)
+    if (seq == q->head && q->wait_ready)
         pthread_cond_signal(&q->ready);
     pthread_mutex_unlock(&q->mu);
 }
@@ -165,7 +174,9 @@ void *queue_take(struct queue *q)
             break;
         if (q->closed && q->head == q->tail)
             break;
+        q->wait_ready++;
         pthread_cond_wait(&q->ready, &q->mu);
+        q->wait_ready--;
     }
     if (!q->cancelled && q->head < q->tail) {
         struct slot *s = &q->ring[q->head % q->slots];
@@ -175,8 +186,10 @@ void *queue_take(struct queue *q)
         s->job = NULL;
         q->head++;
         /* a slot is free, and the weight may have fallen under the cap */
-        pthread_cond_signal(&q->space);
-        pthread_cond_broadcast(&q->work);
+        if (q->wait_space)
+            pthread_cond_signal(&q->space);
+        if (q->wait_work)
+            pthread_cond_broadcast(&q->work);
     }
     pthread_mutex_unlock(&q->mu);
     return job;
