@@ -185,10 +185,14 @@ void *queue_take(struct queue *q)
         q->weight -= s->weight;
         s->job = NULL;
         q->head++;
-        /* a slot is free, and the weight may have fallen under the cap */
-        if (q->wait_space)
+        /*
+        ** a slot is free: wake a waiting producer once half the slots
+        ** are, so that it puts jobs in runs rather than one per take
+        */
+        if (q->wait_space && q->tail - q->head <= q->slots / 2)
             pthread_cond_signal(&q->space);
-        if (q->wait_work)
+        /* and the weight may have fallen under the cap */
+        if (q->wait_work && claimable(q))
             pthread_cond_broadcast(&q->work);
     }
     pthread_mutex_unlock(&q->mu);
