@@ -13,6 +13,8 @@
 #include "schema.h"
 #include "thp/index.h"
 #include "thp/mem.h"
+#include "thp/rank.h"
+#include "thp/tok.h"
 
 enum {
     ST_SRC_GET, ST_SRC_UPSERT, ST_SRC_SEEN, ST_SRC_DELETE, ST_SWEEP,
@@ -85,11 +87,11 @@ static const char *const stmt_sql[ST__N] = {
     ** which multiplied writes threefold.
     */
     [ST_FTS_ADD] = "INSERT INTO " THP_T_FTS "(rowid, title, body, meta)"
-                   " SELECT id, title, body, meta FROM " THP_T_DOCS
+                   " SELECT id, title, body, meta FROM " THP_T_TEXT
                    " WHERE id = ?1",
     [ST_FTS_DROP] = "INSERT INTO " THP_T_FTS "(" THP_T_FTS ", rowid, title,"
                     " body, meta) SELECT 'delete', id, title, body, meta"
-                    " FROM " THP_T_DOCS " WHERE id = ?1",
+                    " FROM " THP_T_TEXT " WHERE id = ?1",
     [ST_DOC_REPRIMARY] =
         "UPDATE " THP_T_DOCS " SET (source_key, source_path, url) ="
         " (SELECT source_key, source_path, url FROM doc_sources"
@@ -154,8 +156,13 @@ static const char schema_sql[] =
     "  seen_run INTEGER NOT NULL);"
     "CREATE INDEX doc_sources_doc ON doc_sources(doc_id);"
     "CREATE INDEX doc_sources_path ON doc_sources(source_path);"
+    /* the language tag: U+E000 lang U+E001 (tok.h); no lang: default */
+    "CREATE VIEW " THP_T_TEXT "(id, title, body, meta) AS SELECT id,"
+    "  char(57344) || coalesce(lang, '') || char(57345) || title,"
+    "  char(57344) || coalesce(lang, '') || char(57345) || body,"
+    "  meta FROM " THP_T_DOCS ";"
     "CREATE VIRTUAL TABLE " THP_T_FTS " USING fts5(title, body, meta,"
-    "  content='" THP_T_DOCS "', content_rowid='id',"
+    "  content='" THP_T_TEXT "', content_rowid='id',"
     "  tokenize='" THP_TOKENIZE "');";
 
 static int db_error(thp_index *idx, struct thp_err *err, const char *what)
@@ -321,6 +328,9 @@ int thp_index_open(const char *path, int flags, thp_index **out,
     }
     sqlite3_extended_result_codes(idx->db, 1);
     sqlite3_busy_timeout(idx->db, 5000);
+    if (thp_tok_register(idx->db, err) != THP_OK ||
+        thp_rank_register(idx->db, err) != THP_OK)
+        goto fail;
     /* WAL only once the file is known to be ours (it rewrites the header) */
     if (check_schema(idx, err) != THP_OK)
         goto fail;
