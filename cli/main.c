@@ -42,6 +42,9 @@ static void usage(FILE *f)
         "                 by default); docid is the JSON Lines id\n"
         "  --run-tag TAG  the run's tag (default: thp)\n"
         "  --recent       favour recent documents (recency=1 unless set)\n"
+        "  --expand       add words of the best hits to the query and search\n"
+        "                 again (pseudo-relevance feedback); on by default\n"
+        "                 for --trec-run, --no-expand turns it off\n"
         "  --rank SPEC    ranking parameters, e.g. 'k1=1.2 b=0.75 title=2'\n"
         "  --rank-config FILE  the same, from a file of key=value lines\n"
         "                 (keys: docs/RELEVANCE.md; both may be repeated,\n"
@@ -196,7 +199,7 @@ int main(int argc, char **argv)
     const char *trec = NULL, *tag = "thp";
     struct thp_query_opts opts = {10, 0, 0, NULL};
     struct thp_rank_params rank;
-    int recent = 0;
+    int recent = 0, expand = -1; /* -1: the mode's default */
     struct thp_buf q, out;
     struct thp_result res;
     struct thp_err err;
@@ -230,6 +233,10 @@ int main(int argc, char **argv)
             tag = argv[++i];
         } else if (!strcmp(a, "--recent")) {
             recent = 1;
+        } else if (!strcmp(a, "--expand")) {
+            expand = 1;
+        } else if (!strcmp(a, "--no-expand")) {
+            expand = 0;
         } else if (!strcmp(a, "--rank") && i + 1 < argc) {
             const char *spec = argv[++i];
 
@@ -276,6 +283,11 @@ int main(int argc, char **argv)
     }
     if (recent && rank.recency == 0)
         rank.recency = 1.0;
+    /* ranked retrieval of questions expands unless told not to */
+    if (expand == 0)
+        rank.fb_docs = 0;
+    else if ((expand == 1 || trec) && rank.fb_docs == 0)
+        rank.fb_docs = THP_RANK_FB_DOCS;
     if (trec) {
         thp_err_clear(&err);
         if (thp_index_open(index_path, THP_INDEX_READ, &idx, &err) != THP_OK) {

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "schema.h"
+#include "thp/expand.h"
 #include "thp/json.h"
 #include "thp/mem.h"
 #include "thp/qparse.h"
@@ -29,7 +30,7 @@ static const char hits_sql[] =
     "  SELECT d.id, d.title, d.url, d.kind, d.date, d.year, d.location,"
     "   d.partners, d.authors, d.anchor, d.page, d.repairs,"
     "   coalesce(d.dup_group, d.id) AS grp,"
-    "   " THP_RANK_NAME "(" THP_T_FTS ", ?4, ?5, d.year) AS r"
+    "   " THP_RANK_NAME "(" THP_T_FTS ", ?4, ?5, d.year, ?6) AS r"
     "  FROM " THP_T_FTS " JOIN " THP_T_DOCS " d ON d.id = " THP_T_FTS ".rowid"
     "  WHERE " THP_T_FTS " MATCH ?1),"
     " best AS (SELECT *, row_number() OVER (PARTITION BY grp"
@@ -196,18 +197,12 @@ out:
 }
 
 static int fetch_hits(sqlite3 *db, struct thp_result *res,
-                      const struct thp_query_opts *opts, struct thp_err *err)
+                      const struct thp_query_opts *opts, const char *params,
+                      const char *weights, struct thp_err *err)
 {
-    struct thp_rank_params defaults;
     sqlite3_stmt *st = NULL;
-    char params[512];
     int rc;
 
-    if (opts->rank == NULL)
-        thp_rank_defaults(&defaults);
-    if (thp_rank_format(opts->rank ? opts->rank : &defaults, params,
-                        sizeof params) >= sizeof params)
-        return thp_err_set(err, THP_ERR_MISUSE, "ranking parameters too long");
     if (sqlite3_prepare_v2(db, hits_sql, -1, &st, NULL) != SQLITE_OK)
         return thp_err_set(err, THP_ERR_DB, "preparing search: %s",
                            sqlite3_errmsg(db));
@@ -221,6 +216,8 @@ static int fetch_hits(sqlite3 *db, struct thp_result *res,
     sqlite3_bind_int64(st, 3, (sqlite3_int64)res->offset);
     sqlite3_bind_text(st, 4, res->roles, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, params, -1, SQLITE_STATIC);
+    if (weights && weights[0])
+        sqlite3_bind_text(st, 6, weights, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && res->nhits < res->limit) {
         struct thp_hit *h = &res->hits[res->nhits++];
 
@@ -278,7 +275,9 @@ int thp_query_run(thp_index *idx, const char *q, size_t n,
                   struct thp_err *err)
 {
     sqlite3 *db = thp_index_db(idx);
-    struct thp_buf match, roles;
+    struct thp_buf match, roles, weights;
+    struct thp_rank_params rank;
+    char params[512];
     double t0 = now_ms();
     int rc;
 
@@ -287,9 +286,18 @@ int thp_query_run(thp_index *idx, const char *q, size_t n,
     if (res->limit > THP_QUERY_MAX_LIMIT)
         res->limit = THP_QUERY_MAX_LIMIT;
     res->offset = opts->offset;
+    if (opts->rank)
+        rank = *opts->rank;
+    else
+        thp_rank_defaults(&rank);
+    if (thp_rank_format(&rank, params, sizeof params) >= sizeof params)
+        return thp_err_set(err, THP_ERR_MISUSE, "ranking parameters too long");
     thp_buf_init(&match, 0);
     thp_buf_init(&roles, 0);
+    thp_buf_init(&weights, 0);
     rc = thp_qparse(q, n, opts->flags & 0xFF, &match, &roles, err);
+    if (rc == THP_OK && rank.fb_docs > 0 && match.n > 0)
+        rc = thp_expand(db, &rank, params, &match, &roles, &weights, err);
     if (rc == THP_OK) {
         res->match = thp_buf_detach(&match);
         res->roles = thp_buf_detach(&roles);
@@ -303,8 +311,9 @@ int thp_query_run(thp_index *idx, const char *q, size_t n,
     if (rc == THP_OK && res->match[0] != '\0') {
         rc = count_hits(db, res, err);
         if (rc == THP_OK && res->total > (int64_t)res->offset)
-            rc = fetch_hits(db, res, opts, err);
+            rc = fetch_hits(db, res, opts, params, weights.s, err);
     }
+    thp_buf_release(&weights);
     if (rc != THP_OK) {
         thp_result_release(res);
         return rc;

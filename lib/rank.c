@@ -36,6 +36,9 @@ void thp_rank_defaults(struct thp_rank_params *p)
     p->recency = 0.0;
     p->halflife = 5.0;
     p->now = 0;
+    p->fb_docs = 0;
+    p->fb_terms = 20;
+    p->fb_weight = 0.5;
 }
 
 /* ---- parameters as text ----------------------------------------------- */
@@ -56,6 +59,9 @@ static const struct key keys[] = {
     {"window", offsetof(struct thp_rank_params, window), 1, 1, 64},
     KEY(recency, 0.0, 100.0), KEY(halflife, 0.01, 1e4),
     {"now", offsetof(struct thp_rank_params, now), 1, 0, 9999},
+    {"fb_docs", offsetof(struct thp_rank_params, fb_docs), 1, 0, 100},
+    {"fb_terms", offsetof(struct thp_rank_params, fb_terms), 1, 1, 100},
+    KEY(fb_weight, 0.0, 10.0),
 };
 #undef KEY
 
@@ -304,6 +310,21 @@ static struct qdata *qdata_make(const Fts5ExtensionApi *api, Fts5Context *fts,
         }
     }
     d->nterm = t + 1;
+    /* the terms' weights, if given */
+    if (nval >= 4 && sqlite3_value_type(val[3]) != SQLITE_NULL) {
+        const char *w = (const char *)sqlite3_value_text(val[3]);
+        char *end;
+
+        for (t = 0; w && t < d->nterm; t++) {
+            double x = strtod(w, &end);
+
+            if (end == w)
+                break;
+            if (isfinite(x) && x >= 0)
+                d->qw[t] *= x;
+            w = end;
+        }
+    }
     /* collection statistics */
     if (api->xRowCount(fts, &nrow) != SQLITE_OK)
         goto dberr;

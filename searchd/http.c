@@ -201,6 +201,9 @@ static enum MHD_Result handle_search(struct searchd *sd,
     /* recent=1: favour recent documents (if the config has no recency) */
     if (flag_param(c, "recent") && rank.recency == 0)
         rank.recency = 1.0;
+    /* expand=1: pseudo-relevance feedback (expand.h) */
+    if (flag_param(c, "expand") && rank.fb_docs == 0)
+        rank.fb_docs = THP_RANK_FB_DOCS;
     opts.rank = &rank;
     if (flag_param(c, "prefix"))
         opts.flags |= THP_QP_PREFIX_LAST;

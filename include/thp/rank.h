@@ -1,7 +1,7 @@
 /*
 ** rank.h: relevance ranking, as the FTS5 auxiliary function thp_rank().
 **
-**   thp_rank(documents_fts [, roles [, params [, year]]])  -> REAL
+**   thp_rank(documents_fts [, roles [, params [, year [, weights]]]])
 **
 ** Higher is better. The score of a document for a query of terms t is
 **
@@ -29,7 +29,9 @@
 **   e  the exact form of the term before it (counts into its ex_f)
 **   n  an excluded phrase (not scored)
 ** A phrase beyond the roles given is a term of its own ('T'), so
-** thp_rank(documents_fts) alone is plain BM25F.
+** thp_rank(documents_fts) alone is plain BM25F. A fifth argument, a text
+** of numbers separated by blanks, gives the terms' weights in order
+** (missing ones are 1); q(t) is multiplied by them.
 **
 ** PARAMS is a text of key=value pairs separated by blanks, commas,
 ** semicolons or newlines ('#' starts a comment to the end of the line);
@@ -41,6 +43,10 @@
 **   prox window         proximity weight, window in positions (1..64)
 **   recency halflife    recency weight (0: off) and half-life in years
 **   now                 the year recency counts from (0: this year)
+**   fb_docs fb_terms fb_weight   pseudo-relevance feedback (expand.h):
+**                       feedback documents (0: off), terms added, and
+**                       the weight of the strongest added term
+**   (the feedback keys are read by query.c, not by thp_rank)
 ** The defaults were chosen on half of the Cranfield queries; see
 ** docs/RELEVANCE.md and `make eval`.
 */
@@ -61,6 +67,10 @@
 #define THP_ROLE_EXACT_ALT  'e'
 #define THP_ROLE_EXCLUDED   'n'
 
+/* Feedback documents that --expand (expand=1) asks for when the ranking
+** parameters leave fb_docs at 0. */
+#define THP_RANK_FB_DOCS 10
+
 /* The SQL name of the ranking function. */
 #define THP_RANK_NAME "thp_rank"
 
@@ -74,6 +84,9 @@ struct thp_rank_params {
     double recency;           /* >= 0; 0 is off */
     double halflife;          /* years, > 0 */
     int now;                  /* year; 0: the current year */
+    int fb_docs;              /* 0..100; 0: no feedback */
+    int fb_terms;             /* 1..100 */
+    double fb_weight;         /* 0..10 */
 };
 
 /* Fill p with the defaults. */
