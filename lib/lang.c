@@ -5,8 +5,13 @@
 ** tok.c (thp_tok_is_stopword), so detection and the tokenizer agree on
 ** what a function word is.
 */
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
+#include <textcat.h>
+#include <fingerprint.h>
+#include <constants.h>
 #include <utf8proc.h>
 
 #include "thp/lang.h"
@@ -76,6 +81,7 @@ struct thp_lang {
     char code[THP_LANG_MAX][4];   /* their codes, NUL-terminated */
     const char *letters[THP_LANG_MAX]; /* their letters beyond a-z */
     int tr;                       /* Turkish's index, or -1 */
+    void *fp[THP_LANG_MAX];       /* libexttextcat fingerprints (fp_Read) */
 };
 
 static int find_known(const char *code)
@@ -88,7 +94,8 @@ static int find_known(const char *code)
     return -1;
 }
 
-int thp_lang_open(thp_lang **out, const char *langs, struct thp_err *err)
+int thp_lang_open(thp_lang **out, const char *langs, const char *models,
+                  struct thp_err *err)
 {
     thp_lang *det;
     const char *p;
@@ -135,6 +142,38 @@ int thp_lang_open(thp_lang **out, const char *langs, struct thp_err *err)
     }
     if (det->n == 0)
         goto bad;
+    if (!models)
+        models = THP_LANG_MODELS;
+    for (i = 0; i < det->n && *models; i++) {
+        char path[512];
+        FILE *f;
+
+        if ((size_t)snprintf(path, sizeof path, "%s/%s.lm", models,
+                             det->code[i]) >= sizeof path) {
+            thp_lang_close(det);
+            return thp_err_set(err, THP_ERR_MISUSE,
+                               "model folder name too long");
+        }
+        /* fp_Read says only 0 on failure; look first, to say why */
+        f = fopen(path, "r");
+        if (!f) {
+            thp_lang_close(det);
+            return thp_err_set(err, THP_ERR_IO,
+                               "cannot read language model '%s'", path);
+        }
+        fclose(f);
+        det->fp[i] = fp_Init(det->code[i]);
+        if (!det->fp[i]) {
+            thp_lang_close(det);
+            return thp_err_set(err, THP_ERR_NOMEM, "out of memory");
+        }
+        fp_SetProperty(det->fp[i], TCPROP_UTF8AWARE, TC_TRUE);
+        if (!fp_Read(det->fp[i], path, MAXNGRAMS)) {
+            thp_lang_close(det);
+            return thp_err_set(err, THP_ERR_IO,
+                               "cannot read language model '%s'", path);
+        }
+    }
     *out = det;
     return THP_OK;
 
@@ -146,6 +185,13 @@ bad:
 
 void thp_lang_close(thp_lang *det)
 {
+    int i;
+
+    if (!det)
+        return;
+    for (i = 0; i < THP_LANG_MAX; i++)
+        if (det->fp[i])
+            fp_Done(det->fp[i]);
     thp_free(det);
 }
 
@@ -160,11 +206,12 @@ static size_t char_floor(const char *s, size_t limit)
     return i;
 }
 
-enum { OTHER, WORD, APOS };
+enum { OTHER, WORD, UPPER, APOS };
 
 /* What the character at s[0..n) is: part of a word (a letter or a
-** combining mark), an apostrophe (' U+2019 U+02BC) or anything else;
-** *len gets its length (1 for an invalid byte, which is OTHER). */
+** combining mark; UPPER for an upper- or title-case letter), an
+** apostrophe (' U+2019 U+02BC) or anything else; *len gets its length
+** (1 for an invalid byte, which is OTHER). */
 static int classify(const char *s, size_t n, size_t *len)
 {
     unsigned char c = (unsigned char)s[0];
@@ -173,7 +220,9 @@ static int classify(const char *s, size_t n, size_t *len)
 
     *len = 1;
     if (c < 0x80) {
-        if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+        if (c >= 'A' && c <= 'Z')
+            return UPPER;
+        if (c >= 'a' && c <= 'z')
             return WORD;
         return c == '\'' ? APOS : OTHER;
     }
@@ -185,8 +234,9 @@ static int classify(const char *s, size_t n, size_t *len)
     if (cp == 0x2019 || cp == 0x02BC)
         return APOS;
     switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LT:
+        return UPPER;
+    case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LM:
     case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
     case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
         return WORD;
@@ -248,12 +298,65 @@ static void weigh(const thp_lang *det, const char *w, size_t n,
             score[i] += 1.0 / k;
 }
 
+/*
+** libexttextcat's verdict on s[0..n), n <= THP_LANG_READ, among the
+** candidates: the distance of each fingerprint to the text's, and every
+** language within THRESHOLDVALUE (1.03) of the nearest is a candidate,
+** as textcat_Classify decides. Returns 1 and sets *best (the index) and
+** *gap (1 - nearest / second nearest distance) when exactly one language
+** is that close; 0 when several are, or the text has no n-grams.
+*/
+static int ngrams(const thp_lang *det, const char *s, size_t n, int *best,
+                  double *gap)
+{
+    char buf[THP_LANG_READ + 1];
+    void *text;
+    int dist[THP_LANG_MAX], threshold = INT_MAX, second = INT_MAX;
+    int cnt = 0, i;
+
+    /* fp_Create skips runs of spaces until a NUL, past its length */
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    text = fp_Init(NULL);
+    if (!text)
+        return 0;
+    fp_SetProperty(text, TCPROP_UTF8AWARE, TC_TRUE);
+    if (!fp_Create(text, buf, (uint4)n, MAXNGRAMS)) {
+        fp_Done(text);
+        return 0;
+    }
+    *best = -1;
+    for (i = 0; i < det->n; i++) {
+        dist[i] = fp_Compare(det->fp[i], text, INT_MAX);
+        if (*best < 0 || dist[i] < dist[*best]) {
+            *best = i;
+            threshold = (int)((double)dist[i] * THRESHOLDVALUE);
+        }
+    }
+    fp_Done(text);
+    for (i = 0; i < det->n; i++) {
+        if (i == *best)
+            continue;
+        if (dist[i] < threshold)
+            cnt++;
+        if (dist[i] < second)
+            second = dist[i];
+    }
+    if (cnt > 0 || *best < 0)
+        return 0;
+    *gap = second > 0 && second < INT_MAX
+               ? 1.0 - (double)dist[*best] / (double)second
+               : 1.0;
+    return 1;
+}
+
 int thp_lang_detect(const thp_lang *det, const char *utf8, size_t n,
                     struct thp_lang_guess *out)
 {
     double score[THP_LANG_MAX] = {0};
-    size_t i = 0, start = 0;
-    int in_word = 0, suffix = 0, apos = 0, best = -1, second = -1, j;
+    size_t i = 0, start = 0, pstart = 0, plen = 0;
+    int in_word = 0, suffix = 0, apos = 0, upper_first = 0, upper_rest = 0;
+    int pending = 0, pcap = 0, best = -1, second = -1, nbest, j;
 
     if (!det || !out || (!utf8 && n))
         return THP_ERR_MISUSE;
@@ -262,34 +365,52 @@ int thp_lang_detect(const thp_lang *det, const char *utf8, size_t n,
         n = char_floor(utf8, THP_LANG_READ);
     out->read = n;
 
-    /* One pass over characters; i == n ends the last word. A word right
-    ** after letter + apostrophe is a suffix (THP's, Mayıs'ta,
-    ** Gaziantep'te), never a function word of its own: French elision
-    ** (l', d', qu') puts its function word before the apostrophe. */
+    /*
+    ** One pass over characters; i == n ends the last word. Two kinds of
+    ** word count for nothing:
+    ** - a word right after letter + apostrophe is a suffix (THP's,
+    **   Mayıs'ta, Gaziantep'te); French elision (l', d', qu') puts its
+    **   function word before the apostrophe;
+    ** - a capitalised word followed by another is part of a name: Den
+    **   Haag, De Vries, La Haya, Van Gogh, Dos Santos. So a word is
+    **   weighed only once the next one is seen (pending).
+    */
     while (i <= n) {
         int kind = OTHER;
         size_t len = 1;
 
         if (i < n)
             kind = classify(utf8 + i, n - i, &len);
-        if (kind == WORD) {
+        if (kind == WORD || kind == UPPER) {
             if (!in_word) {
                 in_word = 1;
                 start = i;
                 suffix = apos;
+                upper_first = kind == UPPER;
+                upper_rest = 0;
+            } else if (kind == UPPER) {
+                upper_rest = 1;
             }
             apos = 0;
         } else {
             apos = in_word && kind == APOS;
             if (in_word) {
+                int cap = upper_first && !upper_rest;
+
                 in_word = 0;
                 out->words++;
-                if (!suffix)
-                    weigh(det, utf8 + start, i - start, score);
+                if (pending && !(pcap && cap))
+                    weigh(det, utf8 + pstart, plen, score);
+                pending = !suffix;
+                pstart = start;
+                plen = i - start;
+                pcap = cap;
             }
         }
         i += len;
     }
+    if (pending)
+        weigh(det, utf8 + pstart, plen, score);
 
     for (j = 0; j < det->n; j++) {
         if (best < 0 || score[j] > score[best]) {
@@ -303,10 +424,20 @@ int thp_lang_detect(const thp_lang *det, const char *utf8, size_t n,
         memcpy(out->leader, det->code[best], 3);
     out->score = best >= 0 ? score[best] : 0;
     out->runner_up = second >= 0 ? score[second] : 0;
-    if (best >= 0 && out->score >= THP_LANG_MIN_SCORE &&
+    if (best < 0 || out->score <= 0)
+        return THP_OK;
+    if (out->score >= THP_LANG_MIN_SCORE &&
         out->score - out->runner_up >= THP_LANG_MIN_LEAD) {
         memcpy(out->lang, det->code[best], 3);
         out->confidence = 1.0 - out->runner_up / out->score;
+        out->by = THP_LANG_BY_WORDS;
+    } else if (det->fp[0] && out->score >= THP_LANG_MIN_AGREE &&
+               ngrams(det, utf8, n, &nbest, &out->confidence) &&
+               nbest == best) {
+        memcpy(out->lang, det->code[best], 3);
+        out->by = THP_LANG_BY_NGRAMS;
+    } else {
+        out->confidence = 0;
     }
     return THP_OK;
 }

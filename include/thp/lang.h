@@ -2,33 +2,48 @@
 ** lang.h: which language a document is written in, for the index's lang
 ** column and the tokenizer's choice of Snowball stemmer.
 **
-** METHOD. Function words. Every word of the text that is on Snowball's
-** stop list of a candidate language (thp_tok_is_stopword, tok.h) is
-** evidence for that language, shared equally among all candidates whose
-** list holds it: "het" counts 1 for Dutch, "in" 1/3 each for English,
-** Dutch and German, "de" 1/5 for Dutch, Portuguese, Spanish, French and
-** Turkish. The language with the most evidence wins if it has at least
-** THP_LANG_MIN_SCORE and at least THP_LANG_MIN_RATIO times the runner-up;
-** otherwise the answer is "" (undecided) and the caller uses its default.
-** Names, places and titles without function words therefore give "", not
-** a guess from their spelling ("Workshop in São Paulo and Porto Alegre"
-** is English or nothing, never Portuguese). libexttextcat's n-gram
-** models were measured against this on the project's labelled set and
-** lost (docs/ARCHITECTURE.md, bench/lang_eval.c).
+** METHOD. Two signals, and a guess only when they are clear.
+** 1. Function words. Every word of the text on Snowball's stop list of a
+**    candidate (thp_tok_is_stopword, tok.h; for Turkish also a few
+**    frequent words that list lacks, like "bir") is evidence for that
+**    language, shared equally among the candidates whose list holds it
+**    and who write its letters: "het" counts 1 for Dutch, "in" 1/3 each
+**    for English, Dutch and German, "de" 1/5 for five languages, and
+**    Turkish "iş" nothing for English "is". Not counted: a word after
+**    letter + apostrophe (a suffix: Mayıs'ta) and a capitalised word
+**    followed by another (a name: Den Haag, De Vries, Dos Santos). The
+**    leader decides alone with evidence >= THP_LANG_MIN_SCORE and a lead
+**    >= THP_LANG_MIN_LEAD over the runner-up (every paragraph does).
+** 2. Character n-grams (libexttextcat's fingerprints of the candidates
+**    only). Short text rarely has two clear function words, so when the
+**    leader has at least THP_LANG_MIN_AGREE of evidence but not enough to
+**    decide, it is taken if libexttextcat, scored as its
+**    textcat_Classify does, names it and only it.
+** Otherwise the answer is "" (undecided) and the caller uses its default.
+** Names and places alone ("São Paulo, Porto Alegre") have no function
+** words and give "", never a guess from their spelling, and "Workshop in
+** São Paulo and Porto Alegre" is English or "", never Portuguese.
+** Measured on tests/cases/lang.txt by bench/lang_eval.c; the numbers and
+** the alternatives are in docs/ARCHITECTURE.md.
 **
 ** CANDIDATES. The languages the project stems, THP_LANG_DEFAULT, or any
-** subset given to thp_lang_open. Text in another language comes out as
-** "" when its function words do not look like one candidate's, but
-** related languages can be taken for a candidate (Italian for Spanish or
-** French): the set is closed, there is no "other" answer.
+** subset given to thp_lang_open. Text in another language mostly comes
+** out as "" but a related one can be taken for a candidate (Italian for
+** Spanish): the set is closed, there is no "other" answer.
 **
 ** LENGTH. Only the first THP_LANG_READ bytes are read (cut back to a
-** character boundary): by then a page has given hundreds of function
-** words, the cost per document is bounded whatever its size, and a page's
-** opening (title, first paragraphs) is its language for searching.
+** character boundary): every page of the test set is decided from its
+** first 256 bytes, 4 KB hold several hundred function words, the cost
+** per document is bounded whatever its size, and a page's opening (title,
+** first paragraphs) is what its language means for searching.
 **
-** THREADS. A detector is read-only after thp_lang_open: any number of
-** threads may call thp_lang_detect on one detector at once.
+** THREADS. A detector is read-only after thp_lang_open (libexttextcat
+** builds the text's fingerprint in memory of its own per call): any
+** number of threads may call thp_lang_detect on one detector at once.
+**
+** MEMORY. libexttextcat allocates with malloc and does not check for
+** failure, so thp_mem_fail_after cannot reach it; thp_lang_detect asks
+** it only for short, undecided texts.
 */
 #ifndef THP_LANG_H
 #define THP_LANG_H
@@ -40,10 +55,19 @@
 /* The candidate languages when thp_lang_open is given NULL. */
 #define THP_LANG_DEFAULT "en nl pt es fr de tr"
 
+/* Where libexttextcat-data keeps its models (XX.lm); Debian's path. */
+#ifndef THP_LANG_MODELS
+#define THP_LANG_MODELS "/usr/share/libexttextcat"
+#endif
+
 #define THP_LANG_MAX       8    /* languages one detector can weigh */
 #define THP_LANG_READ      4096 /* bytes of a text that are read */
-#define THP_LANG_MIN_SCORE 2.0  /* evidence the winner needs at least */
-#define THP_LANG_MIN_LEAD  2.0  /* ... and its lead over the runner-up */
+#define THP_LANG_MIN_SCORE 2.0  /* function words: evidence to decide... */
+#define THP_LANG_MIN_LEAD  2.0  /* ... and lead over the runner-up */
+#define THP_LANG_MIN_AGREE 1.0  /* evidence to ask libexttextcat */
+
+/* How a guess was made (struct thp_lang_guess.by). */
+enum { THP_LANG_BY_NONE, THP_LANG_BY_WORDS, THP_LANG_BY_NGRAMS };
 
 typedef struct thp_lang thp_lang;
 
@@ -54,7 +78,10 @@ struct thp_lang_guess {
                           the first in the list), "" without evidence */
     double score;      /* evidence for the leader (weighted words) */
     double runner_up;  /* evidence for the second best */
-    double confidence; /* 1 - runner_up / score when decided, else 0 */
+    double confidence; /* 0 when undecided; by words: 1 - runner_up /
+                          score; by n-grams: 1 - nearest / second
+                          nearest fingerprint distance */
+    int by;            /* THP_LANG_BY_* */
     unsigned words;    /* words read */
     size_t read;       /* bytes read: at most THP_LANG_READ */
 };
@@ -63,11 +90,15 @@ struct thp_lang_guess {
 ** Create a detector for the languages in langs, "L1 L2 ..." (spaces or
 ** commas; NULL or "" means THP_LANG_DEFAULT). Each must be one of en nl
 ** pt es fr de tr (the languages with stop lists in tok.c), at most
-** THP_LANG_MAX, no repeats. Returns THP_OK and sets *out, freed with
-** thp_lang_close; or THP_ERR_MISUSE (a bad list) or THP_ERR_NOMEM, with
-** *out = NULL.
+** THP_LANG_MAX, no repeats. models is the folder of libexttextcat's
+** XX.lm files (NULL: THP_LANG_MODELS); only the candidates' are read;
+** "" leaves step 2 out (function words only).
+** Returns THP_OK and sets *out, freed with thp_lang_close; or, with
+** *out = NULL, THP_ERR_MISUSE (a bad list), THP_ERR_IO (a model cannot
+** be read) or THP_ERR_NOMEM.
 */
-int thp_lang_open(thp_lang **out, const char *langs, struct thp_err *err);
+int thp_lang_open(thp_lang **out, const char *langs, const char *models,
+                  struct thp_err *err);
 
 /* Free a detector; NULL is a no-op. */
 void thp_lang_close(thp_lang *det);
@@ -77,7 +108,7 @@ void thp_lang_close(thp_lang *det);
 ** words and count for nothing). Fills *out, and returns THP_OK; out->lang
 ** is "" when the text is empty, too short or ambiguous. utf8 may be NULL
 ** when n is 0. THP_ERR_MISUSE when det or out is NULL, or utf8 is NULL
-** with n > 0. Allocates nothing.
+** with n > 0. Uses about 5 KB of stack.
 */
 int thp_lang_detect(const thp_lang *det, const char *utf8, size_t n,
                     struct thp_lang_guess *out);
