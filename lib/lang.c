@@ -22,6 +22,8 @@
 ** each at most in these lists); longer words cannot be on a list. */
 #define WORD_MAX 24
 
+#define EPS 1e-9
+
 /*
 ** The languages thp_tok_is_stopword has lists for, each with the letters
 ** beyond a-z that it writes (lower case). The stop lists are folded, so
@@ -426,12 +428,13 @@ int thp_lang_detect(const thp_lang *det, const char *utf8, size_t n,
     out->runner_up = second >= 0 ? score[second] : 0;
     if (best < 0 || out->score <= 0)
         return THP_OK;
-    if (out->score >= THP_LANG_MIN_SCORE &&
-        out->score - out->runner_up >= THP_LANG_MIN_LEAD) {
+    /* EPS: thirds and fifths do not add up exactly in binary */
+    if (out->score >= THP_LANG_MIN_SCORE - EPS &&
+        out->score - out->runner_up >= THP_LANG_MIN_LEAD - EPS) {
         memcpy(out->lang, det->code[best], 3);
         out->confidence = 1.0 - out->runner_up / out->score;
         out->by = THP_LANG_BY_WORDS;
-    } else if (det->fp[0] && out->score >= THP_LANG_MIN_AGREE &&
+    } else if (det->fp[0] && out->score >= THP_LANG_MIN_AGREE - EPS &&
                ngrams(det, utf8, n, &nbest, &out->confidence) &&
                nbest == best) {
         memcpy(out->lang, det->code[best], 3);

@@ -27,9 +27,12 @@
 ** the alternatives are in docs/ARCHITECTURE.md.
 **
 ** CANDIDATES. The languages the project stems, THP_LANG_DEFAULT, or any
-** subset given to thp_lang_open. Text in another language mostly comes
-** out as "" but a related one can be taken for a candidate (Italian for
-** Spanish): the set is closed, there is no "other" answer.
+** subset given to thp_lang_open. The set is closed: there is no "other"
+** answer. With all seven, text in another language comes out as "" (the
+** five such lines of the test set do), though a close relative could be
+** taken for a candidate; with fewer, text of a left-out language often
+** is (Spanish "en" is also Dutch), so leave out only languages the
+** corpus does not have.
 **
 ** LENGTH. Only the first THP_LANG_READ bytes are read (cut back to a
 ** character boundary): every page of the test set is decided from its
