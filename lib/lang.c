@@ -5,6 +5,7 @@
 ** tok.c (thp_tok_is_stopword), so detection and the tokenizer agree on
 ** what a function word is.
 */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -159,9 +160,12 @@ int thp_lang_open(thp_lang **out, const char *langs, const char *models,
         /* fp_Read says only 0 on failure; look first, to say why */
         f = fopen(path, "r");
         if (!f) {
+            int e = errno;
+
             thp_lang_close(det);
             return thp_err_set(err, THP_ERR_IO,
-                               "cannot read language model '%s'", path);
+                               "cannot read language model '%s': %s", path,
+                               strerror(e));
         }
         fclose(f);
         det->fp[i] = fp_Init(det->code[i]);

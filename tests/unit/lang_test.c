@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "thp/lang.h"
+#include "thp/mem.h"
 
 #define MAXS 512
 
@@ -98,6 +99,14 @@ static void test_open(void)
     CHECK(strstr(err.msg, "tests/no-such-dir/en.lm") != NULL);
     CHECK(thp_lang_open(NULL, NULL, NULL, NULL) == THP_ERR_MISUSE);
     thp_lang_close(NULL);
+
+    /* out of memory: a clean code, nothing returned */
+    thp_err_clear(&err);
+    det = (thp_lang *)&err;
+    thp_mem_fail_after(0);
+    CHECK(thp_lang_open(&det, NULL, NULL, &err) == THP_ERR_NOMEM);
+    thp_mem_fail_after(-1);
+    CHECK(det == NULL && err.rc == THP_ERR_NOMEM);
 }
 
 static void test_args(const thp_lang *det)
