@@ -99,6 +99,12 @@ $(BUILD)/bench/repair_bench: bench/repair_bench.c $(LIB)
 	$(CC) $(CPPFLAGS) -std=c11 $(WARN) -O2 $(ALL_LDFLAGS) -o $@ $< \
 	    $(LIB) $(LDLIBS)
 
+# Language detection on the labelled set tests/cases/lang.txt.
+$(BUILD)/bench/lang_eval: bench/lang_eval.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -std=c11 $(WARN) -O2 $(ALL_LDFLAGS) -o $@ $< \
+	    $(LIB) $(LDLIBS)
+
 $(BUILD)/bench/fts5_floor: bench/fts5_floor.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS)
@@ -107,8 +113,10 @@ $(BUILD)/bench/fts5_floor: bench/fts5_floor.c
 # repair against memcpy + UTF-8 validation; indexing BENCH_PAGES generated
 # pages against a plain FTS5 bulk insert of the same text (bench/README.md).
 BENCH_PAGES ?= 50000
-bench: all $(BUILD)/bench/repair_bench $(BUILD)/bench/fts5_floor
+bench: all $(BUILD)/bench/repair_bench $(BUILD)/bench/fts5_floor \
+       $(BUILD)/bench/lang_eval
 	./$(BUILD)/bench/repair_bench
+	./$(BUILD)/bench/lang_eval
 	BUILD=$(BUILD) ./bench/index_bench.sh $(BENCH_PAGES)
 
 # Relevance (docs/RELEVANCE.md): thp-search beside plain FTS5 on Cranfield.
