@@ -204,10 +204,13 @@ if not eval("(\n" + sys.argv[2] + "\n)"):
 
 # (the sqlite3 shell when there is one: a tenth of python's start-up time)
 if command -v sqlite3 >/dev/null 2>&1; then
+    # with the tokenizer extension, when built, so FTS tables can be read
+    SQL_LOAD=()
+    [ -f "$BUILD/thp_fts5.so" ] && SQL_LOAD=(-cmd ".load $BUILD/thp_fts5")
     sql() {
         sqlite3 -init /dev/null -batch -readonly -noheader \
             -separator "$(printf '\t')" -cmd '.timeout 5000' \
-            -cmd ".load $BUILD/thp_fts5" "$1" "$2" 2>&1
+            "${SQL_LOAD[@]}" "$1" "$2" 2>&1
     }
 else
     sql() {
