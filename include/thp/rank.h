@@ -69,7 +69,7 @@
 
 /* Feedback documents that --expand (expand=1) asks for when the ranking
 ** parameters leave fb_docs at 0. */
-#define THP_RANK_FB_DOCS 10
+#define THP_RANK_FB_DOCS 3
 
 /* The SQL name of the ranking function. */
 #define THP_RANK_NAME "thp_rank"
