@@ -22,8 +22,8 @@ WARN     := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings \
 CFLAGS   ?= -O2 -g
 CPPFLAGS += -Iinclude -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lm
-ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all)
-ALL_LDFLAGS = $(LDFLAGS) $(if $(SAN),-fsanitize=$(SAN))
+ALL_CFLAGS = -std=c11 -pthread $(WARN) $(CFLAGS) $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all)
+ALL_LDFLAGS = -pthread $(LDFLAGS) $(if $(SAN),-fsanitize=$(SAN))
 
 LIB_SRC  := $(filter-out lib/tok_ext.c,$(wildcard lib/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -73,6 +73,12 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# thp-index's ordered work queue is the indexer's own, not libthp's.
+$(BUILD)/tests/queue_test: $(BUILD)/tests/unit/queue_test.o \
+    $(BUILD)/indexer/queue.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/tests/fuzz_replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DREPLAY_CORPUS='"tests/fuzz/corpus/$*"' $(ALL_CFLAGS) \
@@ -105,9 +111,10 @@ $(BUILD)/bench/lang_eval: bench/lang_eval.c $(LIB)
 	$(CC) $(CPPFLAGS) -std=c11 $(WARN) -O2 $(ALL_LDFLAGS) -o $@ $< \
 	    $(LIB) $(LDLIBS)
 
-$(BUILD)/bench/fts5_floor: bench/fts5_floor.c
+# libthp.a for thp_tok_register: the floor uses the index's tokenizer
+$(BUILD)/bench/fts5_floor: bench/fts5_floor.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # Throughput and memory, each beside its reference in the same run:
 # repair against memcpy + UTF-8 validation; indexing BENCH_PAGES generated

@@ -34,12 +34,16 @@ die() { echo "index_bench: $*" >&2; exit 2; }
 [ -x "$INDEXER" ] || die "$INDEXER not found: run make first"
 mkdir -p "$WORK"
 if [ ! -x "$FLOOR" ]; then
-    # normally built by `make bench-index`; build a private copy otherwise
+    # normally built by `make bench`; build a private copy otherwise (it
+    # links libthp.a for the "thp" tokenizer)
     FLOOR=$WORK/fts5_floor
+    [ -f "$BUILD/libthp.a" ] || die "$BUILD/libthp.a not found: run make first"
     echo "index_bench: building $FLOOR"
     # shellcheck disable=SC2046  # pkg-config output is a list of flags
-    ${CC:-cc} -O2 -std=c11 -o "$FLOOR" "$ROOT/bench/fts5_floor.c" \
-        $(pkg-config --cflags --libs sqlite3) || die "cannot build fts5_floor"
+    ${CC:-cc} -O2 -std=c11 -pthread -D_GNU_SOURCE -I"$ROOT/include" \
+        -o "$FLOOR" "$ROOT/bench/fts5_floor.c" "$BUILD/libthp.a" \
+        $(pkg-config --cflags --libs sqlite3 uchardet libutf8proc gumbo \
+            libexttextcat) -lstemmer -lm || die "cannot build fts5_floor"
 fi
 
 # A corpus is reused when it was made by this gen_corpus.py with this N.
@@ -126,6 +130,8 @@ measure floor "$FLOOR" "$FULL_DB" "$FLOOR_DB"
 read -r F_DOCS F_MB F_SECS < <(awk '/^floor:/ { print $2, $4, $7 }' "$WORK/floor.out")
 [ -n "${F_SECS:-}" ] || die "floor: no result line in $WORK/floor.out"
 F_CPU=$(awk '/^floor-cpu:/ { print $2 }' "$WORK/floor.out")
+# the floor copies the index's FTS5 columns and tokenize= clause
+F_TOK=$(sed -n 's/^floor-tokenize: //p' "$WORK/floor.out")
 
 echo "index_bench: (c) full pipeline on the first $SMALL_N pages (memory)" >&2
 measure small "$INDEXER" --quiet --index "$SMALL_DB" "$SMALL"
@@ -141,7 +147,8 @@ awk -v n="$N" -v sn="$SMALL_N" -v bytes="$BIG_BYTES" -v sbytes="$SMALL_BYTES" \
     -v fdocs="$F_DOCS" -v fmb="$F_MB" -v fs="$F_SECS" -v fc="${F_CPU:-0}" \
     -v ss="$S_SECS" -v sc="$S_CPU" -v srss="$S_RSS" \
     -v cpus="$(nproc 2>/dev/null || echo '?')" -v load="$LOAD" -v load2="$LOAD_END" \
-    -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" -v indexer="$INDEXER" '
+    -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" -v indexer="$INDEXER" \
+    -v tok="${F_TOK:-?}" '
 function verdict(ok) { return ok ? "PASS" : "MISS" }
 BEGIN {
     mb = bytes / 1e6; smb = sbytes / 1e6
@@ -149,6 +156,7 @@ BEGIN {
     rss_ratio = prss / srss
     printf "\nthp-search indexing benchmark, %s, %s CPUs\n", when, cpus
     printf "indexer: %s\n", indexer
+    printf "tokenizer (index and floor): %s\n", tok
     printf "load average before / after: %s / %s\n\n", load, load2
     printf "%-26s %7s %8s %8s %7s %8s %6s %7s\n", "", "pages", "input MB",
            "wall s", "CPU s", "pages/s", "MB/s", "docs"

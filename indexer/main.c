@@ -20,8 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pdf.h"
-#include "thp/extract.h"
+#include "pipeline.h"
+#include "source.h"
 #include "thp/index.h"
 #include "thp/items.h"
 #include "thp/json.h"
@@ -31,9 +31,7 @@
 #include "walk.h"
 
 #define PROG "thp-index"
-#define MAX_FILE (64u << 20) /* larger sources are refused */
-
-enum kind { K_NONE, K_HTML, K_TEXT, K_PDF };
+#define MAX_FILE SRC_MAX_FILE /* larger sources are refused */
 
 struct run {
     thp_index *idx;
@@ -51,12 +49,10 @@ struct run {
     struct thp_err err;
 };
 
-/* The source being indexed, and what every document of it shares. */
+/* A JSON Lines source being indexed, and what its documents share. */
 struct source_ctx {
     const char *path;          /* its name in the index */
-    const char *abs;           /* where to read it */
     const struct stat *st;
-    const char *repairs, *links;
     char charset[32];
 };
 
@@ -108,21 +104,6 @@ static void usage(FILE *f)
         "Exit status: 0 if anything was indexed (or was already up to\n"
         "date), 1 if nothing could be indexed, 2 on a usage or index "
         "error,\n130 if interrupted (run again to finish).\n");
-}
-
-static enum kind kind_of(const char *path)
-{
-    const char *dot = strrchr(path, '.');
-
-    if (dot == NULL || strchr(dot, '/'))
-        return K_NONE;
-    if (!strcasecmp(dot, ".html") || !strcasecmp(dot, ".htm"))
-        return K_HTML;
-    if (!strcasecmp(dot, ".txt"))
-        return K_TEXT;
-    if (!strcasecmp(dot, ".pdf"))
-        return K_PDF;
-    return K_NONE;
 }
 
 /*==================== Output ====================*/
@@ -180,95 +161,14 @@ static void problem(struct run *r, const char *path, const char *fmt, ...)
         fprintf(r->log, "%s\t%s\n", path, msg);
 }
 
-static const char *source_name(const char *abs, char *buf, size_t len);
-
-static void on_walk_error(const char *path, const char *reason, void *arg)
-{
-    struct run *r = arg;
-    char name[PATH_MAX];
-
-    r->seen++;
-    r->failed++;
-    problem(r, source_name(path, name, sizeof name), "%s", reason);
-}
-
-/*==================== Reading ====================*/
-
-/* Read a whole file into b. */
-static int read_file(const char *path, size_t size, struct thp_buf *b,
-                     struct thp_err *err)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-    if (fd < 0)
-        return thp_err_set(err, THP_ERR_IO, "cannot open: %s",
-                           strerror(errno));
-    if (thp_buf_grow(b, size) != THP_OK) {
-        close(fd);
-        return thp_err_set(err, b->rc, "cannot read: %s",
-                           thp_strerror(b->rc));
-    }
-    for (;;) {
-        ssize_t k;
-
-        if (thp_buf_grow(b, 65536) != THP_OK) {
-            close(fd);
-            return thp_err_set(err, b->rc, "cannot read: %s",
-                               thp_strerror(b->rc));
-        }
-        k = read(fd, b->s + b->n, b->cap - b->n - 1);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0) {
-            int e = errno;
-
-            close(fd);
-            return thp_err_set(err, THP_ERR_IO, "cannot read: %s",
-                               strerror(e));
-        }
-        if (k == 0)
-            break;
-        b->n += (size_t)k;
-    }
-    b->s[b->n] = '\0';
-    close(fd);
-    return THP_OK;
-}
-
 /*==================== Storing ====================*/
 
-/* Store one document of the current source; counts what happened. */
-static int put_doc(struct run *r, const struct source_ctx *c,
-                   const char *suffix, const char *kind, const char *title,
-                   const char *body, const struct thp_item *meta, int page)
+/* Store one document; counts what happened. Non-zero: the index failed. */
+static int put_record(struct run *r, const struct thp_record *rec)
 {
-    struct thp_record rec;
-    char key[PATH_MAX + 80];
     int outcome = 0;
 
-    snprintf(key, sizeof key, "%s%s", c->path, suffix ? suffix : "");
-    memset(&rec, 0, sizeof rec);
-    rec.source_key = key;
-    rec.source_path = c->path;
-    rec.url = key;
-    rec.anchor = suffix && suffix[0] == '#' ? suffix + 1 : NULL;
-    rec.kind = kind;
-    rec.title = title;
-    rec.body = body;
-    if (meta) {
-        rec.date = meta->date[0] ? meta->date : NULL;
-        rec.year = meta->year;
-        rec.location = meta->location.s;
-        rec.partners = meta->partners.s;
-        rec.authors = meta->authors.s;
-    }
-    rec.page = page;
-    rec.links = c->links;
-    rec.charset = c->charset;
-    rec.repairs = c->repairs;
-    rec.mtime = (int64_t)c->st->st_mtime;
-    rec.size = (int64_t)c->st->st_size;
-    if (thp_index_put(r->idx, &rec, &outcome, &r->err) != THP_OK)
+    if (thp_index_put(r->idx, rec, &outcome, &r->err) != THP_OK)
         return r->stop_rc = THP_ERR_DB;
     if (outcome == THP_PUT_ADDED)
         r->docs_added++;
@@ -279,153 +179,32 @@ static int put_doc(struct run *r, const struct source_ctx *c,
     return THP_OK;
 }
 
-/*
-** A paged report: one document per page (form feeds separate pages), all
-** titled by the report's first line and carrying the metadata of its first
-** page (authors, date).
-*/
-static int put_report(struct run *r, const struct source_ctx *c,
-                      const char *text, size_t n, int *ndocs,
-                      struct thp_err *err)
+/* Store one document of a JSON Lines source, keyed path + suffix. */
+static int put_doc(struct run *r, const struct source_ctx *c,
+                   const char *suffix, const char *kind, const char *title,
+                   const char *body, const struct thp_item *meta)
 {
-    struct thp_items first;
-    const char *title = "";
-    size_t i = 0;
-    int page = 1, rc;
-    char suffix[32];
+    struct thp_record rec;
+    char key[PATH_MAX + 80];
 
-    const char *ff = memchr(text, '\f', n);
-
-    if (thp_items_split(text, ff ? (size_t)(ff - text) : n, &first, err))
-        return THP_ERR_NOMEM;
-    if (first.n && first.v[0].title.n)
-        title = first.v[0].title.s;
-    rc = THP_OK;
-    while (i <= n && rc == THP_OK) {
-        const char *end = memchr(text + i, '\f', n - i);
-        size_t len = end ? (size_t)(end - (text + i)) : n - i;
-        struct thp_buf body;
-
-        thp_buf_init(&body, 0);
-        /* page text as it stands, blank lines trimmed at both ends */
-        while (len && (text[i] == '\n' || text[i] == ' ')) {
-            i++;
-            len--;
-        }
-        while (len && (text[i + len - 1] == '\n' || text[i + len - 1] == ' '))
-            len--;
-        if (len > 0) {
-            thp_buf_append(&body, text + i, len);
-            snprintf(suffix, sizeof suffix, "#page=%d", page);
-            if (body.rc != THP_OK)
-                rc = thp_err_set(err, body.rc, "%s", thp_strerror(body.rc));
-            else
-                rc = put_doc(r, c, suffix, "report", title, body.s,
-                             first.n ? &first.v[0] : NULL, page);
-            if (rc == THP_OK)
-                (*ndocs)++;
-        }
-        thp_buf_release(&body);
-        if (end == NULL)
-            break;
-        i = (size_t)(end - text) + 1;
-        page++;
-    }
-    thp_items_release(&first);
-    return rc;
-}
-
-/*
-** A page: split into items. One item is the page itself (kind page, keyed
-** by the path); several are documents of kind item, keyed path#anchor.
-*/
-static int put_page(struct run *r, const struct source_ctx *c,
-                    const char *page_title, const char *text, size_t n,
-                    int *ndocs, struct thp_err *err)
-{
-    struct thp_items items;
-    size_t i;
-    int rc = THP_OK;
-
-    if (thp_items_split(text, n, &items, err) != THP_OK)
-        return THP_ERR_NOMEM;
-    if (items.n == 1) {
-        const struct thp_item *it = &items.v[0];
-        const char *title = page_title && *page_title ? page_title
-                            : it->title.s                ? it->title.s
-                                                         : "";
-
-        rc = put_doc(r, c, NULL, "page", title, it->body.s ? it->body.s : "",
-                     it, 0);
-        if (rc == THP_OK)
-            *ndocs = 1;
-    }
-    for (i = 0; items.n > 1 && i < items.n && rc == THP_OK; i++) {
-        const struct thp_item *it = &items.v[i];
-        char suffix[80];
-
-        snprintf(suffix, sizeof suffix, "#%s", it->anchor);
-        rc = put_doc(r, c, suffix, "item",
-                     it->title.n ? it->title.s
-                                 : (page_title ? page_title : ""),
-                     it->body.s ? it->body.s : "", it, 0);
-        if (rc == THP_OK)
-            (*ndocs)++;
-    }
-    thp_items_release(&items);
-    return rc;
-}
-
-/* Decode, extract and store one source; *ndocs gets its documents. */
-static int index_source(struct run *r, struct source_ctx *c, enum kind k,
-                        const struct thp_buf *raw, int *ndocs,
-                        struct thp_err *err)
-{
-    struct thp_buf clean, repairs, pdf;
-    struct thp_text_info ti;
-    struct thp_doc doc;
-    int rc;
-
-    thp_buf_init(&clean, 0);
-    thp_buf_init(&repairs, 1024);
-    thp_buf_init(&pdf, MAX_FILE);
-    thp_doc_init(&doc, 0);
-    thp_text_info_init(&ti);
-    if (k == K_PDF) {
-        rc = pdf_text(c->abs, &pdf, err);
-        if (rc == THP_OK)
-            rc = thp_text_prepare(pdf.s ? pdf.s : "", pdf.n, 0, &clean, &ti,
-                                  err);
-    } else {
-        rc = thp_text_prepare(raw->s, raw->n, k == K_HTML ? THP_TEXT_HTML : 0,
-                              &clean, &ti, err);
-    }
-    if (rc != THP_OK)
-        goto out;
-    thp_text_info_json(&ti, &repairs);
-    snprintf(c->charset, sizeof c->charset, "%s",
-             k == K_PDF ? "PDF" : ti.charset);
-    c->repairs = repairs.n ? repairs.s : NULL;
-    if (k == K_HTML) {
-        rc = thp_extract_html(clean.s ? clean.s : "", clean.n, &doc, err);
-        c->links = doc.links.n ? doc.links.s : NULL;
-        if (rc == THP_OK)
-            rc = put_page(r, c, doc.title.s, doc.body.s ? doc.body.s : "",
-                          doc.body.n, ndocs, err);
-    } else if (k == K_PDF || memchr(clean.s ? clean.s : "", '\f', clean.n)) {
-        rc = put_report(r, c, clean.s ? clean.s : "", clean.n, ndocs, err);
-    } else {
-        rc = put_page(r, c, NULL, clean.s ? clean.s : "", clean.n, ndocs,
-                      err);
-    }
-    if (rc == THP_OK && *ndocs == 0 && r->stop_rc == THP_OK)
-        rc = thp_err_set(err, THP_ERR_SYNTAX, "no text found");
-out:
-    thp_buf_release(&clean);
-    thp_buf_release(&repairs);
-    thp_buf_release(&pdf);
-    thp_doc_release(&doc);
-    return rc;
+    snprintf(key, sizeof key, "%s%s", c->path, suffix);
+    memset(&rec, 0, sizeof rec);
+    rec.source_key = key;
+    rec.source_path = c->path;
+    rec.url = key;
+    rec.anchor = suffix[0] == '#' ? suffix + 1 : NULL;
+    rec.kind = kind;
+    rec.title = title;
+    rec.body = body;
+    rec.date = meta->date[0] ? meta->date : NULL;
+    rec.year = meta->year;
+    rec.location = meta->location.s;
+    rec.partners = meta->partners.s;
+    rec.authors = meta->authors.s;
+    rec.charset = c->charset;
+    rec.mtime = (int64_t)c->st->st_mtime;
+    rec.size = (int64_t)c->st->st_size;
+    return put_record(r, &rec);
 }
 
 /*
@@ -449,79 +228,64 @@ static int finish_source(struct run *r, struct thp_source *src, int known,
     return r->stop_rc;
 }
 
-/* Visit one file (absolute path): skip it if unchanged, else index it. */
-static int visit_file(const char *abs, const struct stat *st, void *arg)
+/*
+** Store one source prepared by the pipeline, deciding on the writer's
+** own connection exactly as a run without threads would: unchanged (size
+** and mtime), touched (same content hash), or new or changed: its
+** documents, then its manifest row. Work a stale hint skipped is done
+** here. Non-zero on an index-level error.
+*/
+static int store_source(struct run *r, struct src *s)
 {
-    struct run *r = arg;
-    char namebuf[PATH_MAX];
-    const char *path = source_name(abs, namebuf, sizeof namebuf);
-    enum kind k = kind_of(path);
     struct thp_source_state prev;
-    struct thp_source src;
-    struct source_ctx c;
-    struct thp_buf raw;
-    struct thp_err err;
-    char hash[17] = "";
-    int ndocs = 0, rc;
+    struct thp_source rec;
+    size_t i;
 
-    if (interrupted)
-        return 1;
-    if (k == K_NONE)
-        return 0;
     r->seen++;
     progress(r, 0);
-    if (thp_index_source_get(r->idx, path, &prev, &r->err) != THP_OK)
+    if (thp_index_source_get(r->idx, s->path, &prev, &r->err) != THP_OK)
         return r->stop_rc = THP_ERR_DB;
     if (!r->full && prev.found && !prev.failed &&
-        prev.mtime == (int64_t)st->st_mtime &&
-        prev.size == (int64_t)st->st_size) {
+        prev.mtime == (int64_t)s->st.st_mtime &&
+        prev.size == (int64_t)s->st.st_size) {
         r->unchanged++;
-        if (thp_index_source_seen(r->idx, path, prev.mtime, prev.size,
+        if (thp_index_source_seen(r->idx, s->path, prev.mtime, prev.size,
                                   &r->err) != THP_OK)
             r->stop_rc = THP_ERR_DB;
         return r->stop_rc;
     }
-    thp_err_clear(&err);
-    thp_buf_init(&raw, MAX_FILE);
-    memset(&c, 0, sizeof c);
-    c.path = path;
-    c.abs = abs;
-    c.st = st;
-    if ((size_t)st->st_size > MAX_FILE)
-        rc = thp_err_set(&err, THP_ERR_TOOBIG, "too large (%lld bytes, "
-                         "limit %u)", (long long)st->st_size, MAX_FILE);
-    else
-        rc = read_file(abs, (size_t)st->st_size, &raw, &err);
-    if (rc == THP_OK) {
-        r->bytes += (double)raw.n;
-        thp_index_hash(raw.s, raw.n, hash);
+    src_read(s);
+    if (s->rc == THP_OK) {
+        r->bytes += (double)s->nbytes;
         if (!r->full && prev.found && !prev.failed &&
-            strcmp(prev.hash, hash) == 0) {
+            strcmp(prev.hash, s->hash) == 0) {
             /* touched, not changed: remember the new mtime only */
             r->unchanged++;
-            if (thp_index_source_seen(r->idx, path, (int64_t)st->st_mtime,
-                                      (int64_t)st->st_size, &r->err))
+            if (thp_index_source_seen(r->idx, s->path,
+                                      (int64_t)s->st.st_mtime,
+                                      (int64_t)s->st.st_size, &r->err))
                 r->stop_rc = THP_ERR_DB;
-            thp_buf_release(&raw);
             return r->stop_rc;
         }
-        rc = index_source(r, &c, k, &raw, &ndocs, &err);
+        src_prepare(s);
     }
-    thp_buf_release(&raw);
-    if (r->stop_rc != THP_OK)
+    /* documents made before a failure are stored, as they always were */
+    for (i = 0; i < s->ndocs; i++)
+        if (put_record(r, &s->docs[i].rec) != THP_OK)
+            return r->stop_rc;
+    memset(&rec, 0, sizeof rec);
+    rec.path = s->path;
+    rec.mtime = (int64_t)s->st.st_mtime;
+    rec.size = (int64_t)s->st.st_size;
+    rec.hash = s->hash; /* "" if it could not be read */
+    if (finish_source(r, &rec, prev.found,
+                      s->rc != THP_OK ? s->err.msg : NULL))
         return r->stop_rc;
-    memset(&src, 0, sizeof src);
-    src.path = path;
-    src.mtime = (int64_t)st->st_mtime;
-    src.size = (int64_t)st->st_size;
-    src.hash = hash;
-    if (finish_source(r, &src, prev.found, rc != THP_OK ? err.msg : NULL))
-        return r->stop_rc;
-    if (rc == THP_OK && r->verbose) {
+    if (s->rc == THP_OK && r->verbose) {
         clear_progress(r);
-        printf("%s %s: %d document%s (%s)\n", prev.found ? "updated" : "added",
-               path, ndocs, ndocs == 1 ? "" : "s",
-               c.charset[0] ? c.charset : "?");
+        printf("%s %s: %zu document%s (%s)\n",
+               prev.found ? "updated" : "added", s->path, s->ndocs,
+               s->ndocs == 1 ? "" : "s", s->charset[0] ? s->charset : "?");
     }
     return 0;
 }
@@ -531,7 +295,7 @@ static int visit_file(const char *abs, const struct stat *st, void *arg)
 static int count_file(const char *path, const struct stat *st, void *arg)
 {
     (void)st;
-    if (kind_of(path) != K_NONE)
+    if (src_kind_of(path) != K_NONE)
         (*(long *)arg)++;
     return 0;
 }
@@ -585,26 +349,60 @@ static const char *source_name(const char *abs, char *buf, size_t len)
     return buf;
 }
 
-/* Index everything below one SOURCE, then remove what vanished from it. */
-static void walk_source(struct run *r, const char *arg)
+/* Threads preparing sources: one per CPU (the writer takes its share). */
+static int worker_count(void)
 {
-    char real[PATH_MAX], name[PATH_MAX];
-    long gone = 0;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-    if (realpath(arg, real) == NULL) {
-        r->seen++;
-        r->failed++;
-        problem(r, arg, "%s", strerror(errno));
+    return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+/*
+** Index everything below each SOURCE, in walk order, removing what
+** vanished from a SOURCE once its walk is complete.
+*/
+static void walk_sources(struct run *r, const char *const *roots, int n)
+{
+    struct pipeline *p;
+    struct pl_item *it;
+    char name[PATH_MAX];
+    long gone;
+
+    if (pipeline_start(roots, n, thp_index_path(r->idx), r->full,
+                       source_name, worker_count(), &p, &r->err) != THP_OK) {
+        r->stop_rc = r->err.rc;
         return;
     }
-    walk_path(real, visit_file, on_walk_error, r);
-    /* only a complete walk may remove anything */
-    if (r->stop_rc != THP_OK || interrupted)
-        return;
-    if (thp_index_sweep(r->idx, source_name(real, name, sizeof name), &gone,
-                        &r->docs_removed, &r->err) != THP_OK)
-        r->stop_rc = THP_ERR_DB;
-    r->removed += gone;
+    while (r->stop_rc == THP_OK && !interrupted &&
+           (it = pipeline_next(p)) != NULL) {
+        switch (it->what) {
+        case PL_SOURCE:
+            store_source(r, it->src);
+            break;
+        case PL_WALK_ERROR:
+            r->seen++;
+            r->failed++;
+            problem(r, source_name(it->path, name, sizeof name), "%s",
+                    it->reason);
+            break;
+        case PL_ROOT_ERROR:
+            r->seen++;
+            r->failed++;
+            problem(r, it->path, "%s", it->reason);
+            break;
+        case PL_ROOT_DONE:
+            /* only a complete walk may remove anything */
+            gone = 0;
+            if (thp_index_sweep(r->idx, source_name(it->path, name,
+                                                    sizeof name),
+                                &gone, &r->docs_removed, &r->err) != THP_OK)
+                r->stop_rc = THP_ERR_DB;
+            r->removed += gone;
+            break;
+        }
+        pipeline_item_free(it);
+    }
+    pipeline_stop(p);
 }
 
 /*==================== JSON Lines ====================*/
@@ -640,7 +438,7 @@ static int index_jsonl(struct run *r, const char *arg)
     if (thp_index_source_get(r->idx, path, &prev, &r->err) != THP_OK)
         return r->stop_rc = THP_ERR_DB;
     thp_buf_init(&raw, 1u << 30);
-    if (read_file(arg, (size_t)st.st_size, &raw, &err) != THP_OK) {
+    if (src_read_file(arg, (size_t)st.st_size, &raw, &err) != THP_OK) {
         r->failed++;
         problem(r, path, "%s", err.msg);
         thp_buf_release(&raw);
@@ -658,7 +456,6 @@ static int index_jsonl(struct run *r, const char *arg)
     }
     memset(&c, 0, sizeof c);
     c.path = path;
-    c.abs = arg;
     c.st = &st;
     snprintf(c.charset, sizeof c.charset, "UTF-8");
     thp_jsonread_init(&obj);
@@ -711,10 +508,9 @@ static int index_jsonl(struct run *r, const char *arg)
             meta.year = thp_items_parse_date(v, vlen, meta.date);
         kind = thp_jsonread_get(&obj, "kind", NULL);
         snprintf(suffix, sizeof suffix, "#%s", id);
-        c.links = NULL;
         if (put_doc(r, &c, suffix, kind && *kind ? kind : "page",
-                    ctitle.s ? ctitle.s : "", clean.s ? clean.s : "", &meta,
-                    0) != THP_OK)
+                    ctitle.s ? ctitle.s : "", clean.s ? clean.s : "",
+                    &meta) != THP_OK)
             break;
         good++;
     }
@@ -917,8 +713,8 @@ int main(int argc, char **argv)
             walk_path(sources[i], count_file, count_error, &r.total);
     for (i = 0; i < njsonl && r.stop_rc == THP_OK && !interrupted; i++)
         index_jsonl(&r, jsonl[i]);
-    for (i = 0; i < nsources && r.stop_rc == THP_OK && !interrupted; i++)
-        walk_source(&r, sources[i]);
+    if (nsources && r.stop_rc == THP_OK && !interrupted)
+        walk_sources(&r, sources, nsources);
     if (r.stop_rc == THP_OK && thp_index_commit(r.idx, &r.err) != THP_OK)
         r.stop_rc = THP_ERR_DB;
     if (r.stop_rc == THP_OK)

@@ -162,10 +162,6 @@ static const char top_sql[] =
     " FROM " THP_T_FTS " JOIN " THP_T_DOCS " d ON d.id = " THP_T_FTS ".rowid"
     " WHERE " THP_T_FTS " MATCH ?1 ORDER BY r DESC, d.id LIMIT ?4";
 
-static const char vocab_sql[] =
-    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.thp_vocab USING"
-    " fts5vocab(main, '" THP_T_FTS "', 'row')";
-
 int thp_expand(sqlite3 *db, const struct thp_rank_params *p,
                const char *params, struct thp_buf *match,
                struct thp_buf *roles, struct thp_buf *weights,
@@ -253,14 +249,13 @@ int thp_expand(sqlite3 *db, const struct thp_rank_params *p,
                 tb.t[j].w += tb.t[j].tf / tb.len * share;
     }
     /* 3. times idf, from the index's own counts */
-    if (sqlite3_exec(db, vocab_sql, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "SELECT count(*) FROM " THP_T_DOCS, -1, &st,
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM " THP_T_DOCS, -1, &st,
                            NULL) != SQLITE_OK)
         goto dberr;
     if (sqlite3_step(st) == SQLITE_ROW)
         ndocs = sqlite3_column_double(st, 0);
     sqlite3_finalize(st);
-    if (sqlite3_prepare_v2(db, "SELECT doc FROM temp.thp_vocab WHERE term = ?1",
+    if (sqlite3_prepare_v2(db, "SELECT doc FROM " THP_T_VOCAB " WHERE term = ?1",
                            -1, &st, NULL) != SQLITE_OK)
         goto dberr;
     for (j = 0; j < tb.cap; j++) {

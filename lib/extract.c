@@ -10,6 +10,7 @@
 
 #include "thp/extract.h"
 #include "thp/items.h"
+#include "thp/mem.h"
 
 void thp_doc_init(struct thp_doc *doc, size_t max)
 {
@@ -31,29 +32,40 @@ static int is_space(unsigned char c)
            c == '\v';
 }
 
+/* Is s[i..n) at a blank: a blank byte or U+00A0 (no-break space)? */
+static size_t blank_at(const char *s, size_t i, size_t n)
+{
+    unsigned char c = (unsigned char)s[i];
+
+    if (is_space(c))
+        return 1;
+    if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0)
+        return 2;
+    return 0;
+}
+
 int thp_extract_fold(struct thp_buf *b, const char *s, size_t n)
 {
-    size_t i;
+    size_t i = 0;
     int space = 0;
 
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
+    while (i < n) {
+        size_t k = blank_at(s, i, n), j;
 
-        /* U+00A0 no-break space folds like a blank */
-        if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+        if (k) { /* U+00A0 no-break space folds like a blank */
             space = 1;
-            i++;
+            i += k;
             continue;
         }
-        if (is_space(c)) {
-            space = 1;
-            continue;
-        }
+        /* a run of other bytes is copied whole */
+        for (j = i + 1; j < n && !blank_at(s, j, n); j++)
+            ;
         if (space && b->n > 0 && b->s[b->n - 1] != '\n' &&
             b->s[b->n - 1] != ' ')
             thp_buf_putc(b, ' ');
         space = 0;
-        thp_buf_putc(b, (int)c);
+        thp_buf_append(b, s + i, j - i);
+        i = j;
     }
     if (space && b->n > 0 && b->s[b->n - 1] != '\n' && b->s[b->n - 1] != ' ')
         thp_buf_putc(b, ' ');
@@ -242,15 +254,96 @@ static void cap_title(struct thp_buf *t)
     thp_buf_puts(t, "…");
 }
 
+/*==================== gumbo's memory ====================*/
+
+/*
+** gumbo allocates every node, attribute, string and vector separately
+** and frees them one by one; for a page of a few KB that is thousands of
+** malloc/free pairs, a good part of the parse. Instead, one parse takes
+** its memory from an arena of chunks that is freed whole afterwards:
+** gumbo's frees are no-ops (gumbo never reallocates, it allocates anew
+** and frees the old block, so a growing buffer wastes at most as much as
+** it holds).
+*/
+struct arena_chunk {
+    struct arena_chunk *next;
+    size_t size, used;
+    _Alignas(16) unsigned char data[];
+};
+
+struct arena {
+    struct arena_chunk *head;
+    size_t next_size; /* of the next chunk's data */
+    int failed;       /* an allocation failed: gumbo then aborts */
+};
+
+#define ARENA_FIRST (64u << 10)
+#define ARENA_MAX_CHUNK (4u << 20)
+
+static void *arena_alloc(void *userdata, size_t size)
+{
+    struct arena *a = userdata;
+    struct arena_chunk *c = a->head;
+    size_t need = (size + 15) & ~(size_t)15;
+
+    if (need < size) /* overflow */
+        return NULL;
+    if (c == NULL || c->size - c->used < need) {
+        size_t sz = a->next_size > need ? a->next_size : need;
+
+        c = thp_malloc(sizeof *c + sz);
+        if (c == NULL) {
+            a->failed = 1;
+            return NULL;
+        }
+        c->size = sz;
+        c->used = 0;
+        c->next = a->head;
+        a->head = c;
+        if (a->next_size < ARENA_MAX_CHUNK)
+            a->next_size *= 2;
+    }
+    c->used += need;
+    return c->data + c->used - need;
+}
+
+static void arena_free(void *userdata, void *p)
+{
+    (void)userdata;
+    (void)p;
+}
+
+static void arena_release(struct arena *a)
+{
+    while (a->head) {
+        struct arena_chunk *c = a->head;
+
+        a->head = c->next;
+        thp_free(c);
+    }
+}
+
 int thp_extract_html(const char *s, size_t n, struct thp_doc *doc,
                      struct thp_err *err)
 {
+    GumboOptions opt = kGumboDefaultOptions;
+    struct arena arena = {NULL, ARENA_FIRST, 0};
     GumboOutput *g;
     const GumboNode *title, *h1, *main_node;
 
-    g = gumbo_parse_with_options(&kGumboDefaultOptions, s, n);
-    if (g == NULL)
+    opt.allocator = arena_alloc;
+    opt.deallocator = arena_free;
+    opt.userdata = &arena;
+    /*
+    ** Parse errors are recorded only to be listed (each with a copy of
+    ** the open elements); the tree is the same without them.
+    */
+    opt.max_errors = 0;
+    g = gumbo_parse_with_options(&opt, s, n);
+    if (g == NULL || arena.failed) {
+        arena_release(&arena);
         return thp_err_set(err, THP_ERR_NOMEM, "parsing HTML: out of memory");
+    }
 
     title = find_tag(g->root, GUMBO_TAG_TITLE, 0);
     if (title)
@@ -270,7 +363,7 @@ int thp_extract_html(const char *s, size_t n, struct thp_doc *doc,
         children_text(main_node, &doc->body, 0);
     trim_end(&doc->body);
     collect_links(g->root, &doc->links, 0);
-    gumbo_destroy_output(&kGumboDefaultOptions, g);
+    arena_release(&arena); /* the whole tree at once */
 
     if (doc->title.rc || doc->body.rc || doc->links.rc) {
         int rc = doc->body.rc ? doc->body.rc

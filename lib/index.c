@@ -20,7 +20,7 @@ enum {
     ST_SRC_GET, ST_SRC_UPSERT, ST_SRC_SEEN, ST_SRC_DELETE, ST_SWEEP,
     ST_LINK_GET, ST_LINK_OTHERS, ST_LINK_UPSERT, ST_LINK_DELETE, ST_STALE,
     ST_DOC_BY_HASH, ST_DOC_INSERT, ST_DOC_UPDATE, ST_DOC_ORPHAN,
-    ST_FTS_ADD, ST_FTS_DROP,
+    ST_FTS_ADD, ST_FTS_DROP, ST_DOC_TEXT,
     ST_DOC_REPRIMARY, ST_NEAR, ST_COUNT, ST__N
 };
 
@@ -35,6 +35,10 @@ struct thp_index {
                               source and run, so its stale links show */
     sqlite3_stmt *st[ST__N];
 };
+
+/* A text column as FTS5 sees it: the language tag (?5) in front, as in
+** the view THP_T_TEXT (see schema_sql). */
+#define TAGGED(col) "char(57344) || ?5 || char(57345) || " col
 
 /* Columns a document row is written with, in bind order ?1..?22. */
 #define DOC_COLS                                                            \
@@ -86,12 +90,19 @@ static const char *const stmt_sql[ST__N] = {
     ** makes FTS5 flush its pending terms at every statement savepoint,
     ** which multiplied writes threefold.
     */
+    /*
+    ** Single-row VALUES, never INSERT ... SELECT: a statement that may
+    ** write several rows opens a statement savepoint, and FTS5 (3.40)
+    ** flushes its pending terms to a new segment at every savepoint of
+    ** the transaction -- that alone was a quarter of the indexer's time.
+    */
     [ST_FTS_ADD] = "INSERT INTO " THP_T_FTS "(rowid, title, body, meta)"
-                   " SELECT id, title, body, meta FROM " THP_T_TEXT
-                   " WHERE id = ?1",
+                   " VALUES(?1, " TAGGED("?2") ", " TAGGED("?3") ", ?4)",
     [ST_FTS_DROP] = "INSERT INTO " THP_T_FTS "(" THP_T_FTS ", rowid, title,"
-                    " body, meta) SELECT 'delete', id, title, body, meta"
-                    " FROM " THP_T_TEXT " WHERE id = ?1",
+                    " body, meta) VALUES('delete', ?1, ?2, ?3, ?4)",
+    /* what FTS5 was given, language tags included (the view adds them) */
+    [ST_DOC_TEXT] = "SELECT title, body, meta FROM " THP_T_TEXT
+                    " WHERE id = ?1",
     [ST_DOC_REPRIMARY] =
         "UPDATE " THP_T_DOCS " SET (source_key, source_path, url) ="
         " (SELECT source_key, source_path, url FROM doc_sources"
@@ -164,6 +175,18 @@ static const char schema_sql[] =
     "CREATE VIRTUAL TABLE " THP_T_FTS " USING fts5(title, body, meta,"
     "  content='" THP_T_TEXT "', content_rowid='id',"
     "  tokenize='" THP_TOKENIZE "');";
+
+/*
+** The writer's page cache and checkpoint interval. The default 2 MiB cache
+** thrashes once the indexes (content hash, simhash bands, source keys)
+** outgrow it: every random insert then re-reads its pages. 32 MiB is a
+** fixed bound on the writer's memory that holds the hot pages of the
+** benchmark's 87,000 documents. A checkpoint every 8,000 WAL pages (32 MiB) instead of
+** 1,000 writes each hot page to the database file less often and syncs
+** less; the WAL file grows to about that size.
+*/
+#define WRITER_PRAGMAS                                                      \
+    "PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=8000"
 
 static int db_error(thp_index *idx, struct thp_err *err, const char *what)
 {
@@ -334,9 +357,15 @@ int thp_index_open(const char *path, int flags, thp_index **out,
     /* WAL only once the file is known to be ours (it rewrites the header) */
     if (check_schema(idx, err) != THP_OK)
         goto fail;
+    /* term statistics for query expansion (expand.c), in temp: read-only
+    ** connections may create it */
+    if (exec(idx, "CREATE VIRTUAL TABLE " THP_T_VOCAB " USING fts5vocab(main,"
+                  " '" THP_T_FTS "', 'row')", err) != THP_OK)
+        goto fail;
     if (idx->writable &&
         (exec(idx, "PRAGMA journal_mode=WAL", err) != THP_OK ||
-         exec(idx, "PRAGMA synchronous=NORMAL", err) != THP_OK))
+         exec(idx, "PRAGMA synchronous=NORMAL", err) != THP_OK ||
+         exec(idx, WRITER_PRAGMAS, err) != THP_OK))
         goto fail;
     if (idx->writable && next_run(idx, err) != THP_OK)
         goto fail;
@@ -466,28 +495,49 @@ static int step_int(thp_index *idx, sqlite3_stmt *s, int64_t dflt,
 
 /*==================== Near-duplicates ====================*/
 
+/* A word byte: ASCII letter or digit (isalnum in the C locale), or any
+** byte >= 0x80, so any script makes words. */
+static int word_byte(unsigned char c)
+{
+    return c >= 0x80 || (c >= '0' && c <= '9') ||
+           ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* Bit i of the byte x to byte i of the result, as 0 or 1. */
+static uint64_t spread8(unsigned x)
+{
+    uint64_t t = ((uint64_t)x * 0x0101010101010101ULL) &
+                 0x8040201008040201ULL;
+
+    /* byte i is 0 or 2^i; adding 0x80 - 2^i sets its bit 7 only if set */
+    return ((t + 0x00406070787C7E7FULL) >> 7) & 0x0101010101010101ULL;
+}
+
 /*
 ** 64-bit simhash of the word 3-shingles of text: each shingle's hash votes
-** on every bit. Words are runs of letters and digits, ASCII-lowercased;
-** bytes >= 0x80 count as letters, so any script makes words. Texts of
-** fewer than 24 words get 0 (too short to call near-duplicates).
+** on every bit, and a bit is set when more than half the shingles have it.
+** Words are runs of word bytes, ASCII-lowercased. Texts of fewer than 24
+** words get 0 (too short to call near-duplicates). The ones are counted
+** eight bits at a time in byte lanes, flushed before a lane can overflow.
 */
-static uint64_t simhash(const char *s)
+static uint64_t simhash(const char *str)
 {
-    int votes[64] = {0};
-    uint64_t w[3] = {0, 0, 0}, h = 0;
+    const unsigned char *s = (const unsigned char *)str;
+    uint64_t ones[64] = {0}, lanes[8] = {0};
+    uint64_t w[3] = {0, 0, 0}, h = 0, nsh = 0;
     size_t nwords = 0;
-    int b;
+    int b, k, pending = 0;
 
     while (*s) {
         uint64_t wh = 0xcbf29ce484222325ULL;
         int len = 0;
 
-        while (*s && !(isalnum((unsigned char)*s) || (unsigned char)*s >= 0x80))
+        while (*s && !word_byte(*s))
             s++;
-        while (*s && (isalnum((unsigned char)*s) || (unsigned char)*s >= 0x80)) {
-            wh = (wh ^ (unsigned char)tolower((unsigned char)*s)) *
-                 0x100000001b3ULL;
+        while (*s && word_byte(*s)) {
+            unsigned c = *s >= 'A' && *s <= 'Z' ? *s | 0x20u : *s;
+
+            wh = (wh ^ c) * 0x100000001b3ULL;
             s++;
             len++;
         }
@@ -504,14 +554,23 @@ static uint64_t simhash(const char *s)
         h ^= h >> 33;
         h *= 0xc4ceb9fe1a85ec53ULL;
         h ^= h >> 33;
-        for (b = 0; b < 64; b++)
-            votes[b] += (h >> b) & 1 ? 1 : -1;
+        for (k = 0; k < 8; k++)
+            lanes[k] += spread8((unsigned)(h >> (8 * k)) & 0xFF);
+        nsh++;
+        if (++pending == 255) { /* a lane holds at most 255 */
+            for (b = 0; b < 64; b++)
+                ones[b] += (lanes[b / 8] >> (8 * (b % 8))) & 0xFF;
+            memset(lanes, 0, sizeof lanes);
+            pending = 0;
+        }
     }
     if (nwords < 24)
         return 0;
+    for (b = 0; b < 64; b++)
+        ones[b] += (lanes[b / 8] >> (8 * (b % 8))) & 0xFF;
     h = 0;
     for (b = 0; b < 64; b++)
-        if (votes[b] > 0)
+        if (2 * ones[b] > nsh) /* more votes for 1 than for 0 */
             h |= 1ULL << b;
     return h ? h : 1;
 }
@@ -620,6 +679,15 @@ static void content_hash(const struct thp_record *r, const char *meta,
     snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
+void thp_index_digest(const struct thp_record *rec, struct thp_digest *out)
+{
+    char meta[2048];
+
+    meta_text(rec, meta, sizeof meta);
+    content_hash(rec, meta, out->hash);
+    out->simhash = simhash(rec->body ? rec->body : "");
+}
+
 static int link_source(thp_index *idx, const struct thp_record *r,
                        int64_t doc, struct thp_err *err)
 {
@@ -634,12 +702,49 @@ static int link_source(thp_index *idx, const struct thp_record *r,
     return step_done(idx, s, err, "linking a source");
 }
 
-/* Add doc's row to the FTS index, or (ST_FTS_DROP) take it out. */
-static int fts_step(thp_index *idx, int which, int64_t doc,
-                    struct thp_err *err)
+/* Add doc's text to the FTS index (strings borrowed for the call). */
+static int fts_add(thp_index *idx, int64_t doc, const char *title,
+                   const char *body, const char *meta, const char *lang,
+                   struct thp_err *err)
 {
-    sqlite3_bind_int64(idx->st[which], 1, doc);
-    return step_done(idx, idx->st[which], err, "updating the text index");
+    sqlite3_stmt *s = idx->st[ST_FTS_ADD];
+    int rc;
+
+    sqlite3_bind_int64(s, 1, doc);
+    sqlite3_bind_text(s, 2, title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, body, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, meta, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, lang ? lang : "", -1, SQLITE_STATIC);
+    rc = step_done(idx, s, err, "updating the text index");
+    sqlite3_clear_bindings(s);
+    return rc;
+}
+
+/*
+** Take doc's stored text out of the FTS index (an external-content table
+** must be told the old values to remove their terms).
+*/
+static int fts_drop(thp_index *idx, int64_t doc, struct thp_err *err)
+{
+    sqlite3_stmt *get = idx->st[ST_DOC_TEXT], *s = idx->st[ST_FTS_DROP];
+    int rc, found, i;
+
+    sqlite3_bind_int64(get, 1, doc);
+    rc = sqlite3_step(get);
+    found = rc == SQLITE_ROW;
+    if (found) {
+        sqlite3_bind_int64(s, 1, doc);
+        for (i = 0; i < 3; i++) /* sqlite3_bind_value copies */
+            sqlite3_bind_value(s, i + 2, sqlite3_column_value(get, i));
+    }
+    sqlite3_reset(get);
+    if (!found && rc != SQLITE_DONE)
+        return db_error(idx, err, "reading a document's text");
+    if (!found)
+        return THP_OK;
+    rc = step_done(idx, s, err, "updating the text index");
+    sqlite3_clear_bindings(s);
+    return rc;
 }
 
 /* Delete doc if nothing links to it any more, else re-point its primary. */
@@ -653,7 +758,7 @@ static int drop_if_orphan(thp_index *idx, int64_t doc, long *removed,
     if (step_int(idx, idx->st[ST_LINK_OTHERS], 0, &links, err,
                  "counting links"))
         return THP_ERR_DB;
-    if (links == 0 && fts_step(idx, ST_FTS_DROP, doc, err) != THP_OK)
+    if (links == 0 && fts_drop(idx, doc, err) != THP_OK)
         return THP_ERR_DB;
     sqlite3_bind_int64(idx->st[ST_DOC_ORPHAN], 1, doc);
     if (step_done(idx, idx->st[ST_DOC_ORPHAN], err, "removing a document"))
@@ -668,7 +773,9 @@ static int drop_if_orphan(thp_index *idx, int64_t doc, long *removed,
 int thp_index_put(thp_index *idx, const struct thp_record *rec, int *outcome,
                   struct thp_err *err)
 {
-    char meta[2048], hash[17];
+    char meta[2048];
+    const char *hash;
+    struct thp_digest own;
     int64_t old = 0, same = 0, others = 0, group = 0, id;
     uint64_t sh;
     sqlite3_stmt *s;
@@ -677,7 +784,10 @@ int thp_index_put(thp_index *idx, const struct thp_record *rec, int *outcome,
     if ((rc = begin_batch(idx, err)) != THP_OK)
         return rc;
     meta_text(rec, meta, sizeof meta);
-    content_hash(rec, meta, hash);
+    if (rec->digest == NULL) {
+        thp_index_digest(rec, &own);
+    }
+    hash = rec->digest ? rec->digest->hash : own.hash;
 
     sqlite3_bind_text(idx->st[ST_LINK_GET], 1, rec->source_key, -1,
                       SQLITE_STATIC);
@@ -707,12 +817,12 @@ int thp_index_put(thp_index *idx, const struct thp_record *rec, int *outcome,
         if (step_int(idx, s, 0, &others, err, "counting links"))
             return THP_ERR_DB;
     }
-    sh = simhash(rec->body ? rec->body : "");
+    sh = rec->digest ? rec->digest->simhash : own.simhash;
     if (near_group(idx, sh, old, &group, err) != THP_OK)
         return THP_ERR_DB;
     if (old && others == 0) {
         /* the key's own document changed: rewrite it, keeping its id */
-        if (fts_step(idx, ST_FTS_DROP, old, err) != THP_OK)
+        if (fts_drop(idx, old, err) != THP_OK)
             return THP_ERR_DB;
         s = idx->st[ST_DOC_UPDATE];
         bind_doc(s, rec, meta, hash, sh, group);
@@ -727,7 +837,8 @@ int thp_index_put(thp_index *idx, const struct thp_record *rec, int *outcome,
     }
     sqlite3_clear_bindings(s);
     if (rc == THP_OK)
-        rc = fts_step(idx, ST_FTS_ADD, id, err);
+        rc = fts_add(idx, id, rec->title ? rec->title : "",
+                     rec->body ? rec->body : "", meta, rec->lang, err);
     if (rc != THP_OK || link_source(idx, rec, id, err) != THP_OK)
         return THP_ERR_DB;
     /* a shared document this key left may need a new primary source */

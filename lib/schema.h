@@ -13,6 +13,9 @@
 ** language tag in front (see tok.h), a view so highlight(), snippet(),
 ** 'rebuild' and 'integrity-check' see what was tokenized. */
 #define THP_T_TEXT "documents_text"
+/* Per connection (temp): fts5vocab 'row' over the FTS table, term -> the
+** number of documents holding it (expand.c reads it). */
+#define THP_T_VOCAB "temp.thp_vocab"
 
 /* Tokenizer of the FTS5 table (tok.h): English by default, stems in the
 ** languages queries look for. Changing it changes the analysis version. */

@@ -533,8 +533,13 @@ static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
         unsigned cp;
         size_t k, run = i;
 
-        /* fast path: a run of printable ASCII needs no decision */
-        while (run < n && s[run] > 0x20 && s[run] < 0x7F)
+        /*
+        ** fast path: a run of printable ASCII needs no decision, nor does
+        ** a single space between two of its characters (it is kept)
+        */
+        while (run < n && ((s[run] > 0x20 && s[run] < 0x7F) ||
+                           (s[run] == ' ' && run > i && run + 1 < n &&
+                            s[run + 1] > 0x20 && s[run + 1] < 0x7F)))
             run++;
         if (run > i) {
             if (newlines) {

@@ -64,6 +64,17 @@ struct thp_source {
     const char *error;  /* NULL if it was indexed, else why it failed */
 };
 
+/*
+** What thp_index_put derives from a record's text alone: the content hash
+** (identical text is stored once) and the simhash (near-duplicates). It
+** needs no database, so a program may compute it beforehand, on another
+** thread, with thp_index_digest.
+*/
+struct thp_digest {
+    char hash[17];     /* content hash, 16 hex digits */
+    uint64_t simhash;  /* 0 for texts too short to compare */
+};
+
 /* One document to store. Strings are borrowed for the call; NULL = none. */
 struct thp_record {
     const char *source_key;  /* stable identity: path, or path#anchor */
@@ -82,6 +93,8 @@ struct thp_record {
     const char *charset;     /* what the bytes were decoded as */
     const char *repairs;     /* JSON object of fixes applied, or NULL */
     int64_t mtime, size;     /* of the source file */
+    const struct thp_digest *digest; /* thp_index_digest of this record,
+                                        or NULL: thp_index_put computes it */
 };
 
 /* What thp_index_put did. */
@@ -113,6 +126,11 @@ const char *thp_index_path(const thp_index *idx);
 /* Look up a source file in the manifest. */
 int thp_index_source_get(thp_index *idx, const char *path,
                          struct thp_source_state *st, struct thp_err *err);
+
+/*
+** Fill *out with rec's digest. Pure and thread-safe: touches no index.
+*/
+void thp_index_digest(const struct thp_record *rec, struct thp_digest *out);
 
 /*
 ** Store one document of the source being indexed. The document is keyed

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # 60-crash.sh: thp-index killed at any moment leaves a usable index.
 #
-# On a generated corpus of 2000 small pages, notes and listings: thp-index
-# is killed with SIGKILL after a series of delays (fractions of the time a
+# On a generated corpus of $NF small pages, notes and listings (enough
+# that a run lasts long enough to be killed in the middle): thp-index is
+# killed with SIGKILL after a series of delays (fractions of the time a
 # whole run takes), each time restarted on the same index. After every
 # kill the index passes SQLite's and FTS5's integrity checks, every source
 # in it is either absent or complete (batches commit only between
@@ -15,7 +16,9 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 C=$TMP/c
-python3 - "$C" 2000 <<'EOF'
+NF=6000            # files; one in ten is a listing of three items
+NDOCS=$((NF * 12 / 10))
+python3 - "$C" "$NF" <<'EOF'
 import os, random, sys
 out, nfiles = sys.argv[1], int(sys.argv[2])
 rng = random.Random(20261125)
@@ -131,11 +134,11 @@ kill_after_commit() {
 
 REF=$TMP/ref.db
 t0=$(now_ms)
-check_rc "reference run over 2000 files: exit 0" 0 "$INDEX" --quiet --index "$REF" "$C"
+check_rc "reference run over $NF files: exit 0" 0 "$INDEX" --quiet --index "$REF" "$C"
 T=$(($(now_ms) - t0))
 N=$(ndocs "$REF")
-check_eq "reference: 2000 files, 2400 documents" \
-    "$(sumline 2000 2000 0 0 0 0 2400 0 0 0 2400)" "$(summary)"
+check_eq "reference: $NF files, $NDOCS documents" \
+    "$(sumline "$NF" "$NF" 0 0 0 0 "$NDOCS" 0 0 0 "$NDOCS")" "$(summary)"
 keys "$REF" >"$TMP/ref.keys"
 echo "# a whole run takes $T ms"
 
@@ -219,7 +222,7 @@ check_eq "... the same documents (keys and texts)" "" \
     "$(diff "$TMP/ref.keys" "$TMP/crash.keys" | head -n 5)"
 check_db "... index consistent" "$DB"
 check_rc "one more run: exit 0" 0 "$INDEX" --quiet --index "$DB" "$C"
-check_eq "... nothing left to do" "$(sumline 2000 0 0 2000 0 0 0 0 0 0 "$N")" \
+check_eq "... nothing left to do" "$(sumline "$NF" 0 0 "$NF" 0 0 0 0 0 0 "$N")" \
     "$(summary)"
 
 #---- a run that updates and removes, killed ------------------------------
