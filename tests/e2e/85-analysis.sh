@@ -11,8 +11,31 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
+# corpus/ and two pages in other languages, written here
+mkdir -p "$TMP/extra"
+cat >"$TMP/extra/vluchtelingen.html" <<'END'
+<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">
+<title>Opvang van vluchtelingen in Rotterdam</title></head><body><main>
+<h1>Opvang van vluchtelingen in Rotterdam</h1>
+<p>De gemeente Rotterdam en de haven werken samen aan de opvang van
+vluchtelingen. Het project wil dat nieuwkomers sneller werk vinden en dat
+bedrijven hun kennis delen met de stad.</p>
+<p>Een vluchteling die in de stad aankomt, krijgt hulp bij het zoeken naar
+een woning en een baan. Volgens de onderzoekers is samenwerking tussen
+de stad en het bedrijfsleven daarvoor nodig.</p>
+</main></body></html>
+END
+cat >"$TMP/extra/migracoes.txt" <<'END'
+Migrações e cidades: o caso de São Paulo
+
+A cidade de São Paulo recebeu ao longo do século vinte muitos migrantes
+vindos da Itália, do Japão e do Nordeste do Brasil. As empresas e a
+prefeitura discutem hoje como integrar os novos trabalhadores e as suas
+famílias no mercado de trabalho da cidade.
+END
 DB=$TMP/corpus.db
-index_corpus "$DB" || { echo "not ok - cannot index corpus/"; finish; }
+index_corpus "$DB" corpus "$TMP/extra" ||
+    { echo "not ok - cannot index corpus/"; finish; }
 
 sj() {
     local name=$1
@@ -112,9 +135,33 @@ check "... and every hit of the plain query is among them" subset noexp exp
 check_eq "every document has a language or none (NULL), never junk" "0" \
     "$(sql "$DB" "SELECT count(*) FROM documents WHERE lang IS NOT NULL
         AND lang NOT IN ('en','nl','pt','es','fr','de','tr')")"
-check_eq "the English pages are English" "0" \
-    "$(sql "$DB" "SELECT count(*) FROM documents WHERE source_path LIKE
-        '%rotterdam-pilot%' AND coalesce(lang, 'en') != 'en'")"
+check_eq "the English pages are English" "en" \
+    "$(sql "$DB" "SELECT group_concat(DISTINCT lang) FROM documents WHERE
+        source_path LIKE '%rotterdam-pilot%'")"
+check_eq "the Dutch page is Dutch" "nl" \
+    "$(sql "$DB" "SELECT lang FROM documents WHERE source_path LIKE
+        '%vluchtelingen.html'")"
+check_eq "the Portuguese text is Portuguese" "pt" \
+    "$(sql "$DB" "SELECT lang FROM documents WHERE source_path LIKE
+        '%migracoes.txt'")"
+sj nl1 vluchteling
+check_json "vluchteling finds the Dutch page (Dutch stem of vluchtelingen)" \
+    "$TMP/nl1.json" \
+    'any(h["url"].endswith("vluchtelingen.html") for h in d["hits"])'
+check_json "... marking 'vluchtelingen' as written" "$TMP/nl1.json" \
+    'any("<mark>vluchtelingen</mark>" in h["snippet"] for h in d["hits"])'
+sj nl2 '"vluchtelingen"'
+sj nl3 '"vluchtelingen" -"vluchteling"'
+check_json "\"vluchtelingen\" -\"vluchteling\": exact forms do not stem" \
+    "$TMP/nl3.json" "d['total'] == $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"])' "$TMP/nl2.json") - 1"
+sj pt1 empresa
+check_json "empresa finds the Portuguese text (Portuguese stem of empresas)" \
+    "$TMP/pt1.json" \
+    'any(h["url"].endswith("migracoes.txt") for h in d["hits"])'
+sj pt2 integrar
+check_json "integrar finds it, not the English 'integration' pages" \
+    "$TMP/pt2.json" \
+    '[h["url"].split("/")[-1] for h in d["hits"]] == ["migracoes.txt"]'
 
 #---- the daemon ----------------------------------------------------------
 
