@@ -5,6 +5,8 @@
 #                   same suite under AddressSanitizer + UBSan
 #   make demo       install deps, build, index corpus/ into thp.db, serve
 #   make bench      throughput benchmarks, each beside its reference
+#   make eval       relevance on Cranfield beside the plain FTS5 baseline
+#   make tune       choose ranking parameters on half the queries (slow)
 #   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each
 #   make install PREFIX=/usr/local     make clean
 
@@ -46,7 +48,7 @@ FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .SECONDARY:
-.PHONY: all deps check test unit demo bench fuzz install uninstall clean
+.PHONY: all deps check test unit demo bench eval tune fuzz install uninstall clean
 all: $(PROGS)
 
 # build/thp_fts5.so: the "thp" tokenizer as a loadable SQLite extension.
@@ -103,7 +105,13 @@ $(BUILD)/bench/repair_bench: bench/repair_bench.c $(LIB)
 	$(CC) $(CPPFLAGS) -std=c11 $(WARN) -O2 $(ALL_LDFLAGS) -o $@ $< \
 	    $(LIB) $(LDLIBS)
 
-# libthp.a for thp_tok_register, when the index uses the "thp" tokenizer
+# Language detection on the labelled set tests/cases/lang.txt.
+$(BUILD)/bench/lang_eval: bench/lang_eval.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -std=c11 $(WARN) -O2 $(ALL_LDFLAGS) -o $@ $< \
+	    $(LIB) $(LDLIBS)
+
+# libthp.a for thp_tok_register: the floor uses the index's tokenizer
 $(BUILD)/bench/fts5_floor: bench/fts5_floor.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
@@ -112,9 +120,24 @@ $(BUILD)/bench/fts5_floor: bench/fts5_floor.c $(LIB)
 # repair against memcpy + UTF-8 validation; indexing BENCH_PAGES generated
 # pages against a plain FTS5 bulk insert of the same text (bench/README.md).
 BENCH_PAGES ?= 50000
-bench: all $(BUILD)/bench/repair_bench $(BUILD)/bench/fts5_floor
+bench: all $(BUILD)/bench/repair_bench $(BUILD)/bench/fts5_floor \
+       $(BUILD)/bench/lang_eval
 	./$(BUILD)/bench/repair_bench
+	./$(BUILD)/bench/lang_eval
 	BUILD=$(BUILD) ./bench/index_bench.sh $(BENCH_PAGES)
+
+# Relevance (docs/RELEVANCE.md): thp-search beside plain FTS5 on Cranfield.
+EVAL_COLLECTION ?= ../shared/eval/cranfield
+eval: all
+	BUILD=$(BUILD) ./eval/run.sh $(EVAL_COLLECTION)
+
+# Choose thp_rank's parameters on the odd-numbered queries (minutes).
+tune: all
+	./$(BUILD)/thp-index --quiet --index $(BUILD)/tune.db --full \
+	    --jsonl $(EVAL_COLLECTION)/docs.jsonl
+	python3 eval/tune.py $(BUILD)/thp-search $(BUILD)/tune.db \
+	    $(EVAL_COLLECTION)/queries.tsv $(EVAL_COLLECTION)/qrels.txt \
+	    $(EVAL_COLLECTION)/../trec_eval.py
 
 deps:
 	@./scripts/install-deps

@@ -41,6 +41,14 @@ static void usage(FILE *f)
         "                 run: qid Q0 docid rank score tag (top --limit, 100\n"
         "                 by default); docid is the JSON Lines id\n"
         "  --run-tag TAG  the run's tag (default: thp)\n"
+        "  --recent       favour recent documents (recency=1 unless set)\n"
+        "  --expand       add words of the best hits to the query and search\n"
+        "                 again (pseudo-relevance feedback); on by default\n"
+        "                 for --trec-run, --no-expand turns it off\n"
+        "  --rank SPEC    ranking parameters, e.g. 'k1=1.2 b=0.75 title=2'\n"
+        "  --rank-config FILE  the same, from a file of key=value lines\n"
+        "                 (keys: docs/RELEVANCE.md; both may be repeated,\n"
+        "                 later ones win)\n"
         "\n"
         "Exit status: 0 if something matched, 1 if nothing did, 2 on error.\n",
         THP_QUERY_MAX_LIMIT);
@@ -134,10 +142,10 @@ static const char *doc_id(const char *url)
 ** text found twice is one document here).
 */
 static int trec_run(thp_index *idx, const char *file, size_t limit,
-                    const char *tag)
+                    const char *tag, const struct thp_rank_params *params)
 {
     struct thp_query_opts opts = {0, 0, THP_QP_LENIENT | THP_QP_ANY_WORD |
-                                            THP_QUERY_NO_SNIPPET};
+                                            THP_QUERY_NO_SNIPPET, params};
     FILE *f = fopen(file, "r");
     char *line = NULL;
     size_t cap = 0;
@@ -189,7 +197,9 @@ int main(int argc, char **argv)
 {
     const char *index_path = "thp.db", *color_when = "auto";
     const char *trec = NULL, *tag = "thp";
-    struct thp_query_opts opts = {10, 0, 0};
+    struct thp_query_opts opts = {10, 0, 0, NULL};
+    struct thp_rank_params rank;
+    int recent = 0, expand = -1; /* -1: the mode's default */
     struct thp_buf q, out;
     struct thp_result res;
     struct thp_err err;
@@ -197,6 +207,8 @@ int main(int argc, char **argv)
     int i, json = 0, color, rc = 2; /* 2 until a search has run */
 
     thp_buf_init(&q, THP_QP_MAXLEN);
+    thp_rank_defaults(&rank);
+    opts.rank = &rank;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
 
@@ -219,6 +231,26 @@ int main(int argc, char **argv)
             opts.limit = 100;
         } else if (!strcmp(a, "--run-tag") && i + 1 < argc) {
             tag = argv[++i];
+        } else if (!strcmp(a, "--recent")) {
+            recent = 1;
+        } else if (!strcmp(a, "--expand")) {
+            expand = 1;
+        } else if (!strcmp(a, "--no-expand")) {
+            expand = 0;
+        } else if (!strcmp(a, "--rank") && i + 1 < argc) {
+            const char *spec = argv[++i];
+
+            thp_err_clear(&err);
+            if (thp_rank_set(&rank, spec, strlen(spec), &err) != THP_OK) {
+                fprintf(stderr, PROG ": --rank: %s\n", err.msg);
+                goto out;
+            }
+        } else if (!strcmp(a, "--rank-config") && i + 1 < argc) {
+            thp_err_clear(&err);
+            if (thp_rank_load(&rank, argv[++i], &err) != THP_OK) {
+                fprintf(stderr, PROG ": --rank-config %s\n", err.msg);
+                goto out;
+            }
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             rc = 0;
@@ -249,13 +281,20 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": query longer than %d bytes\n", THP_QP_MAXLEN);
         goto out;
     }
+    if (recent && rank.recency == 0)
+        rank.recency = 1.0;
+    /* ranked retrieval of questions expands unless told not to */
+    if (expand == 0)
+        rank.fb_docs = 0;
+    else if ((expand == 1 || trec) && rank.fb_docs == 0)
+        rank.fb_docs = THP_RANK_FB_DOCS;
     if (trec) {
         thp_err_clear(&err);
         if (thp_index_open(index_path, THP_INDEX_READ, &idx, &err) != THP_OK) {
             fprintf(stderr, PROG ": %s\n", err.msg);
             goto out;
         }
-        rc = trec_run(idx, trec, opts.limit, tag);
+        rc = trec_run(idx, trec, opts.limit, tag, &rank);
         thp_index_close(idx);
         goto out;
     }

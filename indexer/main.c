@@ -26,6 +26,7 @@
 #include "thp/items.h"
 #include "thp/json.h"
 #include "thp/jsonread.h"
+#include "thp/lang.h"
 #include "thp/mem.h"
 #include "thp/text.h"
 #include "walk.h"
@@ -46,6 +47,7 @@ struct run {
     double bytes;      /* bytes read */
     double t0, last;   /* start, last progress line */
     int stop_rc;       /* an index-level error ends the run */
+    const thp_lang *lang; /* language detector, or NULL */
     struct thp_err err;
 };
 
@@ -179,10 +181,42 @@ static int put_record(struct run *r, const struct thp_record *rec)
     return THP_OK;
 }
 
+/*
+** A JSON Lines document's language: its "lang" when that is a language
+** code (2 or 3 letters a-z; one without a stemmer gets exact forms only),
+** else detected from its text (or title) into code; NULL if undecided.
+*/
+static const char *json_lang(const struct run *r, const char *given,
+                             const struct thp_buf *text,
+                             const struct thp_buf *title, char code[4])
+{
+    struct thp_lang_guess g;
+    size_t n = given ? strlen(given) : 0, i;
+
+    if (n == 2 || n == 3) {
+        for (i = 0; i < n && given[i] >= 'a' && given[i] <= 'z'; i++)
+            ;
+        if (i == n) {
+            memcpy(code, given, n + 1);
+            return code;
+        }
+    }
+    code[0] = '\0';
+    if (r->lang == NULL)
+        return NULL;
+    if ((text->n && thp_lang_detect(r->lang, text->s, text->n, &g) == THP_OK &&
+         g.lang[0]) ||
+        (title->n && thp_lang_detect(r->lang, title->s, title->n, &g) ==
+                         THP_OK && g.lang[0]))
+        memcpy(code, g.lang, sizeof g.lang);
+    return code[0] ? code : NULL;
+}
+
 /* Store one document of a JSON Lines source, keyed path + suffix. */
 static int put_doc(struct run *r, const struct source_ctx *c,
                    const char *suffix, const char *kind, const char *title,
-                   const char *body, const struct thp_item *meta)
+                   const char *body, const struct thp_item *meta,
+                   const char *lang)
 {
     struct thp_record rec;
     char key[PATH_MAX + 80];
@@ -202,6 +236,7 @@ static int put_doc(struct run *r, const struct source_ctx *c,
     rec.partners = meta->partners.s;
     rec.authors = meta->authors.s;
     rec.charset = c->charset;
+    rec.lang = lang;
     rec.mtime = (int64_t)c->st->st_mtime;
     rec.size = (int64_t)c->st->st_size;
     return put_record(r, &rec);
@@ -468,6 +503,8 @@ static int index_jsonl(struct run *r, const char *arg)
         size_t tlen = 0, xlen = 0, vlen = 0, k;
         struct thp_item meta;
         struct thp_text_info ti;
+        const char *lang;
+        char code[4];
         int rc;
 
         line++;
@@ -507,10 +544,12 @@ static int index_jsonl(struct run *r, const char *arg)
         if (v != NULL)
             meta.year = thp_items_parse_date(v, vlen, meta.date);
         kind = thp_jsonread_get(&obj, "kind", NULL);
+        lang = json_lang(r, thp_jsonread_get(&obj, "lang", NULL), &clean,
+                         &ctitle, code);
         snprintf(suffix, sizeof suffix, "#%s", id);
         if (put_doc(r, &c, suffix, kind && *kind ? kind : "page",
                     ctitle.s ? ctitle.s : "", clean.s ? clean.s : "",
-                    &meta) != THP_OK)
+                    &meta, lang) != THP_OK)
             break;
         good++;
     }
@@ -618,6 +657,8 @@ int main(int argc, char **argv)
     int njsonl = 0, repair = 0, html = 0, explain = 0;
     struct run r;
     struct sigaction sa;
+    thp_lang *lang = NULL;
+    struct thp_err lerr;
     int64_t ndocs = 0;
     int i, nsources = 0;
     double dt;
@@ -706,6 +747,12 @@ int main(int argc, char **argv)
             fclose(r.log);
         return 2;
     }
+    /* without a detector documents keep the default language: say so */
+    thp_err_clear(&lerr);
+    if (thp_lang_open(&lang, NULL, NULL, &lerr) != THP_OK)
+        fprintf(stderr, PROG ": language detection off: %s\n", lerr.msg);
+    r.lang = lang;
+    src_set_lang(lang);
     r.tty = !r.quiet && isatty(STDERR_FILENO);
     r.t0 = r.last = now_s();
     if (r.tty) /* the bar needs a total: count first (cheap next to work) */
@@ -720,6 +767,8 @@ int main(int argc, char **argv)
     if (r.stop_rc == THP_OK)
         thp_index_count(r.idx, &ndocs, &r.err);
     thp_index_close(r.idx);
+    src_set_lang(NULL);
+    thp_lang_close(lang);
     thp_free(sources);
     thp_free(jsonl);
     if (r.log)

@@ -301,6 +301,34 @@ static int make_page(struct maker *m, const char *page_title,
     return rc;
 }
 
+static const struct thp_lang *lang_detector;
+
+void src_set_lang(const struct thp_lang *det)
+{
+    lang_detector = det;
+}
+
+/* The language of a document: of its body, or of its title if that says
+** nothing; "" when undecided. Reports are detected page by page. */
+static void detect_lang(struct src_doc *d)
+{
+    struct thp_lang_guess g;
+    const char *body = d->rec.body, *title = d->rec.title;
+
+    d->lang[0] = '\0';
+    if (lang_detector == NULL)
+        return;
+    if (body && *body &&
+        thp_lang_detect(lang_detector, body, strlen(body), &g) == THP_OK &&
+        g.lang[0])
+        memcpy(d->lang, g.lang, sizeof d->lang);
+    else if (title && *title &&
+             thp_lang_detect(lang_detector, title, strlen(title), &g) ==
+                 THP_OK && g.lang[0])
+        memcpy(d->lang, g.lang, sizeof d->lang);
+    d->rec.lang = d->lang[0] ? d->lang : NULL;
+}
+
 static const char *at(const struct thp_buf *a, size_t off)
 {
     return off ? a->s + off - 1 : NULL;
@@ -341,6 +369,7 @@ static int finish_docs(struct maker *m)
         rec->repairs = at(a, m->repairs);
         rec->mtime = (int64_t)s->st.st_mtime;
         rec->size = (int64_t)s->st.st_size;
+        detect_lang(&s->docs[i]);
         thp_index_digest(rec, &s->docs[i].digest);
         rec->digest = &s->docs[i].digest;
     }

@@ -17,6 +17,7 @@
 #include "thp/buf.h"
 #include "thp/err.h"
 #include "thp/index.h"
+#include "thp/lang.h"
 
 /* Largest source read; larger ones fail with THP_ERR_TOOBIG. */
 #define SRC_MAX_FILE (64u << 20)
@@ -34,7 +35,15 @@ enum src_state {
 struct src_doc {
     struct thp_record rec;    /* strings point into the source's arena */
     struct thp_digest digest; /* rec.digest points here */
+    char lang[4];             /* detected language, rec.lang when set */
 };
+
+/*
+** The language detector src_prepare gives every document's text to (NULL:
+** none; documents then have no language, i.e. the index's default). Set
+** it before any worker starts; it is only read, by any number of threads.
+*/
+void src_set_lang(const struct thp_lang *det);
 
 struct src {
     char *path;             /* its name in the index (owned) */

@@ -13,6 +13,8 @@
 #include "schema.h"
 #include "thp/index.h"
 #include "thp/mem.h"
+#include "thp/rank.h"
+#include "thp/tok.h"
 
 enum {
     ST_SRC_GET, ST_SRC_UPSERT, ST_SRC_SEEN, ST_SRC_DELETE, ST_SWEEP,
@@ -33,6 +35,10 @@ struct thp_index {
                               source and run, so its stale links show */
     sqlite3_stmt *st[ST__N];
 };
+
+/* A text column as FTS5 sees it: the language tag (?5) in front, as in
+** the view THP_T_TEXT (see schema_sql). */
+#define TAGGED(col) "char(57344) || ?5 || char(57345) || " col
 
 /* Columns a document row is written with, in bind order ?1..?22. */
 #define DOC_COLS                                                            \
@@ -91,10 +97,11 @@ static const char *const stmt_sql[ST__N] = {
     ** the transaction -- that alone was a quarter of the indexer's time.
     */
     [ST_FTS_ADD] = "INSERT INTO " THP_T_FTS "(rowid, title, body, meta)"
-                   " VALUES(?1, ?2, ?3, ?4)",
+                   " VALUES(?1, " TAGGED("?2") ", " TAGGED("?3") ", ?4)",
     [ST_FTS_DROP] = "INSERT INTO " THP_T_FTS "(" THP_T_FTS ", rowid, title,"
                     " body, meta) VALUES('delete', ?1, ?2, ?3, ?4)",
-    [ST_DOC_TEXT] = "SELECT title, body, meta FROM " THP_T_DOCS
+    /* what FTS5 was given, language tags included (the view adds them) */
+    [ST_DOC_TEXT] = "SELECT title, body, meta FROM " THP_T_TEXT
                     " WHERE id = ?1",
     [ST_DOC_REPRIMARY] =
         "UPDATE " THP_T_DOCS " SET (source_key, source_path, url) ="
@@ -160,8 +167,13 @@ static const char schema_sql[] =
     "  seen_run INTEGER NOT NULL);"
     "CREATE INDEX doc_sources_doc ON doc_sources(doc_id);"
     "CREATE INDEX doc_sources_path ON doc_sources(source_path);"
+    /* the language tag: U+E000 lang U+E001 (tok.h); no lang: default */
+    "CREATE VIEW " THP_T_TEXT "(id, title, body, meta) AS SELECT id,"
+    "  char(57344) || coalesce(lang, '') || char(57345) || title,"
+    "  char(57344) || coalesce(lang, '') || char(57345) || body,"
+    "  meta FROM " THP_T_DOCS ";"
     "CREATE VIRTUAL TABLE " THP_T_FTS " USING fts5(title, body, meta,"
-    "  content='" THP_T_DOCS "', content_rowid='id',"
+    "  content='" THP_T_TEXT "', content_rowid='id',"
     "  tokenize='" THP_TOKENIZE "');";
 
 /*
@@ -341,8 +353,16 @@ int thp_index_open(const char *path, int flags, thp_index **out,
     }
     sqlite3_extended_result_codes(idx->db, 1);
     sqlite3_busy_timeout(idx->db, 5000);
+    if (thp_tok_register(idx->db, err) != THP_OK ||
+        thp_rank_register(idx->db, err) != THP_OK)
+        goto fail;
     /* WAL only once the file is known to be ours (it rewrites the header) */
     if (check_schema(idx, err) != THP_OK)
+        goto fail;
+    /* term statistics for query expansion (expand.c), in temp: read-only
+    ** connections may create it */
+    if (exec(idx, "CREATE VIRTUAL TABLE " THP_T_VOCAB " USING fts5vocab(main,"
+                  " '" THP_T_FTS "', 'row')", err) != THP_OK)
         goto fail;
     if (idx->writable &&
         (exec(idx, "PRAGMA journal_mode=WAL", err) != THP_OK ||
@@ -686,7 +706,8 @@ static int link_source(thp_index *idx, const struct thp_record *r,
 
 /* Add doc's text to the FTS index (strings borrowed for the call). */
 static int fts_add(thp_index *idx, int64_t doc, const char *title,
-                   const char *body, const char *meta, struct thp_err *err)
+                   const char *body, const char *meta, const char *lang,
+                   struct thp_err *err)
 {
     sqlite3_stmt *s = idx->st[ST_FTS_ADD];
     int rc;
@@ -695,6 +716,7 @@ static int fts_add(thp_index *idx, int64_t doc, const char *title,
     sqlite3_bind_text(s, 2, title, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, body, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, meta, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, lang ? lang : "", -1, SQLITE_STATIC);
     rc = step_done(idx, s, err, "updating the text index");
     sqlite3_clear_bindings(s);
     return rc;
@@ -818,7 +840,7 @@ int thp_index_put(thp_index *idx, const struct thp_record *rec, int *outcome,
     sqlite3_clear_bindings(s);
     if (rc == THP_OK)
         rc = fts_add(idx, id, rec->title ? rec->title : "",
-                     rec->body ? rec->body : "", meta, err);
+                     rec->body ? rec->body : "", meta, rec->lang, err);
     if (rc != THP_OK || link_source(idx, rec, id, err) != THP_OK)
         return THP_ERR_DB;
     /* a shared document this key left may need a new primary source */

@@ -1,16 +1,58 @@
 /*
 ** qparse.c: a recursive-descent parser for the user query language (see
-** qparse.h) that writes an FTS5 expression in which every word is quoted.
-** It knows nothing of SQLite; query.c runs what it produces.
+** qparse.h) that writes an FTS5 expression in which every word is quoted,
+** and beside it the role of each FTS5 phrase for the ranking function
+** (rank.h). It knows nothing of SQLite; query.c runs what it produces.
 */
 #include <string.h>
 
 #include <utf8proc.h>
 
 #include "thp/qparse.h"
+#include "thp/rank.h"
 #include "thp/text.h"
+#include "thp/tok.h"
 
 #define MAX_DEPTH 32
+
+/* A compiled part: its FTS5 text and the roles of its phrases, in order. */
+struct qout {
+    struct thp_buf ex;
+    struct thp_buf ro;
+};
+
+static void qout_init(struct qout *o)
+{
+    thp_buf_init(&o->ex, 0);
+    thp_buf_init(&o->ro, 0);
+}
+
+static void qout_reset(struct qout *o)
+{
+    thp_buf_reset(&o->ex);
+    thp_buf_reset(&o->ro);
+}
+
+static void qout_release(struct qout *o)
+{
+    thp_buf_release(&o->ex);
+    thp_buf_release(&o->ro);
+}
+
+static int qout_rc(const struct qout *o)
+{
+    return o->ex.rc != THP_OK ? o->ex.rc : o->ro.rc;
+}
+
+/* Append part to o; negate: its phrases are excluded ones. */
+static void qout_append(struct qout *o, const struct qout *part, int negate)
+{
+    size_t i;
+
+    thp_buf_append(&o->ex, part->ex.s, part->ex.n);
+    for (i = 0; i < part->ro.n; i++)
+        thp_buf_putc(&o->ro, negate ? THP_ROLE_EXCLUDED : part->ro.s[i]);
+}
 
 struct parser {
     const char *q;      /* the query */
@@ -18,6 +60,7 @@ struct parser {
     size_t i;           /* read position */
     int flags;
     int depth;          /* parenthesis nesting */
+    size_t stopped;     /* stop words dropped (THP_QP_ANY_WORD) */
     struct thp_err *err;
     int rc;
 };
@@ -93,13 +136,21 @@ static int at_operator(const struct parser *p, const char *op)
            (p->i + k == p->n || is_stop((unsigned char)p->q[p->i + k]));
 }
 
-/* Append s[0..n) as a quoted FTS5 string ("" doubles a quote). */
-static void put_quoted(struct thp_buf *out, const char *s, size_t n)
+/*
+** Append s[0..n) as a quoted FTS5 string ("" doubles a quote), after the
+** tokenizer's any-inflection marker when stem is set. Control characters
+** are left out, so user text can never forge the marker (tok.h).
+*/
+static void put_quoted(struct thp_buf *out, const char *s, size_t n, int stem)
 {
     size_t i;
 
     thp_buf_putc(out, '"');
+    if (stem)
+        thp_buf_puts(out, THP_TOK_STEM_MARK);
     for (i = 0; i < n; i++) {
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
+            continue;
         if (s[i] == '"')
             thp_buf_putc(out, '"');
         thp_buf_putc(out, s[i]);
@@ -107,17 +158,21 @@ static void put_quoted(struct thp_buf *out, const char *s, size_t n)
     thp_buf_putc(out, '"');
 }
 
-static int parse_or(struct parser *p, struct thp_buf *out);
+static int parse_or(struct parser *p, struct qout *out);
 
 /*
 ** primary := '(' or ')' | [field ':'] ( '"' phrase '"' | word ) ['*']
 ** Writes the FTS5 form to out; writes nothing for a word with no letters.
+** A bare word matches any inflection, and its exact form is added as an
+** alternative so that ranking can favour it: ("\x01word" OR "word"). A
+** quoted phrase or a prefix matches exact forms only (tok.h). Under
+** THP_QP_ANY_WORD a bare stop word is dropped (p->stopped counts it).
 */
-static int parse_primary(struct parser *p, struct thp_buf *out)
+static int parse_primary(struct parser *p, struct qout *out)
 {
     size_t start = p->i, end;
     const char *field = NULL;
-    int prefix = 0, quoted = 0;
+    int prefix = 0, quoted = 0, stop;
 
     /* A field prefix: title: or body: directly before a word, a phrase or
     ** a parenthesised group. */
@@ -135,14 +190,14 @@ static int parse_primary(struct parser *p, struct thp_buf *out)
     }
 
     if (p->q[p->i] == '(') {
-        struct thp_buf sub;
+        struct qout sub;
         size_t open = p->i;
 
         if (p->depth >= MAX_DEPTH)
             return fail(p, open, "parentheses nested too deeply");
         p->i++;
         p->depth++;
-        thp_buf_init(&sub, 0);
+        qout_init(&sub);
         parse_or(p, &sub);
         p->depth--;
         skip_blanks(p);
@@ -150,19 +205,19 @@ static int parse_primary(struct parser *p, struct thp_buf *out)
             p->i++;
         else if (p->rc == THP_OK && !(p->flags & THP_QP_LENIENT))
             fail(p, open, "unclosed parenthesis: '(' has no matching ')'");
-        if (p->rc == THP_OK && sub.n) {
+        if (p->rc == THP_OK && sub.ex.n) {
             if (field) {
-                thp_buf_puts(out, field);
-                thp_buf_puts(out, " : ");
+                thp_buf_puts(&out->ex, field);
+                thp_buf_puts(&out->ex, " : ");
             }
-            thp_buf_putc(out, '(');
-            thp_buf_append(out, sub.s, sub.n);
-            thp_buf_putc(out, ')');
+            thp_buf_putc(&out->ex, '(');
+            qout_append(out, &sub, 0);
+            thp_buf_putc(&out->ex, ')');
         }
-        if (p->rc == THP_OK && sub.rc != THP_OK)
-            p->rc = thp_err_set(p->err, sub.rc, "query: %s",
-                                thp_strerror(sub.rc));
-        thp_buf_release(&sub);
+        if (p->rc == THP_OK && qout_rc(&sub) != THP_OK)
+            p->rc = thp_err_set(p->err, qout_rc(&sub), "query: %s",
+                                thp_strerror(qout_rc(&sub)));
+        qout_release(&sub);
         return p->rc;
     }
 
@@ -201,13 +256,30 @@ static int parse_primary(struct parser *p, struct thp_buf *out)
         prefix = 1;
     if (!has_word_char(p->q + start, end - start))
         return THP_OK;
-    if (field) {
-        thp_buf_puts(out, field);
-        thp_buf_puts(out, " : ");
+    stop = thp_tok_is_stopword("en", p->q + start, end - start);
+    if (stop && !quoted && !prefix && (p->flags & THP_QP_ANY_WORD)) {
+        p->stopped++;
+        return THP_OK;
     }
-    put_quoted(out, p->q + start, end - start);
-    if (prefix)
-        thp_buf_putc(out, '*');
+    if (field) {
+        thp_buf_puts(&out->ex, field);
+        thp_buf_puts(&out->ex, " : ");
+    }
+    if (quoted || prefix) {
+        /* exact forms only; a phrase of several words is no stop word */
+        put_quoted(&out->ex, p->q + start, end - start, 0);
+        if (prefix)
+            thp_buf_putc(&out->ex, '*');
+        thp_buf_putc(&out->ro, stop ? THP_ROLE_EXACT_STOP : THP_ROLE_EXACT);
+        return THP_OK;
+    }
+    thp_buf_putc(&out->ex, '(');
+    put_quoted(&out->ex, p->q + start, end - start, 1);
+    thp_buf_puts(&out->ex, " OR ");
+    put_quoted(&out->ex, p->q + start, end - start, 0);
+    thp_buf_putc(&out->ex, ')');
+    thp_buf_putc(&out->ro, stop ? THP_ROLE_STEM_STOP : THP_ROLE_STEM);
+    thp_buf_putc(&out->ro, THP_ROLE_EXACT_ALT);
     return THP_OK;
 }
 
@@ -216,15 +288,15 @@ static int parse_primary(struct parser *p, struct thp_buf *out)
 ** Included parts are joined by AND, excluded ones appended with NOT, since
 ** FTS5's NOT is binary: "(a AND b) NOT c".
 */
-static int parse_and(struct parser *p, struct thp_buf *out)
+static int parse_and(struct parser *p, struct qout *out)
 {
-    struct thp_buf pos, neg, item;
+    struct qout pos, neg, item;
     size_t npos = 0, nneg = 0, first_neg = 0;
     int explicit_and = 0; /* "a AND b" stays AND under THP_QP_ANY_WORD */
 
-    thp_buf_init(&pos, 0);
-    thp_buf_init(&neg, 0);
-    thp_buf_init(&item, 0);
+    qout_init(&pos);
+    qout_init(&neg);
+    qout_init(&item);
     for (;;) {
         int negate = 0;
         size_t at;
@@ -267,22 +339,23 @@ static int parse_and(struct parser *p, struct thp_buf *out)
                 break;
             }
         }
-        thp_buf_reset(&item);
+        qout_reset(&item);
         if (parse_primary(p, &item) != THP_OK)
             break;
-        if (item.n == 0)
+        if (item.ex.n == 0)
             continue;
         if (negate) {
             if (nneg++ == 0)
                 first_neg = at;
-            thp_buf_puts(&neg, " NOT ");
-            thp_buf_append(&neg, item.s, item.n);
+            thp_buf_puts(&neg.ex, " NOT ");
+            qout_append(&neg, &item, 1);
         } else {
             if (npos++)
-                thp_buf_puts(&pos, (p->flags & THP_QP_ANY_WORD) && !explicit_and
-                                       ? " OR "
-                                       : " AND ");
-            thp_buf_append(&pos, item.s, item.n);
+                thp_buf_puts(&pos.ex, (p->flags & THP_QP_ANY_WORD) &&
+                                              !explicit_and
+                                          ? " OR "
+                                          : " AND ");
+            qout_append(&pos, &item, 0);
         }
         explicit_and = 0;
     }
@@ -293,17 +366,17 @@ static int parse_and(struct parser *p, struct thp_buf *out)
         int wrap = npos > 1 || nneg;
 
         if (wrap && nneg)
-            thp_buf_putc(out, '(');
-        thp_buf_append(out, pos.s, pos.n);
+            thp_buf_putc(&out->ex, '(');
+        qout_append(out, &pos, 0);
         if (wrap && nneg)
-            thp_buf_putc(out, ')');
-        thp_buf_append(out, neg.s, neg.n);
+            thp_buf_putc(&out->ex, ')');
+        qout_append(out, &neg, 0);
     }
-    if (p->rc == THP_OK && (pos.rc || neg.rc || item.rc))
+    if (p->rc == THP_OK && (qout_rc(&pos) || qout_rc(&neg) || qout_rc(&item)))
         p->rc = thp_err_set(p->err, THP_ERR_NOMEM, "out of memory");
-    thp_buf_release(&pos);
-    thp_buf_release(&neg);
-    thp_buf_release(&item);
+    qout_release(&pos);
+    qout_release(&neg);
+    qout_release(&item);
     return p->rc;
 }
 
@@ -312,38 +385,40 @@ static int parse_and(struct parser *p, struct thp_buf *out)
 ** operands in *nparts. Once there are two, every operand is parenthesised
 ** (the first one retroactively), so precedence never depends on FTS5's.
 */
-static void join_part(struct thp_buf *out, size_t start, size_t *nparts,
-                      const char *op, const struct thp_buf *part)
+static void join_part(struct qout *out, size_t start, size_t *nparts,
+                      const char *op, const struct qout *part)
 {
-    if (part->n == 0)
+    struct thp_buf *ex = &out->ex;
+
+    if (part->ex.n == 0)
         return;
-    if (*nparts == 1 && thp_buf_grow(out, 1) == THP_OK) {
-        memmove(out->s + start + 1, out->s + start, out->n - start + 1);
-        out->s[start] = '(';
-        out->n++;
-        thp_buf_putc(out, ')');
+    if (*nparts == 1 && thp_buf_grow(ex, 1) == THP_OK) {
+        memmove(ex->s + start + 1, ex->s + start, ex->n - start + 1);
+        ex->s[start] = '(';
+        ex->n++;
+        thp_buf_putc(ex, ')');
     }
     if (*nparts >= 1) {
-        thp_buf_puts(out, op);
-        thp_buf_putc(out, '(');
+        thp_buf_puts(ex, op);
+        thp_buf_putc(ex, '(');
     }
-    thp_buf_append(out, part->s, part->n);
+    qout_append(out, part, 0);
     if (*nparts >= 1)
-        thp_buf_putc(out, ')');
+        thp_buf_putc(ex, ')');
     (*nparts)++;
 }
 
 /* or := and ('OR' and)* */
-static int parse_or(struct parser *p, struct thp_buf *out)
+static int parse_or(struct parser *p, struct qout *out)
 {
-    struct thp_buf part;
-    size_t nparts = 0, start = out->n;
+    struct qout part;
+    size_t nparts = 0, start = out->ex.n;
 
-    thp_buf_init(&part, 0);
+    qout_init(&part);
     for (;;) {
         size_t at;
 
-        thp_buf_reset(&part);
+        qout_reset(&part);
         if (parse_and(p, &part) != THP_OK)
             break;
         join_part(out, start, &nparts, " OR ", &part);
@@ -351,7 +426,7 @@ static int parse_or(struct parser *p, struct thp_buf *out)
         if (!at_operator(p, "OR"))
             break;
         at = p->i;
-        if (part.n == 0 && !(p->flags & THP_QP_LENIENT)) {
+        if (part.ex.n == 0 && !(p->flags & THP_QP_LENIENT)) {
             fail(p, at, "'OR' needs a word before it");
             break;
         }
@@ -363,19 +438,51 @@ static int parse_or(struct parser *p, struct thp_buf *out)
             break;
         }
     }
-    if (p->rc == THP_OK && part.rc != THP_OK)
-        p->rc = thp_err_set(p->err, part.rc, "query: %s",
-                            thp_strerror(part.rc));
-    thp_buf_release(&part);
+    if (p->rc == THP_OK && qout_rc(&part) != THP_OK)
+        p->rc = thp_err_set(p->err, qout_rc(&part), "query: %s",
+                            thp_strerror(qout_rc(&part)));
+    qout_release(&part);
+    return p->rc;
+}
+
+/* One pass over the whole query into out. */
+static int parse_query(struct parser *p, struct qout *out)
+{
+    struct qout part;
+    size_t nparts = 0;
+
+    qout_init(&part);
+    /*
+    ** One pass per top-level part. Only a stray ')' ends a part before the
+    ** end of the query; lenient mode skips it and ANDs the parts together.
+    */
+    for (;;) {
+        qout_reset(&part);
+        if (parse_or(p, &part) != THP_OK)
+            break;
+        join_part(out, 0, &nparts, " AND ", &part);
+        skip_blanks(p);
+        if (p->i >= p->n)
+            break;
+        if (!(p->flags & THP_QP_LENIENT)) {
+            fail(p, p->i, "unmatched ')'");
+            break;
+        }
+        p->i++;
+    }
+    if (p->rc == THP_OK && qout_rc(&part) != THP_OK)
+        p->rc = thp_err_set(p->err, qout_rc(&part), "query: %s",
+                            thp_strerror(qout_rc(&part)));
+    qout_release(&part);
     return p->rc;
 }
 
 int thp_qparse(const char *q, size_t n, int flags, struct thp_buf *out,
-               struct thp_err *err)
+               struct thp_buf *roles, struct thp_err *err)
 {
     struct parser p;
-    struct thp_buf part;
-    size_t start = out->n, nparts = 0;
+    struct qout o;
+    int rc;
 
     if (n > THP_QP_MAXLEN)
         return thp_err_setpos(err, THP_ERR_TOOBIG, THP_QP_MAXLEN,
@@ -387,35 +494,28 @@ int thp_qparse(const char *q, size_t n, int flags, struct thp_buf *out,
     p.n = n;
     p.flags = flags;
     p.err = err;
-    thp_buf_init(&part, 0);
-    /*
-    ** One pass per top-level part. Only a stray ')' ends a part before the
-    ** end of the query; lenient mode skips it and ANDs the parts together.
-    */
-    for (;;) {
-        thp_buf_reset(&part);
-        if (parse_or(&p, &part) != THP_OK)
-            break;
-        join_part(out, start, &nparts, " AND ", &part);
-        skip_blanks(&p);
-        if (p.i >= p.n)
-            break;
-        if (!(flags & THP_QP_LENIENT)) {
-            fail(&p, p.i, "unmatched ')'");
-            break;
-        }
-        p.i++;
+    qout_init(&o);
+    rc = parse_query(&p, &o);
+    /* a question made only of stop words searches for them after all */
+    if (rc == THP_OK && o.ex.n == 0 && p.stopped) {
+        memset(&p, 0, sizeof p);
+        p.q = q;
+        p.n = n;
+        p.flags = flags & ~THP_QP_ANY_WORD;
+        p.err = err;
+        qout_reset(&o);
+        rc = parse_query(&p, &o);
     }
-    if (p.rc == THP_OK && part.rc != THP_OK)
-        p.rc = thp_err_set(err, part.rc, "query: %s", thp_strerror(part.rc));
-    thp_buf_release(&part);
-    if (p.rc != THP_OK) {
-        out->n = start;
-        if (out->s)
-            out->s[start] = '\0';
-        return p.rc;
+    if (rc == THP_OK && qout_rc(&o) != THP_OK)
+        rc = thp_err_set(err, qout_rc(&o), "query: %s",
+                         thp_strerror(qout_rc(&o)));
+    if (rc == THP_OK) {
+        thp_buf_append(out, o.ex.s, o.ex.n);
+        if (roles)
+            thp_buf_append(roles, o.ro.s, o.ro.n);
+        if (out->rc != THP_OK || (roles && roles->rc != THP_OK))
+            rc = thp_err_set(err, THP_ERR_NOMEM, "query: out of memory");
     }
-    if (out->rc != THP_OK)
-        return thp_err_set(err, out->rc, "query: %s", thp_strerror(out->rc));
-    return THP_OK;
+    qout_release(&o);
+    return rc;
 }

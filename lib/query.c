@@ -7,10 +7,13 @@
 #include <time.h>
 
 #include "schema.h"
+#include "thp/expand.h"
 #include "thp/json.h"
 #include "thp/mem.h"
 #include "thp/qparse.h"
 #include "thp/query.h"
+#include "thp/rank.h"
+#include "thp/tok.h"
 
 /* Near-duplicates (same dup_group) count and rank as one document. */
 static const char count_sql[] =
@@ -26,14 +29,15 @@ static const char hits_sql[] =
     "WITH m AS MATERIALIZED ("
     "  SELECT d.id, d.title, d.url, d.kind, d.date, d.year, d.location,"
     "   d.partners, d.authors, d.anchor, d.page, d.repairs,"
-    "   coalesce(d.dup_group, d.id) AS grp, " THP_BM25 " AS r"
+    "   coalesce(d.dup_group, d.id) AS grp,"
+    "   " THP_RANK_NAME "(" THP_T_FTS ", ?4, ?5, d.year, ?6) AS r"
     "  FROM " THP_T_FTS " JOIN " THP_T_DOCS " d ON d.id = " THP_T_FTS ".rowid"
     "  WHERE " THP_T_FTS " MATCH ?1),"
-    " best AS (SELECT *, row_number() OVER (PARTITION BY grp ORDER BY r, id)"
-    "  AS rn FROM m)"
-    " SELECT id, title, url, kind, date, -r, year, location, partners,"
+    " best AS (SELECT *, row_number() OVER (PARTITION BY grp"
+    "  ORDER BY r DESC, id) AS rn FROM m)"
+    " SELECT id, title, url, kind, date, r, year, location, partners,"
     " authors, anchor, page, repairs, grp FROM best WHERE rn = 1"
-    " ORDER BY r, id LIMIT ?2 OFFSET ?3";
+    " ORDER BY r DESC, id LIMIT ?2 OFFSET ?3";
 
 static const char snippet_sql[] =
     "SELECT snippet(" THP_T_FTS ", 1, char(1), char(2), '…', 32) FROM "
@@ -127,6 +131,7 @@ void thp_result_release(struct thp_result *res)
     thp_free(res->hits);
     thp_free(res->query);
     thp_free(res->match);
+    thp_free(res->roles);
     memset(res, 0, sizeof *res);
 }
 
@@ -156,7 +161,17 @@ static int fetch_details(sqlite3 *db, struct thp_result *res, int flags,
             sqlite3_bind_int64(sn, 2, h->id);
             step = sqlite3_step(sn);
         }
-        h->snippet = step == SQLITE_ROW ? col_dup(sn, 0) : thp_strdup("");
+        if (step == SQLITE_ROW) {
+            /* a snippet from the start of the body begins with the
+            ** language tag FTS5 was shown (tok.h): not for readers */
+            const char *v = (const char *)sqlite3_column_text(sn, 0);
+            size_t len = (size_t)sqlite3_column_bytes(sn, 0);
+            size_t tag = v ? thp_tok_tag_len(v, len) : 0;
+
+            h->snippet = v ? thp_strndup(v + tag, len - tag) : thp_strdup("");
+        } else {
+            h->snippet = thp_strdup("");
+        }
         sqlite3_reset(sn);
         if (step != SQLITE_ROW && step != SQLITE_DONE) {
             rc = run_error(db, step, err);
@@ -181,8 +196,9 @@ out:
     return rc;
 }
 
-static int fetch_hits(sqlite3 *db, struct thp_result *res, int flags,
-                      struct thp_err *err)
+static int fetch_hits(sqlite3 *db, struct thp_result *res,
+                      const struct thp_query_opts *opts, const char *params,
+                      const char *weights, struct thp_err *err)
 {
     sqlite3_stmt *st = NULL;
     int rc;
@@ -198,6 +214,10 @@ static int fetch_hits(sqlite3 *db, struct thp_result *res, int flags,
     sqlite3_bind_text(st, 1, res->match, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)res->limit);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)res->offset);
+    sqlite3_bind_text(st, 4, res->roles, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, params, -1, SQLITE_STATIC);
+    if (weights && weights[0])
+        sqlite3_bind_text(st, 6, weights, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && res->nhits < res->limit) {
         struct thp_hit *h = &res->hits[res->nhits++];
 
@@ -226,7 +246,7 @@ static int fetch_hits(sqlite3 *db, struct thp_result *res, int flags,
         return rc;
     }
     sqlite3_finalize(st);
-    return fetch_details(db, res, flags, err);
+    return fetch_details(db, res, opts->flags, err);
 }
 
 static int count_hits(sqlite3 *db, struct thp_result *res,
@@ -255,7 +275,9 @@ int thp_query_run(thp_index *idx, const char *q, size_t n,
                   struct thp_err *err)
 {
     sqlite3 *db = thp_index_db(idx);
-    struct thp_buf match;
+    struct thp_buf match, roles, weights;
+    struct thp_rank_params rank;
+    char params[512];
     double t0 = now_ms();
     int rc;
 
@@ -264,21 +286,34 @@ int thp_query_run(thp_index *idx, const char *q, size_t n,
     if (res->limit > THP_QUERY_MAX_LIMIT)
         res->limit = THP_QUERY_MAX_LIMIT;
     res->offset = opts->offset;
+    if (opts->rank)
+        rank = *opts->rank;
+    else
+        thp_rank_defaults(&rank);
+    if (thp_rank_format(&rank, params, sizeof params) >= sizeof params)
+        return thp_err_set(err, THP_ERR_MISUSE, "ranking parameters too long");
     thp_buf_init(&match, 0);
-    rc = thp_qparse(q, n, opts->flags & 0xFF, &match, err);
+    thp_buf_init(&roles, 0);
+    thp_buf_init(&weights, 0);
+    rc = thp_qparse(q, n, opts->flags & 0xFF, &match, &roles, err);
+    if (rc == THP_OK && rank.fb_docs > 0 && match.n > 0)
+        rc = thp_expand(db, &rank, params, &match, &roles, &weights, err);
     if (rc == THP_OK) {
         res->match = thp_buf_detach(&match);
+        res->roles = thp_buf_detach(&roles);
         res->query = thp_strndup(q, n);
-        if (res->match == NULL || res->query == NULL)
+        if (res->match == NULL || res->roles == NULL || res->query == NULL)
             rc = thp_err_set(err, THP_ERR_NOMEM, "search: out of memory");
     }
     thp_buf_release(&match);
+    thp_buf_release(&roles);
     /* An empty expression (nothing searchable) has no hits, not an error. */
     if (rc == THP_OK && res->match[0] != '\0') {
         rc = count_hits(db, res, err);
         if (rc == THP_OK && res->total > (int64_t)res->offset)
-            rc = fetch_hits(db, res, opts->flags, err);
+            rc = fetch_hits(db, res, opts, params, weights.s, err);
     }
+    thp_buf_release(&weights);
     if (rc != THP_OK) {
         thp_result_release(res);
         return rc;

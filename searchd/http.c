@@ -179,7 +179,8 @@ static enum MHD_Result handle_search(struct searchd *sd,
                                      unsigned *status)
 {
     const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
-    struct thp_query_opts opts = {10, 0, 0};
+    struct thp_query_opts opts = {10, 0, 0, NULL};
+    struct thp_rank_params rank = sd->conf.rank;
     struct thp_result res;
     struct thp_err err;
     struct thp_buf b;
@@ -197,6 +198,13 @@ static enum MHD_Result handle_search(struct searchd *sd,
         return send_error(c, *status, "'offset' must be a number >= 0", -1);
     if (flag_param(c, "lenient"))
         opts.flags |= THP_QP_LENIENT;
+    /* recent=1: favour recent documents (if the config has no recency) */
+    if (flag_param(c, "recent") && rank.recency == 0)
+        rank.recency = 1.0;
+    /* expand=1: pseudo-relevance feedback (expand.h) */
+    if (flag_param(c, "expand") && rank.fb_docs == 0)
+        rank.fb_docs = THP_RANK_FB_DOCS;
+    opts.rank = &rank;
     if (flag_param(c, "prefix"))
         opts.flags |= THP_QP_PREFIX_LAST;
 

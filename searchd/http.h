@@ -7,6 +7,7 @@
 #define THP_SEARCHD_HTTP_H
 
 #include "thp/err.h"
+#include "thp/rank.h"
 
 struct searchd_conf {
     const char *index_path; /* index file */
@@ -15,6 +16,7 @@ struct searchd_conf {
     unsigned port;          /* 0: any free port */
     unsigned threads;       /* worker threads */
     int quiet;              /* no access log */
+    struct thp_rank_params rank; /* ranking (--rank-config) */
 };
 
 struct searchd;

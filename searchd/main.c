@@ -68,7 +68,9 @@ static void usage(FILE *f)
         "                      else " WEB_FROM_BIN " beside the program)\n"
         "  --threads N         worker threads (default: 2)\n"
         "  --port-file FILE    write the port listened on to FILE\n"
-        "  --quiet             no access log\n");
+        "  --quiet             no access log\n"
+        "  --rank-config FILE  ranking parameters, key=value lines (see\n"
+        "                      docs/RELEVANCE.md); defaults built in\n");
 }
 
 /* Split "host:port" / "[v6]:port" / ":port" / "port". */
@@ -107,7 +109,7 @@ static int parse_listen(const char *s, char *host, size_t hlen,
 
 int main(int argc, char **argv)
 {
-    struct searchd_conf conf = {"thp.db", NULL, "127.0.0.1", 8080, 2, 0};
+    struct searchd_conf conf;
     const char *port_file = NULL, *listen = "127.0.0.1:8080";
     char host[64], webbuf[PATH_MAX];
     struct searchd *sd;
@@ -116,6 +118,12 @@ int main(int argc, char **argv)
     sigset_t sigs;
     int i, sig;
 
+    memset(&conf, 0, sizeof conf);
+    conf.index_path = "thp.db";
+    conf.host = "127.0.0.1";
+    conf.port = 8080;
+    conf.threads = 2;
+    thp_rank_defaults(&conf.rank);
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
 
@@ -131,6 +139,13 @@ int main(int argc, char **argv)
             conf.threads = (unsigned)strtoul(argv[++i], NULL, 10);
         else if (!strcmp(a, "--quiet"))
             conf.quiet = 1;
+        else if (!strcmp(a, "--rank-config") && i + 1 < argc) {
+            thp_err_clear(&err);
+            if (thp_rank_load(&conf.rank, argv[++i], &err) != THP_OK) {
+                fprintf(stderr, PROG ": --rank-config %s\n", err.msg);
+                return 2;
+            }
+        }
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return 0;

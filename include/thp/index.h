@@ -12,8 +12,17 @@
 **                             and the source it was first found in
 **   doc_sources(source_key)   every place a document was found: the same
 **                             item on two pages is one document, two rows
-**   documents_fts(title, body, meta)   FTS5, external content, kept in step
-**                             by index.c's own statements (not triggers)
+**   documents_text            a view: documents' text columns with the
+**                             language tag the tokenizer reads (tok.h)
+**   documents_fts(title, body, meta)   FTS5 with the "thp" tokenizer,
+**                             external content (documents_text), kept in
+**                             step by index.c's own statements (not
+**                             triggers)
+**
+** Every connection this module opens has the "thp" tokenizer and the
+** thp_rank() ranking function (rank.h) registered. An index made with
+** another schema or analysis version is refused, by readers and writers
+** alike, with a message saying to rebuild it (thp-index --full).
 **
 ** Writing goes source by source: thp_index_put() for each document of a
 ** source, then thp_index_source_done(). Batches are committed only between
@@ -30,7 +39,7 @@
 
 #include "thp/err.h"
 
-#define THP_SCHEMA_VERSION 3
+#define THP_SCHEMA_VERSION 4
 
 /* Flags for thp_index_open. */
 #define THP_INDEX_READ  0x0 /* read-only; the index must exist */

@@ -13,7 +13,9 @@
 **   ( ... )              grouping
 **   title:rotterdam      restrict a word or phrase to a field (title, body)
 **
-** AND, OR and NOT are operators only in capitals. In strict mode a
+** A bare word matches every inflection (its stem in any query language,
+** tok.h); a quoted phrase and a prefix match words as written (accents
+** and case aside). AND, OR and NOT are operators only in capitals. In strict mode a
 ** malformed query is THP_ERR_SYNTAX with err->pos the 0-based character
 ** position of the fault. In lenient mode (the search box) the same query
 ** is repaired instead: a missing quote or parenthesis is closed, a
@@ -38,9 +40,15 @@
 /*
 ** Compile q[0..n) into an FTS5 expression appended to out. On success an
 ** empty out means the query has nothing to search for (e.g. only
-** punctuation); callers answer that with zero hits.
+** punctuation); callers answer that with zero hits. If roles is not NULL,
+** one THP_ROLE_* byte per FTS5 phrase of the expression, in FTS5's phrase
+** order, is appended to it: what thp_rank() needs to know (rank.h). On
+** failure out and roles are left as they were.
+**
+** Under THP_QP_ANY_WORD, bare English stop words (tok.h) are dropped unless the
+** query has nothing else: they would match nearly every document.
 */
 int thp_qparse(const char *q, size_t n, int flags, struct thp_buf *out,
-               struct thp_err *err);
+               struct thp_buf *roles, struct thp_err *err);
 
 #endif

@@ -1,7 +1,8 @@
 /*
 ** query.h: the query core shared by thp-search and thp-searchd. A user
-** query is compiled by qparse into an FTS5 expression, run with BM25
-** ranking (title weighted over body), and returned as hits with snippets.
+** query is compiled by qparse into an FTS5 expression, ranked by
+** thp_rank() (BM25F with exact-form, proximity and recency terms, see
+** rank.h), and returned as hits with snippets.
 ** Both programs answer through these calls and differ only in output.
 **
 ** Snippets mark matched words with THP_MARK_OPEN / THP_MARK_CLOSE (control
@@ -17,6 +18,7 @@
 #include "thp/buf.h"
 #include "thp/err.h"
 #include "thp/index.h"
+#include "thp/rank.h"
 
 #define THP_MARK_OPEN  "\x01"
 #define THP_MARK_CLOSE "\x02"
@@ -30,6 +32,7 @@ struct thp_query_opts {
     size_t limit;  /* hits wanted; 0 means 10 */
     size_t offset; /* hits to skip */
     int flags;     /* THP_QP_* from qparse.h, THP_QUERY_* above */
+    const struct thp_rank_params *rank; /* NULL: the defaults (rank.h) */
 };
 
 struct thp_hit {
@@ -38,7 +41,7 @@ struct thp_hit {
     char *date, *location, *partners, *authors, *anchor; /* may be NULL */
     int year, page;                  /* 0 when unknown */
     char *snippet;                   /* body text with marks */
-    double score;                    /* BM25, higher is better */
+    double score;                    /* thp_rank(), higher is better */
     char *repairs;                   /* JSON: how its text was decoded and
                                         repaired, or NULL */
     char **sources;                  /* every url it was found at */
@@ -52,6 +55,7 @@ struct thp_hit {
 struct thp_result {
     char *query;          /* the user's query as given */
     char *match;          /* the FTS5 expression it compiled to */
+    char *roles;          /* its phrases' roles for thp_rank() */
     int64_t total;        /* matching documents, near-duplicates as one */
     size_t limit, offset;
     size_t nhits;
