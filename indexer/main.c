@@ -190,7 +190,6 @@ static const char *json_lang(const struct run *r, const char *given,
                              const struct thp_buf *text,
                              const struct thp_buf *title, char code[4])
 {
-    struct thp_lang_guess g;
     size_t n = given ? strlen(given) : 0, i;
 
     if (n == 2 || n == 3) {
@@ -201,15 +200,7 @@ static const char *json_lang(const struct run *r, const char *given,
             return code;
         }
     }
-    code[0] = '\0';
-    if (r->lang == NULL)
-        return NULL;
-    if ((text->n && thp_lang_detect(r->lang, text->s, text->n, &g) == THP_OK &&
-         g.lang[0]) ||
-        (title->n && thp_lang_detect(r->lang, title->s, title->n, &g) ==
-                         THP_OK && g.lang[0]))
-        memcpy(code, g.lang, sizeof g.lang);
-    return code[0] ? code : NULL;
+    return src_detect_lang(r->lang, text->s, title->s, code);
 }
 
 /* Store one document of a JSON Lines source, keyed path + suffix. */

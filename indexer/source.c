@@ -308,25 +308,30 @@ void src_set_lang(const struct thp_lang *det)
     lang_detector = det;
 }
 
-/* The language of a document: of its body, or of its title if that says
-** nothing; "" when undecided. Reports are detected page by page. */
-static void detect_lang(struct src_doc *d)
+/* Detect the language of text; code is "" when undecided. Only the
+** first THP_LANG_READ bytes are read, so no need to measure the rest. */
+static int detect_one(const struct thp_lang *det, const char *text,
+                      char code[4])
 {
     struct thp_lang_guess g;
-    const char *body = d->rec.body, *title = d->rec.title;
 
-    d->lang[0] = '\0';
-    if (lang_detector == NULL)
-        return;
-    if (body && *body &&
-        thp_lang_detect(lang_detector, body, strlen(body), &g) == THP_OK &&
-        g.lang[0])
-        memcpy(d->lang, g.lang, sizeof d->lang);
-    else if (title && *title &&
-             thp_lang_detect(lang_detector, title, strlen(title), &g) ==
-                 THP_OK && g.lang[0])
-        memcpy(d->lang, g.lang, sizeof d->lang);
-    d->rec.lang = d->lang[0] ? d->lang : NULL;
+    code[0] = '\0';
+    if (text && *text &&
+        thp_lang_detect(det, text, strnlen(text, THP_LANG_READ + 1), &g) ==
+            THP_OK && g.lang[0])
+        memcpy(code, g.lang, sizeof g.lang);
+    return code[0] != '\0';
+}
+
+const char *src_detect_lang(const struct thp_lang *det, const char *body,
+                            const char *title, char code[4])
+{
+    code[0] = '\0';
+    if (det == NULL)
+        return NULL;
+    if (detect_one(det, body, code) || detect_one(det, title, code))
+        return code;
+    return NULL;
 }
 
 static const char *at(const struct thp_buf *a, size_t off)
@@ -369,7 +374,8 @@ static int finish_docs(struct maker *m)
         rec->repairs = at(a, m->repairs);
         rec->mtime = (int64_t)s->st.st_mtime;
         rec->size = (int64_t)s->st.st_size;
-        detect_lang(&s->docs[i]);
+        rec->lang = src_detect_lang(lang_detector, rec->body, rec->title,
+                                    s->docs[i].lang);
         thp_index_digest(rec, &s->docs[i].digest);
         rec->digest = &s->docs[i].digest;
     }

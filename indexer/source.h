@@ -45,6 +45,14 @@ struct src_doc {
 */
 void src_set_lang(const struct thp_lang *det);
 
+/*
+** A document's language: det's answer for its body, or for its title if
+** the body says nothing (a report is detected page by page). Returns code
+** holding it, or NULL (code "") when undecided or det is NULL.
+*/
+const char *src_detect_lang(const struct thp_lang *det, const char *body,
+                            const char *title, char code[4]);
+
 struct src {
     char *path;             /* its name in the index (owned) */
     char *abs;              /* where to read it (owned) */

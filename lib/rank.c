@@ -18,6 +18,7 @@
 
 #include "thp/mem.h"
 #include "thp/rank.h"
+#include "thp/tok.h"
 
 #define MAX_COLS       8   /* columns scored (the index has 3) */
 #define MAX_PROX_TERMS 32  /* proximity is computed up to this many terms */
@@ -259,7 +260,7 @@ static struct qdata *qdata_make(const Fts5ExtensionApi *api, Fts5Context *fts,
     struct qdata *d = thp_calloc(1, sizeof *d);
     const char *roles = "";
     sqlite3_int64 nrow = 0;
-    int i, t, np;
+    int i, t, np, nroles;
 
     *rc = SQLITE_NOMEM;
     *msg = "thp_rank: out of memory";
@@ -282,6 +283,7 @@ static struct qdata *qdata_make(const Fts5ExtensionApi *api, Fts5Context *fts,
     }
     if (roles == NULL)
         roles = "";
+    nroles = (int)strlen(roles);
     np = api->xPhraseCount(fts);
     d->nphrase = np;
     d->ncol = api->xColumnCount(fts);
@@ -296,7 +298,7 @@ static struct qdata *qdata_make(const Fts5ExtensionApi *api, Fts5Context *fts,
     /* phrases to terms */
     t = -1;
     for (i = 0; i < np; i++) {
-        char r = i < (int)strlen(roles) ? roles[i] : THP_ROLE_STEM;
+        char r = i < nroles ? roles[i] : THP_ROLE_STEM;
 
         d->role[i] = r;
         switch (r) {
@@ -517,17 +519,9 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
 
 int thp_rank_register(sqlite3 *db, struct thp_err *err)
 {
-    fts5_api *api = NULL;
-    sqlite3_stmt *st = NULL;
+    fts5_api *api = thp_tok_fts5_api(db);
 
-    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) !=
-        SQLITE_OK)
-        return thp_err_set(err, THP_ERR_DB, "registering thp_rank: %s",
-                           sqlite3_errmsg(db));
-    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (api == NULL || api->iVersion < 2)
+    if (api == NULL)
         return thp_err_set(err, THP_ERR_DB,
                            "registering thp_rank: this SQLite has no FTS5");
     if (api->xCreateFunction(api, THP_RANK_NAME, NULL, rank_fn, NULL) !=

@@ -927,21 +927,26 @@ static int fts_tokenize(Fts5Tokenizer *t, void *ctx, int flags,
                     n > 0 ? (size_t)n : 0, token);
 }
 
-int thp_tok_register(sqlite3 *db, struct thp_err *err)
+fts5_api *thp_tok_fts5_api(sqlite3 *db)
 {
-    fts5_tokenizer tok = {fts_create, fts_delete, fts_tokenize};
     fts5_api *api = NULL;
     sqlite3_stmt *st = NULL;
 
     if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) !=
         SQLITE_OK)
-        return thp_err_set(err, THP_ERR_DB,
-                           "registering the thp tokenizer: %s",
-                           sqlite3_errmsg(db));
+        return NULL;
     sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
     sqlite3_step(st);
     sqlite3_finalize(st);
-    if (api == NULL || api->iVersion < 2)
+    return api && api->iVersion >= 2 ? api : NULL;
+}
+
+int thp_tok_register(sqlite3 *db, struct thp_err *err)
+{
+    fts5_tokenizer tok = {fts_create, fts_delete, fts_tokenize};
+    fts5_api *api = thp_tok_fts5_api(db);
+
+    if (api == NULL)
         return thp_err_set(err, THP_ERR_DB, "registering the thp tokenizer:"
                            " this SQLite has no FTS5");
     if (api->xCreateTokenizer(api, THP_TOK_NAME, NULL, &tok, NULL) !=

@@ -155,6 +155,12 @@ typedef int (*thp_tok_fn)(void *arg, int tflags, const char *tok, int n,
 int thp_tok_register(sqlite3 *db, struct thp_err *err);
 
 /*
+** The FTS5 API of db (version 2 or later), through SELECT fts5(?1), for
+** registering tokenizers and auxiliary functions; NULL if db has no FTS5.
+*/
+fts5_api *thp_tok_fts5_api(sqlite3 *db);
+
+/*
 ** Tokenize s[0..n) as an FTS5 table with tokenize='thp lang L1 langs L1
 ** L2 ...' would, for tests and debugging; langs is "L1 L2 ..." (spaces or
 ** commas; NULL or "" means "en"), flags one of THP_TOK_DOCUMENT,

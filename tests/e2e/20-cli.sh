@@ -20,14 +20,6 @@ sj() {
     printf '%s\n' "$OUT" >"$TMP/$name.json"
 }
 
-# ids NAME: the sorted hit ids of $TMP/NAME.json, space separated
-ids() {
-    python3 -c '
-import json, sys
-print(" ".join(str(i) for i in sorted(h["id"] for h in json.load(open(sys.argv[1]))["hits"])))
-' "$TMP/$1.json" 2>/dev/null
-}
-
 total() {
     python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["total"])' \
         "$TMP/$1.json" 2>/dev/null

@@ -44,13 +44,6 @@ sj() {
     printf '%s\n' "$OUT" >"$TMP/$name.json"
 }
 
-ids() {
-    python3 -c '
-import json, sys
-print(" ".join(str(i) for i in sorted(h["id"] for h in json.load(open(sys.argv[1]))["hits"])))
-' "$TMP/$1.json" 2>/dev/null
-}
-
 # subset A B: every hit of A is a hit of B
 subset() {
     python3 -c '

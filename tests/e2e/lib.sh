@@ -334,6 +334,14 @@ ndocs() {
     sql "$1" 'SELECT count(*) FROM documents'
 }
 
+# ids NAME: the sorted hit ids of $TMP/NAME.json, space separated
+ids() {
+    python3 -c '
+import json, sys
+print(" ".join(str(i) for i in sorted(h["id"] for h in json.load(open(sys.argv[1]))["hits"])))
+' "$TMP/$1.json" 2>/dev/null
+}
+
 # fts_check DB: FTS5's integrity-check of DB in the sqlite3 shell, with the
 # tokenizer extension loaded (Python's sqlite3 module cannot load one)
 fts_check() {
