@@ -53,6 +53,10 @@ all: $(PROGS)
 
 # build/thp_fts5.so: the "thp" tokenizer as a loadable SQLite extension.
 include mk/tok.mk
+# Further rules, one file per concern (mk/*.mk); a file there may append
+# make targets to BENCH_STEPS, which make bench runs after its own steps.
+BENCH_STEPS :=
+-include $(filter-out mk/tok.mk,$(wildcard mk/*.mk))
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -125,6 +129,7 @@ bench: all $(BUILD)/bench/repair_bench $(BUILD)/bench/fts5_floor \
 	./$(BUILD)/bench/repair_bench
 	./$(BUILD)/bench/lang_eval
 	BUILD=$(BUILD) ./bench/index_bench.sh $(BENCH_PAGES)
+	@for t in $(BENCH_STEPS); do $(MAKE) --no-print-directory $$t || exit 1; done
 
 # Relevance (docs/RELEVANCE.md): thp-search beside plain FTS5 on Cranfield.
 EVAL_COLLECTION ?= ../shared/eval/cranfield
