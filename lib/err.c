@@ -14,11 +14,12 @@ void thp_err_clear(struct thp_err *err)
         return;
     err->rc = THP_OK;
     err->pos = 0;
+    err->haspos = 0;
     err->msg[0] = '\0';
 }
 
-static int err_vset(struct thp_err *err, int rc, size_t pos, const char *fmt,
-                    va_list ap)
+static int err_vset(struct thp_err *err, int rc, int haspos, size_t pos,
+                    const char *fmt, va_list ap)
 {
     char *nl;
 
@@ -26,6 +27,7 @@ static int err_vset(struct thp_err *err, int rc, size_t pos, const char *fmt,
         return rc;
     err->rc = rc;
     err->pos = pos;
+    err->haspos = haspos;
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     /* Messages are one line: a newline from a library message is cut. */
     while ((nl = strpbrk(err->msg, "\r\n")) != NULL)
@@ -38,7 +40,7 @@ int thp_err_set(struct thp_err *err, int rc, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    rc = err_vset(err, rc, 0, fmt, ap);
+    rc = err_vset(err, rc, 0, 0, fmt, ap);
     va_end(ap);
     return rc;
 }
@@ -49,7 +51,7 @@ int thp_err_setpos(struct thp_err *err, int rc, size_t pos, const char *fmt,
     va_list ap;
 
     va_start(ap, fmt);
-    rc = err_vset(err, rc, pos, fmt, ap);
+    rc = err_vset(err, rc, 1, pos, fmt, ap);
     va_end(ap);
     return rc;
 }

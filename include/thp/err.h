@@ -28,7 +28,8 @@ enum {
 
 struct thp_err {
     int rc;                 /* THP_OK until an error is recorded */
-    size_t pos;             /* byte offset in the input, if meaningful */
+    size_t pos;             /* position in the input, if haspos */
+    int haspos;             /* 1 when pos was recorded (thp_err_setpos) */
     char msg[THP_ERR_LEN];  /* one line, no trailing newline */
 };
 
@@ -43,7 +44,7 @@ void thp_err_clear(struct thp_err *err);
 int thp_err_set(struct thp_err *err, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* As thp_err_set(), also recording a byte position in the input. */
+/* As thp_err_set(), also recording a position in the input (haspos). */
 int thp_err_setpos(struct thp_err *err, int rc, size_t pos,
                    const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -28,6 +28,7 @@
 
 #include "thp/buf.h"
 #include "thp/err.h"
+#include "thp/plan.h"
 
 #define THP_QP_LENIENT     0x1 /* repair instead of rejecting */
 #define THP_QP_PREFIX_LAST 0x2 /* as-you-type: last bare word is a prefix */
@@ -50,5 +51,22 @@
 */
 int thp_qparse(const char *q, size_t n, int flags, struct thp_buf *out,
                struct thp_buf *roles, struct thp_err *err);
+
+/* Fields a word can be restricted to (thp_qword.field). location:,
+** author: and partner: search the metadata column. */
+#define THP_FIELD_TITLE 1
+#define THP_FIELD_BODY  2
+#define THP_FIELD_META  3
+
+/*
+** Parse q[0..n) into plan (initialised by the caller with thp_plan_init):
+** the FTS5 expression and roles as thp_qparse writes them, the positive
+** words, the shape flags, and the filters written in the query (year:,
+** date:, kind:, lang:). On failure plan is left empty and err holds the
+** message, with err->haspos set and err->pos the 0-based character
+** position of the fault when there is one.
+*/
+int thp_qparse_plan(const char *q, size_t n, int flags, struct thp_plan *plan,
+                    struct thp_err *err);
 
 #endif
