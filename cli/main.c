@@ -1,9 +1,10 @@
 /*
 ** thp-search: the command-line search over an index built by thp-index.
-** It answers through the same query core as thp-searchd (lib/query.c) and
-** differs only in output: text for people, --json for programs.
-** Exit status like grep: 0 when something matched, 1 when nothing did,
-** 2 on error.
+** Its options are the request table of lib/request.c (the same names as
+** the daemon's URL parameters, as --NAME VALUE), its output one of the
+** renderer's forms (lib/render.c): text for people, json, jsonl, csv, tsv
+** and kwic for programs and spreadsheets. Exit status like grep: 0 when
+** something matched, 1 when nothing did, 2 on error.
 */
 #include <errno.h>
 #include <stdio.h>
@@ -12,62 +13,53 @@
 #include <unistd.h>
 
 #include "thp/buf.h"
-#include "thp/index.h"
-#include "thp/qparse.h"
-#include "thp/query.h"
+#include "thp/exec.h"
+#include "thp/json.h"
+#include "thp/mem.h"
+#include "thp/render.h"
+#include "thp/request.h"
 
 #define PROG "thp-search"
+#ifndef THP_VERSION
+#define THP_VERSION "0.5"
+#endif
 
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: " PROG " [--index PATH] [--json] [--limit N] [--offset N]\n"
-        "                  [--lenient] [--color WHEN] QUERY...\n"
+        "usage: " PROG " [--index PATH] [OPTIONS] QUERY...\n"
         "\n"
-        "Search the index. QUERY words are joined by spaces. The language:\n"
+        "Search the index. QUERY words are joined by spaces. The language\n"
+        "(docs/QUERY.md):\n"
         "  refugee camps      both words        \"labour market\"  a phrase\n"
         "  asy*               a prefix          refugee OR migrant  either\n"
         "  -camps, NOT camps  exclude           ( ... )           grouping\n"
-        "  title:rotterdam    only in the title (fields: title, body)\n"
+        "  NEAR(a b, 5), \"a b\"~5               words close together\n"
+        "  title: body: location: author: partner:   only in that field\n"
+        "  kind:report lang:nl year:2011 date:2010..2012 date:>=2011-06\n"
         "\n"
-        "  --index PATH   index file (default: thp.db)\n"
-        "  --json         print one JSON object (the daemon's format)\n"
-        "  --limit N      hits to show (default 10, at most %d)\n"
-        "  --offset N     hits to skip first (default 0)\n"
-        "  --lenient      repair a malformed query instead of failing\n"
-        "  --color WHEN   highlight matches: auto (default), always, never\n"
-        "  --trec-run FILE  run every query of FILE (qid TAB query a line)\n"
-        "                 as ranked retrieval (words OR-ed) and print a TREC\n"
-        "                 run: qid Q0 docid rank score tag (top --limit, 100\n"
-        "                 by default); docid is the JSON Lines id\n"
-        "  --run-tag TAG  the run's tag (default: thp)\n"
-        "  --recent       favour recent documents (recency=1 unless set)\n"
-        "  --expand       add words of the best hits to the query and search\n"
-        "                 again (pseudo-relevance feedback); on by default\n"
-        "                 for --trec-run, --no-expand turns it off\n"
-        "  --rank SPEC    ranking parameters, e.g. 'k1=1.2 b=0.75 title=2'\n"
-        "  --rank-config FILE  the same, from a file of key=value lines\n"
-        "                 (keys: docs/RELEVANCE.md; both may be repeated,\n"
-        "                 later ones win)\n"
+        "Program options:\n"
+        "  --index PATH      index file (default: thp.db)\n"
+        "  --json            the same as --format json\n"
+        "  --kwic [WIDTH]    every occurrence in context, aligned\n"
+        "  --count-by F[,F]  a table of matching documents by year, kind,\n"
+        "                    location, lang or author\n"
+        "  --suggest         completions of the words typed so far\n"
+        "  --color WHEN      highlight matches: auto (default), always, never\n"
+        "  --rank-config FILE  ranking parameters from a file (docs/RELEVANCE.md)\n"
+        "  --no-expand       turn feedback off (for --trec-run)\n"
+        "  --trec-run FILE   run every query of FILE (qid TAB query a line) as\n"
+        "                    ranked retrieval and print a TREC run\n"
+        "  --run-tag TAG     the run's tag (default: thp)\n"
+        "  --version, --help\n"
         "\n"
-        "Exit status: 0 if something matched, 1 if nothing did, 2 on error.\n",
-        THP_QUERY_MAX_LIMIT);
+        "Request options (the daemon's URL parameters; flags take no value):\n");
+    thp_request_help(f, 1);
+    fprintf(f, "\nExit status: 0 if something matched, 1 if nothing did, "
+               "2 on error.\n");
 }
 
-static int parse_count(const char *opt, const char *s, size_t *out)
-{
-    char *end;
-    long long v = strtoll(s, &end, 10);
-
-    if (*s == '\0' || *end != '\0' || v < 0) {
-        fprintf(stderr, PROG ": %s wants a number >= 0, not '%s'\n", opt, s);
-        return -1;
-    }
-    *out = (size_t)v;
-    return 0;
-}
-
-/* Show where in the query a syntax error is: the query, then a caret. */
+/* Show where in the query an error is: the query, then a caret. */
 static void show_position(const char *q, size_t pos)
 {
     size_t i, chars = 0;
@@ -81,53 +73,43 @@ static void show_position(const char *q, size_t pos)
     fputs("^\n", stderr);
 }
 
-/* "[item, 2011-09, Toronto, Canada, p. 3, 2 sources]" */
-static void hit_meta(struct thp_buf *b, const struct thp_hit *h)
+/* Streaming output: each hit rendered and written at once. */
+struct stream {
+    const struct thp_render_opts *ro;
+    int head_done;
+    size_t n;
+};
+
+static int write_buf(struct thp_buf *b)
 {
-    thp_buf_printf(b, "[%s", h->kind);
-    if (h->date)
-        thp_buf_printf(b, ", %s", h->date);
-    if (h->location)
-        thp_buf_printf(b, ", %s", h->location);
-    if (h->page)
-        thp_buf_printf(b, ", p. %d", h->page);
-    if (h->nsources > 1)
-        thp_buf_printf(b, ", %zu sources", h->nsources);
-    thp_buf_putc(b, ']');
+    if (b->rc != THP_OK)
+        return b->rc;
+    if (b->n && fwrite(b->s, 1, b->n, stdout) != b->n)
+        return THP_ERR_IO;
+    thp_buf_reset(b);
+    return THP_OK;
 }
 
-static void print_text(const struct thp_result *res, int color)
+static int stream_hit(void *arg, const struct thp_result *res,
+                      const struct thp_hit *h, size_t rank)
 {
-    struct thp_buf line, meta;
-    size_t i;
+    struct stream *s = arg;
+    struct thp_buf b;
+    int rc;
 
-    thp_buf_init(&line, 0);
-    thp_buf_init(&meta, 0);
-    for (i = 0; i < res->nhits; i++) {
-        const struct thp_hit *h = &res->hits[i];
-
-        thp_buf_reset(&line);
-        thp_buf_reset(&meta);
-        thp_snippet_term(&line, h->snippet ? h->snippet : "",
-                         color ? "\033[1m" : "", color ? "\033[0m" : "");
-        hit_meta(&meta, h);
-        printf("%s%zu. %s%s  %s\n   %s\n   %s\n\n", color ? "\033[1m" : "",
-               res->offset + i + 1, h->title, color ? "\033[0m" : "",
-               meta.s ? meta.s : "", h->url, line.s ? line.s : "");
+    thp_buf_init(&b, 0);
+    if (!s->head_done) {
+        thp_render_head(&b, res, s->ro);
+        s->head_done = 1;
     }
-    if (res->nhits)
-        printf("%zu-%zu of %lld results (%.1f ms)\n", res->offset + 1,
-               res->offset + res->nhits, (long long)res->total, res->took_ms);
-    else if (res->total)
-        printf("no results past %zu (%lld in all)\n", res->offset,
-               (long long)res->total);
-    else
-        printf("no results\n");
-    thp_buf_release(&line);
-    thp_buf_release(&meta);
+    thp_render_hit(&b, res, h, rank, s->ro);
+    rc = write_buf(&b);
+    thp_buf_release(&b);
+    s->n++;
+    return rc;
 }
 
-/* The id a document was given in JSON Lines: what follows the last '#'. */
+/* The id a JSON Lines document was given: what follows the last '#'. */
 static const char *doc_id(const char *url)
 {
     const char *hash = strrchr(url, '#');
@@ -137,15 +119,12 @@ static const char *doc_id(const char *url)
 
 /*
 ** --trec-run: each line "qid<TAB>query" is run as ranked retrieval (words
-** OR-ed, malformed queries repaired) through the same query core, and the
-** hits printed as a TREC run. Every source of a hit is listed (the same
-** text found twice is one document here).
+** OR-ed, malformed queries repaired) and printed as a TREC run. Every
+** source of a hit is listed (the same text found twice is one document).
 */
-static int trec_run(thp_index *idx, const char *file, size_t limit,
-                    const char *tag, const struct thp_rank_params *params)
+static int trec_run(thp_reader *rd, const char *file,
+                    struct thp_request *req, const char *tag)
 {
-    struct thp_query_opts opts = {0, 0, THP_QP_LENIENT | THP_QP_ANY_WORD |
-                                            THP_QUERY_NO_SNIPPET, params};
     FILE *f = fopen(file, "r");
     char *line = NULL;
     size_t cap = 0;
@@ -158,7 +137,8 @@ static int trec_run(thp_index *idx, const char *file, size_t limit,
                 strerror(errno));
         return 2;
     }
-    opts.limit = limit;
+    req->mode = THP_MODE_ANY;
+    req->snippets = 0;
     while ((len = getline(&line, &cap, f)) >= 0) {
         struct thp_result res;
         struct thp_err err;
@@ -172,13 +152,14 @@ static int trec_run(thp_index *idx, const char *file, size_t limit,
         *tab = '\0';
         q = tab + 1;
         thp_err_clear(&err);
-        if (thp_query_run(idx, q, strlen(q), &opts, &res, &err) != THP_OK) {
+        if (thp_request_set(req, "q", q, &err) != THP_OK ||
+            thp_exec(rd, req, &res, NULL, NULL, &err) != THP_OK) {
             fprintf(stderr, PROG ": query %s: %s\n", line, err.msg);
             rc = 2;
             continue;
         }
-        for (i = 0; i < res.nhits && rank < limit; i++)
-            for (j = 0; j < res.hits[i].nsources && rank < limit; j++)
+        for (i = 0; i < res.nhits && rank < req->limit; i++)
+            for (j = 0; j < res.hits[i].nsources && rank < req->limit; j++)
                 printf("%s Q0 %s %zu %.4f %s\n", line,
                        doc_id(res.hits[i].sources[j]), ++rank,
                        res.hits[i].score, tag);
@@ -193,66 +174,106 @@ static int trec_run(thp_index *idx, const char *file, size_t limit,
     return rc;
 }
 
+static int print_suggestions(thp_reader *rd, const char *q, size_t n,
+                             size_t limit, int json)
+{
+    struct thp_err err;
+    char **v = NULL;
+    size_t nv = 0, i;
+    struct thp_buf b;
+
+    thp_err_clear(&err);
+    if (thp_suggest(rd, q, n, limit, &v, &nv, &err) != THP_OK) {
+        fprintf(stderr, PROG ": %s\n", err.msg);
+        return 2;
+    }
+    thp_buf_init(&b, 0);
+    if (json) {
+        thp_buf_puts(&b, "{\"query\":");
+        thp_json_str(&b, q, n);
+        thp_buf_puts(&b, ",\"suggestions\":[");
+    }
+    for (i = 0; i < nv; i++) {
+        if (json) {
+            if (i)
+                thp_buf_putc(&b, ',');
+            thp_json_cstr(&b, v[i]);
+        } else {
+            thp_buf_printf(&b, "%s\n", v[i]);
+        }
+        thp_free(v[i]);
+    }
+    thp_free(v);
+    if (json)
+        thp_buf_puts(&b, "]}\n");
+    write_buf(&b);
+    thp_buf_release(&b);
+    return nv ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     const char *index_path = "thp.db", *color_when = "auto";
-    const char *trec = NULL, *tag = "thp";
-    struct thp_query_opts opts = {10, 0, 0, NULL};
-    struct thp_rank_params rank;
-    int recent = 0, expand = -1; /* -1: the mode's default */
+    const char *trec = NULL, *tag = "thp", *count_by = NULL;
+    struct thp_request *req = thp_malloc(sizeof *req);
+    struct thp_render_opts ro;
     struct thp_buf q, out;
     struct thp_result res;
     struct thp_err err;
-    thp_index *idx;
-    int i, json = 0, color, rc = 2; /* 2 until a search has run */
+    thp_reader *rd = NULL;
+    int i, rc = 2, expand = -1, suggest = 0, is_flag;
 
-    thp_buf_init(&q, THP_QP_MAXLEN);
-    thp_rank_defaults(&rank);
-    opts.rank = &rank;
+    if (req == NULL) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return 2;
+    }
+    thp_request_init(req);
+    req->format = THP_FMT_TEXT;
+    memset(&ro, 0, sizeof ro);
+    thp_buf_init(&q, 0);
+    thp_buf_init(&out, 0);
+    thp_err_clear(&err);
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
 
         if (!strcmp(a, "--index") && i + 1 < argc) {
             index_path = argv[++i];
         } else if (!strcmp(a, "--json")) {
-            json = 1;
-        } else if (!strcmp(a, "--lenient")) {
-            opts.flags |= THP_QP_LENIENT;
-        } else if (!strcmp(a, "--limit") && i + 1 < argc) {
-            if (parse_count(a, argv[++i], &opts.limit))
-                goto out;
-        } else if (!strcmp(a, "--offset") && i + 1 < argc) {
-            if (parse_count(a, argv[++i], &opts.offset))
-                goto out;
+            req->format = THP_FMT_JSON;
+        } else if (!strcmp(a, "--kwic")) {
+            req->format = THP_FMT_KWIC;
+            if (i + 1 < argc && argv[i + 1][0] >= '0' &&
+                argv[i + 1][0] <= '9' &&
+                thp_request_set(req, "width", argv[++i], &err) != THP_OK)
+                goto bad;
+        } else if (!strcmp(a, "--count-by") && i + 1 < argc) {
+            count_by = argv[++i];
+            if (thp_request_set(req, "facets", count_by, &err) != THP_OK)
+                goto bad;
+        } else if (!strcmp(a, "--suggest")) {
+            suggest = 1;
         } else if (!strcmp(a, "--color") && i + 1 < argc) {
             color_when = argv[++i];
         } else if (!strcmp(a, "--trec-run") && i + 1 < argc) {
             trec = argv[++i];
-            opts.limit = 100;
+            req->limit = 100;
         } else if (!strcmp(a, "--run-tag") && i + 1 < argc) {
             tag = argv[++i];
-        } else if (!strcmp(a, "--recent")) {
-            recent = 1;
-        } else if (!strcmp(a, "--expand")) {
-            expand = 1;
         } else if (!strcmp(a, "--no-expand")) {
             expand = 0;
-        } else if (!strcmp(a, "--rank") && i + 1 < argc) {
-            const char *spec = argv[++i];
-
-            thp_err_clear(&err);
-            if (thp_rank_set(&rank, spec, strlen(spec), &err) != THP_OK) {
-                fprintf(stderr, PROG ": --rank: %s\n", err.msg);
-                goto out;
-            }
+        } else if (!strcmp(a, "--expand")) {
+            expand = 1;
         } else if (!strcmp(a, "--rank-config") && i + 1 < argc) {
-            thp_err_clear(&err);
-            if (thp_rank_load(&rank, argv[++i], &err) != THP_OK) {
+            if (thp_rank_load(&req->rank, argv[++i], &err) != THP_OK) {
                 fprintf(stderr, PROG ": --rank-config %s\n", err.msg);
                 goto out;
             }
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
+            rc = 0;
+            goto out;
+        } else if (!strcmp(a, "--version")) {
+            printf(PROG " " THP_VERSION "\n");
             rc = 0;
             goto out;
         } else if (!strcmp(a, "--")) {
@@ -262,9 +283,22 @@ int main(int argc, char **argv)
                 thp_buf_puts(&q, argv[i]);
             }
             break;
+        } else if (a[0] == '-' && a[1] == '-' &&
+                   thp_request_known(a + 2, &is_flag) && strcmp(a, "--q")) {
+            const char *v = is_flag ? "1" : i + 1 < argc ? argv[++i] : NULL;
+
+            if (!is_flag && v == NULL) {
+                fprintf(stderr, PROG ": %s wants a value\n", a);
+                goto out;
+            }
+            if (thp_request_set(req, a + 2, v, &err) != THP_OK)
+                goto bad;
+        } else if (!strncmp(a, "--no-", 5) &&
+                   thp_request_known(a + 5, &is_flag) && is_flag) {
+            if (thp_request_set(req, a + 5, "0", &err) != THP_OK)
+                goto bad;
         } else if (a[0] == '-' && a[1] == '-') {
-            fprintf(stderr, PROG ": unknown option '%s'\n", a);
-            usage(stderr);
+            fprintf(stderr, PROG ": unknown option '%s' (see --help)\n", a);
             goto out;
         } else {
             /* a lone "-word" is an exclusion in the query, not an option */
@@ -273,78 +307,98 @@ int main(int argc, char **argv)
             thp_buf_puts(&q, a);
         }
     }
-    if (opts.limit == 0 || opts.limit > THP_QUERY_MAX_LIMIT) {
-        fprintf(stderr, PROG ": --limit must be 1..%d\n", THP_QUERY_MAX_LIMIT);
-        goto out;
-    }
     if (q.rc != THP_OK) {
-        fprintf(stderr, PROG ": query longer than %d bytes\n", THP_QP_MAXLEN);
+        fprintf(stderr, PROG ": out of memory\n");
         goto out;
     }
-    if (recent && rank.recency == 0)
-        rank.recency = 1.0;
-    /* ranked retrieval of questions expands unless told not to */
+    if (thp_request_set(req, "q", q.s ? q.s : "", &err) != THP_OK)
+        goto bad;
+    if (expand == 1 || (trec && expand != 0))
+        req->expand = 1;
     if (expand == 0)
-        rank.fb_docs = 0;
-    else if ((expand == 1 || trec) && rank.fb_docs == 0)
-        rank.fb_docs = THP_RANK_FB_DOCS;
-    if (trec) {
-        thp_err_clear(&err);
-        if (thp_index_open(index_path, THP_INDEX_READ, &idx, &err) != THP_OK) {
-            fprintf(stderr, PROG ": %s\n", err.msg);
-            goto out;
-        }
-        rc = trec_run(idx, trec, opts.limit, tag, &rank);
-        thp_index_close(idx);
-        goto out;
-    }
-    if (q.n == 0) {
-        fprintf(stderr, PROG ": no QUERY given\n");
-        usage(stderr);
-        goto out;
-    }
+        req->rank.fb_docs = 0;
     if (!strcmp(color_when, "always"))
-        color = 1;
+        ro.color = 1;
     else if (!strcmp(color_when, "never"))
-        color = 0;
+        ro.color = 0;
     else if (!strcmp(color_when, "auto"))
-        color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+        ro.color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
     else {
         fprintf(stderr, PROG ": --color wants auto, always or never\n");
         goto out;
     }
+    if (!trec && q.n == 0 && !req->date_lo && !req->date_hi && !req->kinds &&
+        !req->nlangs) {
+        fprintf(stderr, PROG ": no QUERY given (see --help)\n");
+        goto out;
+    }
+    if (thp_reader_open(index_path, &rd, &err) != THP_OK) {
+        fprintf(stderr, PROG ": %s\n", err.msg);
+        goto out;
+    }
+    if (trec) {
+        rc = trec_run(rd, trec, req, tag);
+        goto out;
+    }
+    if (suggest) {
+        rc = print_suggestions(rd, req->q, req->qlen, req->limit,
+                               req->format == THP_FMT_JSON);
+        goto out;
+    }
+    ro.format = req->format;
+    ro.bom = req->bom;
+    ro.explain = req->explain;
+    if (count_by) {
+        req->limit = 0;
+        req->all = 0;
+        req->snippets = 0;
+    }
+    if (req->format == THP_FMT_KWIC && !req->all && req->limit == 10)
+        req->all = 1;   /* a concordance lists every occurrence */
+    if (req->all) {
+        struct stream st = {&ro, 0, 0};
 
-    thp_err_clear(&err);
-    if (thp_index_open(index_path, THP_INDEX_READ, &idx, &err) != THP_OK) {
-        fprintf(stderr, PROG ": %s\n", err.msg);
-        goto out;
-    }
-    rc = thp_query_run(idx, q.s, q.n, &opts, &res, &err);
-    if (rc != THP_OK) {
-        fprintf(stderr, PROG ": %s\n", err.msg);
-        if (rc == THP_ERR_SYNTAX && strstr(err.msg, "position"))
-            show_position(q.s, err.pos);
-        thp_index_close(idx);
-        rc = 2;
-        goto out;
-    }
-    if (json) {
-        thp_buf_init(&out, 0);
-        thp_result_json(&res, &out);
-        if (out.rc == THP_OK)
-            printf("%s\n", out.s);
-        thp_buf_release(&out);
+        rc = thp_exec(rd, req, &res, stream_hit, &st, &err);
+        if (rc == THP_OK) {
+            if (!st.head_done)
+                thp_render_head(&out, &res, &ro);
+            res.nhits = 0;
+            if (ro.format == THP_FMT_TEXT) {
+                /* text's tail counts what was shown */
+                res.all = 1;
+            }
+            thp_render_tail(&out, &res, &ro);
+        }
     } else {
-        print_text(&res, color);
+        rc = thp_exec(rd, req, &res, NULL, NULL, &err);
+        if (rc == THP_OK) {
+            if (count_by)
+                thp_render_counts(&out, &res,
+                                  req->format == THP_FMT_TEXT ? THP_FMT_TEXT
+                                                              : req->format);
+            else
+                thp_render(&out, &res, &ro);
+        }
     }
-    rc = res.total > 0 ? 0 : 1;
-    thp_result_release(&res);
-    thp_index_close(idx);
-    if (fflush(stdout) != 0) {
+    if (rc != THP_OK)
+        goto bad;
+    if (write_buf(&out) != THP_OK || fflush(stdout) != 0) {
         perror(PROG ": writing results");
         rc = 2;
+    } else {
+        rc = res.total > 0 ? 0 : 1;
     }
+    thp_result_release(&res);
+    goto out;
+bad:
+    fprintf(stderr, PROG ": %s\n", err.msg);
+    if (err.haspos && q.s)
+        show_position(q.s, err.pos);
+    rc = 2;
 out:
+    thp_reader_close(rd);
     thp_buf_release(&q);
+    thp_buf_release(&out);
+    thp_free(req);
     return rc;
 }

@@ -1001,6 +1001,56 @@ int thp_tok_each(const char *langs, const char *s, size_t n, int flags,
     return rc == SQLITE_OK ? THP_OK : THP_ERR_NOMEM;
 }
 
+struct thp_tokenizer {
+    struct tokenizer *t;
+};
+
+int thp_tok_new(const char *langs, thp_tokenizer **out)
+{
+    thp_tokenizer *h = thp_calloc(1, sizeof *h);
+    int def = -1;
+
+    *out = NULL;
+    if (h == NULL || (h->t = thp_calloc(1, sizeof *h->t)) == NULL) {
+        thp_free(h);
+        return THP_ERR_NOMEM;
+    }
+    if (add_list(h->t, langs && *langs ? langs : "en", &def) < 0 ||
+        def < 0) {
+        thp_tok_free(h);
+        return THP_ERR_MISUSE;
+    }
+    h->t->def = def;
+    *out = h;
+    return THP_OK;
+}
+
+int thp_tok_run(thp_tokenizer *h, const char *s, size_t n, int flags,
+                thp_tok_fn cb, void *arg)
+{
+    struct each x;
+    int rc;
+
+    if (n > INT_MAX)
+        return THP_ERR_TOOBIG;
+    x.cb = cb;
+    x.arg = arg;
+    x.rc = 0;
+    rc = tokenize(h->t, &x, flags, s, n, each_token);
+    if (x.rc != 0)
+        return x.rc;
+    return rc == SQLITE_OK ? THP_OK : THP_ERR_NOMEM;
+}
+
+void thp_tok_free(thp_tokenizer *h)
+{
+    if (h == NULL)
+        return;
+    if (h->t)
+        tokenizer_free(h->t);
+    thp_free(h);
+}
+
 /* ------------------------------------------------------------------ */
 /* Stop words                                                          */
 /* ------------------------------------------------------------------ */

@@ -1,13 +1,17 @@
 /*
 ** http.c: routes of thp-searchd on libmicrohttpd.
 **
-**   GET /search?q=&limit=&offset=&lenient=&prefix=   result page (JSON)
-**   GET /health                                      {"status","documents"}
-**   GET /doc/ID                                      one document as HTML
-**   GET / and /NAME.{html,js,css,...}                the search box (web/)
+**   GET /search?q=&...    a result page; parameters are the request
+**                         table's (lib/request.c), format= any of the
+**                         renderer's forms (JSON by default)
+**   GET /suggest?q=       completions of the words typed so far
+**   GET /health           {"status","documents"}
+**   GET /doc/ID           one document as HTML
+**   GET /?q=...           the results page as HTML (no script needed)
+**   GET / and /NAME.{html,js,css,...}   the search box (web/)
 **
-** Each worker thread opens its own read-only index connection on first
-** use. A bad query is a 400 with {"error","position"}; an index that
+** Each worker thread keeps its own reader (exec.h) on the index. A bad
+** query or parameter is a 400 with {"error","position"}; an index that
 ** cannot be read is a 503; nothing a client sends can produce a 500.
 */
 #include <arpa/inet.h>
@@ -27,15 +31,17 @@
 #include "http.h"
 #include "thp/json.h"
 #include "thp/mem.h"
-#include "thp/qparse.h"
+#include "thp/exec.h"
 #include "thp/query.h"
+#include "thp/render.h"
+#include "thp/request.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
 #define HTML_TYPE "text/html; charset=utf-8"
 
-/* One index connection per worker thread, all listed for closing. */
+/* One reader per worker thread, all listed for closing. */
 struct conn_slot {
-    thp_index *idx;
+    thp_reader *rd;
     struct conn_slot *next;
 };
 
@@ -55,13 +61,13 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* This thread's index connection, opened on first use. */
-static thp_index *thread_index(struct searchd *sd, struct thp_err *err)
+/* This thread's reader, opened on first use. */
+static thp_reader *thread_reader(struct searchd *sd, struct thp_err *err)
 {
     struct conn_slot *slot = pthread_getspecific(sd->key);
 
-    if (slot && slot->idx)
-        return slot->idx;
+    if (slot && slot->rd)
+        return slot->rd;
     if (slot == NULL) {
         slot = thp_calloc(1, sizeof *slot);
         if (slot == NULL) {
@@ -74,10 +80,9 @@ static thp_index *thread_index(struct searchd *sd, struct thp_err *err)
         sd->slots = slot;
         pthread_mutex_unlock(&sd->lock);
     }
-    if (thp_index_open(sd->conf.index_path, THP_INDEX_READ, &slot->idx,
-                       err) != THP_OK)
+    if (thp_reader_open(sd->conf.index_path, &slot->rd, err) != THP_OK)
         return NULL;
-    return slot->idx;
+    return slot->rd;
 }
 
 /*
@@ -146,85 +151,180 @@ static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status,
     return send_json(c, status, &b);
 }
 
-/* Parse an optional non-negative count parameter. -1 on a bad value. */
-static int count_param(struct MHD_Connection *c, const char *name,
-                       size_t dflt, size_t max, size_t *out)
+/* Every URL parameter through the request table; the first error wins. */
+struct params {
+    struct thp_request *req;
+    struct thp_err *err;
+    int n;
+};
+
+static enum MHD_Result on_param(void *cls, enum MHD_ValueKind kind,
+                                const char *key, const char *value)
 {
-    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
-                                                name);
-    char *end;
-    long long n;
+    struct params *p = cls;
 
-    *out = dflt;
-    if (v == NULL || *v == '\0')
-        return 0;
-    errno = 0;
-    n = strtoll(v, &end, 10);
-    if (*end != '\0' || n < 0 || errno != 0 || (max && (size_t)n > max))
-        return -1;
-    *out = (size_t)n;
-    return 0;
-}
-
-static int flag_param(struct MHD_Connection *c, const char *name)
-{
-    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
-                                                name);
-
-    return v && (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"));
+    (void)kind;
+    if (p->err->rc != THP_OK)
+        return MHD_NO;
+    if (++p->n > 64) {
+        thp_err_set(p->err, THP_ERR_TOOBIG, "too many parameters (at most "
+                    "64)");
+        return MHD_NO;
+    }
+    if (!strcmp(key, "q") && value == NULL)
+        value = "";
+    thp_request_set(p->req, key, value, p->err);
+    return p->err->rc == THP_OK ? MHD_YES : MHD_NO;
 }
 
 static enum MHD_Result handle_search(struct searchd *sd,
-                                     struct MHD_Connection *c,
+                                     struct MHD_Connection *c, int html,
                                      unsigned *status)
 {
-    const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
-    struct thp_query_opts opts = {10, 0, 0, NULL};
-    struct thp_rank_params rank = sd->conf.rank;
+    struct thp_request *req = thp_malloc(sizeof *req);
+    struct params p;
+    struct thp_render_opts ro;
     struct thp_result res;
     struct thp_err err;
     struct thp_buf b;
-    thp_index *idx;
+    thp_reader *rd;
+    char *body;
+    size_t n;
     int rc;
+
+    *status = MHD_HTTP_BAD_REQUEST;
+    if (req == NULL) {
+        *status = MHD_HTTP_SERVICE_UNAVAILABLE;
+        return send_error(c, *status, "out of memory", -1);
+    }
+    thp_request_init(req);
+    req->rank = sd->conf.rank;
+    if (html) {
+        req->mode = THP_MODE_SIMPLE;
+        req->format = THP_FMT_HTML;
+    }
+    thp_err_clear(&err);
+    p.req = req;
+    p.err = &err;
+    p.n = 0;
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, on_param, &p);
+    if (err.rc == THP_OK &&
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q") == NULL)
+        thp_err_set(&err, THP_ERR_SYNTAX, "missing parameter 'q'");
+    if (err.rc == THP_OK && req->all && req->format != THP_FMT_CSV &&
+        req->format != THP_FMT_TSV && req->format != THP_FMT_JSONL)
+        thp_err_set(&err, THP_ERR_SYNTAX, "limit=all is for format=csv, "
+                    "tsv or jsonl");
+    if (err.rc != THP_OK) {
+        thp_free(req);
+        return send_error(c, *status, err.msg, -1);
+    }
+    rd = thread_reader(sd, &err);
+    if (rd == NULL) {
+        thp_free(req);
+        *status = MHD_HTTP_SERVICE_UNAVAILABLE;
+        return send_error(c, *status, "the index cannot be read", -1);
+    }
+    thp_reader_budget(rd, 10000);
+    memset(&ro, 0, sizeof ro);
+    ro.format = req->format;
+    ro.bom = req->bom;
+    ro.base = "/";
+    ro.req = req;
+    /* limit=all is rendered here in full; streaming it is the daemon's
+    ** next step (docs/API.md) */
+    rc = thp_exec(rd, req, &res, NULL, NULL, &err);
+    if (rc == THP_ERR_SYNTAX || rc == THP_ERR_TOOBIG) {
+        thp_free(req);
+        return send_error(c, *status, err.msg,
+                          err.haspos ? (long)err.pos : -1);
+    }
+    if (rc != THP_OK) {
+        thp_free(req);
+        *status = MHD_HTTP_SERVICE_UNAVAILABLE;
+        return send_error(c, *status, "the index cannot be read", -1);
+    }
+    thp_buf_init(&b, 0);
+    thp_render(&b, &res, &ro);
+    thp_result_release(&res);
+    n = b.n;
+    body = thp_buf_detach(&b);
+    thp_buf_release(&b);
+    if (body == NULL) {
+        thp_free(req);
+        *status = MHD_HTTP_SERVICE_UNAVAILABLE;
+        return send_error(c, *status, "out of memory", -1);
+    }
+    *status = MHD_HTTP_OK;
+    {
+        struct MHD_Response *r =
+            MHD_create_response_from_buffer_with_free_callback(n, body,
+                                                               thp_free);
+        enum MHD_Result ret;
+
+        if (r == NULL) {
+            thp_free(body);
+            thp_free(req);
+            return MHD_NO;
+        }
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                thp_render_mime(req->format));
+        MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+        if (req->format == THP_FMT_CSV || req->format == THP_FMT_TSV)
+            MHD_add_response_header(r, "Content-Disposition",
+                                    req->format == THP_FMT_CSV
+                                        ? "attachment; filename=\"thp-search.csv\""
+                                        : "attachment; filename=\"thp-search.tsv\"");
+        if (req->format == THP_FMT_HTML)
+            MHD_add_response_header(r, "Content-Security-Policy",
+                                    "default-src 'self'; base-uri 'none'; "
+                                    "form-action 'self'");
+        ret = MHD_queue_response(c, *status, r);
+        MHD_destroy_response(r);
+        thp_free(req);
+        return ret;
+    }
+}
+
+static enum MHD_Result handle_suggest(struct searchd *sd,
+                                      struct MHD_Connection *c,
+                                      unsigned *status)
+{
+    const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
+    struct thp_err err;
+    struct thp_buf b;
+    thp_reader *rd;
+    char **v = NULL;
+    size_t nv = 0, i;
 
     *status = MHD_HTTP_BAD_REQUEST;
     if (q == NULL)
         return send_error(c, *status, "missing parameter 'q'", -1);
-    if (count_param(c, "limit", 10, THP_QUERY_MAX_LIMIT, &opts.limit) ||
-        opts.limit == 0)
-        return send_error(c, *status, "'limit' must be a number from 1 to "
-                          "1000", -1);
-    if (count_param(c, "offset", 0, 0, &opts.offset))
-        return send_error(c, *status, "'offset' must be a number >= 0", -1);
-    if (flag_param(c, "lenient"))
-        opts.flags |= THP_QP_LENIENT;
-    /* recent=1: favour recent documents (if the config has no recency) */
-    if (flag_param(c, "recent") && rank.recency == 0)
-        rank.recency = 1.0;
-    /* expand=1: pseudo-relevance feedback (expand.h) */
-    if (flag_param(c, "expand") && rank.fb_docs == 0)
-        rank.fb_docs = THP_RANK_FB_DOCS;
-    opts.rank = &rank;
-    if (flag_param(c, "prefix"))
-        opts.flags |= THP_QP_PREFIX_LAST;
-
+    if (strlen(q) > THP_REQUEST_MAX_Q)
+        return send_error(c, *status, "query too long", -1);
     thp_err_clear(&err);
-    idx = thread_index(sd, &err);
-    if (idx == NULL) {
-        *status = MHD_HTTP_SERVICE_UNAVAILABLE;
-        return send_error(c, *status, err.msg, -1);
-    }
-    rc = thp_query_run(idx, q, strlen(q), &opts, &res, &err);
-    if (rc == THP_ERR_SYNTAX || rc == THP_ERR_TOOBIG)
-        return send_error(c, *status, err.msg,
-                          strstr(err.msg, "position") ? (long)err.pos : -1);
-    if (rc != THP_OK) {
-        *status = MHD_HTTP_SERVICE_UNAVAILABLE;
-        return send_error(c, *status, err.msg, -1);
+    rd = thread_reader(sd, &err);
+    if (rd == NULL || thp_suggest(rd, q, strlen(q), 8, &v, &nv, &err) !=
+                          THP_OK) {
+        *status = err.rc == THP_ERR_SYNTAX ? MHD_HTTP_BAD_REQUEST
+                                           : MHD_HTTP_SERVICE_UNAVAILABLE;
+        return send_error(c, *status, err.rc == THP_ERR_SYNTAX
+                                          ? err.msg
+                                          : "the index cannot be read", -1);
     }
     thp_buf_init(&b, 0);
-    thp_result_json(&res, &b);
-    thp_result_release(&res);
+    thp_buf_puts(&b, "{\"query\":");
+    thp_json_cstr(&b, q);
+    thp_buf_puts(&b, ",\"suggestions\":[");
+    for (i = 0; i < nv; i++) {
+        if (i)
+            thp_buf_putc(&b, ',');
+        thp_json_cstr(&b, v[i]);
+        thp_free(v[i]);
+    }
+    thp_free(v);
+    thp_buf_puts(&b, "]}");
     *status = MHD_HTTP_OK;
     return send_json(c, *status, &b);
 }
@@ -235,12 +335,13 @@ static enum MHD_Result handle_health(struct searchd *sd,
 {
     struct thp_err err;
     struct thp_buf b;
-    thp_index *idx;
+    thp_reader *rd;
     int64_t n = 0;
 
     thp_err_clear(&err);
-    idx = thread_index(sd, &err);
-    if (idx == NULL || thp_index_count(idx, &n, &err) != THP_OK) {
+    rd = thread_reader(sd, &err);
+    if (rd == NULL || thp_reader_refresh(rd, NULL, &err) != THP_OK ||
+        thp_index_count(thp_reader_index(rd), &n, &err) != THP_OK) {
         *status = MHD_HTTP_SERVICE_UNAVAILABLE;
         thp_buf_init(&b, 0);
         thp_buf_puts(&b, "{\"status\":\"unavailable\",\"error\":");
@@ -268,7 +369,7 @@ static void html_paragraphs(struct thp_buf *b, const char *s)
         } else {
             char one[2] = {*s, 0};
 
-            thp_snippet_html(b, one);
+            thp_render_html_text(b, one);
         }
     }
     thp_buf_puts(b, "</p>\n");
@@ -276,7 +377,7 @@ static void html_paragraphs(struct thp_buf *b, const char *s)
 
 static void html_text(struct thp_buf *b, const char *s)
 {
-    thp_snippet_html(b, s ? s : "");
+    thp_render_html_text(b, s ? s : "");
 }
 
 /* GET /doc/ID: the stored text of one document, for result links. */
@@ -287,7 +388,7 @@ static enum MHD_Result handle_doc(struct searchd *sd,
     struct thp_document doc;
     struct thp_err err;
     struct thp_buf b;
-    thp_index *idx;
+    thp_reader *rd;
     char *end, *s;
     long long n;
     size_t len;
@@ -299,8 +400,10 @@ static enum MHD_Result handle_doc(struct searchd *sd,
     if (*id == '\0' || *end != '\0' || n <= 0 || errno)
         return send_error(c, *status, "no such document", -1);
     thp_err_clear(&err);
-    idx = thread_index(sd, &err);
-    rc = idx ? thp_query_document(idx, n, &doc, &err) : THP_ERR_DB;
+    rd = thread_reader(sd, &err);
+    rc = rd ? thp_query_document(thp_reader_index(rd), n, 4 << 20, &doc,
+                                 &err)
+            : THP_ERR_DB;
     if (rc == THP_ERR_NOTFOUND)
         return send_error(c, *status, "no such document", -1);
     if (rc != THP_OK) {
@@ -425,7 +528,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         *upload_size = 0; /* a GET body is ignored */
         return MHD_YES;
     } else if (!strcmp(url, "/search")) {
-        ret = handle_search(sd, c, &status);
+        ret = handle_search(sd, c, 0, &status);
+    } else if (!strcmp(url, "/suggest")) {
+        ret = handle_suggest(sd, c, &status);
+    } else if (!strcmp(url, "/") &&
+               MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q")) {
+        ret = handle_search(sd, c, 1, &status);
     } else if (!strcmp(url, "/health")) {
         ret = handle_health(sd, c, &status);
     } else if (!strncmp(url, "/doc/", 5)) {
@@ -517,7 +625,7 @@ void searchd_stop(struct searchd *sd)
         MHD_stop_daemon(sd->mhd);
     for (s = sd->slots; s; s = next) {
         next = s->next;
-        thp_index_close(s->idx);
+        thp_reader_close(s->rd);
         thp_free(s);
     }
     pthread_key_delete(sd->key);

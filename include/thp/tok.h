@@ -173,6 +173,17 @@ int thp_tok_each(const char *langs, const char *s, size_t n, int flags,
                  thp_tok_fn cb, void *arg);
 
 /*
+** A tokenizer kept for many calls (thp_tok_each builds one per call):
+** langs as for thp_tok_each. Owned by the caller, freed with thp_tok_free;
+** use it from one thread at a time. thp_tok_run is thp_tok_each on it.
+*/
+typedef struct thp_tokenizer thp_tokenizer;
+int thp_tok_new(const char *langs, thp_tokenizer **out);
+int thp_tok_run(thp_tokenizer *t, const char *s, size_t n, int flags,
+                thp_tok_fn cb, void *arg);
+void thp_tok_free(thp_tokenizer *t);
+
+/*
 ** 1 if word[0..n) is a stop word of language lang (en nl pt es fr de tr;
 ** NULL: of any of them), else 0. The word is folded first, so a raw word
 ** or an exact token both work. The lists are Snowball's, folded.

@@ -9,6 +9,7 @@
 #include "thp/index.h"
 #include "thp/qparse.h"
 #include "thp/query.h"
+#include "thp/render.h"
 
 static char dbpath[] = "/tmp/thp-index-test-XXXXXX";
 
@@ -64,7 +65,7 @@ static const char long_text[] =
 static int64_t search(thp_index *idx, const char *q, int flags,
                       struct thp_result *res)
 {
-    struct thp_query_opts o = {10, 0, 0};
+    struct thp_query_opts o = {10, 0, 0, NULL};
     struct thp_err e;
 
     o.flags = flags;
@@ -123,7 +124,8 @@ int main(void)
     /* the title weight puts the Rotterdam Pilot first */
     CHECK(res.nhits == 2 && strcmp(res.hits[0].title, "Rotterdam Pilot") == 0);
     CHECK(res.hits[0].score >= res.hits[1].score);
-    CHECK(strstr(res.hits[0].snippet, THP_MARK_OPEN "Rotterdam"
+    CHECK(res.hits[0].npassages == 1 &&
+          strstr(res.hits[0].passages[0].text, THP_MARK_OPEN "Rotterdam"
                  THP_MARK_CLOSE) != NULL);
     thp_result_release(&res);
     CHECK(search(ro, "sao paulo", 0, &res) == 1); /* diacritics fold */
@@ -145,7 +147,7 @@ int main(void)
     thp_result_release(&res);
     /* paging past the end: the total, no hits */
     {
-        struct thp_query_opts o = {10, 5, 0};
+        struct thp_query_opts o = {10, 5, 0, NULL};
 
         CHECK(thp_query_run(ro, "rotterdam", 9, &o, &res, &e) == THP_OK);
         CHECK(res.total == 2 && res.nhits == 0);
@@ -157,7 +159,12 @@ int main(void)
 
         CHECK(search(ro, "outcomes", 0, &res) == 1);
         thp_buf_init(&b, 0);
-        CHECK(thp_result_json(&res, &b) == THP_OK);
+        {
+            struct thp_render_opts ro_json = {THP_FMT_JSON, 0, 0, 0, NULL,
+                                              NULL};
+
+            CHECK(thp_render(&b, &res, &ro_json) == THP_OK);
+        }
         CHECK(strstr(b.s, "<mark>outcomes<\\/mark>") != NULL);
         CHECK(strstr(b.s, "&lt;b&gt;&amp;&lt;/b&gt;") != NULL);
         CHECK(strstr(b.s, "\"total\":1") != NULL);
@@ -167,7 +174,7 @@ int main(void)
     }
     /* a syntax error carries its position */
     {
-        struct thp_query_opts o = {10, 0, 0};
+        struct thp_query_opts o = {10, 0, 0, NULL};
 
         thp_err_clear(&e);
         CHECK(thp_query_run(ro, "a \"b", 4, &o, &res, &e) == THP_ERR_SYNTAX);

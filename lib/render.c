@@ -1,0 +1,660 @@
+/*
+** render.c: the output forms of a result (render.h). Nothing here reads
+** the index; everything is built from a struct thp_result.
+*/
+#include <string.h>
+
+#include "thp/json.h"
+#include "thp/passage.h"
+#include "thp/render.h"
+
+/* ---- marked text --------------------------------------------------------- */
+
+int thp_render_html_text(struct thp_buf *out, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&': thp_buf_puts(out, "&amp;"); break;
+        case '<': thp_buf_puts(out, "&lt;"); break;
+        case '>': thp_buf_puts(out, "&gt;"); break;
+        case '"': thp_buf_puts(out, "&quot;"); break;
+        case '\'': thp_buf_puts(out, "&#39;"); break;
+        case '\x01': case '\x02': break;
+        default: thp_buf_putc(out, *s); break;
+        }
+    }
+    return out->rc;
+}
+
+int thp_render_html_marked(struct thp_buf *out, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '\x01': thp_buf_puts(out, "<mark>"); break;
+        case '\x02': thp_buf_puts(out, "</mark>"); break;
+        case '\n': case '\f':
+            if (out->n == 0 || out->s[out->n - 1] != ' ')
+                thp_buf_putc(out, ' ');
+            break;
+        default: {
+            char one[2] = {*s, 0};
+
+            thp_render_html_text(out, one);
+        }
+        }
+    }
+    return out->rc;
+}
+
+int thp_render_term_marked(struct thp_buf *out, const char *s,
+                           const char *open, const char *close)
+{
+    for (; s && *s; s++) {
+        if (*s == '\x01')
+            thp_buf_puts(out, open);
+        else if (*s == '\x02')
+            thp_buf_puts(out, close);
+        else if (*s == '\n' || *s == '\f') {
+            if (out->n == 0 || out->s[out->n - 1] != ' ')
+                thp_buf_putc(out, ' ');
+        } else
+            thp_buf_putc(out, *s);
+    }
+    return out->rc;
+}
+
+const char *thp_render_mime(int format)
+{
+    switch (format) {
+    case THP_FMT_JSON: return "application/json; charset=utf-8";
+    case THP_FMT_JSONL: return "application/x-ndjson; charset=utf-8";
+    case THP_FMT_CSV: return "text/csv; charset=utf-8; header=present";
+    case THP_FMT_TSV: return "text/tab-separated-values; charset=utf-8";
+    case THP_FMT_HTML: return "text/html; charset=utf-8";
+    }
+    return "text/plain; charset=utf-8";
+}
+
+/* ---- json ---------------------------------------------------------------- */
+
+static void json_opt_str(struct thp_buf *b, const char *key, const char *v)
+{
+    thp_json_key(b, key, 0);
+    thp_json_cstr(b, v);
+}
+
+static void json_str_array(struct thp_buf *b, const char *key, char **v,
+                           size_t n)
+{
+    size_t j;
+
+    thp_json_key(b, key, 0);
+    thp_buf_putc(b, '[');
+    for (j = 0; j < n; j++) {
+        if (j)
+            thp_buf_putc(b, ',');
+        thp_json_cstr(b, v[j]);
+    }
+    thp_buf_putc(b, ']');
+}
+
+static void json_marked(struct thp_buf *b, const char *s)
+{
+    struct thp_buf h;
+
+    thp_buf_init(&h, 0);
+    thp_render_html_marked(&h, s ? s : "");
+    thp_json_str(b, h.s ? h.s : "", h.n);
+    if (h.rc != THP_OK && b->rc == THP_OK)
+        b->rc = h.rc;
+    thp_buf_release(&h);
+}
+
+static void json_hit(struct thp_buf *b, const struct thp_hit *h, size_t rank)
+{
+    size_t j;
+
+    thp_buf_putc(b, '{');
+    thp_json_key(b, "id", 1);
+    thp_buf_printf(b, "%lld", (long long)h->id);
+    thp_json_key(b, "rank", 0);
+    thp_buf_printf(b, "%zu", rank + 1);
+    json_opt_str(b, "title", h->title);
+    json_opt_str(b, "url", h->url);
+    json_opt_str(b, "path", h->path);
+    json_opt_str(b, "kind", h->kind);
+    json_opt_str(b, "date", h->date);
+    thp_json_key(b, "year", 0);
+    if (h->year)
+        thp_buf_printf(b, "%d", h->year);
+    else
+        thp_buf_puts(b, "null");
+    json_opt_str(b, "location", h->location);
+    json_opt_str(b, "partners", h->partners);
+    json_opt_str(b, "authors", h->authors);
+    json_opt_str(b, "lang", h->lang && *h->lang ? h->lang : "en");
+    thp_json_key(b, "page", 0);
+    if (h->page)
+        thp_buf_printf(b, "%d", h->page);
+    else
+        thp_buf_puts(b, "null");
+    thp_json_key(b, "score", 0);
+    thp_buf_printf(b, "%.4f", h->score);
+    thp_json_key(b, "snippet", 0);
+    json_marked(b, h->npassages ? h->passages[0].text : "");
+    thp_json_key(b, "passages", 0);
+    thp_buf_putc(b, '[');
+    for (j = 0; j < h->npassages; j++) {
+        if (j)
+            thp_buf_putc(b, ',');
+        thp_buf_putc(b, '{');
+        thp_json_key(b, "text", 1);
+        json_marked(b, h->passages[j].text);
+        thp_json_key(b, "page", 0);
+        if (h->page)
+            thp_buf_printf(b, "%d", h->page);
+        else
+            thp_buf_puts(b, "null");
+        thp_json_key(b, "offset", 0);
+        thp_buf_printf(b, "%zu", h->passages[j].offset);
+        thp_buf_putc(b, '}');
+    }
+    thp_buf_putc(b, ']');
+    thp_json_key(b, "repairs", 0);
+    /* stored as JSON by thp-index; anything else is not passed on */
+    if (h->repairs && h->repairs[0] == '{')
+        thp_buf_puts(b, h->repairs);
+    else
+        thp_buf_puts(b, "null");
+    json_str_array(b, "sources", h->sources, h->nsources);
+    json_str_array(b, "near_duplicates", h->similar, h->nsimilar);
+    thp_buf_putc(b, '}');
+}
+
+static void json_facets(struct thp_buf *b, const struct thp_result *res)
+{
+    size_t i, j;
+
+    thp_buf_putc(b, '{');
+    for (i = 0; i < res->nfacets; i++) {
+        const struct thp_facet *f = &res->facets[i];
+
+        thp_json_key(b, f->name, i == 0);
+        thp_buf_puts(b, "{\"values\":[");
+        for (j = 0; j < f->n; j++) {
+            if (j)
+                thp_buf_putc(b, ',');
+            thp_buf_putc(b, '{');
+            thp_json_key(b, "value", 1);
+            thp_json_cstr(b, f->v[j].value);
+            thp_json_key(b, "count", 0);
+            thp_buf_printf(b, "%lld", (long long)f->v[j].count);
+            thp_buf_putc(b, '}');
+        }
+        thp_buf_printf(b, "],\"distinct\":%zu}", f->nvalues);
+    }
+    thp_buf_putc(b, '}');
+}
+
+static const char *mode_name(int mode)
+{
+    return mode == THP_MODE_SIMPLE ? "simple"
+         : mode == THP_MODE_ANY ? "any" : "advanced";
+}
+
+static void json_head(struct thp_buf *b, const struct thp_result *res)
+{
+    thp_buf_putc(b, '{');
+    thp_json_key(b, "query", 1);
+    thp_json_cstr(b, res->query);
+    json_opt_str(b, "mode", mode_name(res->mode));
+    thp_json_key(b, "total", 0);
+    thp_buf_printf(b, "%lld", (long long)res->total);
+    thp_json_key(b, "total_exact", 0);
+    thp_buf_puts(b, res->total_exact ? "true" : "false");
+    thp_json_key(b, "limit", 0);
+    if (res->all)
+        thp_buf_puts(b, "\"all\"");
+    else
+        thp_buf_printf(b, "%zu", res->limit);
+    thp_json_key(b, "offset", 0);
+    thp_buf_printf(b, "%zu", res->offset);
+    thp_json_key(b, "relaxed", 0);
+    thp_buf_puts(b, res->relaxed ? "true" : "false");
+    json_opt_str(b, "suggestion", res->suggestion);
+    thp_json_key(b, "generation", 0);
+    thp_buf_printf(b, "%lld", (long long)res->generation);
+    thp_json_key(b, "facets", 0);
+    json_facets(b, res);
+    thp_json_key(b, "hits", 0);
+    thp_buf_putc(b, '[');
+}
+
+/* ---- csv and tsv ----------------------------------------------------------- */
+
+static const char *const columns[] = {
+    "rank", "id", "title", "url", "path", "kind", "date", "year",
+    "location", "authors", "partners", "lang", "page", "score", "passage"};
+
+static void csv_field(struct thp_buf *b, const char *s, int tsv)
+{
+    const char *p;
+
+    if (s == NULL)
+        s = "";
+    if (tsv) {
+        for (p = s; *p; p++)
+            if (*p == '\t' || *p == '\n' || *p == '\r')
+                thp_buf_putc(b, ' ');
+            else if (*p != '\x01' && *p != '\x02')
+                thp_buf_putc(b, *p);
+        return;
+    }
+    if (strpbrk(s, ",\"\r\n") == NULL && s[0] != ' ') {
+        for (p = s; *p; p++)
+            if (*p != '\x01' && *p != '\x02')
+                thp_buf_putc(b, *p);
+        return;
+    }
+    thp_buf_putc(b, '"');
+    for (p = s; *p; p++) {
+        if (*p == '"')
+            thp_buf_putc(b, '"');
+        if (*p != '\x01' && *p != '\x02')
+            thp_buf_putc(b, *p);
+    }
+    thp_buf_putc(b, '"');
+}
+
+static void csv_row(struct thp_buf *b, const char **v, size_t n, int tsv)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (i)
+            thp_buf_putc(b, tsv ? '\t' : ',');
+        csv_field(b, v[i], tsv);
+    }
+    thp_buf_puts(b, tsv ? "\n" : "\r\n");
+}
+
+static void csv_hit(struct thp_buf *b, const struct thp_hit *h, size_t rank,
+                    int tsv)
+{
+    char r[24], id[24], year[16], page[16], score[32];
+    const char *v[sizeof columns / sizeof *columns];
+    struct thp_buf pas;
+
+    thp_buf_init(&pas, 0);
+    thp_render_term_marked(&pas, h->npassages ? h->passages[0].text : "", "",
+                           "");
+    snprintf(r, sizeof r, "%zu", rank + 1);
+    snprintf(id, sizeof id, "%lld", (long long)h->id);
+    snprintf(year, sizeof year, "%d", h->year);
+    snprintf(page, sizeof page, "%d", h->page);
+    snprintf(score, sizeof score, "%.4f", h->score);
+    v[0] = r; v[1] = id; v[2] = h->title; v[3] = h->url; v[4] = h->path;
+    v[5] = h->kind; v[6] = h->date; v[7] = h->year ? year : "";
+    v[8] = h->location; v[9] = h->authors; v[10] = h->partners;
+    v[11] = h->lang && *h->lang ? h->lang : "en";
+    v[12] = h->page ? page : ""; v[13] = score; v[14] = pas.s ? pas.s : "";
+    csv_row(b, v, sizeof columns / sizeof *columns, tsv);
+    thp_buf_release(&pas);
+}
+
+/* ---- text ------------------------------------------------------------------ */
+
+static void text_meta(struct thp_buf *b, const struct thp_hit *h)
+{
+    thp_buf_printf(b, "[%s", h->kind);
+    if (h->date)
+        thp_buf_printf(b, ", %s", h->date);
+    if (h->location)
+        thp_buf_printf(b, ", %s", h->location);
+    if (h->page)
+        thp_buf_printf(b, ", p. %d", h->page);
+    if (h->nsources > 1)
+        thp_buf_printf(b, ", %zu sources", h->nsources);
+    thp_buf_putc(b, ']');
+}
+
+static void text_hit(struct thp_buf *b, const struct thp_hit *h, size_t rank,
+                     const struct thp_render_opts *o)
+{
+    const char *on = o->color ? "\033[1m" : "", *off = o->color ? "\033[0m"
+                                                                : "";
+    size_t j;
+
+    thp_buf_printf(b, "%s%zu. %s%s  ", on, rank + 1, h->title, off);
+    text_meta(b, h);
+    thp_buf_printf(b, "\n   %s\n", h->url);
+    for (j = 0; j < h->npassages; j++) {
+        thp_buf_puts(b, "   ");
+        thp_render_term_marked(b, h->passages[j].text, on, off);
+        thp_buf_putc(b, '\n');
+    }
+    for (j = 0; j < h->nsimilar; j++)
+        thp_buf_printf(b, "   also: %s\n", h->similar[j]);
+    if (o->explain)
+        thp_buf_printf(b, "   repairs: %s\n", h->repairs ? h->repairs : "{}");
+    thp_buf_putc(b, '\n');
+}
+
+static void text_tail(struct thp_buf *b, const struct thp_result *res,
+                      size_t shown)
+{
+    if (res->relaxed)
+        thp_buf_puts(b, "(no document has every word; these have some)\n");
+    if (shown)
+        thp_buf_printf(b, "%zu-%zu of %s%lld results (%.1f ms)\n",
+                       res->offset + 1, res->offset + shown,
+                       res->total_exact ? "" : "more than ",
+                       (long long)res->total, res->took_ms);
+    else if (res->total)
+        thp_buf_printf(b, "no results past %zu (%lld in all)\n", res->offset,
+                       (long long)res->total);
+    else
+        thp_buf_puts(b, "no results\n");
+    if (res->suggestion)
+        thp_buf_printf(b, "did you mean: %s\n", res->suggestion);
+}
+
+/* ---- kwic ------------------------------------------------------------------ */
+
+static void kwic_hit(struct thp_buf *b, const struct thp_hit *h,
+                     const struct thp_render_opts *o)
+{
+    const char *on = o->color ? "\033[1m" : "", *off = o->color ? "\033[0m"
+                                                                : "";
+    char label[48];
+    size_t j, k;
+
+    if (h->page)
+        snprintf(label, sizeof label, "%lld p.%d", (long long)h->id, h->page);
+    else
+        snprintf(label, sizeof label, "%lld", (long long)h->id);
+    for (j = 0; j < h->npassages; j++) {
+        thp_buf_printf(b, "%-12s ", label);
+        for (k = 0; k < h->passages[j].pad; k++)
+            thp_buf_putc(b, ' ');
+        thp_render_term_marked(b, h->passages[j].text, on, off);
+        thp_buf_putc(b, '\n');
+    }
+}
+
+/* ---- html ------------------------------------------------------------------ */
+
+static void url_escape(struct thp_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+            c == '~')
+            thp_buf_putc(b, (char)c);
+        else if (c == ' ')
+            thp_buf_putc(b, '+');
+        else {
+            thp_buf_putc(b, '%');
+            thp_buf_putc(b, hex[c >> 4]);
+            thp_buf_putc(b, hex[c & 15]);
+        }
+    }
+}
+
+/* A link to this search with q, offset and one filter changed. */
+static void html_link(struct thp_buf *b, const struct thp_render_opts *o,
+                      const char *q, size_t offset, const char *key,
+                      const char *val)
+{
+    struct thp_buf u;
+
+    thp_buf_init(&u, 0);
+    thp_buf_puts(&u, o->base ? o->base : "/");
+    thp_buf_puts(&u, "?q=");
+    url_escape(&u, q);
+    if (offset)
+        thp_buf_printf(&u, "&offset=%zu", offset);
+    if (key) {
+        thp_buf_printf(&u, "&%s=", key);
+        url_escape(&u, val);
+    }
+    thp_render_html_text(b, u.s ? u.s : "/");
+    thp_buf_release(&u);
+}
+
+static void html_head(struct thp_buf *b, const struct thp_result *res,
+                      const struct thp_render_opts *o)
+{
+    size_t i, j;
+
+    thp_buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head>"
+                    "<meta charset=\"utf-8\">"
+                    "<meta name=\"viewport\" content=\"width=device-width,"
+                    " initial-scale=1\"><title>");
+    thp_render_html_text(b, res->query);
+    thp_buf_puts(b, " – THP search</title>"
+                    "<link rel=\"stylesheet\" href=\"search.css\"></head>\n"
+                    "<body><main class=\"thp-results\">\n"
+                    "<form role=\"search\" action=\"");
+    thp_render_html_text(b, o->base ? o->base : "/");
+    thp_buf_puts(b, "\" method=\"get\"><label for=\"q\">Search THP</label> "
+                    "<input id=\"q\" name=\"q\" type=\"search\" value=\"");
+    thp_render_html_text(b, res->query);
+    thp_buf_puts(b, "\"> <button type=\"submit\">Search</button></form>\n");
+    if (res->suggestion) {
+        thp_buf_puts(b, "<p class=\"did-you-mean\">Did you mean <a href=\"");
+        html_link(b, o, res->suggestion, 0, NULL, NULL);
+        thp_buf_puts(b, "\">");
+        thp_render_html_text(b, res->suggestion);
+        thp_buf_puts(b, "</a>?</p>\n");
+    }
+    if (res->relaxed)
+        thp_buf_puts(b, "<p class=\"relaxed\">No document has every word; "
+                        "these have some of them.</p>\n");
+    thp_buf_printf(b, "<p class=\"status\" role=\"status\">%s%lld result%s"
+                      "</p>\n", res->total_exact ? "" : "More than ",
+                   (long long)res->total, res->total == 1 ? "" : "s");
+    for (i = 0; i < res->nfacets; i++) {
+        const struct thp_facet *f = &res->facets[i];
+
+        thp_buf_printf(b, "<nav class=\"facet\" aria-label=\"%s\"><ul>",
+                       f->name);
+        for (j = 0; j < f->n; j++) {
+            thp_buf_puts(b, "<li><a href=\"");
+            html_link(b, o, res->query, 0, f->name, f->v[j].value);
+            thp_buf_puts(b, "\">");
+            thp_render_html_text(b, f->v[j].value);
+            thp_buf_printf(b, "</a> (%lld)</li>", (long long)f->v[j].count);
+        }
+        thp_buf_puts(b, "</ul></nav>\n");
+    }
+    thp_buf_printf(b, "<ol class=\"hits\" start=\"%zu\">\n", res->offset + 1);
+}
+
+static void html_hit(struct thp_buf *b, const struct thp_hit *h)
+{
+    size_t j;
+
+    thp_buf_puts(b, "<li class=\"hit\"><h2><a href=\"");
+    thp_render_html_text(b, h->url);
+    thp_buf_puts(b, "\">");
+    thp_render_html_text(b, h->title);
+    thp_buf_puts(b, "</a></h2><p class=\"meta\">");
+    thp_render_html_text(b, h->kind);
+    if (h->date) {
+        thp_buf_puts(b, " · ");
+        thp_render_html_text(b, h->date);
+    }
+    if (h->location) {
+        thp_buf_puts(b, " · ");
+        thp_render_html_text(b, h->location);
+    }
+    if (h->page)
+        thp_buf_printf(b, " · p. %d", h->page);
+    thp_buf_puts(b, "</p>");
+    for (j = 0; j < h->npassages; j++) {
+        thp_buf_puts(b, "<p class=\"passage\">");
+        thp_render_html_marked(b, h->passages[j].text);
+        thp_buf_puts(b, "</p>");
+    }
+    if (h->nsimilar) {
+        thp_buf_puts(b, "<p class=\"also\">Also at:");
+        for (j = 0; j < h->nsimilar; j++) {
+            thp_buf_puts(b, " <a href=\"");
+            thp_render_html_text(b, h->similar[j]);
+            thp_buf_puts(b, "\">");
+            thp_render_html_text(b, h->similar[j]);
+            thp_buf_puts(b, "</a>");
+        }
+        thp_buf_puts(b, "</p>");
+    }
+    thp_buf_puts(b, "</li>\n");
+}
+
+static void html_tail(struct thp_buf *b, const struct thp_result *res,
+                      const struct thp_render_opts *o)
+{
+    thp_buf_puts(b, "</ol>\n<nav class=\"pages\" aria-label=\"pages\">");
+    if (res->offset > 0) {
+        thp_buf_puts(b, "<a rel=\"prev\" href=\"");
+        html_link(b, o, res->query,
+                  res->offset > res->limit ? res->offset - res->limit : 0,
+                  NULL, NULL);
+        thp_buf_puts(b, "\">Previous</a> ");
+    }
+    if ((int64_t)(res->offset + res->nhits) < res->total && res->nhits) {
+        thp_buf_puts(b, "<a rel=\"next\" href=\"");
+        html_link(b, o, res->query, res->offset + res->nhits, NULL, NULL);
+        thp_buf_puts(b, "\">Next</a>");
+    }
+    thp_buf_puts(b, "</nav></main></body></html>\n");
+}
+
+/* ---- entry points ------------------------------------------------------------ */
+
+int thp_render_head(struct thp_buf *out, const struct thp_result *res,
+                    const struct thp_render_opts *o)
+{
+    switch (o->format) {
+    case THP_FMT_JSON:
+        json_head(out, res);
+        break;
+    case THP_FMT_CSV:
+    case THP_FMT_TSV:
+        if (o->bom)
+            thp_buf_puts(out, "\xEF\xBB\xBF");
+        csv_row(out, (const char **)columns, sizeof columns / sizeof *columns,
+                o->format == THP_FMT_TSV);
+        break;
+    case THP_FMT_HTML:
+        html_head(out, res, o);
+        break;
+    }
+    return out->rc;
+}
+
+int thp_render_hit(struct thp_buf *out, const struct thp_result *res,
+                   const struct thp_hit *h, size_t rank,
+                   const struct thp_render_opts *o)
+{
+    switch (o->format) {
+    case THP_FMT_JSON:
+        if (rank > res->offset)
+            thp_buf_putc(out, ',');
+        json_hit(out, h, rank);
+        break;
+    case THP_FMT_JSONL:
+        json_hit(out, h, rank);
+        thp_buf_putc(out, '\n');
+        break;
+    case THP_FMT_CSV:
+    case THP_FMT_TSV:
+        csv_hit(out, h, rank, o->format == THP_FMT_TSV);
+        break;
+    case THP_FMT_KWIC:
+        kwic_hit(out, h, o);
+        break;
+    case THP_FMT_HTML:
+        html_hit(out, h);
+        break;
+    default:
+        text_hit(out, h, rank, o);
+    }
+    return out->rc;
+}
+
+int thp_render_tail(struct thp_buf *out, const struct thp_result *res,
+                    const struct thp_render_opts *o)
+{
+    switch (o->format) {
+    case THP_FMT_JSON:
+        thp_buf_puts(out, "]");
+        thp_json_key(out, "took_ms", 0);
+        thp_buf_printf(out, "%.3f}\n", res->took_ms);
+        break;
+    case THP_FMT_TEXT:
+        text_tail(out, res,
+                  res->nhits ? res->nhits
+                  : (int64_t)res->offset < res->total && res->all
+                      ? (size_t)(res->total - (int64_t)res->offset)
+                      : 0);
+        break;
+    case THP_FMT_HTML:
+        html_tail(out, res, o);
+        break;
+    }
+    return out->rc;
+}
+
+int thp_render(struct thp_buf *out, const struct thp_result *res,
+               const struct thp_render_opts *o)
+{
+    size_t i;
+
+    thp_render_head(out, res, o);
+    for (i = 0; i < res->nhits; i++)
+        thp_render_hit(out, res, &res->hits[i], res->offset + i, o);
+    return thp_render_tail(out, res, o);
+}
+
+int thp_render_counts(struct thp_buf *out, const struct thp_result *res,
+                      int format)
+{
+    size_t i, j;
+
+    if (format == THP_FMT_JSON) {
+        json_facets(out, res);
+        thp_buf_putc(out, '\n');
+        return out->rc;
+    }
+    if (format == THP_FMT_CSV || format == THP_FMT_TSV) {
+        const char *h[] = {"facet", "value", "count"};
+
+        csv_row(out, h, 3, format == THP_FMT_TSV);
+    }
+    for (i = 0; i < res->nfacets; i++) {
+        const struct thp_facet *f = &res->facets[i];
+
+        if (format == THP_FMT_TEXT)
+            thp_buf_printf(out, "%s%s\tdocuments\n", i ? "\n" : "", f->name);
+        for (j = 0; j < f->n; j++) {
+            char c[24];
+            const char *row[3];
+
+            snprintf(c, sizeof c, "%lld", (long long)f->v[j].count);
+            if (format == THP_FMT_TEXT) {
+                thp_buf_printf(out, "%s\t%s\n", f->v[j].value, c);
+                continue;
+            }
+            row[0] = f->name;
+            row[1] = f->v[j].value;
+            row[2] = c;
+            csv_row(out, row, 3, format == THP_FMT_TSV);
+        }
+    }
+    return out->rc;
+}
