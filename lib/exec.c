@@ -20,6 +20,7 @@
 #include "thp/qparse.h"
 #include "thp/rank.h"
 #include "thp/tok.h"
+#include "thp/toplist.h"
 
 /* ---- statements -------------------------------------------------------- */
 
@@ -34,6 +35,8 @@ enum {
     SQ_TITLE,    /* a document's title, for title order */
     SQ_VOCAB,    /* index terms in a range, for suggestions */
     SQ_TITLES,   /* titles matching, for completions */
+    SQ_TOPLIST,  /* a frequent word's stored best hits */
+    SQ_TERMS,    /* frequent index terms with a prefix, for completions */
     SQ__N
 };
 
@@ -58,6 +61,9 @@ static const char *const sq_sql[SQ__N] = {
                  " WHERE term >= ?1 AND term < ?2",
     [SQ_TITLES] = "SELECT title FROM " THP_T_FTS " WHERE " THP_T_FTS
                   " MATCH ?1 LIMIT ?2",
+    [SQ_TOPLIST] = "SELECT total, hits FROM toplist WHERE term = ?1",
+    [SQ_TERMS] = "SELECT term FROM " THP_T_VOCAB " WHERE term >= ?1 AND"
+                 " term < ?2 ORDER BY doc DESC LIMIT ?3",
 };
 
 /* ---- id -> value maps --------------------------------------------------- */
@@ -255,6 +261,8 @@ struct thp_reader {
     struct imap leaders;     /* dup_group values: the groups' first ids */
     int groups_loaded;
     struct values *val;      /* loaded on first need */
+    int toplist;             /* stored best hits usable: 1, no: 0, -1 ? */
+    char toplist_params[512];
     unsigned budget_ms;
     double deadline;         /* of the running request, 0 none */
     int timed_out;
@@ -281,6 +289,7 @@ static int on_progress(void *arg)
 
 static void drop_cache(thp_reader *rd)
 {
+    rd->toplist = -1;
     imap_clear(&rd->groups);
     imap_clear(&rd->leaders);
     rd->groups_loaded = 0;
@@ -331,10 +340,14 @@ static int attach(thp_reader *rd, thp_index *idx, struct thp_err *err)
     int rc;
 
     rd->idx = idx;
+    rd->toplist = -1;
     if (rd->tok == NULL && (rc = thp_tok_new(langs, &rd->tok)) != THP_OK)
         return thp_err_set(err, rc, "making the query tokenizer: %s",
                            thp_strerror(rc));
     sqlite3_progress_handler(thp_index_db(idx), 2000, on_progress, rd);
+    /* a reader's pages: mapped rather than copied, and more of them kept */
+    sqlite3_exec(thp_index_db(idx), "PRAGMA mmap_size=4294967296;"
+                 " PRAGMA cache_size=-16384", NULL, NULL, NULL);
     rd->data_version = data_version(rd);
     rd->generation++;
     return THP_OK;
@@ -614,6 +627,32 @@ static int qflags(int mode, int prefix)
     if (prefix)
         f |= THP_QP_PREFIX_LAST;
     return f;
+}
+
+/*
+** As you type, the last word is a prefix only from THP_MIN_PREFIX
+** characters on: "m*" would merge the postings of every word that starts
+** with m, the costliest query there is, for a hint the completions
+** (/suggest) give better. A shorter last word is searched as a word.
+*/
+#define THP_MIN_PREFIX 3
+
+static int prefix_ok(const struct thp_request *req)
+{
+    size_t end = req->qlen, start, chars = 0;
+
+    if (!req->prefix)
+        return 0;
+    while (end > 0 && (req->q[end - 1] == ' ' || req->q[end - 1] == '\t'))
+        end--;
+    if (end < req->qlen)
+        return 0; /* a blank after the last word: it is complete */
+    for (start = end; start > 0 && req->q[start - 1] != ' ' &&
+                      req->q[start - 1] != '"' && req->q[start - 1] != '(';
+         start--)
+        if (((unsigned char)req->q[start - 1] & 0xC0) != 0x80)
+            chars++;
+    return chars >= THP_MIN_PREFIX;
 }
 
 /* The request's own filters, on top of those written in the query. */
@@ -1397,6 +1436,84 @@ void thp_result_release(struct thp_result *res)
     memset(res, 0, sizeof *res);
 }
 
+/*
+** The stored best hits of a frequent word (toplist.h), when they are the
+** answer to this request: one bare word as the index folds it, relevance
+** order, the default ranking, no filters or facets, within the depth.
+** Returns 1 with s's heap and total filled, 0 to run the full pass.
+*/
+static int from_toplist(thp_reader *rd, const struct thp_request *req,
+                        const struct thp_plan *plan,
+                        const struct thp_rank_params *rank, struct scan *s,
+                        struct thp_err *err)
+{
+    const struct thp_qword *w = plan->words;
+    struct thp_rank_params def;
+    char params[512], key[600], want[160];
+    sqlite3_stmt *st;
+    const char *blob;
+    size_t i, n;
+    int valid = 0, found = 0;
+
+    if (plan->nwords != 1 || w->prefix || w->exact || w->len > 64 ||
+        req->sort != THP_SORT_RELEVANCE || has_filters(plan) ||
+        req->facets || plan->weights.n || rank->recency > 0 ||
+        rank->fb_docs > 0 || req->all)
+        return 0;
+    /* the match must be the bare word's, word as the index folds it */
+    for (i = 0; i < w->len; i++) {
+        char c = req->q[w->off + i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            return 0;
+    }
+    snprintf(want, sizeof want, "(\"\x01%.*s\" OR \"%.*s\")", (int)w->len,
+             req->q + w->off, (int)w->len, req->q + w->off);
+    if (plan->match.n != strlen(want) || memcmp(plan->match.s, want,
+                                                plan->match.n))
+        return 0;
+    thp_rank_defaults(&def);
+    thp_rank_format(rank, params, sizeof params);
+    if (rd->toplist < 0) {
+        rd->toplist = thp_toplist_key(rd->idx, key, sizeof key, &valid,
+                                      NULL) == THP_OK && valid;
+        if (rd->toplist)
+            memcpy(rd->toplist_params, key + 17, strlen(key + 17) + 1);
+    }
+    if (!rd->toplist || strcmp(params, rd->toplist_params))
+        return 0;
+    if ((st = stmt(rd, SQ_TOPLIST, err)) == NULL)
+        return 0;
+    sqlite3_bind_text(st, 1, req->q + w->off, (int)w->len, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        int64_t total = sqlite3_column_int64(st, 0);
+
+        blob = sqlite3_column_blob(st, 1);
+        n = (size_t)sqlite3_column_bytes(st, 1) / 16;
+        /* the list holds the page, or every hit there is */
+        if (req->offset + req->limit <= n || (int64_t)n >= total) {
+            s->heap.cap = 0;
+            found = 1;
+            for (i = 0; i < n && found; i++) {
+                struct cand c;
+                double sc;
+
+                memcpy(&c.id, blob + 16 * i, 8);
+                memcpy(&sc, blob + 16 * i + 8, 8);
+                c.grp = group_of(rd, c.id);
+                c.score = c.key = sc;
+                if (heap_push(&s->heap, &c) != THP_OK)
+                    found = 0;
+            }
+            s->total = total;
+        }
+    }
+    sqlite3_reset(st);
+    if (!found)
+        scan_release(s);
+    return found;
+}
+
 static int run_scan(struct scan *s, size_t cap, struct thp_err *err)
 {
     const struct thp_request *req = s->req;
@@ -1446,7 +1563,7 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
         rank.recency = 1.0;
     if (req->expand && rank.fb_docs == 0)
         rank.fb_docs = THP_RANK_FB_DOCS;
-    rc = parse_plan(req, qflags(req->mode, req->prefix), &plan, err);
+    rc = parse_plan(req, qflags(req->mode, prefix_ok(req)), &plan, err);
     if (rc == THP_OK)
         rc = add_filters(&plan, req, err);
     if (rc != THP_OK)
@@ -1491,6 +1608,10 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
     want = req->all ? 0 : req->offset + req->limit;
     cap = req->all || req->sort == THP_SORT_TITLE ? 0 : want * 2 + 16;
     for (;;) {
+        if (from_toplist(rd, req, &plan, &rank, &s, err)) {
+            res->total = s.total;
+            break;
+        }
         if ((rc = run_scan(&s, cap, err)) != THP_OK)
             goto out;
         /* simple mode: nothing has every word, so show any word's */
@@ -1499,7 +1620,7 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
             struct thp_plan any;
 
             thp_plan_init(&any);
-            if (parse_plan(req, qflags(THP_MODE_ANY, req->prefix), &any,
+            if (parse_plan(req, qflags(THP_MODE_ANY, prefix_ok(req)), &any,
                            err) != THP_OK) {
                 thp_plan_release(&any);
                 rc = err->rc;

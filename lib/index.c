@@ -1016,3 +1016,57 @@ void thp_index_hash(const void *p, size_t n, char out[17])
     }
     snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
+
+/* ---- stored best hits of frequent words (toplist.h) -------------------- */
+
+int thp_index_toplist_store(thp_index *idx, const char *key,
+                            const struct thp_toplist_row *rows, size_t n,
+                            struct thp_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    size_t i;
+    int rc;
+
+    if (idx->in_batch && thp_index_commit(idx, err) != THP_OK)
+        return err && err->rc ? err->rc : THP_ERR_DB;
+    if (exec(idx, "BEGIN IMMEDIATE", err) != THP_OK)
+        return err && err->rc ? err->rc : THP_ERR_DB;
+    if (exec(idx, "CREATE TABLE IF NOT EXISTS toplist(term TEXT PRIMARY KEY,"
+                  " total INTEGER NOT NULL, hits BLOB NOT NULL) WITHOUT ROWID;"
+                  " DELETE FROM toplist", err) != THP_OK)
+        goto fail;
+    if (sqlite3_prepare_v2(idx->db, "INSERT OR REPLACE INTO toplist(term,"
+                           " total, hits) VALUES (?1, ?2, ?3)", -1, &st,
+                           NULL) != SQLITE_OK) {
+        db_error(idx, err, "storing best hits");
+        goto fail;
+    }
+    for (i = 0; i < n; i++) {
+        sqlite3_bind_text(st, 1, rows[i].term, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, rows[i].total);
+        sqlite3_bind_blob(st, 3, rows[i].hits,
+                          (int)(rows[i].nhits * 16), SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+            db_error(idx, err, "storing best hits");
+            goto fail;
+        }
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (sqlite3_prepare_v2(idx->db, "INSERT OR REPLACE INTO meta(key, value)"
+                           " VALUES ('toplist', ?1)", -1, &st, NULL) !=
+            SQLITE_OK ||
+        (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC),
+         sqlite3_step(st)) != SQLITE_DONE) {
+        db_error(idx, err, "storing best hits");
+        goto fail;
+    }
+    sqlite3_finalize(st);
+    return exec(idx, "COMMIT", err);
+fail:
+    sqlite3_finalize(st);
+    exec(idx, "ROLLBACK", NULL);
+    return err && err->rc ? err->rc : THP_ERR_DB;
+}

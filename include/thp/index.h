@@ -171,6 +171,22 @@ int thp_index_count(thp_index *idx, int64_t *n, struct thp_err *err);
 /* Documents per batch transaction (a batch ends only between sources). */
 #define THP_INDEX_BATCH 500
 
+/*
+** The stored best hits of frequent words (toplist.h): replace them all
+** with n rows (term, total, hits blob) and the meta 'toplist' key, in one
+** transaction. hits[i] is a blob of (id int64, score double) pairs in
+** the machine's byte order, nhits[i] pairs long.
+*/
+struct thp_toplist_row {
+    const char *term;
+    int64_t total;
+    const void *hits;
+    size_t nhits;
+};
+int thp_index_toplist_store(thp_index *idx, const char *key,
+                            const struct thp_toplist_row *rows, size_t n,
+                            struct thp_err *err);
+
 /* 64-bit FNV-1a of s[0..n) as 16 lowercase hex digits plus NUL. */
 void thp_index_hash(const void *s, size_t n, char out[17]);
 

@@ -1,0 +1,52 @@
+/*
+** toplist.h: the best hits of the index's most frequent words, computed
+** once after indexing, so that a search for one common word (what the
+** search box sends most, and what costs most: every match ranked) is one
+** row lookup instead of a pass over tens of thousands of matches.
+**
+** For each of the most frequent words (exact forms in the FTS index,
+** df >= min_df, at most max_words) the executor's own search for that
+** word as a bare word (any inflection) is run once with the default
+** ranking, and its first THP_TOPLIST_DEPTH hits (near-duplicates already
+** grouped), their scores and the exact total are stored in the table
+** toplist, with a fingerprint of the FTS index and the ranking
+** parameters in meta 'toplist'. A reader uses a stored list only while
+** the fingerprint still matches (any write to the FTS index changes it),
+** for a request whose answer is that list: one bare word, relevance
+** order, default ranking, no filters or facets, within the depth. Any
+** other request, or a stale list, is answered by the full pass, so the
+** lists change speed and never results.
+*/
+#ifndef THP_TOPLIST_H
+#define THP_TOPLIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "thp/err.h"
+#include "thp/index.h"
+
+#define THP_TOPLIST_DEPTH 100   /* hits stored per word */
+#define THP_TOPLIST_WORDS 400   /* words at most, by default */
+
+/* A fingerprint of idx's FTS index, written to fp[0..17). */
+int thp_toplist_fingerprint(thp_index *idx, char fp[17],
+                            struct thp_err *err);
+
+/*
+** The meta 'toplist' key that lists valid for idx as it is now would
+** carry, written to key[0..len); *valid is 1 if the stored lists have it.
+*/
+int thp_toplist_key(thp_index *idx, char *key, size_t len, int *valid,
+                    struct thp_err *err);
+
+/*
+** Compute and store the lists on idx (opened for writing; commits). Does
+** nothing when the stored lists are for this index already. *words (may
+** be NULL) is set to the number of words listed, or -1 if they were
+** current.
+*/
+int thp_toplist_build(thp_index *idx, size_t max_words, int64_t min_df,
+                      long *words, struct thp_err *err);
+
+#endif
