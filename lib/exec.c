@@ -20,7 +20,6 @@
 #include "thp/qparse.h"
 #include "thp/rank.h"
 #include "thp/tok.h"
-#include "thp/toplist.h"
 
 /* ---- statements -------------------------------------------------------- */
 
@@ -1475,7 +1474,7 @@ static int from_toplist(thp_reader *rd, const struct thp_request *req,
     thp_rank_defaults(&def);
     thp_rank_format(rank, params, sizeof params);
     if (rd->toplist < 0) {
-        rd->toplist = thp_toplist_key(rd->idx, key, sizeof key, &valid,
+        rd->toplist = thp_index_toplist_key(rd->idx, key, sizeof key, &valid,
                                       NULL) == THP_OK && valid;
         if (rd->toplist)
             memcpy(rd->toplist_params, key + 17, strlen(key + 17) + 1);

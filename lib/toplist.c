@@ -11,81 +11,6 @@
 #include "thp/rank.h"
 #include "thp/toplist.h"
 
-int thp_toplist_fingerprint(thp_index *idx, char fp[17], struct thp_err *err)
-{
-    sqlite3 *db = thp_index_db(idx);
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    /* FTS5's structure record (rowid 10) changes with every write */
-    if (sqlite3_prepare_v2(db, "SELECT block FROM " THP_T_FTS "_data"
-                           " WHERE id = 10", -1, &st, NULL) != SQLITE_OK)
-        return thp_err_set(err, THP_ERR_DB, "reading the index: %s",
-                           sqlite3_errmsg(db));
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        thp_index_hash(sqlite3_column_blob(st, 0),
-                       (size_t)sqlite3_column_bytes(st, 0), fp);
-    else
-        memcpy(fp, "0000000000000000", 17);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return thp_err_set(err, THP_ERR_DB, "reading the index: %s",
-                           sqlite3_errmsg(db));
-    return THP_OK;
-}
-
-/* The meta key lists are valid for: fingerprint, then the parameters. */
-static int make_key(thp_index *idx, char *key, size_t len,
-                    struct thp_err *err)
-{
-    struct thp_rank_params p;
-    char fp[17];
-    size_t n;
-    int rc;
-
-    if ((rc = thp_toplist_fingerprint(idx, fp, err)) != THP_OK)
-        return rc;
-    thp_rank_defaults(&p);
-    memcpy(key, fp, 16);
-    key[16] = ' ';
-    n = thp_rank_format(&p, key + 17, len - 17);
-    if (n >= len - 17)
-        return thp_err_set(err, THP_ERR_MISUSE, "ranking parameters too long");
-    return THP_OK;
-}
-
-static int stored_key(thp_index *idx, char *out, size_t len)
-{
-    sqlite3_stmt *st = NULL;
-    int found = 0;
-
-    out[0] = '\0';
-    if (sqlite3_prepare_v2(thp_index_db(idx), "SELECT value FROM meta WHERE"
-                           " key = 'toplist'", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-        const char *v = (const char *)sqlite3_column_text(st, 0);
-
-        if (v && strlen(v) < len) {
-            strcpy(out, v);
-            found = 1;
-        }
-    }
-    sqlite3_finalize(st);
-    return found;
-}
-
-int thp_toplist_key(thp_index *idx, char *key, size_t len, int *valid,
-                    struct thp_err *err)
-{
-    char have[600];
-    int rc = make_key(idx, key, len, err);
-
-    *valid = rc == THP_OK && stored_key(idx, have, sizeof have) &&
-             !strcmp(have, key);
-    return rc;
-}
-
 int thp_toplist_build(thp_index *idx, size_t max_words, int64_t min_df,
                       long *words, struct thp_err *err)
 {
@@ -100,7 +25,7 @@ int thp_toplist_build(thp_index *idx, size_t max_words, int64_t min_df,
 
     if (words)
         *words = 0;
-    if ((rc = thp_toplist_key(idx, key, sizeof key, &valid, err)) != THP_OK)
+    if ((rc = thp_index_toplist_key(idx, key, sizeof key, &valid, err)) != THP_OK)
         return rc;
     if (valid) {
         if (words)

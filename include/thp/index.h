@@ -187,6 +187,18 @@ int thp_index_toplist_store(thp_index *idx, const char *key,
                             const struct thp_toplist_row *rows, size_t n,
                             struct thp_err *err);
 
+/* A fingerprint of idx's FTS index (it changes with every write to it),
+** as 16 hex digits in fp. */
+int thp_index_fingerprint(thp_index *idx, char fp[17], struct thp_err *err);
+
+/*
+** The meta 'toplist' key that lists valid for idx as it is now would
+** carry (the fingerprint, then the default ranking parameters), written
+** to key[0..len); *valid is 1 if the stored lists have it.
+*/
+int thp_index_toplist_key(thp_index *idx, char *key, size_t len, int *valid,
+                          struct thp_err *err);
+
 /* 64-bit FNV-1a of s[0..n) as 16 lowercase hex digits plus NUL. */
 void thp_index_hash(const void *s, size_t n, char out[17]);
 

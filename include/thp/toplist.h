@@ -11,7 +11,8 @@
 ** grouped), their scores and the exact total are stored in the table
 ** toplist, with a fingerprint of the FTS index and the ranking
 ** parameters in meta 'toplist'. A reader uses a stored list only while
-** the fingerprint still matches (any write to the FTS index changes it),
+** the fingerprint still matches (any write to the FTS index changes it;
+** thp_index_toplist_key in index.h),
 ** for a request whose answer is that list: one bare word, relevance
 ** order, default ranking, no filters or facets, within the depth. Any
 ** other request, or a stale list, is answered by the full pass, so the
@@ -28,17 +29,6 @@
 
 #define THP_TOPLIST_DEPTH 100   /* hits stored per word */
 #define THP_TOPLIST_WORDS 400   /* words at most, by default */
-
-/* A fingerprint of idx's FTS index, written to fp[0..17). */
-int thp_toplist_fingerprint(thp_index *idx, char fp[17],
-                            struct thp_err *err);
-
-/*
-** The meta 'toplist' key that lists valid for idx as it is now would
-** carry, written to key[0..len); *valid is 1 if the stored lists have it.
-*/
-int thp_toplist_key(thp_index *idx, char *key, size_t len, int *valid,
-                    struct thp_err *err);
 
 /*
 ** Compute and store the lists on idx (opened for writing; commits). Does
