@@ -670,13 +670,24 @@ static int add_filters(struct thp_plan *p, const struct thp_request *req,
         p->kinds = 0x80; /* two kind filters that exclude each other */
     for (i = 0; i < req->nlangs && p->nlangs < THP_PLAN_MAX_LANGS; i++)
         memcpy(p->langs[p->nlangs++], req->langs[i], 4);
+    if (req->location[0])
+        p->location = req->location;
+    if (req->author[0])
+        p->author = req->author;
     (void)err;
     return THP_OK;
 }
 
 static int has_filters(const struct thp_plan *p)
 {
-    return p->date_lo || p->date_hi || p->kinds || p->nlangs;
+    return p->date_lo || p->date_hi || p->kinds || p->nlangs ||
+           p->location || p->author;
+}
+
+/* 1 if interned string k (index + 1) is s. */
+static int str_is(const struct values *v, uint32_t k, const char *s)
+{
+    return k && !strcmp(v->str.s[k - 1], s);
 }
 
 /* 1 if document id passes the plan's filters (values loaded). */
@@ -701,6 +712,17 @@ static int passes(const struct values *v, const struct thp_plan *p,
             if (!strcmp(p->langs[i], l))
                 break;
         if (i == p->nlangs)
+            return 0;
+    }
+    if (p->location && !str_is(v, v->loc[id], p->location))
+        return 0;
+    if (p->author) {
+        uint32_t a;
+
+        for (a = v->aoff[id]; a < v->aoff[id + 1]; a++)
+            if (str_is(v, v->auth[a], p->author))
+                break;
+        if (a == v->aoff[id + 1])
             return 0;
     }
     return 1;
@@ -1813,9 +1835,15 @@ int thp_suggest(thp_reader *rd, const char *q, size_t n, size_t limit,
         thp_buf_release(&m);
     }
     sqlite3_bind_int64(st, 2, (sqlite3_int64)limit * 4);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW && nv < limit) {
+    /* titles fill half the list at most; completions of the word the rest */
+    while ((step = sqlite3_step(st)) == SQLITE_ROW &&
+           nv < (limit + 1) / 2) {
         const char *t = (const char *)sqlite3_column_text(st, 0);
         char **nvv;
+
+        /* FTS5 shows titles with their language tag (tok.h) */
+        if (t)
+            t += thp_tok_tag_len(t, strlen(t));
 
         for (i = 0; t && i < nv; i++)
             if (!strcmp(v[i], t))
@@ -1830,6 +1858,45 @@ int thp_suggest(thp_reader *rd, const char *q, size_t n, size_t limit,
         nv++;
     }
     sqlite3_reset(st);
+    /* then frequent index terms that start with the last word */
+    if (plan.nwords && plan.words[plan.nwords - 1].prefix &&
+        (step == SQLITE_DONE || step == SQLITE_ROW) && nv < limit &&
+        (st = stmt(rd, SQ_TERMS, err)) != NULL) {
+        const struct thp_qword *w = &plan.words[plan.nwords - 1];
+        struct fold f = {{0}, 0};
+
+        thp_tok_run(rd->tok, q + w->off, w->len, THP_TOK_QUERY, take_first,
+                    &f);
+        if (f.n > 0 && f.n < sizeof f.tok - 1) {
+            char hi[sizeof f.tok];
+
+            memcpy(hi, f.tok, f.n);
+            hi[f.n] = '\xff';
+            sqlite3_bind_text(st, 1, f.tok, (int)f.n, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 2, hi, (int)f.n + 1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(st, 3, (sqlite3_int64)(limit - nv) * 2);
+            while ((step = sqlite3_step(st)) == SQLITE_ROW && nv < limit) {
+                const char *t = (const char *)sqlite3_column_text(st, 0);
+                struct thp_buf line;
+                char **nvv;
+
+                if (t == NULL || t[0] == '~')
+                    continue;
+                /* the words before the last, then the completion */
+                thp_buf_init(&line, 0);
+                thp_buf_append(&line, q, w->off);
+                thp_buf_puts(&line, t);
+                if (line.rc != THP_OK || line.s == NULL ||
+                    (nvv = thp_realloc(v, (nv + 1) * sizeof *v)) == NULL) {
+                    thp_buf_release(&line);
+                    break;
+                }
+                v = nvv;
+                v[nv++] = thp_buf_detach(&line);
+            }
+            sqlite3_reset(st);
+        }
+    }
     thp_plan_release(&plan);
     if (step != SQLITE_DONE && step != SQLITE_ROW) {
         for (i = 0; i < nv; i++)

@@ -286,6 +286,31 @@ static int set_date(struct thp_request *r, const struct opt *o,
     return THP_OK;
 }
 
+static int set_value(char *out, size_t cap, const struct opt *o,
+                     const char *v, struct thp_err *err)
+{
+    size_t n = v ? strlen(v) : 0;
+
+    if (n >= cap)
+        return thp_err_set(err, THP_ERR_SYNTAX, "'%s' is longer than %zu "
+                           "bytes", o->name, cap - 1);
+    memcpy(out, v ? v : "", n);
+    out[n] = '\0';
+    return THP_OK;
+}
+
+static int set_location(struct thp_request *r, const struct opt *o,
+                        const char *v, struct thp_err *err)
+{
+    return set_value(r->location, sizeof r->location, o, v, err);
+}
+
+static int set_author(struct thp_request *r, const struct opt *o,
+                      const char *v, struct thp_err *err)
+{
+    return set_value(r->author, sizeof r->author, o, v, err);
+}
+
 static int add_facet(struct thp_request *r, const struct opt *o,
                      const char *s, size_t n, struct thp_err *err)
 {
@@ -417,6 +442,10 @@ static const struct opt opts[] = {
      "documents of these years", set_date},
     {"date", OPT_TEXT, "a date or range: 2011-06, 2010..2012, >=2011-06",
      "only documents dated so", set_date},
+    {"location", OPT_TEXT, "a location as the location facet names it",
+     "only documents at this location", set_location},
+    {"author", OPT_TEXT, "an author as the author facet names them",
+     "only documents by this author", set_author},
     {"facets", OPT_TEXT, "names among " THP_FACET_NAMES, "count the "
      "matching documents by these", set_facets},
     {"top", OPT_COUNT, "a number from 1 to 100000, or all", "values per "

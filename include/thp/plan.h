@@ -52,6 +52,8 @@ struct thp_plan {
     unsigned kinds;         /* THP_KIND_* bits */
     char langs[THP_PLAN_MAX_LANGS][4]; /* ISO 639-1 codes, "" unused */
     size_t nlangs;
+    const char *location;   /* exact value, or NULL (borrowed) */
+    const char *author;     /* one of the document's authors, or NULL */
 };
 
 /* An empty plan (matches nothing, keeps everything). */

@@ -63,6 +63,8 @@ struct thp_request {
     unsigned kinds;        /* THP_KIND_* bits, 0 any */
     char langs[8][4];
     size_t nlangs;
+    char location[128];    /* only documents at this location ("" any) */
+    char author[128];      /* only documents by this author ("" any) */
     unsigned facets;       /* THP_FACET_* bits */
     size_t facet_top;      /* values per facet, 0 all */
     size_t passages;       /* passages per hit (default 1) */
