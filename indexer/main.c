@@ -29,6 +29,7 @@
 #include "thp/lang.h"
 #include "thp/mem.h"
 #include "thp/text.h"
+#include "thp/toplist.h"
 #include "walk.h"
 
 #define PROG "thp-index"
@@ -90,6 +91,9 @@ static void usage(FILE *f)
         "  --full         re-read every source; rebuild an index of another\n"
         "                 version\n"
         "  --quiet        print only problems and the summary\n"
+        "  --toplist N    store the best hits of the N most frequent words\n"
+        "                 (default %d; 0: none), so that searching one of\n"
+        "                 them is a lookup (docs/PERFORMANCE.md)\n"
         "  --verbose      a line for every source indexed\n"
         "  --log FILE     also append problems (path and reason) to FILE\n"
         "  --jsonl FILE   index documents given as JSON Lines, one object a\n"
@@ -105,7 +109,8 @@ static void usage(FILE *f)
         "\n"
         "Exit status: 0 if anything was indexed (or was already up to\n"
         "date), 1 if nothing could be indexed, 2 on a usage or index "
-        "error,\n130 if interrupted (run again to finish).\n");
+        "error,\n130 if interrupted (run again to finish).\n",
+        THP_TOPLIST_WORDS);
 }
 
 /*==================== Output ====================*/
@@ -651,6 +656,7 @@ int main(int argc, char **argv)
     thp_lang *lang = NULL;
     struct thp_err lerr;
     int64_t ndocs = 0;
+    long toplist_words = THP_TOPLIST_WORDS;
     int i, nsources = 0;
     double dt;
 
@@ -676,6 +682,16 @@ int main(int argc, char **argv)
             html = 1;
         else if (!strcmp(a, "--explain"))
             explain = 1;
+        else if (!strcmp(a, "--toplist") && i + 1 < argc) {
+            char *end;
+
+            toplist_words = strtol(argv[++i], &end, 10);
+            if (*end || toplist_words < 0 || toplist_words > 100000) {
+                fprintf(stderr, PROG ": --toplist wants a number of words "
+                        "from 0 to 100000\n");
+                return 2;
+            }
+        }
         else if (!strcmp(a, "--full"))
             r.full = 1;
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
@@ -757,6 +773,18 @@ int main(int argc, char **argv)
         r.stop_rc = THP_ERR_DB;
     if (r.stop_rc == THP_OK)
         thp_index_count(r.idx, &ndocs, &r.err);
+    /* the best hits of the most frequent words (toplist.h) */
+    if (r.stop_rc == THP_OK && !interrupted && toplist_words > 0) {
+        double t = now_s();
+        long words = 0;
+
+        if (thp_toplist_build(r.idx, (size_t)toplist_words,
+                              THP_TOPLIST_MIN_DF, &words, &r.err) != THP_OK)
+            r.stop_rc = r.err.rc ? r.err.rc : THP_ERR_DB;
+        else if (!r.quiet && words > 0)
+            fprintf(stderr, PROG ": best hits stored for %ld frequent words "
+                    "(%.1f s)\n", words, now_s() - t);
+    }
     thp_index_close(r.idx);
     src_set_lang(NULL);
     thp_lang_close(lang);

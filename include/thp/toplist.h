@@ -28,7 +28,8 @@
 #include "thp/index.h"
 
 #define THP_TOPLIST_DEPTH 100   /* hits stored per word */
-#define THP_TOPLIST_WORDS 400   /* words at most, by default */
+#define THP_TOPLIST_WORDS 200   /* words at most, by default */
+#define THP_TOPLIST_MIN_DF 2000 /* below, the full pass is cheap enough */
 
 /*
 ** Compute and store the lists on idx (opened for writing; commits). Does
