@@ -725,7 +725,7 @@ static int at_near(const struct parser *p)
 */
 static int parse_near(struct parser *p, struct qout *out)
 {
-    size_t at = p->i, count = 0, bad = 0;
+    size_t at = p->i, count = 0, bad = 0, badlen = 0;
     long dist = -1;
     const char *why = NULL;
     struct qout body;
@@ -755,7 +755,7 @@ static int parse_near(struct parser *p, struct qout *out)
         if (c == ',') {
             size_t ds, de;
 
-            bad = p->i++;
+            p->i++;
             skip_blanks(p);
             ds = p->i;
             while (p->i < p->n && is_digit((unsigned char)p->q[p->i]))
@@ -767,9 +767,17 @@ static int parse_near(struct parser *p, struct qout *out)
                     dist = dist * 10 + (p->q[ws] - '0');
             }
             skip_blanks(p);
-            if (dist < 0 || dist > MAX_NEAR ||
-                (p->i < p->n && p->q[p->i] != ')')) {
-                why = "NEAR distance: expected ', N)' with N from 0 to 1000";
+            if (dist < 0 || dist > MAX_NEAR) {
+                bad = ds;
+                while (ds + badlen < p->n &&
+                       !is_stop((unsigned char)p->q[ds + badlen]))
+                    badlen++;
+                why = "NEAR distance must be a number from 0 to 1000";
+                break;
+            }
+            if (p->i < p->n && p->q[p->i] != ')') {
+                bad = p->i;
+                why = "NEAR( ) ends with ')' after its distance";
                 break;
             }
             if (p->i >= p->n) {
@@ -835,6 +843,7 @@ static int parse_near(struct parser *p, struct qout *out)
             field_len(p, ws) || (we - ws >= 4 && !memcmp(p->q + ws, "NEAR", 4) &&
                                  we < p->n && p->q[we] == '(')) {
             bad = ws;
+            badlen = we - ws;
             why = "NEAR( ) takes only words and phrases";
             break;
         }
@@ -864,6 +873,9 @@ static int parse_near(struct parser *p, struct qout *out)
     }
     if (p->rc == THP_OK && why != NULL) {
         qout_release(&body);
+        if (!lenient(p) && badlen)
+            return failf(p, THP_ERR_SYNTAX, bad, NULL, "%s, not '%.*s'", why,
+                         (int)badlen, p->q + bad);
         if (!lenient(p))
             return fail(p, bad, why);
         /* lenient: undo, and read "(...)" as a group of words */
@@ -1162,6 +1174,8 @@ static int parse_and(struct parser *p, struct qout *out)
             p->neg = 1;
         parse_primary(p, &item);
         p->neg = saved_neg;
+        if (p->rc == THP_OK && qout_rc(&item) != THP_OK)
+            p->rc = thp_err_set(p->err, THP_ERR_NOMEM, "query: out of memory");
         if (p->rc != THP_OK)
             break;
         if (item.ex.n == 0)
@@ -1257,6 +1271,10 @@ static int parse_or(struct parser *p, struct qout *out)
         qout_reset(&part);
         if (parse_and(p, &part) != THP_OK)
             break;
+        if (qout_rc(&part) != THP_OK) {
+            p->rc = thp_err_set(p->err, THP_ERR_NOMEM, "query: out of memory");
+            break;
+        }
         join_part(out, start, &nparts, " OR ", &part);
         if (nparts > 1)
             p->f.has_or = 1;
