@@ -27,6 +27,7 @@
 #define MAX_FILTERS 32   /* kind:, lang:, year:, date: in one query */
 #define MAX_NEAR    1000 /* largest NEAR distance */
 #define RESTART     (-1) /* p->rc: parse again, p->astext has grown */
+#define FTS5_STACK_MAX 96 /* see fts5_stack() */
 
 /* A compiled part: its FTS5 text and the roles of its phrases, in order. */
 struct qout {
@@ -90,6 +91,9 @@ struct parser {
     int flags;
     int ext;            /* the full language of thp_qparse_plan */
     int depth;          /* parenthesis (and field) nesting */
+    int maxdepth;       /* nesting allowed (ext; lenient may lower it) */
+    int reached;        /* deepest nesting entered */
+    size_t deep_off;    /* where it was entered */
     int neg;            /* inside an excluded part: words are not positive */
     int field;          /* THP_FIELD_* in force, 0 none */
     size_t stopped;     /* stop words dropped (THP_QP_ANY_WORD) */
@@ -307,6 +311,22 @@ static int take_phrases(struct parser *p, size_t k, size_t off)
         return 0;
     }
     p->f.nphrases += k;
+    return 1;
+}
+
+/*
+** Nesting allowed: parentheses, fields and names read as text each add a
+** level. Records the deepest level entered (at byte off) for the check
+** of compile(); returns 0 when one more level is not allowed.
+*/
+static int can_nest(struct parser *p, size_t off)
+{
+    if (p->depth >= p->maxdepth)
+        return 0;
+    if (p->depth + 1 > p->reached) {
+        p->reached = p->depth + 1;
+        p->deep_off = off;
+    }
     return 1;
 }
 
@@ -586,7 +606,7 @@ static int parse_field(struct parser *p, struct qout *out, size_t start,
     }
     if (fd->kind != F_COLUMN)
         return parse_filter(p, out, fd, start, k);
-    if (p->depth >= MAX_DEPTH) {
+    if (!can_nest(p, start)) {
         if (!lenient(p))
             return fail(p, start, "fields nested too deeply");
         p->i = start + k + 1; /* the field is dropped, its value kept */
@@ -672,7 +692,7 @@ static int parse_name_text(struct parser *p, struct qout *out, size_t start,
     qout_init(&value);
     emit_word(p, &name, NULL, start, start + k, 0);
     p->i = start + k + 1;
-    if (p->rc == THP_OK && p->depth < MAX_DEPTH) {
+    if (p->rc == THP_OK && can_nest(p, start)) {
         p->depth++;
         parse_primary(p, &value);
         p->depth--;
@@ -1004,8 +1024,10 @@ static int parse_primary(struct parser *p, struct qout *out)
         struct qout sub;
         size_t open = p->i;
 
-        if (p->depth >= MAX_DEPTH) {
-            if (!p->ext || !lenient(p))
+        if (!can_nest(p, open)) {
+            /* the classic language fails beyond MAX_DEPTH even when
+            ** lenient, as it always has */
+            if (!lenient(p) || (!p->ext && p->depth >= MAX_DEPTH))
                 return fail(p, open, "parentheses nested too deeply");
             p->i++; /* lenient: a parenthesis too deep is left out */
             return THP_OK;
@@ -1366,6 +1388,8 @@ static int run(struct parser *p, int flags, struct qout *o)
         p->stopped = 0;
         p->top_or = 0;
         p->npart_filt = 0;
+        p->reached = 0;
+        p->deep_off = 0;
         p->rc = THP_OK;
         {
             struct thp_qword *words = p->f.words;
@@ -1399,6 +1423,95 @@ static size_t utf8_bad(const char *s, size_t n)
             return i;
         i += k;
     }
+}
+
+/*
+** Entries FTS5's expression parser (lemon) holds at most while it reads
+** the expression s, which qparse wrote: its stack has room for 100
+** (fts5YYSTACKDEPTH in SQLite 3.40.1) and beyond that the query fails
+** with "fts5: parser stack overflow". An operator waits on the stack
+** with its left operand until one of lower or equal precedence (OR <
+** AND < NOT, all left-associative) or the closing parenthesis reduces
+** it; "col :" waits with its operand, NEAR( ... ) holds four entries
+** while it is read.
+*/
+static size_t fts5_stack(const char *s, size_t n)
+{
+    enum { E_EXPR = 1, E_LP, E_COL, E_OR = 11, E_AND = 12, E_NOT = 13 };
+    unsigned char st[512];
+    size_t top = 0, max = 0, i = 0;
+
+    while (i < n) {
+        int c = (unsigned char)s[i], op = 0;
+
+        if (top + 8 >= sizeof st)
+            return (size_t)-1;
+        if (c == '"' || (c == 'N' && n - i >= 5 && !memcmp(s + i, "NEAR(", 5))) {
+            if (c == '"') {
+                for (i++; i < n; i++)
+                    if (s[i] == '"' && (i + 1 >= n || s[i + 1] != '"'))
+                        break;
+                    else if (s[i] == '"')
+                        i++;
+                i++;
+                if (i < n && s[i] == '*')
+                    i++;
+                if (top + 2 > max)
+                    max = top + 2;
+            } else {
+                int inq = 0;
+
+                for (i += 5; i < n && (inq || s[i] != ')'); i++)
+                    if (s[i] == '"')
+                        inq = !inq;
+                i++;
+                if (top + 5 > max)
+                    max = top + 5;
+            }
+            /* a phrase or NEAR group: an expression, taking "col :" */
+            if (top >= 2 && st[top - 1] == E_COL)
+                top -= 2;
+            st[top++] = E_EXPR;
+        } else if (c == '(') {
+            st[top++] = E_LP;
+            i++;
+        } else if (c == ')') {
+            while (top >= 3 && st[top - 1] == E_EXPR && st[top - 2] >= E_OR)
+                top -= 2;
+            if (top >= 2 && st[top - 2] == E_LP)
+                top -= 2;
+            if (top >= 2 && st[top - 1] == E_COL)
+                top -= 2;
+            st[top++] = E_EXPR;
+            i++;
+        } else if (n - i >= 3 && !memcmp(s + i, "OR ", 3)) {
+            op = E_OR;
+            i += 3;
+        } else if (n - i >= 4 && !memcmp(s + i, "AND ", 4)) {
+            op = E_AND;
+            i += 4;
+        } else if (n - i >= 4 && !memcmp(s + i, "NOT ", 4)) {
+            op = E_NOT;
+            i += 4;
+        } else if (c >= 'a' && c <= 'z') {
+            /* a column name and " : " */
+            while (i < n && s[i] != ':')
+                i++;
+            i++;
+            st[top++] = E_COL;
+            st[top++] = E_COL;
+        } else {
+            i++;
+        }
+        if (op) {
+            while (top >= 3 && st[top - 1] == E_EXPR && st[top - 2] >= op)
+                top -= 2;
+            st[top++] = (unsigned char)op;
+        }
+        if (top > max)
+            max = top;
+    }
+    return max;
 }
 
 /* The parser of both entry points; ext: the full language. */
@@ -1454,10 +1567,28 @@ static int compile(const char *q, size_t n, int flags, int ext,
         p.q = clean;
     }
     qout_init(&o);
-    rc = run(&p, flags, &o);
-    /* a question made only of stop words searches for them after all */
-    if (rc == THP_OK && o.ex.n == 0 && p.stopped)
-        rc = run(&p, flags & ~THP_QP_ANY_WORD, &o);
+    p.maxdepth = MAX_DEPTH;
+    for (;;) {
+        rc = run(&p, flags, &o);
+        /* a question made only of stop words searches for them after all */
+        if (rc == THP_OK && o.ex.n == 0 && p.stopped)
+            rc = run(&p, flags & ~THP_QP_ANY_WORD, &o);
+        /* FTS5 must be able to parse what we wrote: nesting too deep for
+        ** its parser is an error, or in lenient mode nests less (in the
+        ** classic language too: such a query used to fail in FTS5) */
+        if (rc != THP_OK || fts5_stack(o.ex.s, o.ex.n) <= FTS5_STACK_MAX)
+            break;
+        if (!(flags & THP_QP_LENIENT) || p.reached == 0) {
+            size_t pos = char_pos(&p, p.deep_off);
+
+            rc = thp_err_setpos(err, THP_ERR_SYNTAX, pos,
+                                "parentheses nested too deeply at position "
+                                "%zu",
+                                pos);
+            break;
+        }
+        p.maxdepth = p.reached - 1;
+    }
     if (rc == THP_OK && qout_rc(&o) != THP_OK)
         rc = thp_err_set(err, qout_rc(&o), "query: %s",
                          thp_strerror(qout_rc(&o)));

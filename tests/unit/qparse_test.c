@@ -948,6 +948,57 @@ static int check_plan(const char *q, size_t n, int flags, int rc,
     return pl->match.n == 0 || fts5_accepts(pl->match.s, pl->roles.n);
 }
 
+/*
+** Nesting that FTS5's parser cannot hold (its stack overflows well before
+** 32 levels when each level waits on operators): an error in strict mode
+** at the deepest parenthesis, shallower nesting in lenient mode, in both
+** languages.
+*/
+static void test_deep_fts5(void)
+{
+    static const struct {
+        const char *level;
+        size_t times; /* within MAX_DEPTH, beyond FTS5's stack */
+    } levels[] = {{"a -(b -(", 16}, {"c -d NOT (", 31}, {"a OR -b (", 20}};
+    char q[THP_QP_MAXLEN];
+    size_t i, k, n;
+
+    for (k = 0; k < sizeof levels / sizeof *levels; k++) {
+        struct thp_plan pl;
+        struct thp_err e;
+        struct thp_buf b;
+        size_t last = 0;
+
+        for (n = 0, i = 0; i < levels[k].times; i++) {
+            last = n + strlen(levels[k].level) - 1;
+            n += (size_t)snprintf(q + n, sizeof q - n, "%s", levels[k].level);
+        }
+        q[n++] = 'w';
+        for (i = 0; i < n - 1; i++)
+            if (q[i] == '(')
+                q[n++] = ')';
+        thp_plan_init(&pl);
+        thp_err_clear(&e);
+        CHECK(thp_qparse_plan(q, n, S, &pl, &e) == THP_ERR_SYNTAX);
+        CHECK(strstr(e.msg, "parentheses nested too deeply at position") ==
+              e.msg);
+        CHECK(e.haspos && e.pos > 0 && e.pos <= last);
+        thp_err_clear(&e);
+        CHECK(thp_qparse_plan(q, n, L, &pl, &e) == THP_OK);
+        CHECK(pl.match.n > 0 && fts5_accepts(pl.match.s, pl.roles.n));
+        CHECK(pl.nwords >= 1);
+        thp_plan_release(&pl);
+        thp_buf_init(&b, 0);
+        thp_err_clear(&e);
+        CHECK(thp_qparse(q, n, S, &b, NULL, &e) == THP_ERR_SYNTAX);
+        CHECK(b.n == 0);
+        thp_err_clear(&e);
+        CHECK(thp_qparse(q, n, L, &b, NULL, &e) == THP_OK);
+        CHECK(b.n > 0 && fts5_accepts(b.s, count_strings(b.s)));
+        thp_buf_release(&b);
+    }
+}
+
 static void test_random(void)
 {
     static const int modes[] = {S, L, L | P, A, L | A, S | P};
@@ -962,6 +1013,7 @@ static void test_random(void)
         CHECK(0);
         return;
     }
+    test_deep_fts5();
     thp_buf_init(&b, 0);
     thp_buf_init(&r, 0);
     for (round = 0; round < 6000; round++) {
