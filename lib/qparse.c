@@ -267,8 +267,9 @@ static void add_word(struct parser *p, size_t off, size_t len, int prefix,
     w->field = p->field;
 }
 
-/* Record every blank-separated word of the phrase q[s..e) that FTS5 will
-** index; the last one is a prefix if prefix. Returns how many. */
+/* Count the blank-separated words of the phrase q[s..e) that FTS5 will
+** index and, if record, record them (the last one is a prefix if prefix).
+** Returns how many. */
 static size_t add_phrase_words(struct parser *p, size_t s, size_t e,
                                int prefix, int record)
 {
@@ -860,8 +861,9 @@ static int parse_near(struct parser *p, struct qout *out)
         we = p->i;
         if (is_operator(p->q + ws, we - ws) ||
             ((p->q[ws] == '-' || p->q[ws] == '+') && we - ws > 1) ||
-            field_len(p, ws) || (we - ws >= 4 && !memcmp(p->q + ws, "NEAR", 4) &&
-                                 we < p->n && p->q[we] == '(')) {
+            field_len(p, ws) ||
+            (we - ws >= 4 && !memcmp(p->q + ws, "NEAR", 4) && we < p->n &&
+             p->q[we] == '(')) {
             bad = ws;
             badlen = we - ws;
             why = "NEAR( ) takes only words and phrases";
@@ -1446,7 +1448,8 @@ static size_t fts5_stack(const char *s, size_t n)
 
         if (top + 8 >= sizeof st)
             return (size_t)-1;
-        if (c == '"' || (c == 'N' && n - i >= 5 && !memcmp(s + i, "NEAR(", 5))) {
+        if (c == '"' ||
+            (c == 'N' && n - i >= 5 && !memcmp(s + i, "NEAR(", 5))) {
             if (c == '"') {
                 for (i++; i < n; i++)
                     if (s[i] == '"' && (i + 1 >= n || s[i + 1] != '"'))
