@@ -1362,80 +1362,10 @@ static int suggest_query(thp_reader *rd, const struct thp_request *req,
 
 /* ---- the executor -------------------------------------------------------- */
 
-/*
-** Until the query parser fills the plan itself (thp_qparse_plan): the
-** expression and roles from thp_qparse, and the positive words from a
-** plain reading of the query.
-*/
-static int qparse_plan(const char *q, size_t n, int flags,
-                       struct thp_plan *p, struct thp_err *err)
-{
-    size_t i = 0;
-    int quoted = 0, rc;
-
-    rc = thp_qparse(q, n, flags, &p->match, &p->roles, err);
-    if (rc != THP_OK)
-        return rc;
-    while (i < n) {
-        size_t a, e;
-        int neg = 0, prefix = 0;
-        struct thp_qword *w;
-
-        while (i < n && (q[i] == ' ' || q[i] == '(' || q[i] == ')' ||
-                         q[i] == '\t' || q[i] == '\n')) 
-            i++;
-        if (i < n && q[i] == '"') {
-            quoted = !quoted;
-            i++;
-            continue;
-        }
-        if (!quoted && i < n && q[i] == '-') {
-            neg = 1;
-            i++;
-        }
-        a = i;
-        while (i < n && q[i] != ' ' && q[i] != '"' && q[i] != ')' &&
-               q[i] != '(' && q[i] != '\t' && q[i] != '\n')
-            i++;
-        e = i;
-        if (e == a)
-            continue;
-        if (!quoted && ((e - a == 3 && (!memcmp(q + a, "NOT", 3) ||
-                                        !memcmp(q + a, "AND", 3))) ||
-                        (e - a == 2 && !memcmp(q + a, "OR", 2))))
-            continue;
-        {
-            const char *colon = memchr(q + a, ':', e - a);
-
-            if (colon && colon + 1 < q + e)
-                a = (size_t)(colon - q) + 1;
-        }
-        while (e > a && q[e - 1] == '*') {
-            e--;
-            prefix = 1;
-        }
-        if (!quoted && !prefix && i == n && (flags & THP_QP_PREFIX_LAST))
-            prefix = 1;
-        if (neg || e == a)
-            continue;
-        w = thp_realloc(p->words, (p->nwords + 1) * sizeof *w);
-        if (w == NULL)
-            return thp_err_set(err, THP_ERR_NOMEM, "out of memory");
-        p->words = w;
-        w += p->nwords++;
-        w->off = a;
-        w->len = e - a;
-        w->prefix = prefix;
-        w->exact = quoted;
-        w->field = 0;
-    }
-    return THP_OK;
-}
-
 static int parse_plan(const struct thp_request *req, int flags,
                       struct thp_plan *p, struct thp_err *err)
 {
-    return qparse_plan(req->q, req->qlen, flags, p, err);
+    return thp_qparse_plan(req->q, req->qlen, flags, p, err);
 }
 
 void thp_result_release(struct thp_result *res)
@@ -1814,7 +1744,8 @@ int thp_suggest(thp_reader *rd, const char *q, size_t n, size_t limit,
     if ((rc = thp_reader_refresh(rd, NULL, err)) != THP_OK)
         return rc;
     thp_plan_init(&plan);
-    rc = qparse_plan(q, n, THP_QP_LENIENT | THP_QP_PREFIX_LAST, &plan, err);
+    rc = thp_qparse_plan(q, n, THP_QP_LENIENT | THP_QP_PREFIX_LAST, &plan,
+                         err);
     if (rc != THP_OK || plan.match.n == 0) {
         thp_plan_release(&plan);
         return rc;
