@@ -59,6 +59,7 @@ int thp_buf_grow(struct thp_buf *b, size_t n)
     }
     b->s = s;
     b->cap = cap;
+    b->s[b->n] = '\0'; /* a grown buffer is a string even before appends */
     return THP_OK;
 }
 

@@ -25,6 +25,7 @@
 
 enum {
     SQ_RANK,     /* every match with its score */
+    SQ_RANK_NEW, /* the newest matches with their scores (as you type) */
     SQ_PLAIN,    /* every match, unranked */
     SQ_DOC,      /* a hit's row */
     SQ_SOURCES,  /* every place it was found */
@@ -36,6 +37,8 @@ enum {
     SQ_TITLES,   /* titles matching, for completions */
     SQ_TOPLIST,  /* a frequent word's stored best hits */
     SQ_TERMS,    /* frequent index terms with a prefix, for completions */
+    SQ_VOCAB_T,  /* the same two from the stored vocabulary */
+    SQ_TERMS_T,
     SQ__N
 };
 
@@ -44,6 +47,9 @@ static const char *const sq_sql[SQ__N] = {
                 " ?3) FROM " THP_T_FTS " WHERE " THP_T_FTS " MATCH ?4",
     [SQ_PLAIN] = "SELECT rowid FROM " THP_T_FTS " WHERE " THP_T_FTS
                  " MATCH ?1",
+    [SQ_RANK_NEW] = "SELECT rowid, " THP_RANK_NAME "(" THP_T_FTS ", ?1, ?2,"
+                    " NULL, ?3) FROM " THP_T_FTS " WHERE " THP_T_FTS
+                    " MATCH ?4 ORDER BY rowid DESC LIMIT ?5",
     [SQ_DOC] = "SELECT title, url, kind, date, year, location, partners,"
                " authors, anchor, page, repairs, lang, source_path FROM "
                THP_T_DOCS " WHERE id = ?1",
@@ -63,6 +69,10 @@ static const char *const sq_sql[SQ__N] = {
     [SQ_TOPLIST] = "SELECT total, hits FROM toplist WHERE term = ?1",
     [SQ_TERMS] = "SELECT term FROM " THP_T_VOCAB " WHERE term >= ?1 AND"
                  " term < ?2 ORDER BY doc DESC LIMIT ?3",
+    [SQ_VOCAB_T] = "SELECT term, df FROM vocab WHERE term >= ?1 AND"
+                   " term < ?2",
+    [SQ_TERMS_T] = "SELECT term FROM vocab WHERE term >= ?1 AND term < ?2"
+                   " ORDER BY df DESC LIMIT ?3",
 };
 
 /* ---- id -> value maps --------------------------------------------------- */
@@ -636,6 +646,10 @@ static int qflags(int mode, int prefix)
 */
 #define THP_MIN_PREFIX 3
 
+/* Matches ranked at most for a search-box query while its last word is
+** being typed (newest first); see docs/PERFORMANCE.md. */
+#define THP_BOX_SCAN 1000
+
 static int prefix_ok(const struct thp_request *req)
 {
     size_t end = req->qlen, start, chars = 0;
@@ -952,6 +966,8 @@ struct scan {
     int year_now;
     struct heap heap;
     int64_t total;
+    int64_t rows;                   /* matches read */
+    size_t bound;                   /* read at most this many (0: all) */
     struct imap seen;               /* groups counted */
     struct facet_count fc[THP_MAX_FACETS];
     size_t nfc;
@@ -1008,7 +1024,8 @@ static int scan_one(struct scan *s, int64_t id, double score)
 static int scan_match(struct scan *s, int ranked, struct thp_err *err)
 {
     thp_reader *rd = s->rd;
-    sqlite3_stmt *st = stmt(rd, ranked ? SQ_RANK : SQ_PLAIN, err);
+    sqlite3_stmt *st = stmt(rd, s->bound ? SQ_RANK_NEW
+                                : ranked ? SQ_RANK : SQ_PLAIN, err);
     char params[512];
     struct thp_rank_params p = *s->rank;
     int step, rc = THP_OK;
@@ -1028,12 +1045,17 @@ static int scan_match(struct scan *s, int ranked, struct thp_err *err)
         else
             sqlite3_bind_null(st, 3);
         sqlite3_bind_text(st, 4, s->plan->match.s, -1, SQLITE_STATIC);
+        if (s->bound)
+            sqlite3_bind_int64(st, 5, (sqlite3_int64)s->bound);
     } else {
         sqlite3_bind_text(st, 1, s->plan->match.s, -1, SQLITE_STATIC);
     }
-    while ((step = sqlite3_step(st)) == SQLITE_ROW && rc == THP_OK)
+    while ((step = sqlite3_step(st)) == SQLITE_ROW && rc == THP_OK) {
+        s->rows++;
         rc = scan_one(s, sqlite3_column_int64(st, 0),
-                      ranked ? sqlite3_column_double(st, 1) : 0.0);
+                      ranked || s->bound ? sqlite3_column_double(st, 1)
+                                         : 0.0);
+    }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     if (rc != THP_OK)
@@ -1066,6 +1088,7 @@ static void scan_release(struct scan *s)
         imap_clear(&s->fc[i].count);
     memset(&s->heap, 0, sizeof s->heap);
     s->total = 0;
+    s->rows = 0;
 }
 
 static int title_cmp_key(thp_reader *rd, struct cand *v, size_t n,
@@ -1226,6 +1249,21 @@ static int fill_hit(thp_reader *rd, const struct thp_request *req,
 
 /* ---- did you mean -------------------------------------------------------- */
 
+/* 1 if the stored lists and vocabulary are current (index.h). */
+static int stored_current(thp_reader *rd)
+{
+    char key[600];
+    int valid = 0;
+
+    if (rd->toplist < 0) {
+        rd->toplist = thp_index_toplist_key(rd->idx, key, sizeof key, &valid,
+                                            NULL) == THP_OK && valid;
+        if (rd->toplist)
+            memcpy(rd->toplist_params, key + 17, strlen(key + 17) + 1);
+    }
+    return rd->toplist > 0;
+}
+
 /* Edit distance of a and b (optimal string alignment), or max + 1 once it
 ** exceeds max. Bytes, which is close enough for folded words. */
 static size_t edit_distance(const char *a, size_t na, const char *b,
@@ -1287,7 +1325,8 @@ static int take_first(void *arg, int tflags, const char *tok, int n,
 static int closest_term(thp_reader *rd, const struct fold *w, char *out,
                         size_t outlen, struct thp_err *err)
 {
-    sqlite3_stmt *st = stmt(rd, SQ_VOCAB, err);
+    sqlite3_stmt *st = stmt(rd, stored_current(rd) ? SQ_VOCAB_T : SQ_VOCAB,
+                            err);
     size_t max = w->n <= 4 ? 1 : 2, best_d = max + 1;
     int64_t best_doc = 0, self = 0;
     char lo[8], hi[8];
@@ -1399,12 +1438,11 @@ static int from_toplist(thp_reader *rd, const struct thp_request *req,
                         struct thp_err *err)
 {
     const struct thp_qword *w = plan->words;
-    struct thp_rank_params def;
-    char params[512], key[600], want[160];
+    char params[512], want[160];
     sqlite3_stmt *st;
     const char *blob;
     size_t i, n;
-    int valid = 0, found = 0;
+    int found = 0;
 
     if (plan->nwords != 1 || w->prefix || w->exact || w->len > 64 ||
         req->sort != THP_SORT_RELEVANCE || has_filters(plan) ||
@@ -1423,15 +1461,8 @@ static int from_toplist(thp_reader *rd, const struct thp_request *req,
     if (plan->match.n != strlen(want) || memcmp(plan->match.s, want,
                                                 plan->match.n))
         return 0;
-    thp_rank_defaults(&def);
     thp_rank_format(rank, params, sizeof params);
-    if (rd->toplist < 0) {
-        rd->toplist = thp_index_toplist_key(rd->idx, key, sizeof key, &valid,
-                                      NULL) == THP_OK && valid;
-        if (rd->toplist)
-            memcpy(rd->toplist_params, key + 17, strlen(key + 17) + 1);
-    }
-    if (!rd->toplist || strcmp(params, rd->toplist_params))
+    if (!stored_current(rd) || strcmp(params, rd->toplist_params))
         return 0;
     if ((st = stmt(rd, SQ_TOPLIST, err)) == NULL)
         return 0;
@@ -1480,6 +1511,77 @@ static int run_scan(struct scan *s, size_t cap, struct thp_err *err)
     return scan_match(s, ranked, err);
 }
 
+/*
+** As you type, the word being typed stands for its most frequent
+** completions (THP_BOX_WORDS of them, from the stored vocabulary) rather
+** than for every word it begins: FTS5 merges the postings of every word
+** of a prefix before it returns one row, which costs as much as the
+** longest search, while an OR of whole words is read lazily. On success
+** *out holds the query with the word replaced, and the plan is rebuilt.
+** 0: not applicable (nothing changed).
+*/
+#define THP_BOX_WORDS 8
+
+static int box_completions(thp_reader *rd, const struct thp_request *req,
+                           struct thp_plan *plan, struct thp_buf *out,
+                           struct thp_err *err)
+{
+    const struct thp_qword *w;
+    struct fold f = {{0}, 0};
+    struct thp_plan np;
+    sqlite3_stmt *st;
+    char hi[sizeof f.tok + 1];
+    size_t n = 0, end;
+    int step;
+
+    if (plan->nwords == 0 || !stored_current(rd))
+        return 0;
+    w = &plan->words[plan->nwords - 1];
+    if (!w->prefix || w->exact || w->field)
+        return 0;
+    thp_tok_run(rd->tok, req->q + w->off, w->len, THP_TOK_QUERY, take_first,
+                &f);
+    if (f.n == 0 || f.n >= sizeof f.tok - 1 ||
+        (st = stmt(rd, SQ_TERMS_T, err)) == NULL)
+        return 0;
+    memcpy(hi, f.tok, f.n);
+    hi[f.n] = '\xff';
+    sqlite3_bind_text(st, 1, f.tok, (int)f.n, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, hi, (int)f.n + 1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, THP_BOX_WORDS);
+    thp_buf_reset(out);
+    thp_buf_append(out, req->q, w->off);
+    thp_buf_putc(out, '(');
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+
+        if (t == NULL || strchr(t, '"'))
+            continue;
+        thp_buf_printf(out, "%s\"%s\"", n ? " OR " : "", t);
+        n++;
+    }
+    sqlite3_reset(st);
+    if (n == 0)
+        return 0;
+    thp_buf_putc(out, ')');
+    end = w->off + w->len;
+    while (end < req->qlen && req->q[end] == '*')
+        end++;
+    thp_buf_append(out, req->q + end, req->qlen - end);
+    if (out->rc != THP_OK || out->n > THP_REQUEST_MAX_Q)
+        return 0;
+    thp_plan_init(&np);
+    if (thp_qparse_plan(out->s, out->n, qflags(req->mode, 0), &np, err) !=
+        THP_OK) {
+        thp_plan_release(&np);
+        return 0;
+    }
+    add_filters(&np, req, err);
+    thp_plan_release(plan);
+    *plan = np;
+    return 1;
+}
+
 int thp_exec(thp_reader *rd, const struct thp_request *req,
              struct thp_result *res, thp_hit_fn each, void *arg,
              struct thp_err *err)
@@ -1488,6 +1590,8 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
     struct thp_rank_params rank = req->rank;
     struct scan s;
     struct thp_hit one;
+    struct thp_buf boxq;
+    const char *plan_q = req->q;
     char **titles = NULL;
     thp_terms *terms = NULL;
     sqlite3_blob *blob = NULL;
@@ -1499,6 +1603,7 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
     memset(res, 0, sizeof *res);
     memset(&s, 0, sizeof s);
     thp_plan_init(&plan);
+    thp_buf_init(&boxq, 0);
     rd->timed_out = 0;
     rd->deadline = rd->budget_ms ? t0 + rd->budget_ms : 0;
     if ((rc = thp_reader_refresh(rd, &gen, err)) != THP_OK)
@@ -1556,6 +1661,15 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
             s.fc[s.nfc].name = facet_names[i].name;
             s.nfc++;
         }
+    /* as you type, the newest THP_BOX_SCAN matches are ranked: the cost
+    ** of a keystroke is bounded, the total then "at least" */
+    if (req->mode == THP_MODE_SIMPLE && req->prefix && !req->facets &&
+        !req->count_exact && !req->all && req->sort == THP_SORT_RELEVANCE &&
+        req->offset + req->limit <= THP_BOX_SCAN / 4) {
+        s.bound = THP_BOX_SCAN;
+        if (box_completions(rd, req, &plan, &boxq, err))
+            plan_q = boxq.s;
+    }
     want = req->all ? 0 : req->offset + req->limit;
     cap = req->all || req->sort == THP_SORT_TITLE ? 0 : want * 2 + 16;
     for (;;) {
@@ -1584,7 +1698,8 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
             continue;
         }
         /* distinct groups among the candidates: enough for the page? */
-        qsort(s.heap.v, s.heap.n, sizeof *s.heap.v, cand_cmp);
+        if (s.heap.n > 1)
+            qsort(s.heap.v, s.heap.n, sizeof *s.heap.v, cand_cmp);
         if (req->sort == THP_SORT_TITLE &&
             (rc = title_cmp_key(rd, s.heap.v, s.heap.n, &titles, err)) !=
                 THP_OK)
@@ -1609,7 +1724,7 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
         cap *= 4;
     }
     res->total = s.total;
-    res->total_exact = 1;
+    res->total_exact = !(s.bound && s.rows >= (int64_t)s.bound);
     if ((rc = facets_result(s.fc, s.nfc, rd->val, req->facet_top, res)) !=
         THP_OK) {
         rc = thp_err_set(err, rc, "out of memory");
@@ -1623,7 +1738,7 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
         goto out;
     }
     if (req->snippets &&
-        (rc = thp_terms_new(rd->tok, req->q, &plan, &terms)) != THP_OK) {
+        (rc = thp_terms_new(rd->tok, plan_q, &plan, &terms)) != THP_OK) {
         rc = thp_err_set(err, rc, "out of memory");
         goto out;
     }
@@ -1651,6 +1766,7 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
     }
 done:
     if ((s.total == 0 || res->relaxed) && plan.nwords > 0 &&
+        plan_q == req->q &&
         (rc = suggest_query(rd, req, &plan, res, err)) != THP_OK)
         goto out;
     rc = THP_OK;
@@ -1666,6 +1782,7 @@ out:
     thp_terms_free(terms);
     scan_release(&s);
     thp_plan_release(&plan);
+    thp_buf_release(&boxq);
     rd->deadline = 0;
     if (rc != THP_OK)
         thp_result_release(res);
@@ -1792,7 +1909,8 @@ int thp_suggest(thp_reader *rd, const char *q, size_t n, size_t limit,
     /* then frequent index terms that start with the last word */
     if (plan.nwords && plan.words[plan.nwords - 1].prefix &&
         (step == SQLITE_DONE || step == SQLITE_ROW) && nv < limit &&
-        (st = stmt(rd, SQ_TERMS, err)) != NULL) {
+        (st = stmt(rd, stored_current(rd) ? SQ_TERMS_T : SQ_TERMS, err)) !=
+            NULL) {
         const struct thp_qword *w = &plan.words[plan.nwords - 1];
         struct fold f = {{0}, 0};
 

@@ -1132,6 +1132,14 @@ int thp_index_toplist_store(thp_index *idx, const char *key,
     }
     sqlite3_finalize(st);
     st = NULL;
+    /* the words of the index with their document counts, for completions
+    ** and "did you mean" (fts5vocab counts postings on every read) */
+    if (exec(idx, "CREATE TABLE IF NOT EXISTS vocab(term TEXT PRIMARY KEY,"
+                  " df INTEGER NOT NULL) WITHOUT ROWID; DELETE FROM vocab;"
+                  " INSERT INTO vocab(term, df) SELECT term, doc FROM "
+                  THP_T_VOCAB " WHERE doc >= 2 AND term NOT GLOB '~*'",
+             err) != THP_OK)
+        goto fail;
     if (sqlite3_prepare_v2(idx->db, "INSERT OR REPLACE INTO meta(key, value)"
                            " VALUES ('toplist', ?1)", -1, &st, NULL) !=
             SQLITE_OK ||

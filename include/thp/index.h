@@ -173,8 +173,9 @@ int thp_index_count(thp_index *idx, int64_t *n, struct thp_err *err);
 
 /*
 ** The stored best hits of frequent words (toplist.h): replace them all
-** with n rows (term, total, hits blob) and the meta 'toplist' key, in one
-** transaction. hits[i] is a blob of (id int64, score double) pairs in
+** with n rows (term, total, hits blob), the table vocab (every exact word
+** in two or more documents, with its document count) and the meta
+** 'toplist' key, in one transaction. hits[i] is a blob of (id int64, score double) pairs in
 ** the machine's byte order, nhits[i] pairs long.
 */
 struct thp_toplist_row {
