@@ -48,6 +48,8 @@
 #define F_LOWER 0x400000u   /* lower-case letter */
 #define F_MACCONT 0x800000u /* a continuation byte in a Mac code page */
 #define F_CONT1250 0x1000000u /* one in Windows-1250 or ISO-8859-2 */
+#define F_CONT1251 0x2000000u /* one in Windows-1251 */
+#define F_CONT437 0x4000000u  /* one in code page 437 */
 
 struct cp_char {
     unsigned short cp;   /* the code point */
@@ -71,13 +73,13 @@ struct cp_char {
 static const char *const cp_names[THP_CP_COUNT] = {
     "windows-1252", "iso-8859-1", "windows-1250", "windows-1251",
     "windows-1253", "windows-1254", "windows-1257", "iso-8859-2",
-    "macroman", "mac-centraleurope",
+    "macroman", "mac-centraleurope", "cp437",
 };
 
 static const char *const cp_titles[THP_CP_COUNT] = {
     "Windows-1252", "Latin-1", "Windows-1250", "Windows-1251",
     "Windows-1253", "Windows-1254", "Windows-1257", "ISO-8859-2",
-    "Mac Roman", "Mac Central European",
+    "Mac Roman", "Mac Central European", "DOS code page 437",
 };
 
 void thp_repair_info_init(struct thp_repair_info *info)
@@ -140,6 +142,8 @@ struct run {
     int cp;             /* the code page of the outermost layer */
     int verdict;        /* VERDICT_* */
     int nlayers;        /* layers the replacement undoes */
+    int suspect;        /* one character mac_suspect() distrusts */
+    unsigned kind;      /* EXT_* damage undone besides the code page */
     unsigned char cps[MAX_LAYERS]; /* code page of each layer, outer first */
 };
 
@@ -255,40 +259,214 @@ static int work_line(struct work *w, size_t n)
 
 /*==================== Reading characters back as bytes ====================*/
 
+/* Ways a cluster may deviate from plain bytes (cluster_ext's flags). */
+#define EXT_A0 0x1u    /* a space (or nothing) where byte 0xA0 was */
+#define EXT_LOSSY 0x2u /* U+FFFD or '?' where a byte was lost */
+
+/* 1 if byte 0xA0 of code page cp is a no-break space. */
+static int a0_is_nbsp(int cp)
+{
+    return cp_high[cp][0x20] == 0x00A0;
+}
+
+/* 1 if byte b is one that code page cp leaves undefined (a hole). */
+static int is_hole(int cp, unsigned b)
+{
+    return cp <= THP_CP_1257 && cp != THP_CP_LATIN1 && b >= 0x80 &&
+           b < 0xA0 && cp_high[cp][b - 0x80] == b;
+}
+
+/* A C1 control a repair produced, read as the Windows-1252 character
+** of that byte (its holes stay C1, and are implausible). */
+static unsigned c1_as_1252(unsigned u)
+{
+    return u >= 0x80 && u < 0xA0 ? cp_high[THP_CP_1252][u - 0x80] : u;
+}
+
+static int plausible_char(unsigned c, int cat);
+
+/* Decode b[0..len) as UTF-8, also CESU-8's surrogate pairs (6 bytes). */
+static size_t decode_bytes(const unsigned char *b, size_t len, unsigned *u)
+{
+    if (len == 6) {
+        if (b[0] != 0xED || b[1] < 0xA0 || b[1] > 0xAF || b[3] != 0xED ||
+            b[4] < 0xB0 || b[4] > 0xBF || (b[2] & 0xC0) != 0x80 ||
+            (b[5] & 0xC0) != 0x80)
+            return 0;
+        *u = 0x10000 + ((unsigned)(b[1] & 0x0F) << 16) +
+             ((unsigned)(b[2] & 0x3F) << 10) +
+             ((unsigned)(b[4] & 0x0F) << 6) + (b[5] & 0x3Fu);
+        return 6;
+    }
+    /* rejects overlongs, surrogates and code points past U+10FFFF */
+    return thp_utf8_decode(b, len, u) == len ? len : 0;
+}
+
 /*
 ** If t[i..n) starts with characters that, written in code page cp, are a
-** valid UTF-8 sequence of 2-4 bytes, return how many characters that is
-** and store the code point in *u; otherwise return 0.
+** valid UTF-8 sequence of 2-4 bytes (or a CESU-8 surrogate pair, 6),
+** return how many characters that is and store the code point in *u,
+** a C1 control as its Windows-1252 character; otherwise return 0.
+** flags (EXT_*) allow damage on top of the code page:
+**   EXT_A0: a plain space where the no-break space 0xA0 was (consumed),
+**     or, for "à" only, nothing at all before a non-letter after a small
+**     letter ("voilÃ."); *extra is set to ' ' when the space stood for
+**     both the byte and a word break ("Ã la carte" -> "à la carte");
+**   EXT_LOSSY: U+FFFD (a byte undefined in cp, lost on the way) or '?'
+**     (any byte) in a continuation place; the character is kept when
+**     only one plausible one fits, else it becomes U+FFFD.
+** *kind gets the EXT_* flags that were used (0 for a plain cluster).
 */
-static size_t cluster_at(const unsigned *t, size_t n, size_t i, int cp,
-                         unsigned *u)
+static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
+                          unsigned flags, unsigned *u, unsigned *extra,
+                          unsigned *kind)
 {
-    unsigned char b[4];
-    size_t len, k;
+    unsigned char b[6];
+    size_t len, k, lost = 0, spaces = 0;
+    int lostpos = -1;
 
+    *extra = 0;
+    *kind = 0;
     b[0] = (unsigned char)byte_in(t[i], cp);
     if (b[0] < 0xC2 || b[0] > 0xF4)
         return 0;
     len = b[0] < 0xE0 ? 2 : b[0] < 0xF0 ? 3 : 4;
-    if (len > n - i)
-        return 0;
-    for (k = 1; k < len; k++) {
-        b[k] = (unsigned char)byte_in(t[i + k], cp);
-        if ((b[k] & 0xC0) != 0x80)
-            return 0;
+    if (b[0] == 0xED && i + 1 < n) {
+        unsigned b1 = byte_in(t[i + 1], cp);
+
+        if (b1 >= 0xA0 && b1 <= 0xAF)
+            len = 6;
     }
-    /* rejects overlongs, surrogates and code points past U+10FFFF */
-    if (thp_utf8_decode(b, len, u) != len)
+    if (len > n - i) {
+        /* "voilÃ" at the end of the text: the 0xA0 vanished */
+        if ((flags & EXT_A0) && len == 2 && t[i] == 0xC3 && b[0] == 0xC3 &&
+            i > 0 && t[i - 1] < 0x80 && t[i - 1] >= 'a' &&
+            t[i - 1] <= 'z') {
+            *u = 0xE0;
+            *kind = EXT_A0;
+            return 1;
+        }
         return 0;
+    }
+    for (k = 1; k < len; k++) {
+        unsigned c = t[i + k];
+
+        b[k] = (unsigned char)byte_in(c, cp);
+        if ((b[k] & 0xC0) == 0x80 || (len == 6 && k == 3 && b[k] == 0xED))
+            continue;
+        if ((flags & EXT_A0) && c == ' ' && a0_is_nbsp(cp) && len <= 3 &&
+            spaces == 0) {
+            b[k] = 0xA0;
+            spaces++;
+            continue;
+        }
+        if ((flags & EXT_LOSSY) && (c == 0xFFFD || c == '?') && len <= 4 &&
+            lost == 0 && (c == 0xFFFD || len > 2)) {
+            b[k] = 0x80; /* a stand-in, tried for real below */
+            lost++;
+            lostpos = (int)k;
+            continue;
+        }
+        /* "voilÃ." the 0xA0 vanished before a non-letter */
+        if ((flags & EXT_A0) && k == 1 && len == 2 && t[i] == 0xC3 &&
+            b[0] == 0xC3 && i > 0 && t[i - 1] >= 'a' && t[i - 1] <= 'z' &&
+            c < 0x80 && c != ' ' && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z') &&
+            !(c >= '0' && c <= '9')) {
+            *u = 0xE0;
+            *kind = EXT_A0;
+            return 1;
+        }
+        return 0;
+    }
+    if (lost && spaces)
+        return 0;
+    if (lost) {
+        unsigned c = t[i + (size_t)lostpos], found = 0, nfound = 0, v;
+        unsigned bb;
+        int lead3 = len == 3 && b[0] == 0xE2 && (lostpos == 2) &&
+                    b[1] == 0x80;
+
+        for (bb = 0x80; bb < 0xC0; bb++) {
+            if (c == 0xFFFD && !is_hole(cp, bb))
+                continue;
+            b[lostpos] = (unsigned char)bb;
+            if (!decode_bytes(b, len, &v))
+                continue;
+            v = c1_as_1252(v);
+            if (!plausible_char(v, (int)utf8proc_category(
+                                       (utf8proc_int32_t)v)))
+                continue;
+            if (lead3 && v == 0x201D) { /* "â€\uFFFD": the usual ” */
+                found = v;
+                nfound = 1;
+                break;
+            }
+            found = v;
+            nfound++;
+        }
+        if (nfound == 0 && c == 0xFFFD)
+            return 0;
+        *u = nfound == 1 ? found : 0xFFFD;
+        *kind = EXT_LOSSY;
+        return len;
+    }
+    if (!decode_bytes(b, len, u))
+        return 0;
+    *u = c1_as_1252(*u);
+    if (spaces) {
+        size_t after = i + len;
+
+        *kind = EXT_A0;
+        /* "Ã la" -> "à la": the space was also a word break, unless
+        ** Portuguese "àquele", "às" */
+        if (*u == 0xE0 && after < n && t[after] != ' ' &&
+            t[after] != '\n' && t[after] != '\r' &&
+            !(t[after] == 's' && (after + 1 >= n || t[after + 1] == ' ')) &&
+            !(t[after] == 'q' && after + 3 < n && t[after + 1] == 'u' &&
+              (t[after + 2] == 'e' || t[after + 2] == 'i')))
+            *extra = ' ';
+    }
     return len;
+}
+
+/* A plain cluster: cluster_ext without damage on top. */
+static size_t cluster_at(const unsigned *t, size_t n, size_t i, int cp,
+                         unsigned *u)
+{
+    unsigned extra, kind;
+
+    return cluster_ext(t, n, i, cp, 0, u, &extra, &kind);
+}
+
+/*
+** 1 if the cluster of t starting with lead that decodes to u is a
+** suspect reading through a Mac code page: punctuation or a symbol as
+** the lead and a letter of another alphabet (or IPA, or CJK) out, as
+** clean text makes it by accident ("“ß”" read as Mac Roman: "ҧ").
+*/
+static int exotic_letter(unsigned u);
+
+static int mac_suspect(unsigned lead, unsigned u, int cp)
+{
+    int cat;
+
+    if (cp != THP_CP_MACROMAN && cp != THP_CP_MACCE)
+        return 0;
+    cat = (int)utf8proc_category((utf8proc_int32_t)lead);
+    if (cat < UTF8PROC_CATEGORY_PC || cat > UTF8PROC_CATEGORY_SO)
+        return 0;
+    return exotic_letter(u);
 }
 
 /*
 ** If all of s[0..n) reads back, in one code page, as UTF-8 (the next
 ** layer in), write what it says to out (room for n) and return its
 ** length, with the code page in *cp; return 0 if no code page does.
+** *suspect is set when the result is a single character that
+** mac_suspect() distrusts.
 */
-static size_t unwind(const unsigned *s, size_t n, unsigned *out, int *cp)
+static size_t unwind(const unsigned *s, size_t n, unsigned *out, int *cp,
+                     int *suspect)
 {
     int k;
 
@@ -305,6 +483,7 @@ static size_t unwind(const unsigned *s, size_t n, unsigned *out, int *cp)
         }
         if (i == n && m > 0) {
             *cp = k;
+            *suspect = m == 1 && mac_suspect(s[0], out[0], k);
             return m;
         }
     }
@@ -413,13 +592,36 @@ static int plausible_char(unsigned c, int cat)
         return 0; /* Cyrillic Supplement: Komi, Abkhaz, ... */
     if ((c >= 0x0700 && c < 0x0750) || (c >= 0x0780 && c < 0x08A0))
         return 0; /* Syriac, Thaana, NKo, Samaritan, Mandaic */
-    if (c == 0xFFFD || (c >= 0xFFF0 && c < 0x10000))
+    if (c == 0xFFFD)
+        return 1; /* a byte truly lost: what lossy repair leaves */
+    if (c >= 0xFFF0 && c < 0x10000)
         return 0;
     if (c >= 0x10000)
         return (c >= 0x1D400 && c < 0x1D800) ||
                (c >= 0x1F000 && c < 0x1FB00) ||
                (c >= 0x20000 && c < 0x323B0);
     return 1;
+}
+
+/*
+** 1 if u is a letter of an alphabet other than Latin, of IPA or of
+** Latin Extended-B, or a CJK or kana letter: what mojibake of clean
+** punctuation beside an accented letter gives.
+*/
+static int exotic_letter(unsigned u)
+{
+    int cat = (int)utf8proc_category((utf8proc_int32_t)u);
+
+    if (!is_letter_cat(cat))
+        return 0;
+    return script_of(u) != SC_LATIN || (u >= 0x0180 && u < 0x0300);
+}
+
+/* Greek letters science glues to Latin ones: "10μm", "TNFα", "Ωcm". */
+static int science_greek(unsigned c)
+{
+    return (c >= 0x03B1 && c <= 0x03C9) || c == 0x0394 || c == 0x03A3 ||
+           c == 0x03A9 || c == 0x03A6 || c == 0x03A8 || c == 0x0393;
 }
 
 /* 1 if a combining mark may follow c: a letter, digit, mark or emoji. */
@@ -531,7 +733,10 @@ static int plausible_text(const struct view *v)
             */
             if (sc != SC_NONE && prev_sc != SC_NONE && sc != prev_sc &&
                 !(inside != prev_inside &&
-                  (inside ? c : prev_c) >= 0x0800))
+                  (inside ? c : prev_c) >= 0x0800) &&
+                !(v->nd == 1 && inside != prev_inside &&
+                  science_greek(inside ? c : prev_c) &&
+                  (inside ? prev_c : c) < 0x80))
                 return 0;
             prev_sc = sc;
         } else if (!is_mark_cat(cat)) {
@@ -594,6 +799,10 @@ static unsigned classes_of(unsigned c)
         f |= F_MACCONT;
     if (e->cont & CE_MASK)
         f |= F_CONT1250;
+    if (e->cont & (1u << THP_CP_1251))
+        f |= F_CONT1251;
+    if (e->cont & (1u << THP_CP_437))
+        f |= F_CONT437;
     if (c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
         c == 0x3000)
@@ -683,6 +892,8 @@ static const unsigned short mac_lead2_script[] = {
 /* Families of rules: some are evidence for one kind of code page only. */
 #define RULES_MAC 0x1u /* UTF-8 read as Mac Roman or Mac Central European */
 #define RULES_CE 0x2u  /* UTF-8 read as Windows-1250 or ISO-8859-2 */
+#define RULES_1251 0x4u /* UTF-8 of Latin text read as Windows-1251 */
+#define RULES_437 0x8u  /* UTF-8 read as code page 437 */
 
 /* The rule families that count when judging a run of code page cp. */
 static unsigned rules_for(int cp)
@@ -691,7 +902,58 @@ static unsigned rules_for(int cp)
         return RULES_MAC;
     if (cp == THP_CP_1250 || cp == THP_CP_LATIN2)
         return RULES_CE;
+    if (cp == THP_CP_1251)
+        return RULES_1251;
+    if (cp == THP_CP_437)
+        return RULES_437;
     return 0;
+}
+
+/* 1 if c is an ASCII letter. */
+static int ascii_letter(unsigned c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
+** Our rules for UTF-8 read as Windows-1251 (Latin text, whose leads
+** C2..C5 are В Г Д Е) and as code page 437 (box drawing and Greek
+** letters before accented ones), at position i of s[0..n): how many
+** match there.
+*/
+static int other_rules(const unsigned *s, const unsigned *f, size_t n,
+                       size_t i, unsigned rules)
+{
+    unsigned a = s[i];
+    unsigned fb = i + 1 < n ? f[i + 1] : 0, fc = i + 2 < n ? f[i + 2] : 0;
+    unsigned c = i + 2 < n ? s[i + 2] : 0;
+    unsigned prev = i > 0 ? s[i - 1] : 0;
+    int bad = 0;
+
+    if (rules & RULES_1251) {
+        /* R1: В Г Д Е glued to a Latin letter, then a continuation */
+        bad += a >= 0x0412 && a <= 0x0415 && (fb & F_CONT1251) &&
+               (ascii_letter(prev) || ascii_letter(c) ||
+                (prev >= 0x80 && script_of(prev) == SC_LATIN &&
+                 (f[i - 1] & F_LETTER)));
+    }
+    if (rules & RULES_437) {
+        unsigned b0 = lookup(a)->byte[THP_CP_437];
+        unsigned d = i + 3 < n ? s[i + 3] : 0, fd = i + 3 < n ? f[i + 3] : 0;
+
+        /* D1: box drawing or a block (leads C2..DF) glued to a letter,
+        ** then a continuation */
+        bad += b0 >= 0xC2 && b0 <= 0xDF && (fb & F_CONT437) &&
+               ((prev && (f[i - 1] & F_LETTER)) || (fc & F_LETTER));
+        /* D2: α ß Γ π ... (leads E0..EF) then two continuations, the
+        ** second not a Greek letter */
+        bad += b0 >= 0xE0 && b0 <= 0xEF && (fb & F_CONT437) &&
+               (fc & F_CONT437) && script_of(c) != SC_GREEK;
+        /* D3: ≡ (F0) then three */
+        bad += b0 == 0xF0 && (fb & F_CONT437) && (fc & F_CONT437) &&
+               (fd & F_CONT437) && d != 0;
+    }
+    return bad;
 }
 
 /*
@@ -846,6 +1108,15 @@ static int count_bad(const unsigned *s, const unsigned *f, size_t n,
 
         if (rules & RULES_MAC)
             bad += mac_rules(s, f, n, i);
+        if (rules & (RULES_1251 | RULES_437))
+            bad += other_rules(s, f, n, i, rules);
+        /* A1: "voilÃ." a small letter, Ã, then neither a letter nor a
+        ** space: à whose byte 0xA0 vanished */
+        bad += (fa & F_AZ) && b == 0xC3 && !(fc & F_LETTER) && c != ' ' &&
+               !(fc & F_WORD);
+        /* L3: two capitals, then an accented small letter ("IRMà") */
+        bad += (fa & F_UPPER) && (fb & F_UPPER) && c >= 0x80 &&
+               (fc & F_LOWER) && script_of(c) == SC_LATIN;
         /* W1: Ă Ä Ĺ (C3..C5 in Windows-1250 and ISO-8859-2), a letter
         ** that is a continuation byte there, then lower case: "Ĺľupanija" */
         if (rules & RULES_CE)
@@ -930,29 +1201,6 @@ static int grow_layers(struct work *w, size_t need)
 }
 
 /*
-** 1 if d[0..n) is letters of one alphabet other than Latin, as a word
-** is. When undoing one more layer leaves the badness as it was, the
-** layer is kept for such text only: "Её" is Russian, not "Ÿ" read as
-** Windows-1251; but "ĂŁ" (Latin capitals inside "SĂŁo") goes on to "ã".
-*/
-static int alphabet_word(const unsigned *d, size_t n)
-{
-    size_t i;
-    int sc = SC_NONE;
-
-    for (i = 0; i < n; i++) {
-        int cat = (int)utf8proc_category((utf8proc_int32_t)d[i]);
-        int s = script_of(d[i]);
-
-        if (!is_letter_cat(cat) || s == SC_LATIN || s == SC_NONE ||
-            (i > 0 && s != sc))
-            return 0;
-        sc = s;
-    }
-    return n > 0;
-}
-
-/*
 ** Decide about run r of the line t[0..n): unwind its layers (each layer
 ** must read back entirely as UTF-8 in some code page), keep the least bad
 ** of the plausible ones (on a tie, see alphabet_word()), and compare it with
@@ -963,9 +1211,9 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
 {
     const unsigned *lvl[MAX_LAYERS];
     size_t nl[MAX_LAYERS];
-    int cps[MAX_LAYERS], depth = 1, best = 0, best_bad = INT_MAX;
-    int before, k;
-    unsigned left = r->start > 0 ? t[r->start - 1] : 0;
+    int cps[MAX_LAYERS], sus[MAX_LAYERS], depth = 1, best = 0;
+    int best_bad = INT_MAX, before, k;
+    unsigned left = r->start > 0 ? t[r->start - 1] : 0, rules;
 
     r->verdict = VERDICT_NO;
     if (left >= 0x80 && (lookup(left)->cont & (1u << r->cp)) &&
@@ -976,25 +1224,39 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
     lvl[0] = w->dec + r->rep;
     nl[0] = r->nrep;
     cps[0] = r->cp;
+    sus[0] = r->suspect;
+    rules = rules_for(r->cp);
     while (depth < MAX_LAYERS) {
-        int cp = 0;
-        size_t m = unwind(lvl[depth - 1], nl[depth - 1], w->lv[depth], &cp);
+        int cp = 0, suspect = 0;
+        size_t m = unwind(lvl[depth - 1], nl[depth - 1], w->lv[depth], &cp,
+                          &suspect);
 
         if (m == 0)
             break;
         lvl[depth] = w->lv[depth];
         nl[depth] = m;
         cps[depth] = cp;
+        sus[depth] = suspect;
+        rules |= rules_for(cp);
         depth++;
     }
     before = window_bad(w, t, n, r->start, r->end, t + r->start,
-                        r->end - r->start, rules_for(r->cp));
+                        r->end - r->start, rules);
     if (before < 0)
         return -1;
+    /*
+    ** Each layer is judged by the rules of every code page in the chain
+    ** ("SĂŁo" is bad as Windows-1250 mojibake), and a deeper layer is
+    ** taken only when it is strictly better: under one real layer may lie
+    ** clean but unusual text ("3×£10" is not Hebrew "3ף10"). A deeper
+    ** layer that is one suspect character (mac_suspect) is never taken.
+    */
     for (k = 0; k < depth; k++) {
         struct view v;
         int bad;
 
+        if (k > 0 && sus[k])
+            break;
         v.t = t;
         v.n = n;
         v.a = r->start;
@@ -1003,21 +1265,19 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
         v.nd = nl[k];
         if (!plausible_text(&v))
             continue;
-        bad = window_bad(w, t, n, r->start, r->end, lvl[k], nl[k],
-                         rules_for(r->cp));
+        bad = window_bad(w, t, n, r->start, r->end, lvl[k], nl[k], rules);
         if (bad < 0)
             return -1;
-        if (bad < best_bad ||
-            (bad == best_bad && !alphabet_word(lvl[best], nl[best]))) {
+        if (bad < best_bad) {
             best = k;
             best_bad = bad;
         }
     }
     if (best_bad == INT_MAX)
         return 0;
-    if (best_bad < before)
+    if (best_bad < before && !(best == 0 && sus[0]))
         r->verdict = VERDICT_YES;
-    else if (best_bad == before && ordinary_text(lvl[best], nl[best]))
+    else if (best_bad <= before && ordinary_text(lvl[best], nl[best]))
         r->verdict = VERDICT_NEUTRAL;
     else
         return 0;
@@ -1033,7 +1293,7 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
 
 /* Append run [start, end) with its layer-1 decoding to w->runs. */
 static int add_run(struct work *w, size_t start, size_t end, size_t rep,
-                   int cp)
+                   int cp, unsigned kind)
 {
     struct run *r = grow(w->runs, &w->runcap, w->nruns + 1, sizeof *r);
 
@@ -1047,6 +1307,8 @@ static int add_run(struct work *w, size_t start, size_t end, size_t rep,
     r->rep = rep;
     r->nrep = w->ndec - rep;
     r->cp = cp;
+    r->kind = kind;
+    r->suspect = r->nrep == 1 && mac_suspect(w->t[start], w->dec[rep], cp);
     return 1;
 }
 
@@ -1059,26 +1321,30 @@ static int find_runs(struct work *w, int cp)
 
     while (i < n) {
         size_t start = i, rep = w->ndec, len;
-        unsigned u;
+        unsigned u, extra, kind, kinds = 0;
 
         for (;;) {
             unsigned *d;
 
             if (i >= n || !(w->e[i]->lead & bit))
                 break;
-            len = cluster_at(t, n, i, cp, &u);
+            len = cluster_ext(t, n, i, cp, EXT_A0 | EXT_LOSSY, &u, &extra,
+                              &kind);
             if (len == 0)
                 break;
-            d = grow(w->dec, &w->deccap, w->ndec + 1, sizeof *d);
+            d = grow(w->dec, &w->deccap, w->ndec + 2, sizeof *d);
             if (d == NULL)
                 return 0;
             w->dec = d;
             w->dec[w->ndec++] = u;
+            if (extra)
+                w->dec[w->ndec++] = extra;
+            kinds |= kind;
             i += len;
         }
         if (i == start)
             i++;
-        else if (!add_run(w, start, i, rep, cp))
+        else if (!add_run(w, start, i, rep, cp, kinds))
             return 0;
     }
     return 1;
@@ -1211,17 +1477,19 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
 /*==================== Lines ====================*/
 
 /*
-** Repair one line s[0..len) (with its '\n', if any) into out. Passes run
-** until one changes nothing, so that repairing the result again is a
-** no-op; each pass that changes something shortens the line, so this
-** ends. An unchanged line is copied byte for byte.
+** Repair one line s[0..len) (with its '\n', if any) into w->t, setting
+** *dirty when it changed. Passes run until one changes nothing, so that
+** repairing the result again is a no-op; each pass that changes
+** something shortens the line, so this ends. Returns THP_OK or
+** THP_ERR_NOMEM.
 */
 static int repair_line(struct work *w, const unsigned char *s, size_t len,
-                       struct thp_buf *out, struct thp_repair_info *info)
+                       struct thp_repair_info *info, int *dirty)
 {
     size_t i = 0, n = 0;
-    int dirty = 0, changed = 1;
+    int changed = 1;
 
+    *dirty = 0;
     if (!work_line(w, len))
         return THP_ERR_NOMEM;
     while (i < len) {
@@ -1231,7 +1499,7 @@ static int repair_line(struct work *w, const unsigned char *s, size_t len,
         if (k == 0) { /* a broken contract: keep the output valid */
             c = 0xFFFD;
             k = 1;
-            dirty = 1;
+            *dirty = 1;
         }
         w->t[n++] = c;
         i += k;
@@ -1240,10 +1508,16 @@ static int repair_line(struct work *w, const unsigned char *s, size_t len,
     while (changed) {
         if (repair_pass(w, info, &changed) < 0)
             return THP_ERR_NOMEM;
-        dirty |= changed;
+        *dirty |= changed;
     }
-    if (!dirty)
-        return thp_buf_append(out, (const char *)s, len);
+    return THP_OK;
+}
+
+/* Append the repaired line w->t to out. */
+static int emit_line(const struct work *w, struct thp_buf *out)
+{
+    size_t i;
+
     for (i = 0; i < w->n; i++) {
         if (w->t[i] < 0x80)
             thp_buf_putc(out, (int)w->t[i]);
@@ -1255,20 +1529,21 @@ static int repair_line(struct work *w, const unsigned char *s, size_t len,
 
 /*
 ** 1 if the valid UTF-8 at s[at..n) starts with characters that, in one of
-** the code pages of mask, are a UTF-8 sequence for a plausible character:
-** the scan's test for whether a line deserves a closer look. A run the
-** closer look would take holds such a cluster (its first, unless that is
-** Mac Roman's Apple logo starting an emoji encoded twice, whose next ones
-** are), so a line without one has nothing to take.
+** the code pages of mask, are a UTF-8 sequence for a plausible character
+** (allowing the damage cluster_ext() allows): the scan's test for whether
+** a line deserves a closer look. A run the closer look would take holds
+** such a cluster (its first, unless that is Mac Roman's Apple logo
+** starting an emoji encoded twice, whose next ones are), so a line
+** without one has nothing to take.
 */
 static int cluster_here(const unsigned char *s, size_t n, size_t at,
                         unsigned mask)
 {
-    unsigned t[4];
+    unsigned t[6];
     size_t m = 0, k;
     int cp;
 
-    while (m < 4 && at < n) {
+    while (m < 6 && at < n) {
         k = thp_utf8_decode(s + at, n - at, &t[m]);
         if (k == 0)
             break;
@@ -1276,38 +1551,79 @@ static int cluster_here(const unsigned char *s, size_t n, size_t at,
         m++;
     }
     for (cp = 0; cp < THP_CP_COUNT; cp++) {
-        unsigned u;
+        unsigned u, extra, kind;
 
-        if ((mask & (1u << cp)) && cluster_at(t, m, 0, cp, &u) &&
+        if ((mask & (1u << cp)) &&
+            cluster_ext(t, m, 0, cp, EXT_A0 | EXT_LOSSY, &u, &extra,
+                        &kind) &&
             plausible_char(u, (int)utf8proc_category((utf8proc_int32_t)u)))
             return 1;
     }
     return 0;
 }
 
+/*
+** 1 if the line around position i of s[0..n) deserves a closer look, i
+** being just past an ASCII run or at a character c that is not a
+** continuation after the lead at prev_at (whose lead bits are
+** prev_lead): a no-break byte lost after a lead ("Ã la"), a lost byte
+** (U+FFFD), or "à" whose 0xA0 vanished ("voilÃ.").
+*/
+static int damage_here(const unsigned char *s, size_t n, size_t prev_at,
+                       size_t i, unsigned prev_lead)
+{
+    if (prev_lead == 0)
+        return 0;
+    if (s[i] == ' ' || (s[i] >= 0x80 && i + 2 < n && s[i] == 0xEF &&
+                        s[i + 1] == 0xBF && s[i + 2] == 0xBD) ||
+        s[i] == '?')
+        return cluster_here(s, n, prev_at, prev_lead);
+    /* Ã (C3 83) after a small letter, before neither letter nor digit */
+    return s[prev_at] == 0xC3 && s[prev_at + 1] == 0x83 && prev_at > 0 &&
+           s[prev_at - 1] >= 'a' && s[prev_at - 1] <= 'z' && s[i] < 0x80 &&
+           !ascii_letter(s[i]) && !(s[i] >= '0' && s[i] <= '9');
+}
+
 int thp_repair_text(const char *in, size_t n, struct thp_buf *out,
                     struct thp_repair_info *info, struct thp_err *err)
 {
+    int changed, rc = thp_repair_text_lazy(in, n, out, info, err, &changed);
+
+    if (rc == THP_OK && !changed && thp_buf_append(out, in, n) != THP_OK)
+        return thp_err_set(err, out->rc, "repairing text: %s",
+                           thp_strerror(out->rc));
+    return rc;
+}
+
+int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
+                         struct thp_repair_info *info, struct thp_err *err,
+                         int *changed)
+{
     const unsigned char *s = (const unsigned char *)in;
     struct work w;
-    size_t i = 0, done = 0, prev_at = 0;
+    size_t i = 0, done = 0, prev_at = 0, flushed = 0;
     unsigned prev_lead = 0;
-    int rc = THP_OK;
+    int rc = THP_OK, dirty = 0;
 
     memset(&w, 0, sizeof w);
+    *changed = 0;
     /*
     ** The scan: mojibake needs a character that is a UTF-8 lead byte in
     ** some code page right before one that is a continuation byte in the
-    ** same code page, and together with what follows they must spell a
-    ** plausible character (cluster_here). Only a line holding such a
-    ** cluster (or an invalid byte) is looked at closely; everything else
-    ** is copied in bulk.
+    ** same code page (or a space, U+FFFD or '?' standing for one), and
+    ** together with what follows they must spell a plausible character
+    ** (cluster_here). Only a line holding such a cluster (or an invalid
+    ** byte) is looked at closely; everything else is copied in bulk, and
+    ** only once a line has changed (until then out is not touched).
     */
     while (i < n) {
         size_t k = thp_utf8_ascii_prefix(s + i, n - i), start, end;
         unsigned c;
+        int line_dirty;
 
         if (k > 0) {
+            if (damage_here(s, n, prev_at, i, prev_lead))
+                goto closer;
             i += k;
             prev_lead = 0;
             if (i >= n)
@@ -1317,14 +1633,16 @@ int thp_repair_text(const char *in, size_t n, struct thp_buf *out,
         if (k > 0) {
             const struct cp_char *e = lookup(c);
 
-            if (!(prev_lead & e->cont) ||
-                !cluster_here(s, n, prev_at, prev_lead & e->cont)) {
+            if (!((prev_lead & e->cont) &&
+                  cluster_here(s, n, prev_at, prev_lead & e->cont)) &&
+                !(c == 0xFFFD && damage_here(s, n, prev_at, i, prev_lead))) {
                 prev_lead = e->lead;
                 prev_at = i;
                 i += k;
                 continue;
             }
         }
+    closer:
         start = i;
         while (start > done && s[start - 1] != '\n')
             start--;
@@ -1333,20 +1651,27 @@ int thp_repair_text(const char *in, size_t n, struct thp_buf *out,
             end++;
         if (end < n)
             end++;
-        thp_buf_append(out, in + done, start - done);
-        rc = repair_line(&w, s + start, end - start, out, info);
+        rc = repair_line(&w, s + start, end - start, info, &line_dirty);
         if (rc != THP_OK)
             break;
+        if (line_dirty) {
+            /* the text before it, copied only now */
+            thp_buf_append(out, in + flushed, start - flushed);
+            emit_line(&w, out);
+            flushed = end;
+            dirty = 1;
+        }
         done = i = end;
         prev_lead = 0;
     }
-    if (rc == THP_OK)
-        rc = thp_buf_append(out, in + done, n - done);
+    if (rc == THP_OK && dirty)
+        rc = thp_buf_append(out, in + flushed, n - flushed);
     work_release(&w);
     if (rc == THP_OK && out->rc != THP_OK)
         rc = out->rc;
     if (rc != THP_OK)
         return thp_err_set(err, rc, "repairing text: %s", thp_strerror(rc));
+    *changed = dirty;
     return THP_OK;
 }
 

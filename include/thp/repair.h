@@ -59,6 +59,7 @@ enum thp_cp {
     THP_CP_LATIN2,   /* ISO-8859-2, Central European */
     THP_CP_MACROMAN, /* Mac OS Roman (Apple's table, not glibc's) */
     THP_CP_MACCE,    /* Mac OS Central European */
+    THP_CP_437,      /* IBM PC code page 437 (DOS) */
     THP_CP_COUNT
 };
 
@@ -97,6 +98,16 @@ unsigned thp_repair_cp_char(int cp, unsigned b);
 */
 int thp_repair_text(const char *in, size_t n, struct thp_buf *out,
                     struct thp_repair_info *info, struct thp_err *err);
+
+/*
+** As thp_repair_text, but when nothing needs repair out is left as it
+** was and *changed is 0 (the caller keeps using in); otherwise the whole
+** repaired text is appended and *changed is 1. Saves a copy of clean
+** text, which is most text.
+*/
+int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
+                         struct thp_repair_info *info, struct thp_err *err,
+                         int *changed);
 
 /*
 ** Decode HTML character references in in[0..n) (UTF-8), appending to out:
