@@ -1476,6 +1476,100 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
 
 /*==================== Lines ====================*/
 
+/*==================== Latin-1 read as Mac Roman ====================*/
+
+/* 1 if c is a letter; upper/lower through *upper. */
+static int letter_case(unsigned c, int *upper, int *lower)
+{
+    int cat = (int)utf8proc_category((utf8proc_int32_t)c);
+
+    *upper = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
+    *lower = cat == UTF8PROC_CATEGORY_LL;
+    return is_letter_cat(cat);
+}
+
+/*
+** How many characters of t[0..n) look wrong inside Latin words: a
+** non-letter between two letters ("S„o"; not '·' or '’'), or a capital
+** right after a small letter ("cafÈ").
+*/
+static size_t word_oddities(const unsigned *t, size_t n)
+{
+    size_t i, odd = 0;
+
+    for (i = 1; i < n; i++) {
+        int up, low, pup, plow, nup, nlow;
+        int is_l = letter_case(t[i], &up, &low);
+
+        if (t[i] < 0x80)
+            continue;
+        if (!letter_case(t[i - 1], &pup, &plow))
+            continue;
+        if (!is_l)
+            odd += i + 1 < n && letter_case(t[i + 1], &nup, &nlow) &&
+                   t[i] != 0x00B7 && t[i] != 0x2019 && t[i] != 0x02BC;
+        else
+            odd += up && plow;
+    }
+    return odd;
+}
+
+/*
+** Latin-1 (or Windows-1252) text read as Mac Roman, a mix-up of two
+** single-byte code pages: "cafÈ S„o Paulo" for "café São Paulo". The
+** line w->t is read back through Mac Roman and again as Windows-1252
+** when every character it changes becomes a letter, none of them was a
+** small letter (bar 'ı', which is õ), some letters looked wrong inside
+** words before and none do after. Returns 1 if the line was changed.
+*/
+static int latin1_as_mac(struct work *w)
+{
+    size_t i, changes = 0;
+
+    for (i = 0; i < w->n; i++) {
+        unsigned c = w->t[i], b, l;
+        int up, low;
+
+        if (c < 0x80)
+            continue;
+        b = lookup(c)->byte[THP_CP_MACROMAN];
+        if (b == 0)
+            return 0;
+        l = cp_high[THP_CP_1252][b - 0x80];
+        if (l == c)
+            continue;
+        if (!letter_case(l, &up, &low) || (l >= 0x80 && l < 0xA0))
+            return 0;
+        if (letter_case(c, &up, &low) && low && c != 0x0131)
+            return 0;
+        changes++;
+    }
+    if (changes == 0 || word_oddities(w->t, w->n) == 0)
+        return 0;
+    for (i = 0; i < w->n; i++) {
+        unsigned c = w->t[i];
+
+        w->u[i] = c < 0x80 ? c : cp_high[THP_CP_1252][
+                                     lookup(c)->byte[THP_CP_MACROMAN] - 0x80];
+    }
+    if (word_oddities(w->u, w->n) != 0)
+        return 0;
+    memcpy(w->t, w->u, w->n * sizeof *w->t);
+    return 1;
+}
+
+/*
+** 1 if c, right after the small ASCII letter before it, may be Latin-1
+** read as Mac Roman: its byte there is a small letter in Latin-1, while
+** c is not one ("cafÈ", "S„o"). The scan's test for latin1_as_mac().
+*/
+static int mac_for_latin1(unsigned c)
+{
+    unsigned b = c < 0x80 ? 0 : lookup(c)->byte[THP_CP_MACROMAN];
+
+    return b >= 0xDF && b != 0xF7 && !(c >= 0xDF && c <= 0xFF);
+}
+
 /*
 ** Repair one line s[0..len) (with its '\n', if any) into w->t, setting
 ** *dirty when it changed. Passes run until one changes nothing, so that
@@ -1509,6 +1603,11 @@ static int repair_line(struct work *w, const unsigned char *s, size_t len,
         if (repair_pass(w, info, &changed) < 0)
             return THP_ERR_NOMEM;
         *dirty |= changed;
+    }
+    if (latin1_as_mac(w)) {
+        *dirty = 1;
+        if (info)
+            info->latin1_as_mac++;
     }
     return THP_OK;
 }
@@ -1635,7 +1734,9 @@ int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
 
             if (!((prev_lead & e->cont) &&
                   cluster_here(s, n, prev_at, prev_lead & e->cont)) &&
-                !(c == 0xFFFD && damage_here(s, n, prev_at, i, prev_lead))) {
+                !(c == 0xFFFD && damage_here(s, n, prev_at, i, prev_lead)) &&
+                !(i > 0 && s[i - 1] >= 'a' && s[i - 1] <= 'z' &&
+                  mac_for_latin1(c))) {
                 prev_lead = e->lead;
                 prev_at = i;
                 i += k;
@@ -1883,6 +1984,11 @@ int thp_repair_info_json(const struct thp_repair_info *info,
         thp_buf_printf(out, "},\"layers\":%d", info->layers);
         sep = ",";
     }
+    if (info->latin1_as_mac) {
+        thp_buf_printf(out, "%s\"latin1_as_macroman\":%zu", sep,
+                       info->latin1_as_mac);
+        sep = ",";
+    }
     if (info->entities) {
         thp_buf_printf(out, "%s\"entities\":%zu", sep, info->entities);
         sep = ",";
@@ -1908,6 +2014,10 @@ int thp_repair_explain(const struct thp_repair_info *info,
     if (info->layers > 1)
         thp_buf_printf(out, "some text had been mis-decoded %d times over; "
                        "every layer undone\n", info->layers);
+    if (info->latin1_as_mac)
+        thp_buf_printf(out, "%zu line%s of Latin-1 shown as Mac Roman, "
+                       "read again\n", info->latin1_as_mac,
+                       info->latin1_as_mac == 1 ? "" : "s");
     if (info->entities) {
         thp_buf_printf(out, "%zu HTML character reference%s decoded",
                        info->entities, info->entities == 1 ? "" : "s");

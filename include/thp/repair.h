@@ -69,6 +69,8 @@ struct thp_repair_info {
                                    /* encoded twice counts in both */
     size_t runs;          /* runs undone (a run: adjacent characters) */
     int layers;           /* most layers undone in one run (2: double) */
+    size_t latin1_as_mac; /* lines of Latin-1 shown as Mac Roman, read */
+                          /* again (no UTF-8 involved) */
     size_t entities;      /* character references decoded */
     size_t entities_invalid; /* of which invalid, now U+FFFD */
 };
