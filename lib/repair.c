@@ -152,6 +152,7 @@ enum { VERDICT_NO = 0, VERDICT_NEUTRAL, VERDICT_YES };
 /* A run in the order runs are chosen: longest first, then found first. */
 struct pick {
     size_t len, idx;
+    unsigned kind; /* EXT_* damage the run assumes: less is preferred */
 };
 
 /* Scratch space of one call, grown as lines need it. */
@@ -284,6 +285,7 @@ static unsigned c1_as_1252(unsigned u)
 }
 
 static int plausible_char(unsigned c, int cat);
+static int is_letter_cat(int cat);
 
 /* Decode b[0..len) as UTF-8, also CESU-8's surrogate pairs (6 bytes). */
 static size_t decode_bytes(const unsigned char *b, size_t len, unsigned *u)
@@ -305,8 +307,8 @@ static size_t decode_bytes(const unsigned char *b, size_t len, unsigned *u)
 /*
 ** If t[i..n) starts with characters that, written in code page cp, are a
 ** valid UTF-8 sequence of 2-4 bytes (or a CESU-8 surrogate pair, 6),
-** return how many characters that is and store the code point in *u,
-** a C1 control as its Windows-1252 character; otherwise return 0.
+** return how many characters that is and store the code point in *u;
+** otherwise return 0.
 ** flags (EXT_*) allow damage on top of the code page:
 **   EXT_A0: a plain space where the no-break space 0xA0 was (consumed),
 **     or, for "à" only, nothing at all before a non-letter after a small
@@ -412,7 +414,9 @@ static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
     }
     if (!decode_bytes(b, len, u))
         return 0;
-    *u = c1_as_1252(*u);
+    if (spaces && *u != 0x00A0 &&
+        !is_letter_cat((int)utf8proc_category((utf8proc_int32_t)*u)))
+        return 0; /* a space for 0xA0 only where a letter comes out */
     if (spaces) {
         size_t after = i + len;
 
@@ -597,7 +601,8 @@ static int plausible_char(unsigned c, int cat)
     if (c >= 0xFFF0 && c < 0x10000)
         return 0;
     if (c >= 0x10000)
-        return (c >= 0x1D400 && c < 0x1D800) ||
+        return (c >= 0x1D100 && c < 0x1D200) ||
+               (c >= 0x1D400 && c < 0x1D800) ||
                (c >= 0x1F000 && c < 0x1FB00) ||
                (c >= 0x20000 && c < 0x323B0);
     return 1;
@@ -931,9 +936,15 @@ static int other_rules(const unsigned *s, const unsigned *f, size_t n,
     int bad = 0;
 
     if (rules & RULES_1251) {
-        /* R1: В Г Д Е glued to a Latin letter, then a continuation */
-        bad += a >= 0x0412 && a <= 0x0415 && (fb & F_CONT1251) &&
+        /* R1: В Г Д Е (Latin) or О П (Greek) glued to a Latin letter
+        ** (О П: or a digit, "10Ојm"), then a continuation (after В, a
+        ** symbol: "Ві" is Ukrainian) */
+        bad += ((a >= 0x0412 && a <= 0x0415) || a == 0x041E ||
+                a == 0x041F) && (fb & F_CONT1251) &&
+               (a != 0x0412 || !(fb & F_LETTER)) &&
                (ascii_letter(prev) || ascii_letter(c) ||
+                (a >= 0x041E && ((prev >= '0' && prev <= '9') ||
+                                 (c >= '0' && c <= '9'))) ||
                 (prev >= 0x80 && script_of(prev) == SC_LATIN &&
                  (f[i - 1] & F_LETTER)));
     }
@@ -969,9 +980,11 @@ static int mac_rules(const unsigned *s, const unsigned *f, size_t n,
     unsigned fd = i + 3 < n ? f[i + 3] : 0;
     int bad = 0;
 
-    /* M1: √ before a letter or symbol, or right after a letter */
+    /* M1: √ before a letter or symbol, or right after a letter, or
+    ** before a maths symbol and a small letter ("√∫pěl") */
     bad += a == 0x221A && (fb & F_MACCONT) &&
-           (!ONE_OF(b, mac_math) || (i > 0 && (f[i - 1] & F_LETTER)));
+           (!ONE_OF(b, mac_math) || (i > 0 && (f[i - 1] & F_LETTER)) ||
+            (fc & F_LOWER));
     /* M2: ƒ ≈ ń Ň (C4/C5: Latin Extended-A) before a letter/symbol */
     bad += ONE_OF(a, mac_lead2_ext_a) && (fb & F_MACCONT) &&
            ((fb & F_LETTER) || ONE_OF(b, mac_sym_cont));
@@ -1201,6 +1214,45 @@ static int grow_layers(struct work *w, size_t need)
 }
 
 /*
+** 1 if undoing one more layer of d[0..n), which gives e[0..ne), may be
+** taken when it leaves the badness as it was: d holds a letter, and is
+** not letters of one alphabet other than Latin, as a word is; or d and
+** e hold no letter at all. "Её" is Russian, not "Ÿ" read as
+** Windows-1251, and "×£" in "3×£10" is clean text, not the Hebrew "ף";
+** but "ĂŁ" (Latin capitals inside "SĂŁo") goes on to "ã".
+*/
+static size_t count_letters(const unsigned *d, size_t n)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < n; i++)
+        k += is_letter_cat((int)utf8proc_category((utf8proc_int32_t)d[i]));
+    return k;
+}
+
+static int deeper_on_tie(const unsigned *d, size_t n, const unsigned *e,
+                         size_t ne)
+{
+    size_t i;
+    int sc = SC_NONE, letters = 0, alphabet = 1;
+
+    for (i = 0; i < n; i++) {
+        int cat = (int)utf8proc_category((utf8proc_int32_t)d[i]);
+        int s = script_of(d[i]);
+
+        if (is_letter_cat(cat))
+            letters++;
+        if (!is_letter_cat(cat) || s == SC_LATIN || s == SC_NONE ||
+            (i > 0 && s != sc))
+            alphabet = 0;
+        sc = s;
+    }
+    if (letters == 0) /* symbols may only give symbols: "¬°" -> "¡" */
+        return count_letters(e, ne) == 0;
+    return !alphabet;
+}
+
+/*
 ** Decide about run r of the line t[0..n): unwind its layers (each layer
 ** must read back entirely as UTF-8 in some code page), keep the least bad
 ** of the plausible ones (on a tie, see alphabet_word()), and compare it with
@@ -1240,6 +1292,13 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
         rules |= rules_for(cp);
         depth++;
     }
+    for (k = 0; k < depth; k++) {
+        size_t i;
+        unsigned *d = k == 0 ? w->dec + r->rep : w->lv[k];
+
+        for (i = 0; i < nl[k]; i++)
+            d[i] = c1_as_1252(d[i]);
+    }
     before = window_bad(w, t, n, r->start, r->end, t + r->start,
                         r->end - r->start, rules);
     if (before < 0)
@@ -1247,8 +1306,10 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
     /*
     ** Each layer is judged by the rules of every code page in the chain
     ** ("SĂŁo" is bad as Windows-1250 mojibake), and a deeper layer is
-    ** taken only when it is strictly better: under one real layer may lie
-    ** clean but unusual text ("3×£10" is not Hebrew "3ף10"). A deeper
+    ** taken only when it is better, or as good and deeper_on_tie() says
+    ** so: under one real layer may lie clean but unusual text ("3×£10"
+    ** is not Hebrew "3ף10"). C1 controls are judged, and given, as the
+    ** Windows-1252 characters they stand for. A deeper
     ** layer that is one suspect character (mac_suspect) is never taken.
     */
     for (k = 0; k < depth; k++) {
@@ -1268,7 +1329,9 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
         bad = window_bad(w, t, n, r->start, r->end, lvl[k], nl[k], rules);
         if (bad < 0)
             return -1;
-        if (bad < best_bad) {
+        if (bad < best_bad ||
+            (bad == best_bad &&
+             deeper_on_tie(lvl[best], nl[best], lvl[k], nl[k]))) {
             best = k;
             best_bad = bad;
         }
@@ -1375,6 +1438,8 @@ static int by_length(const void *pa, const void *pb)
 
     if (a->len != b->len)
         return a->len > b->len ? -1 : 1;
+    if ((a->kind != 0) != (b->kind != 0))
+        return a->kind ? 1 : -1;
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
@@ -1427,6 +1492,7 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
         if (w->runs[i].verdict == VERDICT_YES) {
             picks[k].len = w->runs[i].end - w->runs[i].start;
             picks[k].idx = i;
+            picks[k].kind = w->runs[i].kind;
             k++;
         }
     }

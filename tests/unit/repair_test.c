@@ -131,6 +131,24 @@ static const char *const sentences[] = {
     "We \xE2\x9D\xA4\xEF\xB8\x8F our volunteers \xF0\x9F\x8E\x89\xF0\x9F\x91"
     "\x8D \xE2\x80\x94 thanks!",
     "Meeting at 10:00 \xF0\x9F\x98\x80 and lunch \xF0\x9F\x8D\x95.",
+    /* Slovak, Slovene, Thai (letters whose UTF-8 ends in byte 0xA0) */
+    "Ut\xC3\xA1" "ren\xC3\xAD v \xC5\xA0trbskom Plese a v \xC5\xBD" "iline "
+    "dostali \xC4\xBEudsk\xC3\xA9 pr\xC3\xA1va.",
+    "Be\xC5\xBE" "ci v \xC5\xA0" "kofji Loki \xC5\xBEivijo \xC5\xA1" "e "
+    "\xC4\x8D" "akajo.",
+    "\xE0\xB8\x9C\xE0\xB8\xB9\xE0\xB9\x89\xE0\xB8\xA5\xE0\xB8\xB5\xE0"
+    "\xB9\x89\xE0\xB8\xA0\xE0\xB8\xB1\xE0\xB8\xA2 \xE0\xB9\x83\xE0\xB8"
+    "\x99\xE0\xB9\x80\xE0\xB8\xA1\xE0\xB8\xB7\xE0\xB8\xAD\xE0\xB8\x87",
+    /* French and Italian with "à" before spaces and at line end */
+    "Il est all\xC3\xA9 \xC3\xA0 Paris, puis \xC3\xA0 Lyon; d\xC3\xA9j\xC3"
+    "\xA0 vu, voil\xC3\xA0",
+    "La citt\xC3\xA0 \xC3\xA8 gi\xC3\xA0 pronta: verr\xC3\xA0 a Roma.",
+    /* science: Greek letters glued to Latin ones and digits */
+    "Cells were 10\xCE\xBCm wide; TNF\xCE\xB1 and IL-1\xCE\xB2 rose.",
+    "A 5\xCE\xA9 resistor and \xCE\x94T of 3 K at \xCE\xBB = 500 nm.",
+    /* astral characters, for CESU-8 */
+    "Music \xF0\x9D\x84\x9E and emoji \xF0\x9F\x98\x80\xF0\x9F\x8C\x8D"
+    " at the meeting.",
     /* short, and hard: one spot in a line, little context */
     "Visiwa vya \xC3\x85land",
     "Last-Translator: Danilo \xC5\xA0" "egan",
@@ -208,6 +226,9 @@ static const struct path paths[] = {
     {{THP_CP_1252, THP_CP_MACROMAN}, 2},
     {{THP_CP_MACCE, THP_CP_1252}, 2},
     {{THP_CP_1250, THP_CP_1252}, 2},
+    {{THP_CP_437, 0}, 1},
+    {{THP_CP_1251, 0}, 1},
+    {{THP_CP_437, THP_CP_1252}, 2},
 };
 
 #define N_PATHS (sizeof paths / sizeof paths[0])
