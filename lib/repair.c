@@ -1991,7 +1991,26 @@ static size_t reference_at(const char *s, size_t n, unsigned *cp, int *bad)
     if (i == 0 || i >= n || s[i] != ';')
         return 0;
     *cp = entity_lookup(s, i);
-    return *cp ? i + 1 : 0;
+    if (*cp == 0) {
+        /* "&EACUTE;": the capital of a lower-case name, as HTML5 parsers
+        ** do not but authors expect */
+        char low[8];
+        size_t k, caps = 0;
+
+        for (k = 0; k < i; k++) {
+            if (s[k] >= 'a' && s[k] <= 'z')
+                return 0;
+            caps += s[k] >= 'A' && s[k] <= 'Z';
+            low[k] = (char)(s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 32 : s[k]);
+        }
+        if (caps == 0 || i > sizeof low)
+            return 0;
+        *cp = entity_lookup(low, i);
+        if (*cp == 0)
+            return 0;
+        *cp = (unsigned)utf8proc_toupper((utf8proc_int32_t)*cp);
+    }
+    return i + 1;
 }
 
 int thp_repair_entities(const char *in, size_t n, struct thp_buf *out,

@@ -377,6 +377,108 @@ static int central_wins(const unsigned char *s, size_t n)
     return c > w;
 }
 
+/* 1 if c is a letter; *lower tells if it is a small one. */
+static int letter_kind(unsigned c, int *lower)
+{
+    utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)c);
+
+    *lower = cat == UTF8PROC_CATEGORY_LL;
+    return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO &&
+           cat != UTF8PROC_CATEGORY_LM; /* not ˇ ˘ ˙ */
+}
+
+/*
+** How much s[0..n) read through code page cp (repair.h's tables) looks
+** like words: each byte from 0x80 up scores +1 as a letter (not ª º),
+** -2 more as a capital right after a small letter ("£ódŸ") or a small
+** one right before a capital ("żQué"); a symbol
+** scores -2 between two letters and -1 beside one ("³a"), punctuation
+** only between two ("¿Qué" is Spanish); a C1 control or a hole -3.
+** Western letters where their languages do not put them score -2 more:
+** "õ" not before "e" or "s" (Portuguese ões, õe; Hungarian ő), "ì"
+** inside a word (Italian puts it last; Czech ě), "æ" last (Croatian ć),
+** "Ø" before "e" (Czech Ř), "È", "Ð" or a small "è" starting a word
+** (Č, Đ, č), "þ" after a letter (Icelandic puts it first; Romanian ţ).
+*/
+static long word_score(const unsigned char *s, size_t n, int cp)
+{
+    size_t i;
+    long score = 0;
+
+    for (i = 0; i < n; i++) {
+        unsigned c, p = i > 0 ? thp_repair_cp_char(cp, s[i - 1]) : ' ';
+        unsigned q = i + 1 < n ? thp_repair_cp_char(cp, s[i + 1]) : ' ';
+        int low, plow, qlow, pl, ql;
+        utf8proc_category_t cat;
+
+        if (s[i] < 0x80)
+            continue;
+        c = thp_repair_cp_char(cp, s[i]);
+        pl = letter_kind(p, &plow) && p != 0xAA && p != 0xBA;
+        ql = letter_kind(q, &qlow) && q != 0xAA && q != 0xBA;
+        cat = utf8proc_category((utf8proc_int32_t)c);
+        if (c >= 0x80 && c < 0xA0) {
+            score -= 3;
+        } else if (c != 0xAA && c != 0xBA && letter_kind(c, &low)) {
+            score += 1;
+            if ((!low && pl && plow) || (low && ql && !qlow))
+                score -= 2;
+            if (cp != THP_CP_1252)
+                continue;
+            if ((c == 0x00F5 && q != 'e' && q != 's') ||
+                (c == 0x00EC && ql) || (c == 0x00E6 && !ql) ||
+                (c == 0x00D8 && q == 'e') ||
+                ((c == 0x00C8 || c == 0x00D0 || c == 0x00E8) && !pl && ql &&
+                 qlow) ||
+                (c == 0x00FE && pl))
+                score -= 2;
+        } else if (cat >= UTF8PROC_CATEGORY_PC &&
+                   cat <= UTF8PROC_CATEGORY_PO) {
+            if (pl && ql)
+                score -= 2;
+        } else if (pl && ql) {
+            score -= 2;
+        } else if (pl || ql) {
+            score -= 1;
+        }
+    }
+    return score;
+}
+
+/*
+** Short undeclared text in a Central European code page: Polish, Czech,
+** Slovak, Hungarian, Croatian, Slovene or Romanian written in
+** Windows-1250 or ISO-8859-2 ("\xA3\xF3d\x9F" is "Łódź", not "£ódŸ").
+** Returns the iconv name of the code page whose reading scores clearly
+** better than Windows-1252's (word_score), or NULL to keep Windows-1252.
+*/
+static const char *central_short(const unsigned char *s, size_t n)
+{
+    long w = word_score(s, n, THP_CP_1252);
+    long a = word_score(s, n, THP_CP_1250);
+    long b = word_score(s, n, THP_CP_LATIN2);
+
+    /* by two at least: one letter alone ("\xA3" is "£" or "Ł") is not
+    ** evidence enough */
+    if (a == b && a >= w + 2) {
+        /* the same letters: Š Ť Ž š ť ž sit in 0x80..0x9F in
+        ** Windows-1250, in 0xA9..0xBE in ISO-8859-2 */
+        size_t i, c1 = 0, iso = 0;
+
+        for (i = 0; i < n; i++) {
+            c1 += s[i] >= 0x80 && s[i] < 0xA0;
+            iso += s[i] == 0xA9 || s[i] == 0xAB || s[i] == 0xAE ||
+                   s[i] == 0xBB || s[i] == 0xBE;
+        }
+        return c1 == 0 && iso > 0 ? "ISO-8859-2" : "WINDOWS-1250";
+    }
+    if (a > b && a >= w + 2)
+        return "WINDOWS-1250";
+    if (b > a && b >= w + 2)
+        return "ISO-8859-2";
+    return NULL;
+}
+
 /*
 ** Guess UTF-16 without a BOM: text in a Latin script has a NUL in every
 ** other byte. Returns "UTF-16LE", "UTF-16BE" or NULL.
@@ -494,7 +596,13 @@ int thp_text_decode(const char *in, size_t n, int flags, struct thp_buf *out,
         }
     }
 
-    /* 5. The web's default for unlabelled legacy text. */
+    /* 5. Short Central European text, which the detector is not given. */
+    if ((cs = central_short(s, n)) != NULL) {
+        set_charset(info, cs, THP_SRC_DETECTED, 40);
+        return convert(cs, in, n, out, info, err);
+    }
+
+    /* 6. The web's default for unlabelled legacy text. */
     set_charset(info, "WINDOWS-1252", THP_SRC_FALLBACK, 30);
     return cp1252_append(out, s, n, info) == THP_OK
                ? THP_OK

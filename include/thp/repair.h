@@ -118,8 +118,10 @@ int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
 ** Greek letters) and numeric ones (&#233; &#x2013;). As in HTML5, numbers
 ** 0x80..0x9F mean the Windows-1252 character of that byte (its five
 ** holes stay C1 controls), and 0, a surrogate or a number above U+10FFFF
-** gives U+FFFD (counted in info->entities_invalid). Anything else, including an unknown name or a
-** missing semicolon, is copied as it is. One pass: "&amp;lt;" gives
+** gives U+FFFD (counted in info->entities_invalid). A name in capitals
+** that is not one itself stands for the capital of the lower-case
+** name's character ("&EACUTE;" is "É"). Anything else, including an
+** unknown name or a missing semicolon, is copied as it is. One pass: "&amp;lt;" gives
 ** "&lt;". Errors as for thp_repair_text.
 */
 int thp_repair_entities(const char *in, size_t n, struct thp_buf *out,

@@ -602,7 +602,11 @@ static void test_entities(void)
         /* not references: left alone */
         {"AT&T & co; &unknown; &amp &#; &#x; &; &#12a; &",
          "AT&T & co; &unknown; &amp &#; &#x; &; &#12a; &", 0, 0},
-        {"&EACUTE; &Amp;", "&EACUTE; &Amp;", 0, 0},
+        {"&Amp; &eAcute;", "&Amp; &eAcute;", 0, 0},
+        /* all capitals: the capital of the lower-case name's character */
+        {"&EACUTE;COLE &CCEDIL;A &OUML;L", "\xC3\x89" "COLE \xC3\x87" "A "
+         "\xC3\x96L", 3, 0},
+        {"&COPY; &NBSP;", "\xC2\xA9 \xC2\xA0", 2, 0},
         /* one pass */
         {"&amp;lt;", "&lt;", 1, 0},
         {"&AMP;&LT;&GT;&QUOT;&apos;", "&<>\"'", 5, 0},
