@@ -50,6 +50,7 @@
 #define F_CONT1250 0x1000000u /* one in Windows-1250 or ISO-8859-2 */
 #define F_CONT1251 0x2000000u /* one in Windows-1251 */
 #define F_CONT437 0x4000000u  /* one in code page 437 */
+#define F_CONT1253 0x8000000u /* one in Windows-1253 */
 
 struct cp_char {
     unsigned short cp;   /* the code point */
@@ -133,6 +134,50 @@ static int one_of(unsigned c, const unsigned short *set, size_t n)
 
 #define ONE_OF(c, set) one_of((c), (set), sizeof(set) / sizeof(set)[0])
 
+/* Scripts, for telling letters of two alphabets glued together. */
+enum {
+    SC_NONE = 0, /* not a letter, or a script that mixes freely */
+    SC_LATIN,
+    SC_GREEK,
+    SC_CYRILLIC,
+    SC_ARMENIAN,
+    SC_HEBREW,
+    SC_ARABIC,
+    SC_BLOCK /* Indic: SC_BLOCK + (code point >> 7), one per script */
+};
+
+static int script_of(unsigned c)
+{
+    if (c < 0x80)
+        return SC_LATIN;
+    if (c < 0x0370 || (c >= 0x1E00 && c < 0x1F00) ||
+        (c >= 0x2C60 && c < 0x2C80) || (c >= 0xA720 && c < 0xA800) ||
+        (c >= 0xFB00 && c < 0xFB07))
+        return SC_LATIN;
+    if (c < 0x0400 || (c >= 0x1F00 && c < 0x2000))
+        return SC_GREEK;
+    if (c < 0x0530 || (c >= 0x1C80 && c < 0x1C90) ||
+        (c >= 0x2DE0 && c < 0x2E00) || (c >= 0xA640 && c < 0xA6A0))
+        return SC_CYRILLIC;
+    if (c < 0x0590 || (c >= 0xFB13 && c < 0xFB18))
+        return SC_ARMENIAN;
+    if (c < 0x0600 || (c >= 0xFB1D && c < 0xFB50))
+        return SC_HEBREW;
+    if (c < 0x0700 || (c >= 0x0750 && c < 0x0780) ||
+        (c >= 0x08A0 && c < 0x0900) || (c >= 0xFB50 && c < 0xFE00) ||
+        (c >= 0xFE70 && c < 0xFF00))
+        return SC_ARABIC;
+    /*
+    ** Past U+0800 only three-byte mojibake reaches, which clean text makes
+    ** by accident far less often than two-byte: the blocks of Indic
+    ** scripts are told apart, the rest (CJK, which sits next to anything,
+    ** Ethiopic, ...) is not checked.
+    */
+    if (c >= 0x0900 && c < 0x0E00)
+        return SC_BLOCK + (int)(c >> 7);
+    return SC_NONE;
+}
+
 /*==================== Working memory ====================*/
 
 /* A stretch of characters that read back as UTF-8 in one code page. */
@@ -153,6 +198,7 @@ enum { VERDICT_NO = 0, VERDICT_NEUTRAL, VERDICT_YES };
 struct pick {
     size_t len, idx;
     unsigned kind; /* EXT_* damage the run assumes: less is preferred */
+    int shown;     /* its code page has a plain run judged better */
 };
 
 /* Scratch space of one call, grown as lines need it. */
@@ -287,6 +333,14 @@ static unsigned c1_as_1252(unsigned u)
 static int plausible_char(unsigned c, int cat);
 static int is_letter_cat(int cat);
 
+static int is_letter_or_digit(unsigned c)
+{
+    utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)c);
+
+    return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+           cat == UTF8PROC_CATEGORY_ND;
+}
+
 /* Decode b[0..len) as UTF-8, also CESU-8's surrogate pairs (6 bytes). */
 static size_t decode_bytes(const unsigned char *b, size_t len, unsigned *u)
 {
@@ -388,6 +442,18 @@ static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
         int lead3 = len == 3 && b[0] == 0xE2 && (lostpos == 2) &&
                     b[1] == 0x80;
 
+        unsigned quote = 0;
+
+        if (lead3) {
+            /* "â€\uFFFD" is nearly always a lost quote: an opening one
+            ** before a word, else a closing one */
+            unsigned prev = i > 0 ? t[i - 1] : ' ';
+            unsigned next = i + len < n ? t[i + len] : ' ';
+            int opening = is_letter_or_digit(next) &&
+                          !is_letter_or_digit(prev);
+
+            quote = opening ? 0x201C : 0x201D;
+        }
         for (bb = 0x80; bb < 0xC0; bb++) {
             if (c == 0xFFFD && !is_hole(cp, bb))
                 continue;
@@ -398,7 +464,7 @@ static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
             if (!plausible_char(v, (int)utf8proc_category(
                                        (utf8proc_int32_t)v)))
                 continue;
-            if (lead3 && v == 0x201D) { /* "â€\uFFFD": the usual ” */
+            if (quote && v == quote) {
                 found = v;
                 nfound = 1;
                 break;
@@ -423,8 +489,8 @@ static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
         *kind = EXT_A0;
         /* "Ã la" -> "à la": the space was also a word break, unless
         ** Portuguese "àquele", "às" */
-        if (*u == 0xE0 && after < n && t[after] != ' ' &&
-            t[after] != '\n' && t[after] != '\r' &&
+        if (*u == 0xE0 && after < n &&
+            is_letter_or_digit(t[after]) &&
             !(t[after] == 's' && (after + 1 >= n || t[after + 1] == ' ')) &&
             !(t[after] == 'q' && after + 3 < n && t[after + 1] == 'u' &&
               (t[after + 2] == 'e' || t[after + 2] == 'i')))
@@ -449,6 +515,25 @@ static size_t cluster_at(const unsigned *t, size_t n, size_t i, int cp,
 ** clean text makes it by accident ("“ß”" read as Mac Roman: "ҧ").
 */
 static int exotic_letter(unsigned u);
+static int science_greek(unsigned c);
+
+/*
+** 1 if u, one character a Mac reading gives, is one that text hardly
+** holds alone: a digit of another script ("Ŕ°" is Arabic "١"), or a
+** Latin letter of Esperanto, Maltese or old orthographies ("ń•": ĥ).
+*/
+static int rare_result(unsigned u)
+{
+    if (u >= 0x0100 && u < 0x0180)
+        return (u >= 0x0108 && u <= 0x0109) || (u >= 0x011C && u <= 0x0121) ||
+               (u >= 0x0124 && u <= 0x0129) || (u >= 0x0134 && u <= 0x0135) ||
+               u == 0x0138 || (u >= 0x013F && u <= 0x0140) ||
+               (u >= 0x0149 && u <= 0x014B) || (u >= 0x015C && u <= 0x015D) ||
+               (u >= 0x0166 && u <= 0x0169) || (u >= 0x016C && u <= 0x016D) ||
+               u == 0x017F;
+    return u >= 0x0660 &&
+           utf8proc_category((utf8proc_int32_t)u) == UTF8PROC_CATEGORY_ND;
+}
 
 static int mac_suspect(unsigned lead, unsigned u, int cp)
 {
@@ -457,9 +542,21 @@ static int mac_suspect(unsigned lead, unsigned u, int cp)
     if (cp != THP_CP_MACROMAN && cp != THP_CP_MACCE)
         return 0;
     cat = (int)utf8proc_category((utf8proc_int32_t)lead);
+    if (rare_result(u))
+        return 1;
     if (cat < UTF8PROC_CATEGORY_PC || cat > UTF8PROC_CATEGORY_SO)
-        return 0;
-    return exotic_letter(u);
+        /* a letter as the lead ("ÿ•" is Arabic "إ"): a lone letter of
+        ** another alphabet, bar Greek as science writes it ("Œº") */
+        return exotic_letter(u) && !science_greek(u);
+    /* and among three-byte results, anything but the punctuation,
+    ** currency and letterlike symbols mojibake of such text holds
+    ** ("„ãã" read as Mac Roman is "㋋", "‚ÄÄ" a space U+2000) */
+    return exotic_letter(u) ||
+           (u >= 0x0800 && u < 0x10000 && script_of(u) != SC_LATIN &&
+            !(u >= 0x2010 && u <= 0x2026) && u != 0x2030 &&
+            u != 0x2032 && u != 0x2033 && u != 0x2039 && u != 0x203A &&
+            u != 0x2044 && !(u >= 0x20A0 && u < 0x20D0) &&
+            u != 0x2116 && u != 0x2122);
 }
 
 /*
@@ -495,50 +592,6 @@ static size_t unwind(const unsigned *s, size_t n, unsigned *out, int *cp,
 }
 
 /*==================== Is it text? ====================*/
-
-/* Scripts, for telling letters of two alphabets glued together. */
-enum {
-    SC_NONE = 0, /* not a letter, or a script that mixes freely */
-    SC_LATIN,
-    SC_GREEK,
-    SC_CYRILLIC,
-    SC_ARMENIAN,
-    SC_HEBREW,
-    SC_ARABIC,
-    SC_BLOCK /* Indic: SC_BLOCK + (code point >> 7), one per script */
-};
-
-static int script_of(unsigned c)
-{
-    if (c < 0x80)
-        return SC_LATIN;
-    if (c < 0x0370 || (c >= 0x1E00 && c < 0x1F00) ||
-        (c >= 0x2C60 && c < 0x2C80) || (c >= 0xA720 && c < 0xA800) ||
-        (c >= 0xFB00 && c < 0xFB07))
-        return SC_LATIN;
-    if (c < 0x0400 || (c >= 0x1F00 && c < 0x2000))
-        return SC_GREEK;
-    if (c < 0x0530 || (c >= 0x1C80 && c < 0x1C90) ||
-        (c >= 0x2DE0 && c < 0x2E00) || (c >= 0xA640 && c < 0xA6A0))
-        return SC_CYRILLIC;
-    if (c < 0x0590 || (c >= 0xFB13 && c < 0xFB18))
-        return SC_ARMENIAN;
-    if (c < 0x0600 || (c >= 0xFB1D && c < 0xFB50))
-        return SC_HEBREW;
-    if (c < 0x0700 || (c >= 0x0750 && c < 0x0780) ||
-        (c >= 0x08A0 && c < 0x0900) || (c >= 0xFB50 && c < 0xFE00) ||
-        (c >= 0xFE70 && c < 0xFF00))
-        return SC_ARABIC;
-    /*
-    ** Past U+0800 only three-byte mojibake reaches, which clean text makes
-    ** by accident far less often than two-byte: the blocks of Indic
-    ** scripts are told apart, the rest (CJK, which sits next to anything,
-    ** Ethiopic, ...) is not checked.
-    */
-    if (c >= 0x0900 && c < 0x0E00)
-        return SC_BLOCK + (int)(c >> 7);
-    return SC_NONE;
-}
 
 static int is_letter_cat(int cat)
 {
@@ -771,7 +824,7 @@ static int ordinary_text(const unsigned *d, size_t n)
             (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
             (cat >= UTF8PROC_CATEGORY_PD && cat <= UTF8PROC_CATEGORY_PO) ||
             cat == UTF8PROC_CATEGORY_SC || cat == UTF8PROC_CATEGORY_SO ||
-            cat == UTF8PROC_CATEGORY_ZS)
+            cat == UTF8PROC_CATEGORY_SM || cat == UTF8PROC_CATEGORY_ZS)
             continue;
         return 0;
     }
@@ -808,6 +861,8 @@ static unsigned classes_of(unsigned c)
         f |= F_CONT1251;
     if (e->cont & (1u << THP_CP_437))
         f |= F_CONT437;
+    if (e->cont & (1u << THP_CP_1253))
+        f |= F_CONT1253;
     if (c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
         c == 0x3000)
@@ -899,6 +954,7 @@ static const unsigned short mac_lead2_script[] = {
 #define RULES_CE 0x2u  /* UTF-8 read as Windows-1250 or ISO-8859-2 */
 #define RULES_1251 0x4u /* UTF-8 of Latin text read as Windows-1251 */
 #define RULES_437 0x8u  /* UTF-8 read as code page 437 */
+#define RULES_1253 0x10u /* UTF-8 read as Windows-1253 */
 
 /* The rule families that count when judging a run of code page cp. */
 static unsigned rules_for(int cp)
@@ -911,6 +967,8 @@ static unsigned rules_for(int cp)
         return RULES_1251;
     if (cp == THP_CP_437)
         return RULES_437;
+    if (cp == THP_CP_1253)
+        return RULES_1253;
     return 0;
 }
 
@@ -947,6 +1005,17 @@ static int other_rules(const unsigned *s, const unsigned *f, size_t n,
                                  (c >= '0' && c <= '9'))) ||
                 (prev >= 0x80 && script_of(prev) == SC_LATIN &&
                  (f[i - 1] & F_LETTER)));
+    }
+    if (rules & RULES_1253) {
+        /* G1: Β Γ Δ Ε (leads of Latin) glued to a Latin letter, then a
+        ** continuation; G2: Π or Ρ (leads of Cyrillic), a continuation,
+        ** Π or Ρ again */
+        bad += a >= 0x0392 && a <= 0x0395 && (fb & F_CONT1253) &&
+               (ascii_letter(prev) || ascii_letter(c) ||
+                (prev >= 0x80 && script_of(prev) == SC_LATIN &&
+                 (f[i - 1] & F_LETTER)));
+        bad += (a == 0x03A0 || a == 0x03A1) && (fb & F_CONT1253) &&
+               (c == 0x03A0 || c == 0x03A1);
     }
     if (rules & RULES_437) {
         unsigned b0 = lookup(a)->byte[THP_CP_437];
@@ -1121,12 +1190,23 @@ static int count_bad(const unsigned *s, const unsigned *f, size_t n,
 
         if (rules & RULES_MAC)
             bad += mac_rules(s, f, n, i);
-        if (rules & (RULES_1251 | RULES_437))
+        if (rules & (RULES_1251 | RULES_437 | RULES_1253))
             bad += other_rules(s, f, n, i, rules);
         /* A1: "voilÃ." a small letter, Ã, then neither a letter nor a
         ** space: à whose byte 0xA0 vanished */
         bad += (fa & F_AZ) && b == 0xC3 && !(fc & F_LETTER) && c != ' ' &&
                !(fc & F_WORD);
+        /* F1: U+FFFD right after a character past ASCII that is no
+        ** space: a byte lost inside mojibake ("Г\uFFFD" for "Ø") */
+        bad += b == 0xFFFD && a >= 0x80 && !(fa & F_WS);
+        /* P2: â (E2: U+2000..U+2FFF) before punctuation and another
+        ** character that are both continuation bytes ("â„–" for "№") */
+        bad += a == 0xE2 && b >= 0x80 && !(fb & F_LETTER) &&
+               (lookup(b)->cont & 1u) && c >= 0x80 &&
+               (lookup(c)->cont & 1u);
+        /* L4: an accented small letter between two capitals ("PêUNE") */
+        bad += (fa & F_UPPER) && b >= 0x80 && (fb & F_LOWER) &&
+               script_of(b) == SC_LATIN && (fc & F_UPPER) && (fc & F_ALPHA);
         /* L3: two capitals, then an accented small letter ("IRMà") */
         bad += (fa & F_UPPER) && (fb & F_UPPER) && c >= 0x80 &&
                (fc & F_LOWER) && script_of(c) == SC_LATIN;
@@ -1215,9 +1295,9 @@ static int grow_layers(struct work *w, size_t need)
 
 /*
 ** 1 if undoing one more layer of d[0..n), which gives e[0..ne), may be
-** taken when it leaves the badness as it was: d holds a letter, and is
-** not letters of one alphabet other than Latin, as a word is; or d and
-** e hold no letter at all. "Её" is Russian, not "Ÿ" read as
+** taken when it leaves the badness as it was: d holds a Latin letter,
+** and is not letters of one alphabet other than Latin, as a word is; or
+** d and e hold no letter at all. "Её" is Russian, not "Ÿ" read as
 ** Windows-1251, and "×£" in "3×£10" is clean text, not the Hebrew "ף";
 ** but "ĂŁ" (Latin capitals inside "SĂŁo") goes on to "ã".
 */
@@ -1234,7 +1314,7 @@ static int deeper_on_tie(const unsigned *d, size_t n, const unsigned *e,
                          size_t ne)
 {
     size_t i;
-    int sc = SC_NONE, letters = 0, alphabet = 1;
+    int sc = SC_NONE, letters = 0, latin = 0, alphabet = 1;
 
     for (i = 0; i < n; i++) {
         int cat = (int)utf8proc_category((utf8proc_int32_t)d[i]);
@@ -1242,6 +1322,8 @@ static int deeper_on_tie(const unsigned *d, size_t n, const unsigned *e,
 
         if (is_letter_cat(cat))
             letters++;
+        if (is_letter_cat(cat) && s == SC_LATIN)
+            latin++;
         if (!is_letter_cat(cat) || s == SC_LATIN || s == SC_NONE ||
             (i > 0 && s != sc))
             alphabet = 0;
@@ -1249,7 +1331,7 @@ static int deeper_on_tie(const unsigned *d, size_t n, const unsigned *e,
     }
     if (letters == 0) /* symbols may only give symbols: "¬°" -> "¡" */
         return count_letters(e, ne) == 0;
-    return !alphabet;
+    return latin > 0 && !alphabet; /* not "√π" (Mac Roman "ù") */
 }
 
 /*
@@ -1440,6 +1522,8 @@ static int by_length(const void *pa, const void *pb)
         return a->len > b->len ? -1 : 1;
     if ((a->kind != 0) != (b->kind != 0))
         return a->kind ? 1 : -1;
+    if (a->shown != b->shown)
+        return a->shown ? -1 : 1;
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
@@ -1454,7 +1538,7 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
                        int *changed)
 {
     size_t i, k, m = 0, nyes = 0;
-    int cp, shown[THP_CP_COUNT] = {0};
+    int cp, shown[THP_CP_COUNT] = {0}, plain[THP_CP_COUNT] = {0};
     struct pick *picks;
     unsigned *tmp;
 
@@ -1488,8 +1572,12 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     if (picks == NULL)
         return -1;
     w->picks = picks;
+    for (i = 0; i < w->nruns; i++)
+        if (w->runs[i].verdict == VERDICT_YES && w->runs[i].kind == 0)
+            plain[w->runs[i].cp] = 1;
     for (i = 0, k = 0; i < w->nruns; i++) {
         if (w->runs[i].verdict == VERDICT_YES) {
+            picks[k].shown = plain[w->runs[i].cp];
             picks[k].len = w->runs[i].end - w->runs[i].start;
             picks[k].idx = i;
             picks[k].kind = w->runs[i].kind;
@@ -1556,26 +1644,30 @@ static int letter_case(unsigned c, int *upper, int *lower)
 
 /*
 ** How many characters of t[0..n) look wrong inside Latin words: a
-** non-letter between two letters ("S„o"; not '·' or '’'), or a capital
-** right after a small letter ("cafÈ").
+** non-letter between two letters ("S„o"; not '·' or '’'), a capital
+** right after a small letter ("cafÈ"), a small letter right before an
+** ASCII capital ("ìCities"), or a letter between two digits ("28ñ29");
+** only characters past ASCII count.
 */
 static size_t word_oddities(const unsigned *t, size_t n)
 {
     size_t i, odd = 0;
 
-    for (i = 1; i < n; i++) {
-        int up, low, pup, plow, nup, nlow;
-        int is_l = letter_case(t[i], &up, &low);
+    for (i = 0; i < n; i++) {
+        int up, low, pup, plow, nup, nlow, pl, nl;
+        unsigned c = t[i], p = i > 0 ? t[i - 1] : ' ';
+        unsigned q = i + 1 < n ? t[i + 1] : ' ';
+        int is_l = letter_case(c, &up, &low);
 
-        if (t[i] < 0x80)
+        if (c < 0x80)
             continue;
-        if (!letter_case(t[i - 1], &pup, &plow))
-            continue;
+        pl = letter_case(p, &pup, &plow);
+        nl = letter_case(q, &nup, &nlow);
         if (!is_l)
-            odd += i + 1 < n && letter_case(t[i + 1], &nup, &nlow) &&
-                   t[i] != 0x00B7 && t[i] != 0x2019 && t[i] != 0x02BC;
+            odd += pl && nl && c != 0x00B7 && c != 0x2019 && c != 0x02BC;
         else
-            odd += up && plow;
+            odd += (up && pl && plow) || (low && nl && nup && q < 0x80) ||
+                   (p >= '0' && p <= '9' && q >= '0' && q <= '9');
     }
     return odd;
 }
@@ -1584,40 +1676,33 @@ static size_t word_oddities(const unsigned *t, size_t n)
 ** Latin-1 (or Windows-1252) text read as Mac Roman, a mix-up of two
 ** single-byte code pages: "cafÈ S„o Paulo" for "café São Paulo". The
 ** line w->t is read back through Mac Roman and again as Windows-1252
-** when every character it changes becomes a letter, none of them was a
-** small letter (bar 'ı', which is õ), some letters looked wrong inside
-** words before and none do after. Returns 1 if the line was changed.
+** when some characters looked wrong inside words before (two, or as
+** many as there are changes) and none do after, and nothing it gives
+** is a control. Returns 1 if the line was changed.
 */
 static int latin1_as_mac(struct work *w)
 {
-    size_t i, changes = 0;
+    size_t i, changes = 0, odd;
 
     for (i = 0; i < w->n; i++) {
         unsigned c = w->t[i], b, l;
-        int up, low;
 
-        if (c < 0x80)
+        if (c < 0x80) {
+            w->u[i] = c;
             continue;
+        }
         b = lookup(c)->byte[THP_CP_MACROMAN];
         if (b == 0)
             return 0;
         l = cp_high[THP_CP_1252][b - 0x80];
-        if (l == c)
-            continue;
-        if (!letter_case(l, &up, &low) || (l >= 0x80 && l < 0xA0))
-            return 0;
-        if (letter_case(c, &up, &low) && low && c != 0x0131)
-            return 0;
-        changes++;
+        if (l >= 0x80 && l < 0xA0)
+            return 0; /* a hole of Windows-1252 */
+        w->u[i] = l;
+        changes += l != c;
     }
-    if (changes == 0 || word_oddities(w->t, w->n) == 0)
+    odd = word_oddities(w->t, w->n);
+    if (changes == 0 || odd == 0 || (odd < 2 && changes > odd))
         return 0;
-    for (i = 0; i < w->n; i++) {
-        unsigned c = w->t[i];
-
-        w->u[i] = c < 0x80 ? c : cp_high[THP_CP_1252][
-                                     lookup(c)->byte[THP_CP_MACROMAN] - 0x80];
-    }
     if (word_oddities(w->u, w->n) != 0)
         return 0;
     memcpy(w->t, w->u, w->n * sizeof *w->t);
@@ -1627,13 +1712,18 @@ static int latin1_as_mac(struct work *w)
 /*
 ** 1 if c, right after the small ASCII letter before it, may be Latin-1
 ** read as Mac Roman: its byte there is a small letter in Latin-1, while
-** c is not one ("cafÈ", "S„o"). The scan's test for latin1_as_mac().
+** c is not one ("cafÈ", "S„o"), or c is a capital that stands for
+** Windows-1252 punctuation ("JohannesburgÖ"). The scan's test for
+** latin1_as_mac().
 */
 static int mac_for_latin1(unsigned c)
 {
     unsigned b = c < 0x80 ? 0 : lookup(c)->byte[THP_CP_MACROMAN];
 
-    return b >= 0xDF && b != 0xF7 && !(c >= 0xDF && c <= 0xFF);
+    if (b >= 0xDF)
+        return b != 0xF7 && !(c >= 0xDF && c <= 0xFF);
+    /* Ä Å Ç É Ñ Ö Ü: Windows-1252 punctuation in Mac Roman */
+    return b >= 0x80 && b <= 0x86;
 }
 
 /*
