@@ -442,17 +442,17 @@ static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
         int lead3 = len == 3 && b[0] == 0xE2 && (lostpos == 2) &&
                     b[1] == 0x80;
 
-        unsigned quote = 0;
+        unsigned quotes = 0, nquotes = 0, side = 0, nside = 0;
+        int opening = 0;
 
         if (lead3) {
-            /* "â€\uFFFD" is nearly always a lost quote: an opening one
-            ** before a word, else a closing one */
+            /* "â€\uFFFD" is nearly always a lost quote: the one quote
+            ** the lost byte can be, or the one of the side the context
+            ** asks for (opening before a word) */
             unsigned prev = i > 0 ? t[i - 1] : ' ';
             unsigned next = i + len < n ? t[i + len] : ' ';
-            int opening = is_letter_or_digit(next) &&
-                          !is_letter_or_digit(prev);
 
-            quote = opening ? 0x201C : 0x201D;
+            opening = is_letter_or_digit(next) && !is_letter_or_digit(prev);
         }
         for (bb = 0x80; bb < 0xC0; bb++) {
             if (c == 0xFFFD && !is_hole(cp, bb))
@@ -464,13 +464,24 @@ static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
             if (!plausible_char(v, (int)utf8proc_category(
                                        (utf8proc_int32_t)v)))
                 continue;
-            if (quote && v == quote) {
-                found = v;
-                nfound = 1;
-                break;
+            if (lead3 && v >= 0x2018 && v <= 0x201D && v != 0x201A &&
+                v != 0x201B) {
+                quotes = v;
+                nquotes++;
+                if ((v == 0x2018 || v == 0x201C) == opening) {
+                    side = v;
+                    nside++;
+                }
             }
             found = v;
             nfound++;
+        }
+        if (nquotes == 1) {
+            found = quotes;
+            nfound = 1;
+        } else if (nquotes > 1 && nside == 1) {
+            found = side;
+            nfound = 1;
         }
         if (nfound == 0 && c == 0xFFFD)
             return 0;
