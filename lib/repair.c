@@ -178,6 +178,27 @@ static int script_of(unsigned c)
     return SC_NONE;
 }
 
+/*
+** thp_utf8_decode, inlined for the hot loops of this file: one UTF-8
+** character at s[0..n) into *cp, its length, or 0 if invalid.
+*/
+static inline size_t utf8_at(const unsigned char *s, size_t n, unsigned *cp)
+{
+    unsigned c = s[0];
+
+    if (c >= 0xC2 && c <= 0xDF && n >= 2 && (s[1] & 0xC0) == 0x80) {
+        *cp = ((c & 0x1F) << 6) | (s[1] & 0x3F);
+        return 2;
+    }
+    if (c >= 0xE1 && c <= 0xEC && n >= 3 && (s[1] & 0xC0) == 0x80 &&
+        (s[2] & 0xC0) == 0x80) {
+        *cp = ((c & 0x0F) << 12) | ((unsigned)(s[1] & 0x3F) << 6) |
+              (s[2] & 0x3F);
+        return 3;
+    }
+    return thp_utf8_decode(s, n, cp);
+}
+
 /*==================== Working memory ====================*/
 
 /* A stretch of characters that read back as UTF-8 in one code page. */
@@ -1721,15 +1742,16 @@ static int latin1_as_mac(struct work *w)
 }
 
 /*
-** 1 if c, right after the small ASCII letter before it, may be Latin-1
+** 1 if c (e its table entry), right after the small ASCII letter before
+** it, may be Latin-1
 ** read as Mac Roman: its byte there is a small letter in Latin-1, while
 ** c is not one ("cafÈ", "S„o"), or c is a capital that stands for
 ** Windows-1252 punctuation ("JohannesburgÖ"). The scan's test for
 ** latin1_as_mac().
 */
-static int mac_for_latin1(unsigned c)
+static int mac_for_latin1(const struct cp_char *e, unsigned c)
 {
-    unsigned b = c < 0x80 ? 0 : lookup(c)->byte[THP_CP_MACROMAN];
+    unsigned b = e->byte[THP_CP_MACROMAN];
 
     if (b >= 0xDF)
         return b != 0xF7 && !(c >= 0xDF && c <= 0xFF);
@@ -1836,13 +1858,25 @@ static int cluster_here(const unsigned char *s, size_t n, size_t at,
 ** (U+FFFD), or "à" whose 0xA0 vanished ("voilÃ.").
 */
 static int damage_here(const unsigned char *s, size_t n, size_t prev_at,
-                       size_t i, unsigned prev_lead)
+                       size_t i, unsigned prev_lead,
+                       const struct cp_char *prev_e)
 {
     if (prev_lead == 0)
         return 0;
-    if (s[i] == ' ' || (s[i] >= 0x80 && i + 2 < n && s[i] == 0xEF &&
-                        s[i + 1] == 0xBF && s[i + 2] == 0xBD) ||
-        s[i] == '?')
+    if (s[i] == ' ') {
+        /* only a two-byte lead loses its 0xA0 to a space unnoticed by
+        ** the lead-and-continuation test ("Ã la"; "à¸ " is caught) */
+        unsigned mask = 0;
+        int cp;
+
+        for (cp = 0; cp < THP_CP_COUNT; cp++)
+            if ((prev_lead & (1u << cp)) && prev_e->byte[cp] < 0xE0 &&
+                a0_is_nbsp(cp))
+                mask |= 1u << cp;
+        return mask && cluster_here(s, n, prev_at, mask);
+    }
+    if ((s[i] >= 0x80 && i + 2 < n && s[i] == 0xEF && s[i + 1] == 0xBF &&
+         s[i + 2] == 0xBD) || s[i] == '?')
         return cluster_here(s, n, prev_at, prev_lead);
     /* Ã (C3 83) after a small letter, before neither letter nor digit */
     return s[prev_at] == 0xC3 && s[prev_at + 1] == 0x83 && prev_at > 0 &&
@@ -1869,6 +1903,7 @@ int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
     struct work w;
     size_t i = 0, done = 0, prev_at = 0, flushed = 0;
     unsigned prev_lead = 0;
+    const struct cp_char *prev_e = &cp_chars[0];
     int rc = THP_OK, dirty = 0;
 
     memset(&w, 0, sizeof w);
@@ -1888,23 +1923,25 @@ int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
         int line_dirty;
 
         if (k > 0) {
-            if (damage_here(s, n, prev_at, i, prev_lead))
+            if (damage_here(s, n, prev_at, i, prev_lead, prev_e))
                 goto closer;
             i += k;
             prev_lead = 0;
             if (i >= n)
                 break;
         }
-        k = thp_utf8_decode(s + i, n - i, &c);
+        k = utf8_at(s + i, n - i, &c);
         if (k > 0) {
             const struct cp_char *e = lookup(c);
 
             if (!((prev_lead & e->cont) &&
                   cluster_here(s, n, prev_at, prev_lead & e->cont)) &&
-                !(c == 0xFFFD && damage_here(s, n, prev_at, i, prev_lead)) &&
+                !(c == 0xFFFD &&
+                  damage_here(s, n, prev_at, i, prev_lead, prev_e)) &&
                 !(i > 0 && s[i - 1] >= 'a' && s[i - 1] <= 'z' &&
-                  mac_for_latin1(c))) {
+                  mac_for_latin1(e, c))) {
                 prev_lead = e->lead;
+                prev_e = e;
                 prev_at = i;
                 i += k;
                 continue;

@@ -163,6 +163,27 @@ static int cp1252_append(struct thp_buf *out, const unsigned char *s,
     return out->rc;
 }
 
+/*
+** thp_utf8_decode, inlined for the hot loops of this file: one UTF-8
+** character at s[0..n) into *cp, its length, or 0 if invalid.
+*/
+static inline size_t utf8_at(const unsigned char *s, size_t n, unsigned *cp)
+{
+    unsigned c = s[0];
+
+    if (c >= 0xC2 && c <= 0xDF && n >= 2 && (s[1] & 0xC0) == 0x80) {
+        *cp = ((c & 0x1F) << 6) | (s[1] & 0x3F);
+        return 2;
+    }
+    if (c >= 0xE1 && c <= 0xEC && n >= 3 && (s[1] & 0xC0) == 0x80 &&
+        (s[2] & 0xC0) == 0x80) {
+        *cp = ((c & 0x0F) << 12) | ((unsigned)(s[1] & 0x3F) << 6) |
+              (s[2] & 0x3F);
+        return 3;
+    }
+    return thp_utf8_decode(s, n, cp);
+}
+
 /*==================== Charset labels ====================*/
 
 /*
@@ -868,7 +889,7 @@ static void nfc_build(void)
 }
 
 /* 1 if NFC may change c or join it to the character before. */
-static int nfc_unstable(unsigned c)
+static inline int nfc_unstable(unsigned c)
 {
     const utf8proc_property_t *p;
 
@@ -918,7 +939,7 @@ static int nfc_stretches(struct thp_buf *out, size_t start, int *changed)
             i += 2;
             continue;
         }
-        k = thp_utf8_decode(s + i, n - i, &cp);
+        k = utf8_at(s + i, n - i, &cp);
         if (k == 0)
             k = 1;
         if (!nfc_unstable(cp)) {
@@ -928,7 +949,7 @@ static int nfc_stretches(struct thp_buf *out, size_t start, int *changed)
         }
         /* the stretch ends before the next character NFC leaves alone */
         for (r = i + k; r < n;) {
-            size_t m = thp_utf8_decode(s + r, n - r, &cp);
+            size_t m = utf8_at(s + r, n - r, &cp);
 
             if (m == 0)
                 m = 1;
