@@ -209,6 +209,7 @@ struct run {
     int verdict;        /* VERDICT_* */
     int nlayers;        /* layers the replacement undoes */
     int suspect;        /* one character mac_suspect() distrusts */
+    size_t found;       /* length of the layer-1 reading as found */
     unsigned kind;      /* EXT_* damage undone besides the code page */
     unsigned char cps[MAX_LAYERS]; /* code page of each layer, outer first */
 };
@@ -227,6 +228,7 @@ struct work {
     unsigned *t, *u;       /* the line as code points; the next version */
     size_t n, cap;         /* characters in t; room in t and u */
     const struct cp_char **e; /* table entry of each character of t */
+    unsigned *tf;          /* classes of each character of t */
     unsigned char *taken;  /* characters of t claimed by a chosen run */
     size_t *start_of;      /* index + 1 of the chosen run starting here */
     struct run *runs;
@@ -250,6 +252,7 @@ static void work_release(struct work *w)
     thp_free(w->t);
     thp_free(w->u);
     thp_free(w->e);
+    thp_free(w->tf);
     thp_free(w->taken);
     thp_free(w->start_of);
     thp_free(w->runs);
@@ -287,7 +290,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t sz)
 
 /*
 ** Make room for a line of n characters in the arrays that follow the
-** line (t, u, e, taken, start_of), which share one capacity: each grows
+** line (t, u, e, tf, taken, start_of), which share one capacity: each grows
 ** from the same w->cap to the same size.
 */
 static int work_line(struct work *w, size_t n)
@@ -311,6 +314,11 @@ static int work_line(struct work *w, size_t n)
     if (p == NULL)
         return 0;
     w->e = p;
+    cap = w->cap;
+    p = grow(w->tf, &cap, n + 1, sizeof *w->tf);
+    if (p == NULL)
+        return 0;
+    w->tf = p;
     cap = w->cap;
     p = grow(w->taken, &cap, n + 1, 1);
     if (p == NULL)
@@ -1265,7 +1273,8 @@ static int count_bad(const unsigned *s, const unsigned *f, size_t n,
 }
 
 /*
-** Badness of the line t[0..n) around characters [a, b), with those
+** Badness of the line t[0..n) (w->t, whose classes are w->tf) around
+** characters [a, b), with those
 ** characters replaced by r[0..nr): only CTX characters of context either
 ** side are looked at, which is enough for every rule to see its match.
 ** rules: as for count_bad. Returns -1 when memory runs out.
@@ -1289,8 +1298,11 @@ static int window_bad(struct work *w, const unsigned *t, size_t n, size_t a,
     memcpy(w->win, t + lo, (a - lo) * sizeof *t);
     memcpy(w->win + (a - lo), r, nr * sizeof *r);
     memcpy(w->win + (a - lo) + nr, t + b, (hi - b) * sizeof *t);
-    for (i = 0; i < len; i++)
+    /* the line's classes are known (w->tf); only the middle is new */
+    memcpy(w->wf, w->tf + lo, (a - lo) * sizeof *w->wf);
+    for (i = a - lo; i < a - lo + nr; i++)
         w->wf[i] = classes_of(w->win[i]);
+    memcpy(w->wf + (a - lo) + nr, w->tf + b, (hi - b) * sizeof *w->wf);
     return count_bad(w->win, w->wf, len, lo == 0, rules);
 }
 
@@ -1485,6 +1497,7 @@ static int add_run(struct work *w, size_t start, size_t end, size_t rep,
     r->nrep = w->ndec - rep;
     r->cp = cp;
     r->kind = kind;
+    r->found = r->nrep;
     r->suspect = r->nrep == 1 && mac_suspect(w->t[start], w->dec[rep], cp);
     return 1;
 }
@@ -1560,6 +1573,32 @@ static int by_length(const void *pa, const void *pb)
 }
 
 /*
+** 1 if run r would be judged as run e was: the same span and reading
+** (before judging, e's reading was its layer 1; judge() may have put a
+** deeper one in its place, so compare r's layer 1 with e's decoding as
+** found, which judge() keeps in nrep only when nothing deeper was
+** chosen), the same rules, the same damage and suspicion, and the same
+** answer to whether the character before may precede it.
+*/
+static int same_judgement(const struct work *w, const struct run *e,
+                          const struct run *r)
+{
+    unsigned left = r->start > 0 ? w->t[r->start - 1] : 0;
+    int le, lr;
+
+    if (e->end != r->end || e->nlayers > 1 || e->found != r->nrep ||
+        rules_for(e->cp) != rules_for(r->cp) || e->kind != r->kind ||
+        e->suspect != r->suspect ||
+        memcmp(w->dec + e->rep, w->dec + r->rep, r->nrep * sizeof *w->dec))
+        return 0;
+    le = left >= 0x80 && (lookup(left)->cont & (1u << e->cp)) &&
+         !ONE_OF(left, cont_ok_before);
+    lr = left >= 0x80 && (lookup(left)->cont & (1u << r->cp)) &&
+         !ONE_OF(left, cont_ok_before);
+    return le == lr;
+}
+
+/*
 ** One pass over the line w->t: find every run in every code page, judge
 ** them, take the clearly better ones (longest first, then earlier code
 ** pages), then the neutral ones of a code page the line has just shown
@@ -1575,8 +1614,10 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     unsigned *tmp;
 
     *changed = 0;
-    for (i = 0; i < w->n; i++)
+    for (i = 0; i < w->n; i++) {
         w->e[i] = lookup(w->t[i]);
+        w->tf[i] = classes_of(w->t[i]);
+    }
     w->nruns = 0;
     w->ndec = 0;
     for (cp = 0; cp < THP_CP_COUNT; cp++)
@@ -1584,10 +1625,38 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
             return -1;
     if (w->nruns == 0)
         return 0;
+    /*
+    ** A run another code page already found, with the same span, the
+    ** same reading and the same rules ("Ã©" in Windows-1252, Latin-1
+    ** and Windows-1254), gets the same verdict without judging again.
+    */
+    memset(w->start_of, 0, w->n * sizeof *w->start_of);
     for (i = 0; i < w->nruns; i++) {
-        if (judge(w, w->t, w->n, &w->runs[i]) < 0)
+        struct run *r = &w->runs[i];
+        size_t first = w->start_of[r->start];
+
+        if (first) {
+            const struct run *e = &w->runs[first - 1];
+
+            if (same_judgement(w, e, r)) {
+                r->verdict = e->verdict;
+                if (r->verdict != VERDICT_NO) {
+                    memcpy(w->dec + r->rep, w->dec + e->rep,
+                           e->nrep * sizeof *w->dec);
+                    r->nrep = e->nrep;
+                    r->nlayers = e->nlayers;
+                    memcpy(r->cps, e->cps, sizeof r->cps);
+                    r->cps[0] = (unsigned char)r->cp;
+                }
+                nyes += r->verdict == VERDICT_YES;
+                continue;
+            }
+        } else {
+            w->start_of[r->start] = i + 1;
+        }
+        if (judge(w, w->t, w->n, r) < 0)
             return -1;
-        nyes += w->runs[i].verdict == VERDICT_YES;
+        nyes += r->verdict == VERDICT_YES;
     }
     if (nyes == 0)
         return 0; /* neutral runs need a clearly better one beside them */
