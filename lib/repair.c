@@ -643,6 +643,7 @@ static int is_mark_cat(int cat)
     return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
 }
 
+
 /* Letters of Latin Extended-B and IPA that living languages use. */
 static const unsigned short latin_b_used[] = {
     0x0181, 0x0186, 0x0189, 0x018A, 0x018F, 0x0190, 0x0192, 0x0194,
@@ -700,6 +701,7 @@ static int plausible_char(unsigned c, int cat)
                (c >= 0x20000 && c < 0x323B0);
     return 1;
 }
+
 
 /*
 ** 1 if u is a letter of an alphabet other than Latin, of IPA or of
