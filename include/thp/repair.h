@@ -14,6 +14,12 @@
 ** marks, or letters of one alphabet glued to another's). A run that is
 ** neither better nor worse once undone ("Ã…" for "Å") is undone only
 ** when the same line has a clearly better run of the same code page.
+** Damage on top is undone too: a space (or nothing) where the byte 0xA0
+** was ("Ã la carte"), U+FFFD or '?' for a byte the code page lacks
+** (recovered when one character fits, else U+FFFD), CESU-8 surrogate
+** pairs; and, with no UTF-8 involved, Latin-1 text read as Mac Roman
+** ("cafÈ" -> "café"). docs/REPAIR.md lists every kind and what is left
+** alone on purpose.
 **
 ** Invariants:
 **   - Output is valid UTF-8, also when the input breaks the contract
