@@ -1775,13 +1775,23 @@ static size_t word_oddities(const unsigned *t, size_t n)
     return odd;
 }
 
+/* 1 if c is a symbol (maths, currency, modifier, other; † ‡ § ¶). */
+static int is_symbol(unsigned c)
+{
+    int cat = (int)utf8proc_category((utf8proc_int32_t)c);
+
+    return (cat >= UTF8PROC_CATEGORY_SM && cat <= UTF8PROC_CATEGORY_SO) ||
+           c == 0x2020 || c == 0x2021 || c == 0x00A7 || c == 0x00B6;
+}
+
 /*
 ** Latin-1 (or Windows-1252) text read as Mac Roman, a mix-up of two
 ** single-byte code pages: "cafÈ S„o Paulo" for "café São Paulo". The
 ** line w->t is read back through Mac Roman and again as Windows-1252
 ** when some characters looked wrong inside words before (two, or as
-** many as there are changes) and none do after, and nothing it gives
-** is a control. Returns 1 if the line was changed.
+** many as there are changes) and none do after, nothing it gives is a
+** control, and no letter becomes a symbol but the euro sign. Returns 1
+** if the line was changed.
 */
 static int latin1_as_mac(struct work *w)
 {
@@ -1801,6 +1811,8 @@ static int latin1_as_mac(struct work *w)
         if (l >= 0x80 && l < 0xA0)
             return 0; /* a hole of Windows-1252 */
         w->u[i] = l;
+        if (l != c && l != 0x20AC && is_symbol(l) && !is_symbol(c))
+            return 0; /* a letter giving a symbol: "T•Ø•R" is not "T¥¯¥R" */
         changes += l != c;
     }
     odd = word_oddities(w->t, w->n);
