@@ -260,13 +260,68 @@ static void measure(struct text *t, char *dst, struct thp_buf *out)
     t->prepare = time_prepare(t->in.s, t->in.n, out);
 }
 
-int main(void)
+/* --clean-lines: count the lines of the files named on stdin that change. */
+static int clean_lines(void)
+{
+    char path[4096];
+    size_t files = 0, lines = 0, changed = 0;
+    struct thp_buf file, out;
+
+    thp_buf_init(&file, 0);
+    thp_buf_init(&out, 0);
+    while (fgets(path, sizeof path, stdin) != NULL) {
+        FILE *f;
+        char chunk[65536];
+        size_t k, i = 0;
+
+        path[strcspn(path, "\n")] = '\0';
+        f = fopen(path, "rb");
+        if (f == NULL)
+            continue;
+        thp_buf_reset(&file);
+        while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+            thp_buf_append(&file, chunk, k);
+        fclose(f);
+        if (file.rc != THP_OK || file.n == 0 ||
+            memchr(file.s, 0, file.n) != NULL ||
+            !thp_text_utf8_valid(file.s, file.n))
+            continue;
+        files++;
+        while (i < file.n) {
+            size_t j = i;
+
+            while (j < file.n && file.s[j] != '\n')
+                j++;
+            if (j < file.n)
+                j++;
+            lines++;
+            thp_buf_reset(&out);
+            if (thp_repair_text(file.s + i, j - i, &out, NULL, NULL) ==
+                    THP_OK &&
+                (out.n != j - i || memcmp(out.s, file.s + i, j - i) != 0)) {
+                changed++;
+                printf("%s: %.*s  -> %.*s", path, (int)(j - i), file.s + i,
+                       (int)out.n, out.s);
+            }
+            i = j;
+        }
+    }
+    printf("clean lines: %zu files, %zu lines, %zu changed\n", files, lines,
+           changed);
+    thp_buf_release(&file);
+    thp_buf_release(&out);
+    return 0;
+}
+
+int main(int argc, char **argv)
 {
     struct text texts[3];
     struct thp_buf out;
     size_t i, most = 0;
     char *dst;
 
+    if (argc > 1 && strcmp(argv[1], "--clean-lines") == 0)
+        return clean_lines();
     thp_buf_init(&out, 0);
     make_text(&texts[0], "clean Latin", 0, 0);
     make_text(&texts[1], "clean multilingual", 1, 0);
