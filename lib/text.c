@@ -646,6 +646,8 @@ static int is_nbsp(unsigned cp)
     return cp == 0x00A0 || cp == 0x2007 || cp == 0x202F;
 }
 
+static inline int nfc_unstable(unsigned c);
+
 /*
 ** The length of the UTF-8 character at s[at..n) if it is one cleaning
 ** keeps as it is (not ASCII, not C1, no blank, nothing dropped), else 0.
@@ -701,8 +703,8 @@ static size_t terminal_escape(const unsigned char *s, size_t n, size_t at)
 /*
 ** One pass over valid UTF-8: map C1, drop controls, fold blanks and line
 ** ends. Blank runs become one space; blanks at line ends go; more than one
-** empty line becomes one. Returns 1 through *nonascii if any byte >= 0x80
-** was written (NFC is needed only then).
+** empty line becomes one. Returns 1 through *nonascii if a character NFC
+** may change was written (nfc_unstable(); NFC is needed only then).
 */
 static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
                        struct thp_text_info *info, int *nonascii)
@@ -729,8 +731,12 @@ static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
                         passthrough(s, n, run + 1))) {
                 run++;
             } else if (run < n && (m = passthrough(s, n, run)) > 0) {
+                unsigned c;
+
+                if (s[run] >= 0xCC && utf8_at(s + run, n - run, &c) &&
+                    nfc_unstable(c))
+                    *nonascii = 1;
                 run += m; /* a character kept as it is */
-                *nonascii = 1;
             } else {
                 break;
             }
@@ -823,7 +829,8 @@ static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
             thp_buf_putc(out, (int)cp);
         } else {
             thp_buf_put_utf8(out, cp);
-            *nonascii = 1;
+            if (nfc_unstable(cp))
+                *nonascii = 1;
         }
     }
     if (newlines)
@@ -994,6 +1001,7 @@ int thp_text_clean(const char *in, size_t n, struct thp_buf *out,
     size_t start = out->n;
     int nonascii, changed = 0, rc;
 
+    pthread_once(&nfc_once, nfc_build);
     thp_buf_grow(out, n + 16);
     clean_pass((const unsigned char *)in, n, out, info, &nonascii);
     if (out->rc != THP_OK)
