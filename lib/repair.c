@@ -121,10 +121,13 @@ static unsigned byte_in(unsigned c, int cp)
     return c < 0x80 ? c : lookup(c)->byte[cp];
 }
 
-/* 1 if c is in set[0..n). */
+/* 1 if c is in set[0..n); every set here holds characters from U+00A0. */
 static int one_of(unsigned c, const unsigned short *set, size_t n)
 {
     size_t i;
+
+    if (c < 0xA0)
+        return 0;
 
     for (i = 0; i < n; i++)
         if (set[i] == c)
@@ -229,6 +232,7 @@ struct work {
     size_t n, cap;         /* characters in t; room in t and u */
     const struct cp_char **e; /* table entry of each character of t */
     unsigned *tf;          /* classes of each character of t */
+    unsigned short *lm;    /* lead bits of each character of t */
     unsigned char *taken;  /* characters of t claimed by a chosen run */
     size_t *start_of;      /* index + 1 of the chosen run starting here */
     struct run *runs;
@@ -253,6 +257,7 @@ static void work_release(struct work *w)
     thp_free(w->u);
     thp_free(w->e);
     thp_free(w->tf);
+    thp_free(w->lm);
     thp_free(w->taken);
     thp_free(w->start_of);
     thp_free(w->runs);
@@ -290,8 +295,8 @@ static void *grow(void *p, size_t *cap, size_t need, size_t sz)
 
 /*
 ** Make room for a line of n characters in the arrays that follow the
-** line (t, u, e, tf, taken, start_of), which share one capacity: each grows
-** from the same w->cap to the same size.
+** line (t, u, e, tf, lm, taken, start_of), which share one capacity:
+** each grows from the same w->cap to the same size.
 */
 static int work_line(struct work *w, size_t n)
 {
@@ -319,6 +324,11 @@ static int work_line(struct work *w, size_t n)
     if (p == NULL)
         return 0;
     w->tf = p;
+    cap = w->cap;
+    p = grow(w->lm, &cap, n + 1, sizeof *w->lm);
+    if (p == NULL)
+        return 0;
+    w->lm = p;
     cap = w->cap;
     p = grow(w->taken, &cap, n + 1, 1);
     if (p == NULL)
@@ -1515,10 +1525,16 @@ static int find_runs(struct work *w, int cp)
         size_t start = i, rep = w->ndec, len;
         unsigned u, extra, kind, kinds = 0;
 
+        while (i < n && !(w->lm[i] & bit))
+            i++; /* to the next lead of this code page */
+        if (i >= n)
+            break;
+        start = i;
+
         for (;;) {
             unsigned *d;
 
-            if (i >= n || !(w->e[i]->lead & bit))
+            if (i >= n || !(w->lm[i] & bit))
                 break;
             len = cluster_ext(t, n, i, cp, EXT_A0 | EXT_LOSSY, &u, &extra,
                               &kind);
@@ -1618,6 +1634,7 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     *changed = 0;
     for (i = 0; i < w->n; i++) {
         w->e[i] = lookup(w->t[i]);
+        w->lm[i] = w->e[i]->lead;
         w->tf[i] = classes_of(w->t[i]);
     }
     w->nruns = 0;
