@@ -649,6 +649,32 @@ static int is_nbsp(unsigned cp)
 static inline int nfc_unstable(unsigned c);
 
 /*
+** 1 if the eight bytes at s (with s[-1] and s[8] readable, and s[-1]
+** printable) are all printable ASCII or single spaces between printable
+** ones: what clean_pass keeps as it is.
+*/
+static inline int ascii8_plain(const unsigned char *s)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t v, sp, t;
+
+    memcpy(&v, s, 8);
+    /* a byte >= 0x80, or below 0x20 (SWAR: v - 0x20 borrows), or 0x7F */
+    if ((v | (v - ones * 0x20) | (v + ones * 0x01)) & high)
+        return 0;
+    /* spaces: exact 0x80 marks on bytes equal to 0x20 */
+    t = v ^ (ones * 0x20);
+    sp = ~(((t & ~high) + ~high) | t | ~high);
+    /* no two spaces in a row (the test is the same in either byte
+    ** order), and a last space followed by a printable byte */
+    if (sp & (sp << 8))
+        return 0;
+    if (s[7] == ' ' && !(s[8] > 0x20 && s[8] < 0x7F))
+        return 0;
+    return 1;
+}
+
+/*
 ** The length of the UTF-8 character at s[at..n) if it is one cleaning
 ** keeps as it is (not ASCII, not C1, no blank, nothing dropped), else 0.
 */
@@ -724,7 +750,9 @@ static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
         for (;;) {
             size_t m;
 
-            if (run < n && s[run] > 0x20 && s[run] < 0x7F) {
+            if (run + 9 <= n && run > i && ascii8_plain(s + run)) {
+                run += 8; /* eight kept ASCII bytes at once */
+            } else if (run < n && s[run] > 0x20 && s[run] < 0x7F) {
                 run++;
             } else if (run < n && s[run] == ' ' && run > i && run + 1 < n &&
                        ((s[run + 1] > 0x20 && s[run + 1] < 0x7F) ||
@@ -1002,7 +1030,9 @@ int thp_text_clean(const char *in, size_t n, struct thp_buf *out,
     int nonascii, changed = 0, rc;
 
     pthread_once(&nfc_once, nfc_build);
-    thp_buf_grow(out, n + 16);
+    /* room for the text at once; the NUL a grown buffer may lack */
+    if (thp_buf_grow(out, n + 16) == THP_OK && out->s != NULL)
+        out->s[out->n] = '\0';
     clean_pass((const unsigned char *)in, n, out, info, &nonascii);
     if (out->rc != THP_OK)
         return thp_err_set(err, out->rc, "cleaning: %s",

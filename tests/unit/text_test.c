@@ -185,6 +185,47 @@ static void test_central(void)
     CHECK(wtried >= 14 && wright == wtried);
 }
 
+/*
+** Blanks folded as they should be on ASCII text, whatever the length of
+** its runs (the cleaning pass takes eight bytes at a time where it can):
+** runs of spaces and tabs become one space, none at either end.
+*/
+static void test_blank_folding(void)
+{
+    static const char alphabet[] = "abcXYZ09.,;  \t~!";
+    size_t i, bad = 0;
+
+    for (i = 0; i < 3000; i++) {
+        char in[80], want[80];
+        size_t n = next_rand() % sizeof in, j, w = 0;
+        int pending = 0;
+        struct thp_buf out;
+
+        for (j = 0; j < n; j++)
+            in[j] = alphabet[next_rand() % (sizeof alphabet - 1)];
+        for (j = 0; j < n; j++) {
+            if (in[j] == ' ' || in[j] == '\t') {
+                pending = w > 0;
+                continue;
+            }
+            if (pending)
+                want[w++] = ' ';
+            pending = 0;
+            want[w++] = in[j];
+        }
+        want[w] = '\0';
+        thp_buf_init(&out, 0);
+        if (thp_text_clean(in, n, &out, NULL, NULL) != THP_OK ||
+            strcmp(out.s ? out.s : "", want) != 0) {
+            fprintf(stderr, "blanks: \"%.*s\" -> \"%s\", want \"%s\"\n",
+                    (int)n, in, out.s ? out.s : "", want);
+            bad++;
+        }
+        thp_buf_release(&out);
+    }
+    CHECK(bad == 0);
+}
+
 /* NFC by stretches equals utf8proc's NFC of the whole text. */
 static void test_nfc_stretches(void)
 {
@@ -381,6 +422,7 @@ int main(void)
            "\xC3\x89" "COLE & CAF\xC3\x89", NULL, -1);
     test_central();
     test_nfc_stretches();
+    test_blank_folding();
 
     /* property: any bytes give valid UTF-8 without control characters */
     for (i = 0; i < 3000 && bad == 0; i++) {
