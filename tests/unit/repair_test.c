@@ -1226,6 +1226,20 @@ static void test_report(void)
     thp_repair_explain(&info, &b);
     CHECK(strstr(b.s, "mis-decoded 2 times over") != NULL);
     CHECK(strstr(b.s, ", 1 invalid (now U+FFFD)\n") != NULL);
+    /* Latin-1 read as Mac Roman, in both forms, and counted by a repair */
+    info.latin1_as_mac = 2;
+    thp_buf_reset(&b);
+    thp_repair_info_json(&info, &b);
+    CHECK(strstr(b.s, "\"latin1_as_macroman\":2") != NULL);
+    thp_buf_reset(&b);
+    thp_repair_explain(&info, &b);
+    CHECK(strstr(b.s, "2 lines of Latin-1 shown as Mac Roman") != NULL);
+    thp_repair_info_init(&info);
+    thp_buf_reset(&b);
+    CHECK(thp_repair_text("caf\xC3\x88 S\xE2\x80\x9Eo\n", 12, &b, &info,
+                          NULL) == THP_OK);
+    CHECK_STR(b.s, "caf\xC3\xA9 S\xC3\xA3o\n");
+    CHECK(info.latin1_as_mac == 1 && info.runs == 0);
     thp_buf_release(&b);
 }
 
