@@ -371,6 +371,7 @@ static unsigned c1_as_1252(unsigned u)
 
 static int plausible_char(unsigned c, int cat);
 static int is_letter_cat(int cat);
+static int ascii_letter(unsigned c);
 
 static int is_letter_or_digit(unsigned c)
 {
@@ -465,7 +466,7 @@ static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
         /* "voilÃ." the 0xA0 vanished before a non-letter */
         if ((flags & EXT_A0) && k == 1 && len == 2 && t[i] == 0xC3 &&
             b[0] == 0xC3 && i > 0 && t[i - 1] >= 'a' && t[i - 1] <= 'z' &&
-            c < 0x80 && c != ' ' && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z') &&
+            c < 0x80 && c != ' ' && !ascii_letter(c) &&
             !(c >= '0' && c <= '9')) {
             *u = 0xE0;
             *kind = EXT_A0;
@@ -1829,7 +1830,7 @@ static int latin1_as_mac(struct work *w)
             return 0; /* a hole of Windows-1252 */
         w->u[i] = l;
         if (l != c && l != 0x20AC && is_symbol(l) && !is_symbol(c))
-            return 0; /* a letter giving a symbol: "T•Ø•R" is not "T¥¯¥R" */
+            return 0; /* a letter gives a symbol: "T•Ø•R" not "T¥¯¥R" */
         changes += l != c;
     }
     odd = word_oddities(w->t, w->n);
