@@ -3,10 +3,16 @@
 ** text, against a floor: copying the same bytes and validating them as
 ** UTF-8, which any stage that passes text on has to do anyway.
 **
-** The text is about 20 MB of English and Portuguese with curly quotes,
-** dashes and euro signs, made from a fixed seed; the damaged copy has 5%
-** of its lines shown as Windows-1252 or Mac Roman. Each figure is the
-** best of five runs. Prints one line per measurement and exits 0.
+** Three texts of about 20 MB each, made from a fixed seed: Latin
+** (English and Portuguese with curly quotes, dashes and euro signs),
+** multilingual (the Latin phrases beside Greek, Russian, Vietnamese,
+** Korean, Hindi, Arabic, Chinese and Thai, with combining marks), and
+** damaged (the multilingual text with 5% of its lines shown as
+** Windows-1252, Mac Roman, Windows-1250 or cp437, or with a no-break
+** byte lost). Each figure is the best of five runs in CPU time (the
+** process's, so that other load on the machine counts less), and each
+** is also given as a ratio to the floor on the same text. Prints one line per
+** measurement and exits 0.
 */
 #include <stdint.h>
 #include <stdio.h>
@@ -46,6 +52,38 @@ static const char *const phrases[] = {
 
 #define N_PHRASES (sizeof phrases / sizeof phrases[0])
 
+/* Other scripts; the Korean and Hindi lines need NFC's attention. */
+static const char *const world[] = {
+    "\xCE\x97 \xCE\x95\xCE\xBB\xCE\xBB\xCE\xAC\xCE\xB4\xCE\xB1 "
+    "\xCF\x85\xCF\x80\xCE\xBF\xCE\xB4\xCE\xAD\xCF\x87\xCF\x84\xCE\xB7"
+    "\xCE\xBA\xCE\xB5 \xCF\x80\xCF\x81\xCF\x8C\xCF\x83\xCF\x86\xCF\x85"
+    "\xCE\xB3\xCE\xB5\xCF\x82.",
+    "\xD0\x91\xD0\xB5\xD0\xB6\xD0\xB5\xD0\xBD\xD1\x86\xD1\x8B \xD0\xB8 "
+    "\xD0\xBC\xD0\xB8\xD0\xB3\xD1\x80\xD0\xB0\xD0\xBD\xD1\x82\xD1\x8B "
+    "\xD0\xB2 \xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB5.",
+    "Ng\xC6\xB0\xE1\xBB\x9Di t\xE1\xBB\x8B n\xE1\xBA\xA1n \xC4\x91\xC3\xA3 "
+    "\xC4\x91\xE1\xBA\xBFn H\xC3\xA0 N\xE1\xBB\x99i.",
+    "\xEC\x84\x9C\xEC\x9A\xB8\xEC\x97\x90\xEC\x84\x9C \xEC\x9D\xB4\xEC"
+    "\xA3\xBC\xEB\xAF\xBC\xEA\xB3\xBC \xEB\x82\x9C\xEB\xAF\xBC\xEC\x9D"
+    "\x84 \xEC\x9C\x84\xED\x95\x9C \xED\x9A\x8C\xEC\x9D\x98.",
+    "\xE0\xA4\xB6\xE0\xA4\xB0\xE0\xA4\xA3\xE0\xA4\xBE\xE0\xA4\xB0\xE0"
+    "\xA5\x8D\xE0\xA4\xA5\xE0\xA5\x80 \xE0\xA4\x94\xE0\xA4\xB0 \xE0\xA4"
+    "\xAA\xE0\xA5\x8D\xE0\xA4\xB0\xE0\xA4\xB5\xE0\xA4\xBE\xE0\xA4\xB8"
+    "\xE0\xA5\x80",
+    "\xD8\xA7\xD9\x84\xD9\x84\xD8\xA7\xD8\xAC\xD8\xA6\xD9\x88\xD9\x86 "
+    "\xD9\x88\xD8\xA7\xD9\x84\xD9\x85\xD9\x87\xD8\xA7\xD8\xAC\xD8\xB1"
+    "\xD9\x88\xD9\x86 \xD9\x81\xD9\x8A \xD8\xA7\xD9\x84\xD9\x85\xD8\xAF"
+    "\xD9\x86",
+    "\xE9\x9A\xBE\xE6\xB0\x91\xE5\x92\x8C\xE7\xA7\xBB\xE6\xB0\x91\xE5"
+    "\x9C\xA8\xE5\x9F\x8E\xE5\xB8\x82\xE4\xB8\xAD\xE7\x9A\x84\xE8\x9E"
+    "\x8D\xE5\x90\x88\xE3\x80\x82",
+    "\xE0\xB8\x9C\xE0\xB8\xB9\xE0\xB9\x89\xE0\xB8\xA5\xE0\xB8\xB5\xE0"
+    "\xB9\x89\xE0\xB8\xA0\xE0\xB8\xB1\xE0\xB8\xA2 \xE0\xB9\x83\xE0\xB8"
+    "\x99\xE0\xB9\x80\xE0\xB8\xA1\xE0\xB8\xB7\xE0\xB8\xAD\xE0\xB8\x87",
+};
+
+#define N_WORLD (sizeof world / sizeof world[0])
+
 static uint32_t rng = 20240601;
 
 static uint32_t next_rand(void)
@@ -60,25 +98,32 @@ static double now(void)
 {
     struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* One line of 1-4 phrases. */
-static void make_line(struct thp_buf *b)
+/* One line of 1-4 phrases; with world, half of them in other scripts. */
+static void make_line(struct thp_buf *b, int with_world)
 {
     int k = 1 + (int)(next_rand() % 4), i;
 
     for (i = 0; i < k; i++) {
         if (i)
             thp_buf_putc(b, ' ');
-        thp_buf_puts(b, phrases[next_rand() % N_PHRASES]);
+        if (with_world && next_rand() % 2)
+            thp_buf_puts(b, world[next_rand() % N_WORLD]);
+        else
+            thp_buf_puts(b, phrases[next_rand() % N_PHRASES]);
     }
     thp_buf_putc(b, '\n');
 }
 
-/* Append s[0..n) shown through code page cp. */
-static void damage(struct thp_buf *b, const char *s, size_t n, int cp)
+/*
+** Append s[0..n) shown through code page cp; with lose_a0, a byte 0xA0
+** comes out as a plain space instead (the no-break space lost on the way).
+*/
+static void damage(struct thp_buf *b, const char *s, size_t n, int cp,
+                   int lose_a0)
 {
     size_t i;
 
@@ -87,6 +132,8 @@ static void damage(struct thp_buf *b, const char *s, size_t n, int cp)
 
         if (c < 0x80)
             thp_buf_putc(b, (int)c);
+        else if (c == 0xA0 && lose_a0)
+            thp_buf_putc(b, ' ');
         else
             thp_buf_put_utf8(b, thp_repair_cp_char(cp, c));
     }
@@ -164,66 +211,153 @@ static double time_floor(const char *in, size_t n, char *dst)
     return best;
 }
 
-int main(void)
+/* One text of the bench, and what was measured on it. */
+struct text {
+    const char *name;
+    struct thp_buf in;       /* what is repaired */
+    struct thp_buf want;     /* what the repair should give */
+    size_t lines, damaged, runs;
+    double floor, repair, prepare;
+};
+
+/* Make a text of TARGET_BYTES: Latin or multilingual, damaged or not. */
+static void make_text(struct text *t, const char *name, int with_world,
+                      int damaged)
 {
-    struct thp_buf clean, bad, line, out;
-    size_t lines = 0, damaged = 0, runs = 0;
-    double floor_clean, floor_bad, t_clean, t_bad, p_clean, p_bad, mb;
+    static const int cps[] = {THP_CP_1252, THP_CP_MACROMAN, THP_CP_1250,
+                              THP_CP_1252};
+    struct thp_buf line;
+
+    memset(t, 0, sizeof *t);
+    t->name = name;
+    thp_buf_init(&t->in, 0);
+    thp_buf_init(&t->want, 0);
+    thp_buf_init(&line, 0);
+    while (t->want.n < TARGET_BYTES) {
+        thp_buf_reset(&line);
+        make_line(&line, with_world);
+        thp_buf_append(&t->want, line.s, line.n);
+        if (damaged && next_rand() % 100 < 5) {
+            uint32_t r = next_rand() % 4;
+
+            damage(&t->in, line.s, line.n, cps[r], r == 3);
+            t->damaged++;
+        } else {
+            thp_buf_append(&t->in, line.s, line.n);
+        }
+        t->lines++;
+    }
+    thp_buf_release(&line);
+}
+
+static void measure(struct text *t, char *dst, struct thp_buf *out)
+{
+    t->floor = time_floor(t->in.s, t->in.n, dst);
+    t->repair = time_repair(t->in.s, t->in.n, out, &t->runs);
+    if (out->n != t->want.n || memcmp(out->s, t->want.s, t->want.n) != 0)
+        fprintf(stderr, "repair_bench: %s text not as it should be "
+                        "after repair\n", t->name);
+    t->prepare = time_prepare(t->in.s, t->in.n, out);
+}
+
+/* --clean-lines: count the lines of the files named on stdin that change. */
+static int clean_lines(void)
+{
+    char path[4096];
+    size_t files = 0, lines = 0, changed = 0;
+    struct thp_buf file, out;
+
+    thp_buf_init(&file, 0);
+    thp_buf_init(&out, 0);
+    while (fgets(path, sizeof path, stdin) != NULL) {
+        FILE *f;
+        char chunk[65536];
+        size_t k, i = 0;
+
+        path[strcspn(path, "\n")] = '\0';
+        f = fopen(path, "rb");
+        if (f == NULL)
+            continue;
+        thp_buf_reset(&file);
+        while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+            thp_buf_append(&file, chunk, k);
+        fclose(f);
+        if (file.rc != THP_OK || file.n == 0 ||
+            memchr(file.s, 0, file.n) != NULL ||
+            !thp_text_utf8_valid(file.s, file.n))
+            continue;
+        files++;
+        while (i < file.n) {
+            size_t j = i;
+
+            while (j < file.n && file.s[j] != '\n')
+                j++;
+            if (j < file.n)
+                j++;
+            lines++;
+            thp_buf_reset(&out);
+            if (thp_repair_text(file.s + i, j - i, &out, NULL, NULL) ==
+                    THP_OK &&
+                (out.n != j - i || memcmp(out.s, file.s + i, j - i) != 0)) {
+                changed++;
+                printf("%s: %.*s  -> %.*s", path, (int)(j - i), file.s + i,
+                       (int)out.n, out.s);
+            }
+            i = j;
+        }
+    }
+    printf("clean lines: %zu files, %zu lines, %zu changed\n", files, lines,
+           changed);
+    thp_buf_release(&file);
+    thp_buf_release(&out);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct text texts[3];
+    struct thp_buf out;
+    size_t i, most = 0;
     char *dst;
 
-    thp_buf_init(&clean, 0);
-    thp_buf_init(&bad, 0);
-    thp_buf_init(&line, 0);
+    if (argc > 1 && strcmp(argv[1], "--clean-lines") == 0)
+        return clean_lines();
     thp_buf_init(&out, 0);
-    while (clean.n < TARGET_BYTES) {
-        thp_buf_reset(&line);
-        make_line(&line);
-        thp_buf_append(&clean, line.s, line.n);
-        if (next_rand() % 100 < 5) {
-            damage(&bad, line.s, line.n,
-                   next_rand() & 1 ? THP_CP_1252 : THP_CP_MACROMAN);
-            damaged++;
-        } else {
-            thp_buf_append(&bad, line.s, line.n);
+    make_text(&texts[0], "clean Latin", 0, 0);
+    make_text(&texts[1], "clean multilingual", 1, 0);
+    make_text(&texts[2], "damaged multilingual", 1, 1);
+    for (i = 0; i < 3; i++) {
+        if (texts[i].in.rc != THP_OK || texts[i].want.rc != THP_OK) {
+            fprintf(stderr, "repair_bench: out of memory\n");
+            return 1;
         }
-        lines++;
+        if (texts[i].in.n > most)
+            most = texts[i].in.n;
     }
-    if (clean.rc != THP_OK || bad.rc != THP_OK) {
-        fprintf(stderr, "repair_bench: out of memory\n");
-        return 1;
-    }
-    dst = malloc(bad.n > clean.n ? bad.n : clean.n);
+    dst = malloc(most);
     if (dst == NULL)
         return 1;
+    for (i = 0; i < 3; i++)
+        measure(&texts[i], dst, &out);
+    for (i = 0; i < 3; i++) {
+        const struct text *t = &texts[i];
+        double mb = (double)t->in.n / 1e6;
 
-    floor_clean = time_floor(clean.s, clean.n, dst);
-    floor_bad = time_floor(bad.s, bad.n, dst);
-    t_clean = time_repair(clean.s, clean.n, &out, &runs);
-    if (out.n != clean.n || memcmp(out.s, clean.s, clean.n) != 0)
-        fprintf(stderr, "repair_bench: clean text changed!\n");
-    t_bad = time_repair(bad.s, bad.n, &out, &runs);
-    if (out.n != clean.n || memcmp(out.s, clean.s, clean.n) != 0)
-        fprintf(stderr, "repair_bench: damaged text not fully restored\n");
-    p_clean = time_prepare(clean.s, clean.n, &out);
-    p_bad = time_prepare(bad.s, bad.n, &out);
-
-    mb = (double)clean.n / 1e6;
-    printf("text: %.1f MB, %zu lines, %zu damaged (%zu runs repaired)\n",
-           mb, lines, damaged, runs);
-    printf("floor (memcpy + UTF-8 check): %.0f MB/s\n", mb / floor_clean);
-    printf("repair clean: %.0f MB/s (%.2fx floor)\n", mb / t_clean,
-           floor_clean / t_clean);
-    mb = (double)bad.n / 1e6;
-    printf("repair damaged: %.0f MB/s (%.2fx floor)\n", mb / t_bad,
-           floor_bad / t_bad);
-    printf("whole text path (decode, repair, clean, NFC) clean: %.0f MB/s "
-           "(%.2fx floor), damaged: %.0f MB/s (%.2fx floor)\n",
-           (double)clean.n / 1e6 / p_clean, floor_clean / p_clean,
-           mb / p_bad, floor_bad / p_bad);
+        printf("%s: %.1f MB, %zu lines, %zu damaged (%zu runs repaired)\n",
+               t->name, mb, t->lines, t->damaged, t->runs);
+        printf("  floor (memcpy + UTF-8 check): %.0f MB/s\n",
+               mb / t->floor);
+        printf("  repair: %.0f MB/s (%.2fx floor)\n", mb / t->repair,
+               t->floor / t->repair);
+        printf("  whole text path (decode, references, repair, clean, "
+               "NFC): %.0f MB/s (%.2fx floor)\n", mb / t->prepare,
+               t->floor / t->prepare);
+    }
     free(dst);
-    thp_buf_release(&clean);
-    thp_buf_release(&bad);
-    thp_buf_release(&line);
+    for (i = 0; i < 3; i++) {
+        thp_buf_release(&texts[i].in);
+        thp_buf_release(&texts[i].want);
+    }
     thp_buf_release(&out);
     return 0;
 }

@@ -48,6 +48,9 @@
 #define F_LOWER 0x400000u   /* lower-case letter */
 #define F_MACCONT 0x800000u /* a continuation byte in a Mac code page */
 #define F_CONT1250 0x1000000u /* one in Windows-1250 or ISO-8859-2 */
+#define F_CONT1251 0x2000000u /* one in Windows-1251 */
+#define F_CONT437 0x4000000u  /* one in code page 437 */
+#define F_CONT1253 0x8000000u /* one in Windows-1253 */
 
 struct cp_char {
     unsigned short cp;   /* the code point */
@@ -71,13 +74,13 @@ struct cp_char {
 static const char *const cp_names[THP_CP_COUNT] = {
     "windows-1252", "iso-8859-1", "windows-1250", "windows-1251",
     "windows-1253", "windows-1254", "windows-1257", "iso-8859-2",
-    "macroman", "mac-centraleurope",
+    "macroman", "mac-centraleurope", "cp437",
 };
 
 static const char *const cp_titles[THP_CP_COUNT] = {
     "Windows-1252", "Latin-1", "Windows-1250", "Windows-1251",
     "Windows-1253", "Windows-1254", "Windows-1257", "ISO-8859-2",
-    "Mac Roman", "Mac Central European",
+    "Mac Roman", "Mac Central European", "DOS code page 437",
 };
 
 void thp_repair_info_init(struct thp_repair_info *info)
@@ -118,10 +121,13 @@ static unsigned byte_in(unsigned c, int cp)
     return c < 0x80 ? c : lookup(c)->byte[cp];
 }
 
-/* 1 if c is in set[0..n). */
+/* 1 if c is in set[0..n); every set here holds characters from U+00A0. */
 static int one_of(unsigned c, const unsigned short *set, size_t n)
 {
     size_t i;
+
+    if (c < 0xA0)
+        return 0;
 
     for (i = 0; i < n; i++)
         if (set[i] == c)
@@ -130,188 +136,6 @@ static int one_of(unsigned c, const unsigned short *set, size_t n)
 }
 
 #define ONE_OF(c, set) one_of((c), (set), sizeof(set) / sizeof(set)[0])
-
-/*==================== Working memory ====================*/
-
-/* A stretch of characters that read back as UTF-8 in one code page. */
-struct run {
-    size_t start, end;  /* characters [start, end) of the line */
-    size_t rep, nrep;   /* its replacement: work.dec[rep .. rep + nrep) */
-    int cp;             /* the code page of the outermost layer */
-    int verdict;        /* VERDICT_* */
-    int nlayers;        /* layers the replacement undoes */
-    unsigned char cps[MAX_LAYERS]; /* code page of each layer, outer first */
-};
-
-enum { VERDICT_NO = 0, VERDICT_NEUTRAL, VERDICT_YES };
-
-/* A run in the order runs are chosen: longest first, then found first. */
-struct pick {
-    size_t len, idx;
-};
-
-/* Scratch space of one call, grown as lines need it. */
-struct work {
-    unsigned *t, *u;       /* the line as code points; the next version */
-    size_t n, cap;         /* characters in t; room in t and u */
-    const struct cp_char **e; /* table entry of each character of t */
-    unsigned char *taken;  /* characters of t claimed by a chosen run */
-    size_t *start_of;      /* index + 1 of the chosen run starting here */
-    struct run *runs;
-    size_t nruns, runcap;
-    struct pick *picks;    /* the runs judged better, to be ordered */
-    size_t pickcap;
-    unsigned *dec;         /* replacements of all runs, back to back */
-    size_t ndec, deccap;
-    unsigned *win;         /* a window being judged */
-    unsigned *wf;          /* its classes */
-    size_t wincap, wfcap;
-    unsigned *lv[MAX_LAYERS]; /* layers 2.. of a run being unwound (layer */
-                              /* 1 is in dec, lv[0] is unused) */
-    size_t lvcap;
-};
-
-static void work_release(struct work *w)
-{
-    int i;
-
-    thp_free(w->t);
-    thp_free(w->u);
-    thp_free(w->e);
-    thp_free(w->taken);
-    thp_free(w->start_of);
-    thp_free(w->runs);
-    thp_free(w->picks);
-    thp_free(w->dec);
-    thp_free(w->win);
-    thp_free(w->wf);
-    for (i = 0; i < MAX_LAYERS; i++)
-        thp_free(w->lv[i]);
-}
-
-/*
-** Room for need items of sz bytes in block p, which holds *cap of them:
-** returns the block, moved or not, with *cap updated; or NULL when memory
-** runs out or the size would overflow (p is then left as it was).
-*/
-static void *grow(void *p, size_t *cap, size_t need, size_t sz)
-{
-    size_t c = *cap ? *cap : 16;
-    void *q;
-
-    if (need <= *cap && p != NULL)
-        return p;
-    while (c < need) {
-        if (c > ((size_t)-1) / 2 / sz)
-            return NULL;
-        c *= 2;
-    }
-    q = thp_realloc(p, c * sz);
-    if (q == NULL)
-        return NULL;
-    *cap = c;
-    return q;
-}
-
-/*
-** Make room for a line of n characters in the arrays that follow the
-** line (t, u, e, taken, start_of), which share one capacity: each grows
-** from the same w->cap to the same size.
-*/
-static int work_line(struct work *w, size_t n)
-{
-    size_t cap = w->cap;
-    void *p;
-
-    if (n + 1 <= w->cap)
-        return 1;
-    p = grow(w->t, &cap, n + 1, sizeof *w->t);
-    if (p == NULL)
-        return 0;
-    w->t = p;
-    cap = w->cap;
-    p = grow(w->u, &cap, n + 1, sizeof *w->u);
-    if (p == NULL)
-        return 0;
-    w->u = p;
-    cap = w->cap;
-    p = grow(w->e, &cap, n + 1, sizeof *w->e);
-    if (p == NULL)
-        return 0;
-    w->e = p;
-    cap = w->cap;
-    p = grow(w->taken, &cap, n + 1, 1);
-    if (p == NULL)
-        return 0;
-    w->taken = p;
-    cap = w->cap;
-    p = grow(w->start_of, &cap, n + 1, sizeof *w->start_of);
-    if (p == NULL)
-        return 0;
-    w->start_of = p;
-    w->cap = cap;
-    return 1;
-}
-
-/*==================== Reading characters back as bytes ====================*/
-
-/*
-** If t[i..n) starts with characters that, written in code page cp, are a
-** valid UTF-8 sequence of 2-4 bytes, return how many characters that is
-** and store the code point in *u; otherwise return 0.
-*/
-static size_t cluster_at(const unsigned *t, size_t n, size_t i, int cp,
-                         unsigned *u)
-{
-    unsigned char b[4];
-    size_t len, k;
-
-    b[0] = (unsigned char)byte_in(t[i], cp);
-    if (b[0] < 0xC2 || b[0] > 0xF4)
-        return 0;
-    len = b[0] < 0xE0 ? 2 : b[0] < 0xF0 ? 3 : 4;
-    if (len > n - i)
-        return 0;
-    for (k = 1; k < len; k++) {
-        b[k] = (unsigned char)byte_in(t[i + k], cp);
-        if ((b[k] & 0xC0) != 0x80)
-            return 0;
-    }
-    /* rejects overlongs, surrogates and code points past U+10FFFF */
-    if (thp_utf8_decode(b, len, u) != len)
-        return 0;
-    return len;
-}
-
-/*
-** If all of s[0..n) reads back, in one code page, as UTF-8 (the next
-** layer in), write what it says to out (room for n) and return its
-** length, with the code page in *cp; return 0 if no code page does.
-*/
-static size_t unwind(const unsigned *s, size_t n, unsigned *out, int *cp)
-{
-    int k;
-
-    for (k = 0; k < THP_CP_COUNT; k++) {
-        size_t i = 0, m = 0, len;
-        unsigned u;
-
-        while (i < n) {
-            len = cluster_at(s, n, i, k, &u);
-            if (len == 0)
-                break;
-            out[m++] = u;
-            i += len;
-        }
-        if (i == n && m > 0) {
-            *cp = k;
-            return m;
-        }
-    }
-    return 0;
-}
-
-/*==================== Is it text? ====================*/
 
 /* Scripts, for telling letters of two alphabets glued together. */
 enum {
@@ -357,6 +181,469 @@ static int script_of(unsigned c)
     return SC_NONE;
 }
 
+/*
+** thp_utf8_decode, inlined for the hot loops of this file: one UTF-8
+** character at s[0..n) into *cp, its length, or 0 if invalid.
+*/
+static inline size_t utf8_at(const unsigned char *s, size_t n, unsigned *cp)
+{
+    unsigned c = s[0];
+
+    if (c >= 0xC2 && c <= 0xDF && n >= 2 && (s[1] & 0xC0) == 0x80) {
+        *cp = ((c & 0x1F) << 6) | (s[1] & 0x3F);
+        return 2;
+    }
+    if (c >= 0xE1 && c <= 0xEC && n >= 3 && (s[1] & 0xC0) == 0x80 &&
+        (s[2] & 0xC0) == 0x80) {
+        *cp = ((c & 0x0F) << 12) | ((unsigned)(s[1] & 0x3F) << 6) |
+              (s[2] & 0x3F);
+        return 3;
+    }
+    return thp_utf8_decode(s, n, cp);
+}
+
+/*==================== Working memory ====================*/
+
+/* A stretch of characters that read back as UTF-8 in one code page. */
+struct run {
+    size_t start, end;  /* characters [start, end) of the line */
+    size_t rep, nrep;   /* its replacement: work.dec[rep .. rep + nrep) */
+    int cp;             /* the code page of the outermost layer */
+    int verdict;        /* VERDICT_* */
+    int nlayers;        /* layers the replacement undoes */
+    int suspect;        /* one character mac_suspect() distrusts */
+    size_t found;       /* length of the layer-1 reading as found */
+    unsigned kind;      /* EXT_* damage undone besides the code page */
+    unsigned char cps[MAX_LAYERS]; /* code page of each layer, outer first */
+};
+
+enum { VERDICT_NO = 0, VERDICT_NEUTRAL, VERDICT_YES };
+
+/* A run in the order runs are chosen: longest first, then found first. */
+struct pick {
+    size_t len, idx;
+    unsigned kind; /* EXT_* damage the run assumes: less is preferred */
+    int shown;     /* its code page has a plain run judged better */
+};
+
+/* Scratch space of one call, grown as lines need it. */
+struct work {
+    unsigned *t, *u;       /* the line as code points; the next version */
+    size_t n, cap;         /* characters in t; room in t and u */
+    const struct cp_char **e; /* table entry of each character of t */
+    unsigned *tf;          /* classes of each character of t */
+    unsigned short *lm;    /* lead bits of each character of t */
+    unsigned char *taken;  /* characters of t claimed by a chosen run */
+    size_t *start_of;      /* index + 1 of the chosen run starting here */
+    struct run *runs;
+    size_t nruns, runcap;
+    struct pick *picks;    /* the runs judged better, to be ordered */
+    size_t pickcap;
+    unsigned *dec;         /* replacements of all runs, back to back */
+    size_t ndec, deccap;
+    unsigned *win;         /* a window being judged */
+    unsigned *wf;          /* its classes */
+    size_t wincap, wfcap;
+    unsigned *lv[MAX_LAYERS]; /* layers 2.. of a run being unwound (layer */
+                              /* 1 is in dec, lv[0] is unused) */
+    size_t lvcap;
+};
+
+static void work_release(struct work *w)
+{
+    int i;
+
+    thp_free(w->t);
+    thp_free(w->u);
+    thp_free(w->e);
+    thp_free(w->tf);
+    thp_free(w->lm);
+    thp_free(w->taken);
+    thp_free(w->start_of);
+    thp_free(w->runs);
+    thp_free(w->picks);
+    thp_free(w->dec);
+    thp_free(w->win);
+    thp_free(w->wf);
+    for (i = 0; i < MAX_LAYERS; i++)
+        thp_free(w->lv[i]);
+}
+
+/*
+** Room for need items of sz bytes in block p, which holds *cap of them:
+** returns the block, moved or not, with *cap updated; or NULL when memory
+** runs out or the size would overflow (p is then left as it was).
+*/
+static void *grow(void *p, size_t *cap, size_t need, size_t sz)
+{
+    size_t c = *cap ? *cap : 16;
+    void *q;
+
+    if (need <= *cap && p != NULL)
+        return p;
+    while (c < need) {
+        if (c > ((size_t)-1) / 2 / sz)
+            return NULL;
+        c *= 2;
+    }
+    q = thp_realloc(p, c * sz);
+    if (q == NULL)
+        return NULL;
+    *cap = c;
+    return q;
+}
+
+/*
+** Make room for a line of n characters in the arrays that follow the
+** line (t, u, e, tf, lm, taken, start_of), which share one capacity:
+** each grows from the same w->cap to the same size.
+*/
+static int work_line(struct work *w, size_t n)
+{
+    size_t cap = w->cap;
+    void *p;
+
+    if (n + 1 <= w->cap)
+        return 1;
+    p = grow(w->t, &cap, n + 1, sizeof *w->t);
+    if (p == NULL)
+        return 0;
+    w->t = p;
+    cap = w->cap;
+    p = grow(w->u, &cap, n + 1, sizeof *w->u);
+    if (p == NULL)
+        return 0;
+    w->u = p;
+    cap = w->cap;
+    p = grow(w->e, &cap, n + 1, sizeof *w->e);
+    if (p == NULL)
+        return 0;
+    w->e = p;
+    cap = w->cap;
+    p = grow(w->tf, &cap, n + 1, sizeof *w->tf);
+    if (p == NULL)
+        return 0;
+    w->tf = p;
+    cap = w->cap;
+    p = grow(w->lm, &cap, n + 1, sizeof *w->lm);
+    if (p == NULL)
+        return 0;
+    w->lm = p;
+    cap = w->cap;
+    p = grow(w->taken, &cap, n + 1, 1);
+    if (p == NULL)
+        return 0;
+    w->taken = p;
+    cap = w->cap;
+    p = grow(w->start_of, &cap, n + 1, sizeof *w->start_of);
+    if (p == NULL)
+        return 0;
+    w->start_of = p;
+    w->cap = cap;
+    return 1;
+}
+
+/*==================== Reading characters back as bytes ====================*/
+
+/* Ways a cluster may deviate from plain bytes (cluster_ext's flags). */
+#define EXT_A0 0x1u    /* a space (or nothing) where byte 0xA0 was */
+#define EXT_LOSSY 0x2u /* U+FFFD or '?' where a byte was lost */
+
+/* 1 if byte 0xA0 of code page cp is a no-break space. */
+static int a0_is_nbsp(int cp)
+{
+    return cp_high[cp][0x20] == 0x00A0;
+}
+
+/* 1 if byte b is one that code page cp leaves undefined (a hole). */
+static int is_hole(int cp, unsigned b)
+{
+    return cp <= THP_CP_1257 && cp != THP_CP_LATIN1 && b >= 0x80 &&
+           b < 0xA0 && cp_high[cp][b - 0x80] == b;
+}
+
+/* A C1 control a repair produced, read as the Windows-1252 character
+** of that byte (its holes stay C1, and are implausible). */
+static unsigned c1_as_1252(unsigned u)
+{
+    return u >= 0x80 && u < 0xA0 ? cp_high[THP_CP_1252][u - 0x80] : u;
+}
+
+static int plausible_char(unsigned c, int cat);
+static int is_letter_cat(int cat);
+static int ascii_letter(unsigned c);
+
+static int is_letter_or_digit(unsigned c)
+{
+    utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)c);
+
+    return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+           cat == UTF8PROC_CATEGORY_ND;
+}
+
+/* Decode b[0..len) as UTF-8, also CESU-8's surrogate pairs (6 bytes). */
+static size_t decode_bytes(const unsigned char *b, size_t len, unsigned *u)
+{
+    if (len == 6) {
+        if (b[0] != 0xED || b[1] < 0xA0 || b[1] > 0xAF || b[3] != 0xED ||
+            b[4] < 0xB0 || b[4] > 0xBF || (b[2] & 0xC0) != 0x80 ||
+            (b[5] & 0xC0) != 0x80)
+            return 0;
+        *u = 0x10000 + ((unsigned)(b[1] & 0x0F) << 16) +
+             ((unsigned)(b[2] & 0x3F) << 10) +
+             ((unsigned)(b[4] & 0x0F) << 6) + (b[5] & 0x3Fu);
+        return 6;
+    }
+    /* rejects overlongs, surrogates and code points past U+10FFFF */
+    return thp_utf8_decode(b, len, u) == len ? len : 0;
+}
+
+/*
+** If t[i..n) starts with characters that, written in code page cp, are a
+** valid UTF-8 sequence of 2-4 bytes (or a CESU-8 surrogate pair, 6),
+** return how many characters that is and store the code point in *u;
+** otherwise return 0.
+** flags (EXT_*) allow damage on top of the code page:
+**   EXT_A0: a plain space where the no-break space 0xA0 was (consumed),
+**     or, for "à" only, nothing at all before a non-letter after a small
+**     letter ("voilÃ."); *extra is set to ' ' when the space stood for
+**     both the byte and a word break ("Ã la carte" -> "à la carte");
+**   EXT_LOSSY: U+FFFD (a byte undefined in cp, lost on the way) or '?'
+**     (any byte) in a continuation place; the character is kept when
+**     only one plausible one fits, else it becomes U+FFFD.
+** *kind gets the EXT_* flags that were used (0 for a plain cluster).
+*/
+static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
+                          unsigned flags, unsigned *u, unsigned *extra,
+                          unsigned *kind)
+{
+    unsigned char b[6];
+    size_t len, k, lost = 0, spaces = 0;
+    int lostpos = -1;
+
+    *extra = 0;
+    *kind = 0;
+    b[0] = (unsigned char)byte_in(t[i], cp);
+    if (b[0] < 0xC2 || b[0] > 0xF4)
+        return 0;
+    len = b[0] < 0xE0 ? 2 : b[0] < 0xF0 ? 3 : 4;
+    if (b[0] == 0xED && i + 1 < n) {
+        unsigned b1 = byte_in(t[i + 1], cp);
+
+        if (b1 >= 0xA0 && b1 <= 0xAF)
+            len = 6;
+    }
+    if (len > n - i) {
+        /* "voilÃ" at the end of the text: the 0xA0 vanished */
+        if ((flags & EXT_A0) && len == 2 && t[i] == 0xC3 && b[0] == 0xC3 &&
+            i > 0 && t[i - 1] < 0x80 && t[i - 1] >= 'a' &&
+            t[i - 1] <= 'z') {
+            *u = 0xE0;
+            *kind = EXT_A0;
+            return 1;
+        }
+        return 0;
+    }
+    for (k = 1; k < len; k++) {
+        unsigned c = t[i + k];
+
+        b[k] = (unsigned char)byte_in(c, cp);
+        if ((b[k] & 0xC0) == 0x80 || (len == 6 && k == 3 && b[k] == 0xED))
+            continue;
+        if ((flags & EXT_A0) && c == ' ' && a0_is_nbsp(cp) && len <= 3 &&
+            spaces == 0) {
+            b[k] = 0xA0;
+            spaces++;
+            continue;
+        }
+        if ((flags & EXT_LOSSY) && (c == 0xFFFD || c == '?') && len <= 4 &&
+            lost == 0 && (c == 0xFFFD || len > 2)) {
+            b[k] = 0x80; /* a stand-in, tried for real below */
+            lost++;
+            lostpos = (int)k;
+            continue;
+        }
+        /* "voilÃ." the 0xA0 vanished before a non-letter */
+        if ((flags & EXT_A0) && k == 1 && len == 2 && t[i] == 0xC3 &&
+            b[0] == 0xC3 && i > 0 && t[i - 1] >= 'a' && t[i - 1] <= 'z' &&
+            c < 0x80 && c != ' ' && !ascii_letter(c) &&
+            !(c >= '0' && c <= '9')) {
+            *u = 0xE0;
+            *kind = EXT_A0;
+            return 1;
+        }
+        return 0;
+    }
+    if (lost && spaces)
+        return 0;
+    if (lost) {
+        unsigned c = t[i + (size_t)lostpos], found = 0, nfound = 0, v;
+        unsigned bb;
+        int lead3 = len == 3 && b[0] == 0xE2 && (lostpos == 2) &&
+                    b[1] == 0x80;
+
+        unsigned quotes = 0, nquotes = 0, side = 0, nside = 0;
+        int opening = 0;
+
+        if (lead3) {
+            /* "â€\uFFFD" is nearly always a lost quote: the one quote
+            ** the lost byte can be, or the one of the side the context
+            ** asks for (opening before a word) */
+            unsigned prev = i > 0 ? t[i - 1] : ' ';
+            unsigned next = i + len < n ? t[i + len] : ' ';
+
+            opening = is_letter_or_digit(next) && !is_letter_or_digit(prev);
+        }
+        for (bb = 0x80; bb < 0xC0; bb++) {
+            if (c == 0xFFFD && !is_hole(cp, bb))
+                continue;
+            b[lostpos] = (unsigned char)bb;
+            if (!decode_bytes(b, len, &v))
+                continue;
+            v = c1_as_1252(v);
+            if (!plausible_char(v, (int)utf8proc_category(
+                                       (utf8proc_int32_t)v)))
+                continue;
+            if (lead3 && v >= 0x2018 && v <= 0x201D && v != 0x201A &&
+                v != 0x201B) {
+                quotes = v;
+                nquotes++;
+                if ((v == 0x2018 || v == 0x201C) == opening) {
+                    side = v;
+                    nside++;
+                }
+            }
+            found = v;
+            nfound++;
+        }
+        if (nquotes == 1) {
+            found = quotes;
+            nfound = 1;
+        } else if (nquotes > 1 && nside == 1) {
+            found = side;
+            nfound = 1;
+        }
+        if (nfound == 0 && c == 0xFFFD)
+            return 0;
+        *u = nfound == 1 ? found : 0xFFFD;
+        *kind = EXT_LOSSY;
+        return len;
+    }
+    if (!decode_bytes(b, len, u))
+        return 0;
+    if (spaces && *u != 0x00A0 &&
+        !is_letter_cat((int)utf8proc_category((utf8proc_int32_t)*u)))
+        return 0; /* a space for 0xA0 only where a letter comes out */
+    if (spaces) {
+        size_t after = i + len;
+
+        *kind = EXT_A0;
+        /* "Ã la" -> "à la": the space was also a word break, unless
+        ** Portuguese "àquele", "às" */
+        if (*u == 0xE0 && after < n &&
+            is_letter_or_digit(t[after]) &&
+            !(t[after] == 's' && (after + 1 >= n || t[after + 1] == ' ')) &&
+            !(t[after] == 'q' && after + 3 < n && t[after + 1] == 'u' &&
+              (t[after + 2] == 'e' || t[after + 2] == 'i')))
+            *extra = ' ';
+    }
+    return len;
+}
+
+/* A plain cluster: cluster_ext without damage on top. */
+static size_t cluster_at(const unsigned *t, size_t n, size_t i, int cp,
+                         unsigned *u)
+{
+    unsigned extra, kind;
+
+    return cluster_ext(t, n, i, cp, 0, u, &extra, &kind);
+}
+
+/*
+** 1 if the cluster of t starting with lead that decodes to u is a
+** suspect reading through a Mac code page: punctuation or a symbol as
+** the lead and a letter of another alphabet (or IPA, or CJK) out, as
+** clean text makes it by accident ("“ß”" read as Mac Roman: "ҧ").
+*/
+static int exotic_letter(unsigned u);
+static int science_greek(unsigned c);
+
+/*
+** 1 if u, one character a Mac reading gives, is one that text hardly
+** holds alone: a digit of another script ("Ŕ°" is Arabic "١"), or a
+** Latin letter of Esperanto, Maltese or old orthographies ("ń•": ĥ).
+*/
+static int rare_result(unsigned u)
+{
+    if (u >= 0x0100 && u < 0x0180)
+        return (u >= 0x0108 && u <= 0x0109) || (u >= 0x011C && u <= 0x0121) ||
+               (u >= 0x0124 && u <= 0x0129) || (u >= 0x0134 && u <= 0x0135) ||
+               u == 0x0138 || (u >= 0x013F && u <= 0x0140) ||
+               (u >= 0x0149 && u <= 0x014B) || (u >= 0x015C && u <= 0x015D) ||
+               (u >= 0x0166 && u <= 0x0169) || (u >= 0x016C && u <= 0x016D) ||
+               u == 0x017F;
+    return u >= 0x0660 &&
+           utf8proc_category((utf8proc_int32_t)u) == UTF8PROC_CATEGORY_ND;
+}
+
+static int mac_suspect(unsigned lead, unsigned u, int cp)
+{
+    int cat;
+
+    if (cp != THP_CP_MACROMAN && cp != THP_CP_MACCE)
+        return 0;
+    cat = (int)utf8proc_category((utf8proc_int32_t)lead);
+    if (rare_result(u))
+        return 1;
+    if (cat < UTF8PROC_CATEGORY_PC || cat > UTF8PROC_CATEGORY_SO)
+        /* a letter as the lead ("ÿ•" is Arabic "إ"): a lone letter of
+        ** another alphabet, bar Greek as science writes it ("Œº") */
+        return exotic_letter(u) && !science_greek(u);
+    /* and among three-byte results, anything but the punctuation,
+    ** currency and letterlike symbols mojibake of such text holds
+    ** ("„ãã" read as Mac Roman is "㋋", "‚ÄÄ" a space U+2000) */
+    return exotic_letter(u) ||
+           (u >= 0x0800 && u < 0x10000 && script_of(u) != SC_LATIN &&
+            !(u >= 0x2010 && u <= 0x2026) && u != 0x2030 &&
+            u != 0x2032 && u != 0x2033 && u != 0x2039 && u != 0x203A &&
+            u != 0x2044 && !(u >= 0x20A0 && u < 0x20D0) &&
+            u != 0x2116 && u != 0x2122);
+}
+
+/*
+** If all of s[0..n) reads back, in one code page, as UTF-8 (the next
+** layer in), write what it says to out (room for n) and return its
+** length, with the code page in *cp; return 0 if no code page does.
+** *suspect is set when the result is a single character that
+** mac_suspect() distrusts.
+*/
+static size_t unwind(const unsigned *s, size_t n, unsigned *out, int *cp,
+                     int *suspect)
+{
+    int k;
+
+    for (k = 0; k < THP_CP_COUNT; k++) {
+        size_t i = 0, m = 0, len;
+        unsigned u;
+
+        while (i < n) {
+            len = cluster_at(s, n, i, k, &u);
+            if (len == 0)
+                break;
+            out[m++] = u;
+            i += len;
+        }
+        if (i == n && m > 0) {
+            *cp = k;
+            *suspect = m == 1 && mac_suspect(s[0], out[0], k);
+            return m;
+        }
+    }
+    return 0;
+}
+
+/*==================== Is it text? ====================*/
+
 static int is_letter_cat(int cat)
 {
     return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
@@ -366,6 +653,7 @@ static int is_mark_cat(int cat)
 {
     return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
 }
+
 
 /* Letters of Latin Extended-B and IPA that living languages use. */
 static const unsigned short latin_b_used[] = {
@@ -413,13 +701,38 @@ static int plausible_char(unsigned c, int cat)
         return 0; /* Cyrillic Supplement: Komi, Abkhaz, ... */
     if ((c >= 0x0700 && c < 0x0750) || (c >= 0x0780 && c < 0x08A0))
         return 0; /* Syriac, Thaana, NKo, Samaritan, Mandaic */
-    if (c == 0xFFFD || (c >= 0xFFF0 && c < 0x10000))
+    if (c == 0xFFFD)
+        return 1; /* a byte truly lost: what lossy repair leaves */
+    if (c >= 0xFFF0 && c < 0x10000)
         return 0;
     if (c >= 0x10000)
-        return (c >= 0x1D400 && c < 0x1D800) ||
+        return (c >= 0x1D100 && c < 0x1D200) ||
+               (c >= 0x1D400 && c < 0x1D800) ||
                (c >= 0x1F000 && c < 0x1FB00) ||
                (c >= 0x20000 && c < 0x323B0);
     return 1;
+}
+
+
+/*
+** 1 if u is a letter of an alphabet other than Latin, of IPA or of
+** Latin Extended-B, or a CJK or kana letter: what mojibake of clean
+** punctuation beside an accented letter gives.
+*/
+static int exotic_letter(unsigned u)
+{
+    int cat = (int)utf8proc_category((utf8proc_int32_t)u);
+
+    if (!is_letter_cat(cat))
+        return 0;
+    return script_of(u) != SC_LATIN || (u >= 0x0180 && u < 0x0300);
+}
+
+/* Greek letters science glues to Latin ones: "10μm", "TNFα", "Ωcm". */
+static int science_greek(unsigned c)
+{
+    return (c >= 0x03B1 && c <= 0x03C9) || c == 0x0394 || c == 0x03A3 ||
+           c == 0x03A9 || c == 0x03A6 || c == 0x03A8 || c == 0x0393;
 }
 
 /* 1 if a combining mark may follow c: a letter, digit, mark or emoji. */
@@ -531,7 +844,10 @@ static int plausible_text(const struct view *v)
             */
             if (sc != SC_NONE && prev_sc != SC_NONE && sc != prev_sc &&
                 !(inside != prev_inside &&
-                  (inside ? c : prev_c) >= 0x0800))
+                  (inside ? c : prev_c) >= 0x0800) &&
+                !(v->nd == 1 && inside != prev_inside &&
+                  science_greek(inside ? c : prev_c) &&
+                  (inside ? prev_c : c) < 0x80))
                 return 0;
             prev_sc = sc;
         } else if (!is_mark_cat(cat)) {
@@ -561,7 +877,7 @@ static int ordinary_text(const unsigned *d, size_t n)
             (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
             (cat >= UTF8PROC_CATEGORY_PD && cat <= UTF8PROC_CATEGORY_PO) ||
             cat == UTF8PROC_CATEGORY_SC || cat == UTF8PROC_CATEGORY_SO ||
-            cat == UTF8PROC_CATEGORY_ZS)
+            cat == UTF8PROC_CATEGORY_SM || cat == UTF8PROC_CATEGORY_ZS)
             continue;
         return 0;
     }
@@ -594,6 +910,12 @@ static unsigned classes_of(unsigned c)
         f |= F_MACCONT;
     if (e->cont & CE_MASK)
         f |= F_CONT1250;
+    if (e->cont & (1u << THP_CP_1251))
+        f |= F_CONT1251;
+    if (e->cont & (1u << THP_CP_437))
+        f |= F_CONT437;
+    if (e->cont & (1u << THP_CP_1253))
+        f |= F_CONT1253;
     if (c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
         c == 0x3000)
@@ -683,6 +1005,9 @@ static const unsigned short mac_lead2_script[] = {
 /* Families of rules: some are evidence for one kind of code page only. */
 #define RULES_MAC 0x1u /* UTF-8 read as Mac Roman or Mac Central European */
 #define RULES_CE 0x2u  /* UTF-8 read as Windows-1250 or ISO-8859-2 */
+#define RULES_1251 0x4u /* UTF-8 of Latin text read as Windows-1251 */
+#define RULES_437 0x8u  /* UTF-8 read as code page 437 */
+#define RULES_1253 0x10u /* UTF-8 read as Windows-1253 */
 
 /* The rule families that count when judging a run of code page cp. */
 static unsigned rules_for(int cp)
@@ -691,7 +1016,77 @@ static unsigned rules_for(int cp)
         return RULES_MAC;
     if (cp == THP_CP_1250 || cp == THP_CP_LATIN2)
         return RULES_CE;
+    if (cp == THP_CP_1251)
+        return RULES_1251;
+    if (cp == THP_CP_437)
+        return RULES_437;
+    if (cp == THP_CP_1253)
+        return RULES_1253;
     return 0;
+}
+
+/* 1 if c is an ASCII letter. */
+static int ascii_letter(unsigned c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
+** Our rules for UTF-8 read as Windows-1251 (Latin text, whose leads
+** C2..C5 are В Г Д Е) and as code page 437 (box drawing and Greek
+** letters before accented ones), at position i of s[0..n): how many
+** match there.
+*/
+static int other_rules(const unsigned *s, const unsigned *f, size_t n,
+                       size_t i, unsigned rules)
+{
+    unsigned a = s[i];
+    unsigned fb = i + 1 < n ? f[i + 1] : 0, fc = i + 2 < n ? f[i + 2] : 0;
+    unsigned c = i + 2 < n ? s[i + 2] : 0;
+    unsigned prev = i > 0 ? s[i - 1] : 0;
+    int bad = 0;
+
+    if (rules & RULES_1251) {
+        /* R1: В Г Д Е (Latin) or О П (Greek) glued to a Latin letter
+        ** (О П: or a digit, "10Ојm"), then a continuation (after В, a
+        ** symbol: "Ві" is Ukrainian) */
+        bad += ((a >= 0x0412 && a <= 0x0415) || a == 0x041E ||
+                a == 0x041F) && (fb & F_CONT1251) &&
+               (a != 0x0412 || !(fb & F_LETTER)) &&
+               (ascii_letter(prev) || ascii_letter(c) ||
+                (a >= 0x041E && ((prev >= '0' && prev <= '9') ||
+                                 (c >= '0' && c <= '9'))) ||
+                (prev >= 0x80 && script_of(prev) == SC_LATIN &&
+                 (f[i - 1] & F_LETTER)));
+    }
+    if (rules & RULES_1253) {
+        /* G1: Β Γ Δ Ε (leads of Latin) glued to a Latin letter, then a
+        ** continuation; G2: Π or Ρ (leads of Cyrillic), a continuation,
+        ** Π or Ρ again */
+        bad += a >= 0x0392 && a <= 0x0395 && (fb & F_CONT1253) &&
+               (ascii_letter(prev) || ascii_letter(c) ||
+                (prev >= 0x80 && script_of(prev) == SC_LATIN &&
+                 (f[i - 1] & F_LETTER)));
+        bad += (a == 0x03A0 || a == 0x03A1) && (fb & F_CONT1253) &&
+               (c == 0x03A0 || c == 0x03A1);
+    }
+    if (rules & RULES_437) {
+        unsigned b0 = lookup(a)->byte[THP_CP_437];
+        unsigned d = i + 3 < n ? s[i + 3] : 0, fd = i + 3 < n ? f[i + 3] : 0;
+
+        /* D1: box drawing or a block (leads C2..DF) glued to a letter,
+        ** then a continuation */
+        bad += b0 >= 0xC2 && b0 <= 0xDF && (fb & F_CONT437) &&
+               ((prev && (f[i - 1] & F_LETTER)) || (fc & F_LETTER));
+        /* D2: α ß Γ π ... (leads E0..EF) then two continuations, the
+        ** second not a Greek letter */
+        bad += b0 >= 0xE0 && b0 <= 0xEF && (fb & F_CONT437) &&
+               (fc & F_CONT437) && script_of(c) != SC_GREEK;
+        /* D3: ≡ (F0) then three */
+        bad += b0 == 0xF0 && (fb & F_CONT437) && (fc & F_CONT437) &&
+               (fd & F_CONT437) && d != 0;
+    }
+    return bad;
 }
 
 /*
@@ -707,9 +1102,11 @@ static int mac_rules(const unsigned *s, const unsigned *f, size_t n,
     unsigned fd = i + 3 < n ? f[i + 3] : 0;
     int bad = 0;
 
-    /* M1: √ before a letter or symbol, or right after a letter */
+    /* M1: √ before a letter or symbol, or right after a letter, or
+    ** before a maths symbol and a small letter ("√∫pěl") */
     bad += a == 0x221A && (fb & F_MACCONT) &&
-           (!ONE_OF(b, mac_math) || (i > 0 && (f[i - 1] & F_LETTER)));
+           (!ONE_OF(b, mac_math) || (i > 0 && (f[i - 1] & F_LETTER)) ||
+            (fc & F_LOWER));
     /* M2: ƒ ≈ ń Ň (C4/C5: Latin Extended-A) before a letter/symbol */
     bad += ONE_OF(a, mac_lead2_ext_a) && (fb & F_MACCONT) &&
            ((fb & F_LETTER) || ONE_OF(b, mac_sym_cont));
@@ -846,6 +1243,26 @@ static int count_bad(const unsigned *s, const unsigned *f, size_t n,
 
         if (rules & RULES_MAC)
             bad += mac_rules(s, f, n, i);
+        if (rules & (RULES_1251 | RULES_437 | RULES_1253))
+            bad += other_rules(s, f, n, i, rules);
+        /* A1: "voilÃ." a small letter, Ã, then neither a letter nor a
+        ** space: à whose byte 0xA0 vanished */
+        bad += (fa & F_AZ) && b == 0xC3 && !(fc & F_LETTER) && c != ' ' &&
+               !(fc & F_WORD);
+        /* F1: U+FFFD right after a character past ASCII that is no
+        ** space: a byte lost inside mojibake ("Г\uFFFD" for "Ø") */
+        bad += b == 0xFFFD && a >= 0x80 && !(fa & F_WS);
+        /* P2: â (E2: U+2000..U+2FFF) before punctuation and another
+        ** character that are both continuation bytes ("â„–" for "№") */
+        bad += a == 0xE2 && b >= 0x80 && !(fb & F_LETTER) &&
+               (lookup(b)->cont & 1u) && c >= 0x80 &&
+               (lookup(c)->cont & 1u);
+        /* L4: an accented small letter between two capitals ("PêUNE") */
+        bad += (fa & F_UPPER) && b >= 0x80 && (fb & F_LOWER) &&
+               script_of(b) == SC_LATIN && (fc & F_UPPER) && (fc & F_ALPHA);
+        /* L3: two capitals, then an accented small letter ("IRMà") */
+        bad += (fa & F_UPPER) && (fb & F_UPPER) && c >= 0x80 &&
+               (fc & F_LOWER) && script_of(c) == SC_LATIN;
         /* W1: Ă Ä Ĺ (C3..C5 in Windows-1250 and ISO-8859-2), a letter
         ** that is a continuation byte there, then lower case: "Ĺľupanija" */
         if (rules & RULES_CE)
@@ -869,7 +1286,8 @@ static int count_bad(const unsigned *s, const unsigned *f, size_t n,
 }
 
 /*
-** Badness of the line t[0..n) around characters [a, b), with those
+** Badness of the line t[0..n) (w->t, whose classes are w->tf) around
+** characters [a, b), with those
 ** characters replaced by r[0..nr): only CTX characters of context either
 ** side are looked at, which is enough for every rule to see its match.
 ** rules: as for count_bad. Returns -1 when memory runs out.
@@ -893,8 +1311,11 @@ static int window_bad(struct work *w, const unsigned *t, size_t n, size_t a,
     memcpy(w->win, t + lo, (a - lo) * sizeof *t);
     memcpy(w->win + (a - lo), r, nr * sizeof *r);
     memcpy(w->win + (a - lo) + nr, t + b, (hi - b) * sizeof *t);
-    for (i = 0; i < len; i++)
+    /* the line's classes are known (w->tf); only the middle is new */
+    memcpy(w->wf, w->tf + lo, (a - lo) * sizeof *w->wf);
+    for (i = a - lo; i < a - lo + nr; i++)
         w->wf[i] = classes_of(w->win[i]);
+    memcpy(w->wf + (a - lo) + nr, w->tf + b, (hi - b) * sizeof *w->wf);
     return count_bad(w->win, w->wf, len, lo == 0, rules);
 }
 
@@ -930,26 +1351,44 @@ static int grow_layers(struct work *w, size_t need)
 }
 
 /*
-** 1 if d[0..n) is letters of one alphabet other than Latin, as a word
-** is. When undoing one more layer leaves the badness as it was, the
-** layer is kept for such text only: "Её" is Russian, not "Ÿ" read as
-** Windows-1251; but "ĂŁ" (Latin capitals inside "SĂŁo") goes on to "ã".
+** 1 if undoing one more layer of d[0..n), which gives e[0..ne), may be
+** taken when it leaves the badness as it was: d holds a Latin letter,
+** and is not letters of one alphabet other than Latin, as a word is; or
+** d and e hold no letter at all. "Её" is Russian, not "Ÿ" read as
+** Windows-1251, and "×£" in "3×£10" is clean text, not the Hebrew "ף";
+** but "ĂŁ" (Latin capitals inside "SĂŁo") goes on to "ã".
 */
-static int alphabet_word(const unsigned *d, size_t n)
+static size_t count_letters(const unsigned *d, size_t n)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < n; i++)
+        k += is_letter_cat((int)utf8proc_category((utf8proc_int32_t)d[i]));
+    return k;
+}
+
+static int deeper_on_tie(const unsigned *d, size_t n, const unsigned *e,
+                         size_t ne)
 {
     size_t i;
-    int sc = SC_NONE;
+    int sc = SC_NONE, letters = 0, latin = 0, alphabet = 1;
 
     for (i = 0; i < n; i++) {
         int cat = (int)utf8proc_category((utf8proc_int32_t)d[i]);
         int s = script_of(d[i]);
 
+        if (is_letter_cat(cat))
+            letters++;
+        if (is_letter_cat(cat) && s == SC_LATIN)
+            latin++;
         if (!is_letter_cat(cat) || s == SC_LATIN || s == SC_NONE ||
             (i > 0 && s != sc))
-            return 0;
+            alphabet = 0;
         sc = s;
     }
-    return n > 0;
+    if (letters == 0) /* symbols may only give symbols: "¬°" -> "¡" */
+        return count_letters(e, ne) == 0;
+    return latin > 0 && !alphabet; /* not "√π" (Mac Roman "ù") */
 }
 
 /*
@@ -963,9 +1402,9 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
 {
     const unsigned *lvl[MAX_LAYERS];
     size_t nl[MAX_LAYERS];
-    int cps[MAX_LAYERS], depth = 1, best = 0, best_bad = INT_MAX;
-    int before, k;
-    unsigned left = r->start > 0 ? t[r->start - 1] : 0;
+    int cps[MAX_LAYERS], sus[MAX_LAYERS], depth = 1, best = 0;
+    int best_bad = INT_MAX, before, k;
+    unsigned left = r->start > 0 ? t[r->start - 1] : 0, rules;
 
     r->verdict = VERDICT_NO;
     if (left >= 0x80 && (lookup(left)->cont & (1u << r->cp)) &&
@@ -976,25 +1415,48 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
     lvl[0] = w->dec + r->rep;
     nl[0] = r->nrep;
     cps[0] = r->cp;
+    sus[0] = r->suspect;
+    rules = rules_for(r->cp);
     while (depth < MAX_LAYERS) {
-        int cp = 0;
-        size_t m = unwind(lvl[depth - 1], nl[depth - 1], w->lv[depth], &cp);
+        int cp = 0, suspect = 0;
+        size_t m = unwind(lvl[depth - 1], nl[depth - 1], w->lv[depth], &cp,
+                          &suspect);
 
         if (m == 0)
             break;
         lvl[depth] = w->lv[depth];
         nl[depth] = m;
         cps[depth] = cp;
+        sus[depth] = suspect;
+        rules |= rules_for(cp);
         depth++;
     }
+    for (k = 0; k < depth; k++) {
+        size_t i;
+        unsigned *d = k == 0 ? w->dec + r->rep : w->lv[k];
+
+        for (i = 0; i < nl[k]; i++)
+            d[i] = c1_as_1252(d[i]);
+    }
     before = window_bad(w, t, n, r->start, r->end, t + r->start,
-                        r->end - r->start, rules_for(r->cp));
+                        r->end - r->start, rules);
     if (before < 0)
         return -1;
+    /*
+    ** Each layer is judged by the rules of every code page in the chain
+    ** ("SĂŁo" is bad as Windows-1250 mojibake), and a deeper layer is
+    ** taken only when it is better, or as good and deeper_on_tie() says
+    ** so: under one real layer may lie clean but unusual text ("3×£10"
+    ** is not Hebrew "3ף10"). C1 controls are judged, and given, as the
+    ** Windows-1252 characters they stand for. A deeper
+    ** layer that is one suspect character (mac_suspect) is never taken.
+    */
     for (k = 0; k < depth; k++) {
         struct view v;
         int bad;
 
+        if (k > 0 && sus[k])
+            break;
         v.t = t;
         v.n = n;
         v.a = r->start;
@@ -1003,21 +1465,21 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
         v.nd = nl[k];
         if (!plausible_text(&v))
             continue;
-        bad = window_bad(w, t, n, r->start, r->end, lvl[k], nl[k],
-                         rules_for(r->cp));
+        bad = window_bad(w, t, n, r->start, r->end, lvl[k], nl[k], rules);
         if (bad < 0)
             return -1;
         if (bad < best_bad ||
-            (bad == best_bad && !alphabet_word(lvl[best], nl[best]))) {
+            (bad == best_bad &&
+             deeper_on_tie(lvl[best], nl[best], lvl[k], nl[k]))) {
             best = k;
             best_bad = bad;
         }
     }
     if (best_bad == INT_MAX)
         return 0;
-    if (best_bad < before)
+    if (best_bad < before && !(best == 0 && sus[0]))
         r->verdict = VERDICT_YES;
-    else if (best_bad == before && ordinary_text(lvl[best], nl[best]))
+    else if (best_bad <= before && ordinary_text(lvl[best], nl[best]))
         r->verdict = VERDICT_NEUTRAL;
     else
         return 0;
@@ -1033,7 +1495,7 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
 
 /* Append run [start, end) with its layer-1 decoding to w->runs. */
 static int add_run(struct work *w, size_t start, size_t end, size_t rep,
-                   int cp)
+                   int cp, unsigned kind)
 {
     struct run *r = grow(w->runs, &w->runcap, w->nruns + 1, sizeof *r);
 
@@ -1047,6 +1509,9 @@ static int add_run(struct work *w, size_t start, size_t end, size_t rep,
     r->rep = rep;
     r->nrep = w->ndec - rep;
     r->cp = cp;
+    r->kind = kind;
+    r->found = r->nrep;
+    r->suspect = r->nrep == 1 && mac_suspect(w->t[start], w->dec[rep], cp);
     return 1;
 }
 
@@ -1059,26 +1524,36 @@ static int find_runs(struct work *w, int cp)
 
     while (i < n) {
         size_t start = i, rep = w->ndec, len;
-        unsigned u;
+        unsigned u, extra, kind, kinds = 0;
+
+        while (i < n && !(w->lm[i] & bit))
+            i++; /* to the next lead of this code page */
+        if (i >= n)
+            break;
+        start = i;
 
         for (;;) {
             unsigned *d;
 
-            if (i >= n || !(w->e[i]->lead & bit))
+            if (i >= n || !(w->lm[i] & bit))
                 break;
-            len = cluster_at(t, n, i, cp, &u);
+            len = cluster_ext(t, n, i, cp, EXT_A0 | EXT_LOSSY, &u, &extra,
+                              &kind);
             if (len == 0)
                 break;
-            d = grow(w->dec, &w->deccap, w->ndec + 1, sizeof *d);
+            d = grow(w->dec, &w->deccap, w->ndec + 2, sizeof *d);
             if (d == NULL)
                 return 0;
             w->dec = d;
             w->dec[w->ndec++] = u;
+            if (extra)
+                w->dec[w->ndec++] = extra;
+            kinds |= kind;
             i += len;
         }
         if (i == start)
             i++;
-        else if (!add_run(w, start, i, rep, cp))
+        else if (!add_run(w, start, i, rep, cp, kinds))
             return 0;
     }
     return 1;
@@ -1109,7 +1584,37 @@ static int by_length(const void *pa, const void *pb)
 
     if (a->len != b->len)
         return a->len > b->len ? -1 : 1;
+    if ((a->kind != 0) != (b->kind != 0))
+        return a->kind ? 1 : -1;
+    if (a->shown != b->shown)
+        return a->shown ? -1 : 1;
     return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/*
+** 1 if run r would be judged as run e was: the same span and reading
+** (before judging, e's reading was its layer 1; judge() may have put a
+** deeper one in its place, so compare r's layer 1 with e's decoding as
+** found, which judge() keeps in nrep only when nothing deeper was
+** chosen), the same rules, the same damage and suspicion, and the same
+** answer to whether the character before may precede it.
+*/
+static int same_judgement(const struct work *w, const struct run *e,
+                          const struct run *r)
+{
+    unsigned left = r->start > 0 ? w->t[r->start - 1] : 0;
+    int le, lr;
+
+    if (e->end != r->end || e->nlayers > 1 || e->found != r->nrep ||
+        rules_for(e->cp) != rules_for(r->cp) || e->kind != r->kind ||
+        e->suspect != r->suspect ||
+        memcmp(w->dec + e->rep, w->dec + r->rep, r->nrep * sizeof *w->dec))
+        return 0;
+    le = left >= 0x80 && (lookup(left)->cont & (1u << e->cp)) &&
+         !ONE_OF(left, cont_ok_before);
+    lr = left >= 0x80 && (lookup(left)->cont & (1u << r->cp)) &&
+         !ONE_OF(left, cont_ok_before);
+    return le == lr;
 }
 
 /*
@@ -1123,13 +1628,16 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
                        int *changed)
 {
     size_t i, k, m = 0, nyes = 0;
-    int cp, shown[THP_CP_COUNT] = {0};
+    int cp, shown[THP_CP_COUNT] = {0}, plain[THP_CP_COUNT] = {0};
     struct pick *picks;
     unsigned *tmp;
 
     *changed = 0;
-    for (i = 0; i < w->n; i++)
+    for (i = 0; i < w->n; i++) {
         w->e[i] = lookup(w->t[i]);
+        w->lm[i] = w->e[i]->lead;
+        w->tf[i] = classes_of(w->t[i]);
+    }
     w->nruns = 0;
     w->ndec = 0;
     for (cp = 0; cp < THP_CP_COUNT; cp++)
@@ -1137,10 +1645,38 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
             return -1;
     if (w->nruns == 0)
         return 0;
+    /*
+    ** A run another code page already found, with the same span, the
+    ** same reading and the same rules ("Ã©" in Windows-1252, Latin-1
+    ** and Windows-1254), gets the same verdict without judging again.
+    */
+    memset(w->start_of, 0, w->n * sizeof *w->start_of);
     for (i = 0; i < w->nruns; i++) {
-        if (judge(w, w->t, w->n, &w->runs[i]) < 0)
+        struct run *r = &w->runs[i];
+        size_t first = w->start_of[r->start];
+
+        if (first) {
+            const struct run *e = &w->runs[first - 1];
+
+            if (same_judgement(w, e, r)) {
+                r->verdict = e->verdict;
+                if (r->verdict != VERDICT_NO) {
+                    memcpy(w->dec + r->rep, w->dec + e->rep,
+                           e->nrep * sizeof *w->dec);
+                    r->nrep = e->nrep;
+                    r->nlayers = e->nlayers;
+                    memcpy(r->cps, e->cps, sizeof r->cps);
+                    r->cps[0] = (unsigned char)r->cp;
+                }
+                nyes += r->verdict == VERDICT_YES;
+                continue;
+            }
+        } else {
+            w->start_of[r->start] = i + 1;
+        }
+        if (judge(w, w->t, w->n, r) < 0)
             return -1;
-        nyes += w->runs[i].verdict == VERDICT_YES;
+        nyes += r->verdict == VERDICT_YES;
     }
     if (nyes == 0)
         return 0; /* neutral runs need a clearly better one beside them */
@@ -1157,10 +1693,15 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     if (picks == NULL)
         return -1;
     w->picks = picks;
+    for (i = 0; i < w->nruns; i++)
+        if (w->runs[i].verdict == VERDICT_YES && w->runs[i].kind == 0)
+            plain[w->runs[i].cp] = 1;
     for (i = 0, k = 0; i < w->nruns; i++) {
         if (w->runs[i].verdict == VERDICT_YES) {
+            picks[k].shown = plain[w->runs[i].cp];
             picks[k].len = w->runs[i].end - w->runs[i].start;
             picks[k].idx = i;
+            picks[k].kind = w->runs[i].kind;
             k++;
         }
     }
@@ -1210,18 +1751,129 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
 
 /*==================== Lines ====================*/
 
+/*==================== Latin-1 read as Mac Roman ====================*/
+
+/* 1 if c is a letter; upper/lower through *upper. */
+static int letter_case(unsigned c, int *upper, int *lower)
+{
+    int cat = (int)utf8proc_category((utf8proc_int32_t)c);
+
+    *upper = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
+    *lower = cat == UTF8PROC_CATEGORY_LL;
+    return is_letter_cat(cat);
+}
+
 /*
-** Repair one line s[0..len) (with its '\n', if any) into out. Passes run
-** until one changes nothing, so that repairing the result again is a
-** no-op; each pass that changes something shortens the line, so this
-** ends. An unchanged line is copied byte for byte.
+** How many characters of t[0..n) look wrong inside Latin words: a
+** non-letter between two letters ("S„o"; not '·' or '’'), a capital
+** right after a small letter ("cafÈ"), a small letter right before an
+** ASCII capital ("ìCities"), or a letter between two digits ("28ñ29");
+** only characters past ASCII count.
+*/
+static size_t word_oddities(const unsigned *t, size_t n)
+{
+    size_t i, odd = 0;
+
+    for (i = 0; i < n; i++) {
+        int up, low, pup, plow, nup, nlow, pl, nl;
+        unsigned c = t[i], p = i > 0 ? t[i - 1] : ' ';
+        unsigned q = i + 1 < n ? t[i + 1] : ' ';
+        int is_l = letter_case(c, &up, &low);
+
+        if (c < 0x80)
+            continue;
+        pl = letter_case(p, &pup, &plow);
+        nl = letter_case(q, &nup, &nlow);
+        if (!is_l)
+            odd += pl && nl && c != 0x00B7 && c != 0x2019 && c != 0x02BC;
+        else
+            odd += (up && pl && plow) || (low && nl && nup && q < 0x80) ||
+                   (p >= '0' && p <= '9' && q >= '0' && q <= '9');
+    }
+    return odd;
+}
+
+/* 1 if c is a symbol (maths, currency, modifier, other; † ‡ § ¶). */
+static int is_symbol(unsigned c)
+{
+    int cat = (int)utf8proc_category((utf8proc_int32_t)c);
+
+    return (cat >= UTF8PROC_CATEGORY_SM && cat <= UTF8PROC_CATEGORY_SO) ||
+           c == 0x2020 || c == 0x2021 || c == 0x00A7 || c == 0x00B6;
+}
+
+/*
+** Latin-1 (or Windows-1252) text read as Mac Roman, a mix-up of two
+** single-byte code pages: "cafÈ S„o Paulo" for "café São Paulo". The
+** line w->t is read back through Mac Roman and again as Windows-1252
+** when some characters looked wrong inside words before (two, or as
+** many as there are changes) and none do after, nothing it gives is a
+** control, and no letter becomes a symbol but the euro sign. Returns 1
+** if the line was changed.
+*/
+static int latin1_as_mac(struct work *w)
+{
+    size_t i, changes = 0, odd;
+
+    for (i = 0; i < w->n; i++) {
+        unsigned c = w->t[i], b, l;
+
+        if (c < 0x80) {
+            w->u[i] = c;
+            continue;
+        }
+        b = lookup(c)->byte[THP_CP_MACROMAN];
+        if (b == 0)
+            return 0;
+        l = cp_high[THP_CP_1252][b - 0x80];
+        if (l >= 0x80 && l < 0xA0)
+            return 0; /* a hole of Windows-1252 */
+        w->u[i] = l;
+        if (l != c && l != 0x20AC && is_symbol(l) && !is_symbol(c))
+            return 0; /* a letter gives a symbol: "T•Ø•R" not "T¥¯¥R" */
+        changes += l != c;
+    }
+    odd = word_oddities(w->t, w->n);
+    if (changes == 0 || odd == 0 || (odd < 2 && changes > odd))
+        return 0;
+    if (word_oddities(w->u, w->n) != 0)
+        return 0;
+    memcpy(w->t, w->u, w->n * sizeof *w->t);
+    return 1;
+}
+
+/*
+** 1 if c (e its table entry), right after the small ASCII letter before
+** it, may be Latin-1
+** read as Mac Roman: its byte there is a small letter in Latin-1, while
+** c is not one ("cafÈ", "S„o"), or c is a capital that stands for
+** Windows-1252 punctuation ("JohannesburgÖ"). The scan's test for
+** latin1_as_mac().
+*/
+static int mac_for_latin1(const struct cp_char *e, unsigned c)
+{
+    unsigned b = e->byte[THP_CP_MACROMAN];
+
+    if (b >= 0xDF)
+        return b != 0xF7 && !(c >= 0xDF && c <= 0xFF);
+    /* Ä Å Ç É Ñ Ö Ü: Windows-1252 punctuation in Mac Roman */
+    return b >= 0x80 && b <= 0x86;
+}
+
+/*
+** Repair one line s[0..len) (with its '\n', if any) into w->t, setting
+** *dirty when it changed. Passes run until one changes nothing, so that
+** repairing the result again is a no-op; each pass that changes
+** something shortens the line, so this ends. Returns THP_OK or
+** THP_ERR_NOMEM.
 */
 static int repair_line(struct work *w, const unsigned char *s, size_t len,
-                       struct thp_buf *out, struct thp_repair_info *info)
+                       struct thp_repair_info *info, int *dirty)
 {
     size_t i = 0, n = 0;
-    int dirty = 0, changed = 1;
+    int changed = 1;
 
+    *dirty = 0;
     if (!work_line(w, len))
         return THP_ERR_NOMEM;
     while (i < len) {
@@ -1231,7 +1883,7 @@ static int repair_line(struct work *w, const unsigned char *s, size_t len,
         if (k == 0) { /* a broken contract: keep the output valid */
             c = 0xFFFD;
             k = 1;
-            dirty = 1;
+            *dirty = 1;
         }
         w->t[n++] = c;
         i += k;
@@ -1240,10 +1892,21 @@ static int repair_line(struct work *w, const unsigned char *s, size_t len,
     while (changed) {
         if (repair_pass(w, info, &changed) < 0)
             return THP_ERR_NOMEM;
-        dirty |= changed;
+        *dirty |= changed;
     }
-    if (!dirty)
-        return thp_buf_append(out, (const char *)s, len);
+    if (latin1_as_mac(w)) {
+        *dirty = 1;
+        if (info)
+            info->latin1_as_mac++;
+    }
+    return THP_OK;
+}
+
+/* Append the repaired line w->t to out. */
+static int emit_line(const struct work *w, struct thp_buf *out)
+{
+    size_t i;
+
     for (i = 0; i < w->n; i++) {
         if (w->t[i] < 0x80)
             thp_buf_putc(out, (int)w->t[i]);
@@ -1255,20 +1918,21 @@ static int repair_line(struct work *w, const unsigned char *s, size_t len,
 
 /*
 ** 1 if the valid UTF-8 at s[at..n) starts with characters that, in one of
-** the code pages of mask, are a UTF-8 sequence for a plausible character:
-** the scan's test for whether a line deserves a closer look. A run the
-** closer look would take holds such a cluster (its first, unless that is
-** Mac Roman's Apple logo starting an emoji encoded twice, whose next ones
-** are), so a line without one has nothing to take.
+** the code pages of mask, are a UTF-8 sequence for a plausible character
+** (allowing the damage cluster_ext() allows): the scan's test for whether
+** a line deserves a closer look. A run the closer look would take holds
+** such a cluster (its first, unless that is Mac Roman's Apple logo
+** starting an emoji encoded twice, whose next ones are), so a line
+** without one has nothing to take.
 */
 static int cluster_here(const unsigned char *s, size_t n, size_t at,
                         unsigned mask)
 {
-    unsigned t[4];
+    unsigned t[6];
     size_t m = 0, k;
     int cp;
 
-    while (m < 4 && at < n) {
+    while (m < 6 && at < n) {
         k = thp_utf8_decode(s + at, n - at, &t[m]);
         if (k == 0)
             break;
@@ -1276,55 +1940,115 @@ static int cluster_here(const unsigned char *s, size_t n, size_t at,
         m++;
     }
     for (cp = 0; cp < THP_CP_COUNT; cp++) {
-        unsigned u;
+        unsigned u, extra, kind;
 
-        if ((mask & (1u << cp)) && cluster_at(t, m, 0, cp, &u) &&
+        if ((mask & (1u << cp)) &&
+            cluster_ext(t, m, 0, cp, EXT_A0 | EXT_LOSSY, &u, &extra,
+                        &kind) &&
             plausible_char(u, (int)utf8proc_category((utf8proc_int32_t)u)))
             return 1;
     }
     return 0;
 }
 
+/*
+** 1 if the line around position i of s[0..n) deserves a closer look, i
+** being just past an ASCII run or at a character c that is not a
+** continuation after the lead at prev_at (whose lead bits are
+** prev_lead): a no-break byte lost after a lead ("Ã la"), a lost byte
+** (U+FFFD), or "à" whose 0xA0 vanished ("voilÃ.").
+*/
+static int damage_here(const unsigned char *s, size_t n, size_t prev_at,
+                       size_t i, unsigned prev_lead,
+                       const struct cp_char *prev_e)
+{
+    if (prev_lead == 0)
+        return 0;
+    if (s[i] == ' ') {
+        /* only a two-byte lead loses its 0xA0 to a space unnoticed by
+        ** the lead-and-continuation test ("Ã la"; "à¸ " is caught) */
+        unsigned mask = 0;
+        int cp;
+
+        for (cp = 0; cp < THP_CP_COUNT; cp++)
+            if ((prev_lead & (1u << cp)) && prev_e->byte[cp] < 0xE0 &&
+                a0_is_nbsp(cp))
+                mask |= 1u << cp;
+        return mask && cluster_here(s, n, prev_at, mask);
+    }
+    if ((s[i] >= 0x80 && i + 2 < n && s[i] == 0xEF && s[i + 1] == 0xBF &&
+         s[i + 2] == 0xBD) || s[i] == '?')
+        return cluster_here(s, n, prev_at, prev_lead);
+    /* Ã (C3 83) after a small letter, before neither letter nor digit */
+    return s[prev_at] == 0xC3 && s[prev_at + 1] == 0x83 && prev_at > 0 &&
+           s[prev_at - 1] >= 'a' && s[prev_at - 1] <= 'z' && s[i] < 0x80 &&
+           !ascii_letter(s[i]) && !(s[i] >= '0' && s[i] <= '9');
+}
+
 int thp_repair_text(const char *in, size_t n, struct thp_buf *out,
                     struct thp_repair_info *info, struct thp_err *err)
 {
+    int changed, rc = thp_repair_text_lazy(in, n, out, info, err, &changed);
+
+    if (rc == THP_OK && !changed && thp_buf_append(out, in, n) != THP_OK)
+        return thp_err_set(err, out->rc, "repairing text: %s",
+                           thp_strerror(out->rc));
+    return rc;
+}
+
+int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
+                         struct thp_repair_info *info, struct thp_err *err,
+                         int *changed)
+{
     const unsigned char *s = (const unsigned char *)in;
     struct work w;
-    size_t i = 0, done = 0, prev_at = 0;
+    size_t i = 0, done = 0, prev_at = 0, flushed = 0;
     unsigned prev_lead = 0;
-    int rc = THP_OK;
+    const struct cp_char *prev_e = &cp_chars[0];
+    int rc = THP_OK, dirty = 0;
 
     memset(&w, 0, sizeof w);
+    *changed = 0;
     /*
     ** The scan: mojibake needs a character that is a UTF-8 lead byte in
     ** some code page right before one that is a continuation byte in the
-    ** same code page, and together with what follows they must spell a
-    ** plausible character (cluster_here). Only a line holding such a
-    ** cluster (or an invalid byte) is looked at closely; everything else
-    ** is copied in bulk.
+    ** same code page (or a space, U+FFFD or '?' standing for one), and
+    ** together with what follows they must spell a plausible character
+    ** (cluster_here). Only a line holding such a cluster (or an invalid
+    ** byte) is looked at closely; everything else is copied in bulk, and
+    ** only once a line has changed (until then out is not touched).
     */
     while (i < n) {
         size_t k = thp_utf8_ascii_prefix(s + i, n - i), start, end;
         unsigned c;
+        int line_dirty;
 
         if (k > 0) {
+            if (damage_here(s, n, prev_at, i, prev_lead, prev_e))
+                goto closer;
             i += k;
             prev_lead = 0;
             if (i >= n)
                 break;
         }
-        k = thp_utf8_decode(s + i, n - i, &c);
+        k = utf8_at(s + i, n - i, &c);
         if (k > 0) {
             const struct cp_char *e = lookup(c);
 
-            if (!(prev_lead & e->cont) ||
-                !cluster_here(s, n, prev_at, prev_lead & e->cont)) {
+            if (!((prev_lead & e->cont) &&
+                  cluster_here(s, n, prev_at, prev_lead & e->cont)) &&
+                !(c == 0xFFFD &&
+                  damage_here(s, n, prev_at, i, prev_lead, prev_e)) &&
+                !(i > 0 && s[i - 1] >= 'a' && s[i - 1] <= 'z' &&
+                  mac_for_latin1(e, c))) {
                 prev_lead = e->lead;
+                prev_e = e;
                 prev_at = i;
                 i += k;
                 continue;
             }
         }
+    closer:
         start = i;
         while (start > done && s[start - 1] != '\n')
             start--;
@@ -1333,20 +2057,27 @@ int thp_repair_text(const char *in, size_t n, struct thp_buf *out,
             end++;
         if (end < n)
             end++;
-        thp_buf_append(out, in + done, start - done);
-        rc = repair_line(&w, s + start, end - start, out, info);
+        rc = repair_line(&w, s + start, end - start, info, &line_dirty);
         if (rc != THP_OK)
             break;
+        if (line_dirty) {
+            /* the text before it, copied only now */
+            thp_buf_append(out, in + flushed, start - flushed);
+            emit_line(&w, out);
+            flushed = end;
+            dirty = 1;
+        }
         done = i = end;
         prev_lead = 0;
     }
-    if (rc == THP_OK)
-        rc = thp_buf_append(out, in + done, n - done);
+    if (rc == THP_OK && dirty)
+        rc = thp_buf_append(out, in + flushed, n - flushed);
     work_release(&w);
     if (rc == THP_OK && out->rc != THP_OK)
         rc = out->rc;
     if (rc != THP_OK)
         return thp_err_set(err, rc, "repairing text: %s", thp_strerror(rc));
+    *changed = dirty;
     return THP_OK;
 }
 
@@ -1499,7 +2230,26 @@ static size_t reference_at(const char *s, size_t n, unsigned *cp, int *bad)
     if (i == 0 || i >= n || s[i] != ';')
         return 0;
     *cp = entity_lookup(s, i);
-    return *cp ? i + 1 : 0;
+    if (*cp == 0) {
+        /* "&EACUTE;": the capital of a lower-case name, as HTML5 parsers
+        ** do not but authors expect */
+        char low[8];
+        size_t k, caps = 0;
+
+        for (k = 0; k < i; k++) {
+            if (s[k] >= 'a' && s[k] <= 'z')
+                return 0;
+            caps += s[k] >= 'A' && s[k] <= 'Z';
+            low[k] = (char)(s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 32 : s[k]);
+        }
+        if (caps == 0 || i > sizeof low)
+            return 0;
+        *cp = entity_lookup(low, i);
+        if (*cp == 0)
+            return 0;
+        *cp = (unsigned)utf8proc_toupper((utf8proc_int32_t)*cp);
+    }
+    return i + 1;
 }
 
 int thp_repair_entities(const char *in, size_t n, struct thp_buf *out,
@@ -1558,6 +2308,11 @@ int thp_repair_info_json(const struct thp_repair_info *info,
         thp_buf_printf(out, "},\"layers\":%d", info->layers);
         sep = ",";
     }
+    if (info->latin1_as_mac) {
+        thp_buf_printf(out, "%s\"latin1_as_macroman\":%zu", sep,
+                       info->latin1_as_mac);
+        sep = ",";
+    }
     if (info->entities) {
         thp_buf_printf(out, "%s\"entities\":%zu", sep, info->entities);
         sep = ",";
@@ -1583,6 +2338,10 @@ int thp_repair_explain(const struct thp_repair_info *info,
     if (info->layers > 1)
         thp_buf_printf(out, "some text had been mis-decoded %d times over; "
                        "every layer undone\n", info->layers);
+    if (info->latin1_as_mac)
+        thp_buf_printf(out, "%zu line%s of Latin-1 shown as Mac Roman, "
+                       "read again\n", info->latin1_as_mac,
+                       info->latin1_as_mac == 1 ? "" : "s");
     if (info->entities) {
         thp_buf_printf(out, "%zu HTML character reference%s decoded",
                        info->entities, info->entities == 1 ? "" : "s");

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,6 +161,27 @@ static int cp1252_append(struct thp_buf *out, const unsigned char *s,
             thp_buf_put_utf8(out, cp);
     }
     return out->rc;
+}
+
+/*
+** thp_utf8_decode, inlined for the hot loops of this file: one UTF-8
+** character at s[0..n) into *cp, its length, or 0 if invalid.
+*/
+static inline size_t utf8_at(const unsigned char *s, size_t n, unsigned *cp)
+{
+    unsigned c = s[0];
+
+    if (c >= 0xC2 && c <= 0xDF && n >= 2 && (s[1] & 0xC0) == 0x80) {
+        *cp = ((c & 0x1F) << 6) | (s[1] & 0x3F);
+        return 2;
+    }
+    if (c >= 0xE1 && c <= 0xEC && n >= 3 && (s[1] & 0xC0) == 0x80 &&
+        (s[2] & 0xC0) == 0x80) {
+        *cp = ((c & 0x0F) << 12) | ((unsigned)(s[1] & 0x3F) << 6) |
+              (s[2] & 0x3F);
+        return 3;
+    }
+    return thp_utf8_decode(s, n, cp);
 }
 
 /*==================== Charset labels ====================*/
@@ -376,6 +398,108 @@ static int central_wins(const unsigned char *s, size_t n)
     return c > w;
 }
 
+/* 1 if c is a letter; *lower tells if it is a small one. */
+static int letter_kind(unsigned c, int *lower)
+{
+    utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)c);
+
+    *lower = cat == UTF8PROC_CATEGORY_LL;
+    return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO &&
+           cat != UTF8PROC_CATEGORY_LM; /* not ˇ ˘ ˙ */
+}
+
+/*
+** How much s[0..n) read through code page cp (repair.h's tables) looks
+** like words: each byte from 0x80 up scores +1 as a letter (not ª º),
+** -2 more as a capital right after a small letter ("£ódŸ") or a small
+** one right before a capital ("żQué"); a symbol
+** scores -2 between two letters and -1 beside one ("³a"), punctuation
+** only between two ("¿Qué" is Spanish); a C1 control or a hole -3.
+** Western letters where their languages do not put them score -2 more:
+** "õ" not before "e" or "s" (Portuguese ões, õe; Hungarian ő), "ì"
+** inside a word (Italian puts it last; Czech ě), "æ" last (Croatian ć),
+** "Ø" before "e" (Czech Ř), "È", "Ð" or a small "è" starting a word
+** (Č, Đ, č), "þ" after a letter (Icelandic puts it first; Romanian ţ).
+*/
+static long word_score(const unsigned char *s, size_t n, int cp)
+{
+    size_t i;
+    long score = 0;
+
+    for (i = 0; i < n; i++) {
+        unsigned c, p = i > 0 ? thp_repair_cp_char(cp, s[i - 1]) : ' ';
+        unsigned q = i + 1 < n ? thp_repair_cp_char(cp, s[i + 1]) : ' ';
+        int low, plow, qlow, pl, ql;
+        utf8proc_category_t cat;
+
+        if (s[i] < 0x80)
+            continue;
+        c = thp_repair_cp_char(cp, s[i]);
+        pl = letter_kind(p, &plow) && p != 0xAA && p != 0xBA;
+        ql = letter_kind(q, &qlow) && q != 0xAA && q != 0xBA;
+        cat = utf8proc_category((utf8proc_int32_t)c);
+        if (c >= 0x80 && c < 0xA0) {
+            score -= 3;
+        } else if (c != 0xAA && c != 0xBA && letter_kind(c, &low)) {
+            score += 1;
+            if ((!low && pl && plow) || (low && ql && !qlow))
+                score -= 2;
+            if (cp != THP_CP_1252)
+                continue;
+            if ((c == 0x00F5 && q != 'e' && q != 's') ||
+                (c == 0x00EC && ql) || (c == 0x00E6 && !ql) ||
+                (c == 0x00D8 && q == 'e') ||
+                ((c == 0x00C8 || c == 0x00D0 || c == 0x00E8) && !pl && ql &&
+                 qlow) ||
+                (c == 0x00FE && pl))
+                score -= 2;
+        } else if (cat >= UTF8PROC_CATEGORY_PC &&
+                   cat <= UTF8PROC_CATEGORY_PO) {
+            if (pl && ql)
+                score -= 2;
+        } else if (pl && ql) {
+            score -= 2;
+        } else if (pl || ql) {
+            score -= 1;
+        }
+    }
+    return score;
+}
+
+/*
+** Short undeclared text in a Central European code page: Polish, Czech,
+** Slovak, Hungarian, Croatian, Slovene or Romanian written in
+** Windows-1250 or ISO-8859-2 ("\xA3\xF3d\x9F" is "Łódź", not "£ódŸ").
+** Returns the iconv name of the code page whose reading scores clearly
+** better than Windows-1252's (word_score), or NULL to keep Windows-1252.
+*/
+static const char *central_short(const unsigned char *s, size_t n)
+{
+    long w = word_score(s, n, THP_CP_1252);
+    long a = word_score(s, n, THP_CP_1250);
+    long b = word_score(s, n, THP_CP_LATIN2);
+
+    /* by two at least: one letter alone ("\xA3" is "£" or "Ł") is not
+    ** evidence enough */
+    if (a == b && a >= w + 2) {
+        /* the same letters: Š Ť Ž š ť ž sit in 0x80..0x9F in
+        ** Windows-1250, in 0xA9..0xBE in ISO-8859-2 */
+        size_t i, c1 = 0, iso = 0;
+
+        for (i = 0; i < n; i++) {
+            c1 += s[i] >= 0x80 && s[i] < 0xA0;
+            iso += s[i] == 0xA9 || s[i] == 0xAB || s[i] == 0xAE ||
+                   s[i] == 0xBB || s[i] == 0xBE;
+        }
+        return c1 == 0 && iso > 0 ? "ISO-8859-2" : "WINDOWS-1250";
+    }
+    if (a > b && a >= w + 2)
+        return "WINDOWS-1250";
+    if (b > a && b >= w + 2)
+        return "ISO-8859-2";
+    return NULL;
+}
+
 /*
 ** Guess UTF-16 without a BOM: text in a Latin script has a NUL in every
 ** other byte. Returns "UTF-16LE", "UTF-16BE" or NULL.
@@ -493,7 +617,13 @@ int thp_text_decode(const char *in, size_t n, int flags, struct thp_buf *out,
         }
     }
 
-    /* 5. The web's default for unlabelled legacy text. */
+    /* 5. Short Central European text, which the detector is not given. */
+    if ((cs = central_short(s, n)) != NULL) {
+        set_charset(info, cs, THP_SRC_DETECTED, 40);
+        return convert(cs, in, n, out, info, err);
+    }
+
+    /* 6. The web's default for unlabelled legacy text. */
     set_charset(info, "WINDOWS-1252", THP_SRC_FALLBACK, 30);
     return cp1252_append(out, s, n, info) == THP_OK
                ? THP_OK
@@ -516,11 +646,91 @@ static int is_nbsp(unsigned cp)
     return cp == 0x00A0 || cp == 0x2007 || cp == 0x202F;
 }
 
+static inline int nfc_unstable(unsigned c);
+
+/*
+** 1 if the eight bytes at s (with s[-1] and s[8] readable, and s[-1]
+** printable) are all printable ASCII or single spaces between printable
+** ones: what clean_pass keeps as it is.
+*/
+static inline int ascii8_plain(const unsigned char *s)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t v, sp, t;
+
+    memcpy(&v, s, 8);
+    /* a byte >= 0x80, or below 0x20 (SWAR: v - 0x20 borrows), or 0x7F */
+    if ((v | (v - ones * 0x20) | (v + ones * 0x01)) & high)
+        return 0;
+    /* spaces: exact 0x80 marks on bytes equal to 0x20 */
+    t = v ^ (ones * 0x20);
+    sp = ~(((t & ~high) + ~high) | t | ~high);
+    /* no two spaces in a row (the test is the same in either byte
+    ** order), and a last space followed by a printable byte */
+    if (sp & (sp << 8))
+        return 0;
+    if (s[7] == ' ' && !(s[8] > 0x20 && s[8] < 0x7F))
+        return 0;
+    return 1;
+}
+
+/*
+** The length of the UTF-8 character at s[at..n) if it is one cleaning
+** keeps as it is (not ASCII, not C1, no blank, nothing dropped), else 0.
+*/
+static inline size_t passthrough(const unsigned char *s, size_t n,
+                                 size_t at)
+{
+    unsigned b0 = s[at], b1, b2;
+
+    /* byte tests only: in is valid UTF-8 (thp_text_clean's contract) */
+    if (b0 < 0xC2 || at + 1 >= n || (s[at + 1] & 0xC0) != 0x80)
+        return 0;
+    b1 = s[at + 1];
+    if (b0 < 0xE0) /* U+0080..U+00A0 are C1 and the no-break space */
+        return b0 == 0xC2 && b1 <= 0xA0 ? 0 : 2;
+    if (at + 2 >= n || (s[at + 2] & 0xC0) != 0x80)
+        return 0;
+    b2 = s[at + 2];
+    if (b0 < 0xF0) {
+        if (b0 == 0xE2 && b1 == 0x80 &&
+            (b2 == 0x87 || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF))
+            return 0; /* U+2007, U+2028, U+2029, U+202F */
+        if (b0 == 0xE2 && b1 == 0x81 && b2 >= 0xAA)
+            return 0; /* U+206A..U+206F */
+        if (b0 == 0xEF && ((b1 == 0xBB && b2 == 0xBF) ||
+                           (b1 == 0xBF && b2 >= 0xB9 && b2 <= 0xBB)))
+            return 0; /* U+FEFF, U+FFF9..U+FFFB */
+        return 3;
+    }
+    if (at + 3 >= n || (s[at + 3] & 0xC0) != 0x80)
+        return 0;
+    return 4;
+}
+
+/*
+** Length of a terminal escape sequence at s[at..n) (ESC '[' parameters
+** and a final letter: "\x1b[31m"), or 0 if there is none.
+*/
+static size_t terminal_escape(const unsigned char *s, size_t n, size_t at)
+{
+    size_t i = at + 2;
+
+    if (at + 2 > n || s[at] != 0x1B || s[at + 1] != '[')
+        return 0;
+    while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == ';' ||
+                     s[i] == '?'))
+        i++;
+    if (i < n && s[i] >= 0x40 && s[i] <= 0x7E)
+        return i + 1 - at;
+    return 0;
+}
+
 /*
 ** One pass over valid UTF-8: map C1, drop controls, fold blanks and line
 ** ends. Blank runs become one space; blanks at line ends go; more than one
-** empty line becomes one. Returns 1 through *nonascii if any byte >= 0x80
-** was written (NFC is needed only then).
+** empty line becomes one. Returns 1 through *nonascii if a character NFC
+** may change was written (nfc_unstable(); NFC is needed only then).
 */
 static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
                        struct thp_text_info *info, int *nonascii)
@@ -537,10 +747,28 @@ static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
         ** fast path: a run of printable ASCII needs no decision, nor does
         ** a single space between two of its characters (it is kept)
         */
-        while (run < n && ((s[run] > 0x20 && s[run] < 0x7F) ||
-                           (s[run] == ' ' && run > i && run + 1 < n &&
-                            s[run + 1] > 0x20 && s[run + 1] < 0x7F)))
-            run++;
+        for (;;) {
+            size_t m;
+
+            if (run + 9 <= n && run > i && ascii8_plain(s + run)) {
+                run += 8; /* eight kept ASCII bytes at once */
+            } else if (run < n && s[run] > 0x20 && s[run] < 0x7F) {
+                run++;
+            } else if (run < n && s[run] == ' ' && run > i && run + 1 < n &&
+                       ((s[run + 1] > 0x20 && s[run + 1] < 0x7F) ||
+                        passthrough(s, n, run + 1))) {
+                run++;
+            } else if (run < n && (m = passthrough(s, n, run)) > 0) {
+                unsigned c;
+
+                if (s[run] >= 0xCC && utf8_at(s + run, n - run, &c) &&
+                    nfc_unstable(c))
+                    *nonascii = 1;
+                run += m; /* a character kept as it is */
+            } else {
+                break;
+            }
+        }
         if (run > i) {
             if (newlines) {
                 thp_buf_append(out, "\n\n", newlines > 1 ? 2 : 1);
@@ -554,12 +782,26 @@ static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
             i = run;
             continue;
         }
+        if (s[i] == 0x1B && (k = terminal_escape(s, n, i)) > 0) {
+            i += k; /* colours and cursor moves: no text */
+            if (info)
+                info->n_controls++;
+            continue;
+        }
         k = thp_utf8_decode(s + i, n - i, &cp);
         if (k == 0) { /* cannot happen on valid input; stay safe */
             cp = 0xFFFD;
             k = 1;
         }
         i += k;
+        if (cp == 0x2028) /* line separator */
+            cp = '\n';
+        if (cp == 0x2029) { /* paragraph separator: an empty line */
+            if (!at_start)
+                newlines += 2;
+            pending_space = 0;
+            continue;
+        }
         if (cp == '\r') {
             if (i < n && s[i] == '\n')
                 continue; /* CRLF: the LF will follow */
@@ -615,7 +857,8 @@ static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
             thp_buf_putc(out, (int)cp);
         } else {
             thp_buf_put_utf8(out, cp);
-            *nonascii = 1;
+            if (nfc_unstable(cp))
+                *nonascii = 1;
         }
     }
     if (newlines)
@@ -623,76 +866,221 @@ static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
 }
 
 /*
-** Could NFC change s[0..n)? Only if it holds a combining mark, a character
-** excluded from composition, a character above U+02FF with a canonical
-** decomposition (singletons such as U+212B ANGSTROM SIGN among them) or
-** Hangul; below U+0300 precomposed letters are already NFC. Most text
-** passes this one scan and skips the normaliser.
+** Characters NFC may change or combine: the BMP in a bitmap built once
+** from utf8proc's data (a set bit: combining class > 0, excluded from
+** composition, a decomposition that does not come back as itself, a
+** character that some composition takes as its second (U+0301, Tamil
+** U+0BBE), or Hangul jamo). Precomposed letters that are NFC already
+** (é, ấ, ά, й) and Hangul syllables are not set: text made of them
+** skips the normaliser, which matters for Vietnamese, Greek, Russian
+** and Korean.
 */
-static int needs_nfc(const unsigned char *s, size_t n)
+static unsigned char nfc_unstable_map[0x10000 / 8];
+static pthread_once_t nfc_once = PTHREAD_ONCE_INIT;
+
+static void nfc_set(unsigned c)
 {
-    size_t i = 0;
+    if (c < 0x10000)
+        nfc_unstable_map[c >> 3] |= (unsigned char)(1u << (c & 7));
+}
 
-    while (i < n) {
-        unsigned cp;
-        size_t k;
+static void nfc_build(void)
+{
+    unsigned c;
+
+    for (c = 0x300; c < 0x10000; c++) {
         const utf8proc_property_t *p;
+        utf8proc_int32_t seq[8];
+        utf8proc_ssize_t k, j;
+        int bc = 0;
+        utf8proc_uint8_t in[4], *nfc = NULL;
+        utf8proc_ssize_t len;
 
-        i += thp_utf8_ascii_prefix(s + i, n - i);
+        if (c >= 0xD800 && c < 0xE000)
+            continue;
+        p = utf8proc_get_property((utf8proc_int32_t)c);
+        if (p->combining_class != 0 || p->comp_exclusion)
+            nfc_set(c);
+        if ((c >= 0x1100 && c < 0x1200) || (c >= 0xA960 && c < 0xA980) ||
+            (c >= 0xD7B0 && c < 0xD800))
+            nfc_set(c);
+        if (p->decomp_seqindex == UINT16_MAX || p->decomp_type != 0)
+            continue;
+        k = utf8proc_decompose_char((utf8proc_int32_t)c, seq, 8,
+                                    UTF8PROC_DECOMPOSE, &bc);
+        len = utf8proc_encode_char((utf8proc_int32_t)c, in);
+        len = utf8proc_map(in, len, &nfc, UTF8PROC_STABLE |
+                                              UTF8PROC_COMPOSE);
+        if (len < 0 || (size_t)len != (size_t)utf8proc_encode_char(
+                                                (utf8proc_int32_t)c, in) ||
+            memcmp(nfc, in, (size_t)len) != 0) {
+            nfc_set(c); /* a singleton or an exclusion */
+        } else {
+            for (j = 1; j > 0 && j < k && k <= 8; j++)
+                nfc_set((unsigned)seq[j]); /* seconds of a composition */
+        }
+        free(nfc);
+    }
+}
+
+/* 1 if NFC may change c or join it to the character before. */
+static inline int nfc_unstable(unsigned c)
+{
+    const utf8proc_property_t *p;
+
+    if (c < 0x300)
+        return 0;
+    if (c < 0x10000)
+        return (nfc_unstable_map[c >> 3] >> (c & 7)) & 1;
+    p = utf8proc_get_property((utf8proc_int32_t)c);
+    return p->combining_class != 0 || p->comp_exclusion ||
+           (p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0) ||
+           (p->category >= UTF8PROC_CATEGORY_MN &&
+            p->category <= UTF8PROC_CATEGORY_ME);
+}
+
+/*
+** Normalise out->s[start..) to NFC, one stretch at a time: only the
+** stretches around a character nfc_unstable() flags, each from the last
+** character before it that NFC leaves alone (a starter nothing joins:
+** a boundary of normalisation) to the next such character. Sets
+** *changed when the text changed.
+** Returns THP_OK or THP_ERR_NOMEM.
+*/
+static int nfc_stretches(struct thp_buf *out, size_t start, int *changed)
+{
+    const unsigned char *s;
+    size_t n = out->n, i = start, last_b = start, flushed = start;
+    struct thp_buf tmp;
+    int rc = THP_OK;
+
+    *changed = 0;
+    pthread_once(&nfc_once, nfc_build);
+    thp_buf_init(&tmp, 0);
+    s = (const unsigned char *)out->s;
+    while (i < n) {
+        size_t k = thp_utf8_ascii_prefix(s + i, n - i), r;
+        unsigned cp;
+        utf8proc_uint8_t *nfc = NULL;
+        utf8proc_ssize_t len;
+
+        if (k > 0)
+            last_b = i + k - 1;
+        i += k;
         if (i >= n)
             break;
-        k = thp_utf8_decode(s + i, n - i, &cp);
-        if (k == 0)
-            return 1;
-        i += k;
-        if (cp < 0x300)
+        if (s[i] < 0xCC) { /* below U+0300: never changed by NFC */
+            last_b = i;
+            i += 2;
             continue;
-        if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xA960 && cp <= 0xA97F) ||
-            (cp >= 0xD7B0 && cp <= 0xD7FF) || (cp >= 0xAC00 && cp <= 0xD7A3))
-            return 1;
-        p = utf8proc_get_property((utf8proc_int32_t)cp);
-        /* a canonical decomposition: a singleton (U+212B) maps elsewhere;
-        ** precomposed letters (U+1EA5) are re-checked, which is cheap */
-        if (p->combining_class != 0 || p->comp_exclusion ||
-            (p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0))
-            return 1;
+        }
+        k = utf8_at(s + i, n - i, &cp);
+        if (k == 0)
+            k = 1;
+        if (!nfc_unstable(cp)) {
+            last_b = i;
+            i += k;
+            continue;
+        }
+        /* the stretch ends before the next character NFC leaves alone */
+        for (r = i + k; r < n;) {
+            size_t m = utf8_at(s + r, n - r, &cp);
+
+            if (m == 0)
+                m = 1;
+            if (!nfc_unstable(cp))
+                break;
+            r += m;
+        }
+        len = utf8proc_map(s + last_b, (utf8proc_ssize_t)(r - last_b), &nfc,
+                           UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (len < 0) {
+            rc = THP_ERR_NOMEM;
+            break;
+        }
+        if ((size_t)len != r - last_b ||
+            memcmp(nfc, s + last_b, (size_t)len) != 0) {
+            thp_buf_append(&tmp, (const char *)s + flushed,
+                           last_b - flushed);
+            thp_buf_append(&tmp, (const char *)nfc, (size_t)len);
+            flushed = r;
+            *changed = 1;
+        }
+        free(nfc); /* utf8proc allocates with malloc */
+        i = last_b = r;
     }
-    return 0;
+    if (rc == THP_OK && *changed) {
+        thp_buf_append(&tmp, (const char *)s + flushed, n - flushed);
+        if (tmp.rc != THP_OK) {
+            rc = tmp.rc;
+        } else {
+            out->n = start;
+            thp_buf_append(out, tmp.s, tmp.n);
+            rc = out->rc;
+        }
+    }
+    thp_buf_release(&tmp);
+    return rc;
 }
 
 int thp_text_clean(const char *in, size_t n, struct thp_buf *out,
                    struct thp_text_info *info, struct thp_err *err)
 {
     size_t start = out->n;
-    int nonascii;
-    utf8proc_uint8_t *nfc = NULL;
-    utf8proc_ssize_t len;
+    int nonascii, changed = 0, rc;
 
+    pthread_once(&nfc_once, nfc_build);
+    /* room for the text at once; the NUL a grown buffer may lack */
+    if (thp_buf_grow(out, n + 16) == THP_OK && out->s != NULL)
+        out->s[out->n] = '\0';
     clean_pass((const unsigned char *)in, n, out, info, &nonascii);
     if (out->rc != THP_OK)
         return thp_err_set(err, out->rc, "cleaning: %s",
                            thp_strerror(out->rc));
-    if (!nonascii || out->n == start ||
-        !needs_nfc((const unsigned char *)out->s + start, out->n - start))
+    if (!nonascii || out->n == start)
         return THP_OK;
-    len = utf8proc_map((const utf8proc_uint8_t *)out->s + start,
-                       (utf8proc_ssize_t)(out->n - start), &nfc,
-                       UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-    if (len < 0) /* only on allocation failure: input is valid UTF-8 */
-        return thp_err_set(err, THP_ERR_NOMEM, "normalising: %s",
-                           utf8proc_errmsg(len));
-    if ((size_t)len != out->n - start ||
-        memcmp(nfc, out->s + start, (size_t)len) != 0) {
-        out->n = start;
-        thp_buf_append(out, (const char *)nfc, (size_t)len);
-        if (info)
-            info->normalized = 1;
-    }
-    free(nfc); /* utf8proc allocates with malloc */
-    if (out->rc != THP_OK)
-        return thp_err_set(err, out->rc, "normalising: %s",
-                           thp_strerror(out->rc));
+    rc = nfc_stretches(out, start, &changed);
+    if (rc != THP_OK)
+        return thp_err_set(err, rc, "normalising: %s", thp_strerror(rc));
+    if (changed && info)
+        info->normalized = 1;
     return THP_OK;
+}
+
+/*
+** Decode in[0..n) as thp_text_decode does, but when the bytes are UTF-8
+** already (most input) point *res at in instead of copying; otherwise
+** decode into tmp and point *res there.
+*/
+static int decode_view(const char *in, size_t n, int flags,
+                       struct thp_buf *tmp, struct thp_text_info *info,
+                       struct thp_err *err, const char **res, size_t *rn)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    int rc;
+
+    if (!(n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) &&
+        !(n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
+                     (s[0] == 0xFE && s[1] == 0xFF))) &&
+        guess_utf16(s, n) == NULL && thp_text_utf8_valid(in, n)) {
+        if (info) {
+            char label[32] = "", declared[32] = "";
+
+            if ((flags & THP_TEXT_HTML) &&
+                sniff_declared(in, n, label, sizeof label))
+                canon_charset(label, declared, sizeof declared);
+            snprintf(info->declared, sizeof info->declared, "%s",
+                     declared[0] ? declared : label);
+        }
+        set_charset(info, "UTF-8", THP_SRC_UTF8, 99);
+        *res = in;
+        *rn = n;
+        return THP_OK;
+    }
+    rc = thp_text_decode(in, n, flags, tmp, info, err);
+    *res = tmp->s ? tmp->s : "";
+    *rn = tmp->n;
+    return rc;
 }
 
 int thp_text_prepare(const char *in, size_t n, int flags, struct thp_buf *out,
@@ -700,25 +1088,33 @@ int thp_text_prepare(const char *in, size_t n, int flags, struct thp_buf *out,
 {
     struct thp_buf a, b;
     struct thp_repair_info *ri = info ? &info->repair : NULL;
-    int rc;
+    const char *cur;
+    size_t curn;
+    int rc, changed;
 
     thp_buf_init(&a, out->max ? out->max * 4 : 0);
     thp_buf_init(&b, out->max ? out->max * 4 : 0);
-    rc = thp_text_decode(in, n, flags, &a, info, err);
+    /* each stage reads cur and writes a or b only when it changes it */
+    rc = decode_view(in, n, flags, &a, info, err, &cur, &curn);
     /* references first: "Î&frac14;s" is mojibake only once decoded */
-    if (rc == THP_OK && !(flags & THP_TEXT_HTML)) {
-        rc = thp_repair_entities(a.s ? a.s : "", a.n, &b, ri, err);
-        thp_buf_reset(&a);
-        if (rc == THP_OK)
-            rc = thp_repair_text(b.s ? b.s : "", b.n, &a, ri, err);
-    } else if (rc == THP_OK) {
-        rc = thp_repair_text(a.s ? a.s : "", a.n, &b, ri, err);
-        thp_buf_reset(&a);
-        if (rc == THP_OK)
-            rc = thp_buf_append(&a, b.s ? b.s : "", b.n);
+    if (rc == THP_OK && !(flags & THP_TEXT_HTML) &&
+        memchr(cur, '&', curn) != NULL) {
+        rc = thp_repair_entities(cur, curn, &b, ri, err);
+        cur = b.s ? b.s : "";
+        curn = b.n;
+    }
+    if (rc == THP_OK) {
+        struct thp_buf *to = cur == b.s ? &a : &b;
+
+        thp_buf_reset(to);
+        rc = thp_repair_text_lazy(cur, curn, to, ri, err, &changed);
+        if (rc == THP_OK && changed) {
+            cur = to->s ? to->s : "";
+            curn = to->n;
+        }
     }
     if (rc == THP_OK)
-        rc = thp_text_clean(a.s ? a.s : "", a.n, out, info, err);
+        rc = thp_text_clean(cur, curn, out, info, err);
     thp_buf_release(&a);
     thp_buf_release(&b);
     return rc;

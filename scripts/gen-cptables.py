@@ -29,6 +29,7 @@ CODEPAGES = [
     ("THP_CP_LATIN2", "iso8859-2", False),
     ("THP_CP_MACROMAN", "mac-roman", False),
     ("THP_CP_MACCE", "mac-latin2", False),
+    ("THP_CP_437", "cp437", False),
 ]
 
 

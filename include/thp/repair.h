@@ -14,6 +14,12 @@
 ** marks, or letters of one alphabet glued to another's). A run that is
 ** neither better nor worse once undone ("Ã…" for "Å") is undone only
 ** when the same line has a clearly better run of the same code page.
+** Damage on top is undone too: a space (or nothing) where the byte 0xA0
+** was ("Ã la carte"), U+FFFD or '?' for a byte the code page lacks
+** (recovered when one character fits, else U+FFFD), CESU-8 surrogate
+** pairs; and, with no UTF-8 involved, Latin-1 text read as Mac Roman
+** ("cafÈ" -> "café"). docs/REPAIR.md lists every kind and what is left
+** alone on purpose.
 **
 ** Invariants:
 **   - Output is valid UTF-8, also when the input breaks the contract
@@ -59,6 +65,7 @@ enum thp_cp {
     THP_CP_LATIN2,   /* ISO-8859-2, Central European */
     THP_CP_MACROMAN, /* Mac OS Roman (Apple's table, not glibc's) */
     THP_CP_MACCE,    /* Mac OS Central European */
+    THP_CP_437,      /* IBM PC code page 437 (DOS) */
     THP_CP_COUNT
 };
 
@@ -68,6 +75,8 @@ struct thp_repair_info {
                                    /* encoded twice counts in both */
     size_t runs;          /* runs undone (a run: adjacent characters) */
     int layers;           /* most layers undone in one run (2: double) */
+    size_t latin1_as_mac; /* lines of Latin-1 shown as Mac Roman, read */
+                          /* again (no UTF-8 involved) */
     size_t entities;      /* character references decoded */
     size_t entities_invalid; /* of which invalid, now U+FFFD */
 };
@@ -99,14 +108,26 @@ int thp_repair_text(const char *in, size_t n, struct thp_buf *out,
                     struct thp_repair_info *info, struct thp_err *err);
 
 /*
+** As thp_repair_text, but when nothing needs repair out is left as it
+** was and *changed is 0 (the caller keeps using in); otherwise the whole
+** repaired text is appended and *changed is 1. Saves a copy of clean
+** text, which is most text.
+*/
+int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
+                         struct thp_repair_info *info, struct thp_err *err,
+                         int *changed);
+
+/*
 ** Decode HTML character references in in[0..n) (UTF-8), appending to out:
 ** named ones with their semicolon (&amp; &eacute; &ndash; &rsquo; &euro;
 ** ...: the Latin-1 set, the HTML 4 punctuation, symbols and arrows, no
 ** Greek letters) and numeric ones (&#233; &#x2013;). As in HTML5, numbers
 ** 0x80..0x9F mean the Windows-1252 character of that byte (its five
 ** holes stay C1 controls), and 0, a surrogate or a number above U+10FFFF
-** gives U+FFFD (counted in info->entities_invalid). Anything else, including an unknown name or a
-** missing semicolon, is copied as it is. One pass: "&amp;lt;" gives
+** gives U+FFFD (counted in info->entities_invalid). A name in capitals
+** that is not one itself stands for the capital of the lower-case
+** name's character ("&EACUTE;" is "É"). Anything else, including an
+** unknown name or a missing semicolon, is copied as it is. One pass: "&amp;lt;" gives
 ** "&lt;". Errors as for thp_repair_text.
 */
 int thp_repair_entities(const char *in, size_t n, struct thp_buf *out,

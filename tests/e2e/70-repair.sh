@@ -58,6 +58,32 @@ for clean in 'SÃO PAULO' 'Zürich ÅÄÖ' '√2 ≤ 3' 'Ελλάδα' 'Моск
     run "$INDEX" --repair-text < <(printf '%s\n' "$clean")
     check_eq "clean text untouched: $clean" "$clean" "$OUT"
 done
+# --- the second pass's kinds of damage ---------------------------------------
+run "$INDEX" --repair-text < <(printf '\xc3\x83 la carte, voil\xc3\x83 \n')
+check_eq "a lost no-break byte (Windows-1252)" "à la carte, voilà" "$OUT"
+run "$INDEX" --repair-text < <(printf 'na\xe2\x94\x9c\xc2\xbbve caf\xe2\x94\x9c\xe2\x8c\x90\n')
+check_eq "UTF-8 shown as code page 437" "naïve café" "$OUT"
+run "$INDEX" --repair-text < <(printf 'emoji \xc3\xad\xc2\xa0\xc2\xbd\xc3\xad\xc2\xb8\xc2\x80 here\n')
+check_eq "a CESU-8 surrogate pair shown as Latin-1" "emoji 😀 here" "$OUT"
+run "$INDEX" --repair-text < <(printf 'Se\xc3\x83\xc2\xb1or \xc3\x83\xef\xbf\xbd and \xc3\xa2\xe2\x82\xac\xc5\x93ok\xc3\xa2\xe2\x82\xac\xef\xbf\xbd\n')
+check_eq "lossy mojibake: what can be recovered is" "Señor � and “ok”" "$OUT"
+run "$INDEX" --repair-text < <(printf '10\xc3\x8e\xc2\xbcm and TNF\xc3\x8e\xc2\xb1\n')
+check_eq "a Greek letter glued to Latin ones" "10μm and TNFα" "$OUT"
+run "$INDEX" --repair-text < <(printf 'caf\xc3\x88 S\xe2\x80\x9eo Paulo\n')
+check_eq "Latin-1 read as Mac Roman" "café São Paulo" "$OUT"
+run "$INDEX" --repair-text < <(printf 'caf\xd0\x93\xc2\xa9 Z\xd0\x93\xd1\x98rich\n')
+check_eq "UTF-8 of Latin text shown as Windows-1251" "café Zürich" "$OUT"
+run "$INDEX" --repair-text < <(printf '3\xc3\x83\xe2\x80\x94\xc3\x82\xc2\xa310\n')
+check_eq "one layer undone, the unusual text under it kept" "3×£10" "$OUT"
+run "$INDEX" --repair-text --explain < <(printf 'Uchod\x9fcy w \xa3odzi\n')
+check_eq "short undeclared Windows-1250" "Uchodźcy w Łodzi" "$OUT"
+check_contains "... detected as Windows-1250" "$ERR" "WINDOWS-1250 (detected"
+run "$INDEX" --repair-text < <(printf '\x1b[1;31mred\x1b[0m &EACUTE;COLE\n')
+check_eq "terminal escapes dropped whole, capital references decoded" "red ÉCOLE" "$OUT"
+for clean in '3×£10' '“ß”' '—à' '„ď…' 'Ã' 'Å ja' 'Ð is eth'; do
+    run "$INDEX" --repair-text < <(printf '%s\n' "$clean")
+    check_eq "clean text untouched: $clean" "$clean" "$OUT"
+done
 run "$INDEX" --repair-text < <(head -c 3000 /dev/urandom)
 check_eq "random bytes: exit 0" 0 "$RC"
 check_py "random bytes: valid UTF-8 out" '

@@ -3,8 +3,11 @@
 ** fallback), cleaning (C1, controls, blanks, NFC), and the property that
 ** any bytes at all come out as valid UTF-8 without control characters.
 */
+#include <iconv.h>
 #include <stdint.h>
 #include <stdlib.h>
+
+#include <utf8proc.h>
 
 #include "check.h"
 #include "thp/text.h"
@@ -70,6 +73,201 @@ static int has_controls(const char *s, size_t n)
             return 1;
     }
     return 0;
+}
+
+/* UTF-8 s encoded in charset by iconv, into out (size cap); its length
+** or 0 when iconv cannot. */
+static size_t encode(const char *s, const char *charset, char *out,
+                     size_t cap)
+{
+    iconv_t cd = iconv_open(charset, "UTF-8");
+    char *ip = (char *)s, *op = out;
+    size_t il = strlen(s), ol = cap;
+
+    if (cd == (iconv_t)-1)
+        return 0;
+    if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || il != 0) {
+        iconv_close(cd);
+        return 0;
+    }
+    iconv_close(cd);
+    return cap - ol;
+}
+
+/*
+** Short undeclared texts: Central European ones written in Windows-1250
+** and ISO-8859-2 are read as such, Western ones in Windows-1252 stay
+** Windows-1252. Prints the counts; every one must be right.
+*/
+static void test_central(void)
+{
+    static const char *const central[] = {
+        /* Polish */
+        "\xC5\x81\xC3\xB3" "d\xC5\xBA",
+        "Za\xC5\xBC\xC3\xB3\xC5\x82\xC4\x87 g\xC4\x99\xC5\x9Bl\xC4\x85 "
+        "ja\xC5\xBA\xC5\x84",
+        "Spotkanie w Gda\xC5\x84sku i Wroc\xC5\x82" "awiu",
+        "Uchod\xC5\xBA" "cy w \xC5\x81odzi",
+        /* Czech */
+        "P\xC5\x99\xC3\xADli\xC5\xA1 \xC5\xBElu\xC5\xA5ou\xC4\x8Dk\xC3\xBD "
+        "k\xC5\xAF\xC5\x88",
+        "Uprchl\xC3\xAD" "ci v \xC4\x8C" "esk\xC3\xA9 republice",
+        "M\xC4\x9Bsto Brno a \xC5\x98" "editelstv\xC3\xAD",
+        /* Slovak */
+        "\xC4\xBD" "udsk\xC3\xA9 pr\xC3\xA1va v \xC5\xBD" "iline",
+        "Ut\xC3\xA1" "ren\xC3\xAD" "ci na Slovensku \xC5\xBEij\xC3\xBA",
+        /* Hungarian */
+        "Menek\xC3\xBCltek Gy\xC5\x91rben",
+        "\xC3\x81rv\xC3\xADzt\xC5\xB1r\xC5\x91 t\xC3\xBCk\xC3\xB6rf\xC3\xBAr"
+        "\xC3\xB3g\xC3\xA9p",
+        "A v\xC3\xA1ros \xC3\xA9s a b\xC5\x91v\xC3\xADt\xC3\xA9s",
+        /* Croatian */
+        "Izbjeglice u Zagrebu dobile su pomo\xC4\x87",
+        "\xC4\x90" "akovo, \xC5\xA0ibenik i \xC4\x8C" "akovec",
+        /* Slovene */
+        "Be\xC5\xBE" "ci v \xC5\xA0" "kofji Loki",
+        "\xC5\xBD" "ivljenje v Ljubljani \xC4\x8D" "aka",
+        /* Romanian (comma below is not in these code pages: cedilla) */
+        "Migran\xC5\xA3ii \xC5\x9Fi refugia\xC5\xA3ii",
+        "\xC3\x8En Rom\xC3\xA2nia \xC5\x9F" "coala",
+    };
+    static const char *const western[] = {
+        "caf\xC3\xA9", "S\xC3\xA3o Paulo", "Z\xC3\xBCrich und Genf",
+        "informa\xC3\xA7\xC3\xB5" "es p\xC3\xBA" "blicas",
+        "Ni\xC3\xB1os en M\xC3\xA1laga", "\xC3\x89" "cole d\xE2\x80\x99\xC3\xA9" "t\xC3\xA9",
+        "Fl\xC3\xBC" "chtlinge in K\xC3\xB6ln", "co\xC3\xB6rdinatie",
+        "Bras\xC3\xADlia \xE2\x80\x93 \xE2\x80\x9C" "debate\xE2\x80\x9D",
+        "Malm\xC3\xB6 och G\xC3\xB6teborg", "\xC3\x85lborg", "na\xC3\xAFve",
+        "\xC2\xBFQu\xC3\xA9? \xC2\xA1" "Ol\xC3\xA9!", "5 \xE2\x82\xAC",
+        "Citt\xC3\xA0 e universit\xC3\xA0",
+    };
+    static const char *const cps[] = {"WINDOWS-1250", "ISO-8859-2"};
+    char enc[512];
+    size_t i, k, n, right = 0, tried = 0, wright = 0, wtried = 0;
+
+    for (i = 0; i < sizeof central / sizeof central[0]; i++) {
+        for (k = 0; k < 2; k++) {
+            struct thp_buf out;
+
+            n = encode(central[i], cps[k], enc, sizeof enc);
+            if (n == 0)
+                continue;
+            tried++;
+            thp_buf_init(&out, 0);
+            if (thp_text_prepare(enc, n, 0, &out, NULL, NULL) == THP_OK &&
+                strcmp(out.s ? out.s : "", central[i]) == 0)
+                right++;
+            else
+                fprintf(stderr, "central %s: %s -> %s\n", cps[k],
+                        central[i], out.s ? out.s : "");
+            thp_buf_release(&out);
+        }
+    }
+    for (i = 0; i < sizeof western / sizeof western[0]; i++) {
+        struct thp_buf out;
+
+        n = encode(western[i], "WINDOWS-1252", enc, sizeof enc);
+        if (n == 0)
+            continue;
+        wtried++;
+        thp_buf_init(&out, 0);
+        if (thp_text_prepare(enc, n, 0, &out, NULL, NULL) == THP_OK &&
+            strcmp(out.s ? out.s : "", western[i]) == 0)
+            wright++;
+        else
+            fprintf(stderr, "western: %s -> %s\n", western[i],
+                    out.s ? out.s : "");
+        thp_buf_release(&out);
+    }
+    printf("short Central European texts: %zu/%zu read right; short "
+           "Western ones: %zu/%zu\n", right, tried, wright, wtried);
+    CHECK(tried >= 30 && right == tried);
+    CHECK(wtried >= 14 && wright == wtried);
+}
+
+/*
+** Blanks folded as they should be on ASCII text, whatever the length of
+** its runs (the cleaning pass takes eight bytes at a time where it can):
+** runs of spaces and tabs become one space, none at either end.
+*/
+static void test_blank_folding(void)
+{
+    static const char alphabet[] = "abcXYZ09.,;  \t~!";
+    size_t i, bad = 0;
+
+    for (i = 0; i < 3000; i++) {
+        char in[80], want[80];
+        size_t n = next_rand() % sizeof in, j, w = 0;
+        int pending = 0;
+        struct thp_buf out;
+
+        for (j = 0; j < n; j++)
+            in[j] = alphabet[next_rand() % (sizeof alphabet - 1)];
+        for (j = 0; j < n; j++) {
+            if (in[j] == ' ' || in[j] == '\t') {
+                pending = w > 0;
+                continue;
+            }
+            if (pending)
+                want[w++] = ' ';
+            pending = 0;
+            want[w++] = in[j];
+        }
+        want[w] = '\0';
+        thp_buf_init(&out, 0);
+        if (thp_text_clean(in, n, &out, NULL, NULL) != THP_OK ||
+            strcmp(out.s ? out.s : "", want) != 0) {
+            fprintf(stderr, "blanks: \"%.*s\" -> \"%s\", want \"%s\"\n",
+                    (int)n, in, out.s ? out.s : "", want);
+            bad++;
+        }
+        thp_buf_release(&out);
+    }
+    CHECK(bad == 0);
+}
+
+/* NFC by stretches equals utf8proc's NFC of the whole text. */
+static void test_nfc_stretches(void)
+{
+    static const unsigned pool[] = {
+        'a', 'e', 'o', ' ', '.', 0x0301, 0x0300, 0x0308, 0x0323, 0x0302,
+        0x00E9, 0x1EA5, 0x1100, 0x1161, 0x11A8, 0xAC00, 0x0B47, 0x0B3E,
+        0x0BC6, 0x0BBE, 0x0915, 0x093C, 0x094D, 0x0E38, 0x0E48, 0x212B,
+        0x0344, 0x1F71, 0x03B1, 0x0439, 0x0418, 0x0306, 0x05B8, 0x05D0,
+        0x0F73, 0x1D15E, 0x0958, 0x3099, 0x304B, 0xFB2C,
+    };
+    size_t i, bad = 0;
+
+    for (i = 0; i < 3000; i++) {
+        struct thp_buf in, out;
+        size_t len = next_rand() % 24, j;
+        utf8proc_uint8_t *nfc = NULL;
+        utf8proc_ssize_t m;
+
+        thp_buf_init(&in, 0);
+        thp_buf_init(&out, 0);
+        thp_buf_putc(&in, 'x');
+        for (j = 0; j < len; j++)
+            thp_buf_put_utf8(&in, pool[next_rand() %
+                                       (sizeof pool / sizeof pool[0])]);
+        thp_buf_putc(&in, 'x');
+        m = utf8proc_map((const utf8proc_uint8_t *)in.s,
+                         (utf8proc_ssize_t)in.n, &nfc,
+                         UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (thp_text_clean(in.s, in.n, &out, NULL, NULL) != THP_OK ||
+            m < 0 || (size_t)m != out.n ||
+            memcmp(nfc, out.s, (size_t)m) != 0) {
+            /* blanks are folded by cleaning: compare only blank-free */
+            if (strchr(in.s, ' ') == NULL) {
+                fprintf(stderr, "NFC differs for %s\n", in.s);
+                bad++;
+            }
+        }
+        free(nfc);
+        thp_buf_release(&in);
+        thp_buf_release(&out);
+    }
+    CHECK(bad == 0);
 }
 
 int main(void)
@@ -212,6 +410,19 @@ int main(void)
            "\xE9\x9A\xBE\xE6\xB0\x91 \xD0\xB1\xD0\xB5\xD0\xB6", "UTF-8", -1);
     EXPECT("S\xC3\x83O PAULO \xE2\x88\x9A" "2", 0,
            "S\xC3\x83O PAULO \xE2\x88\x9A" "2", "UTF-8", -1);
+
+    /* terminal escapes go whole; line and paragraph separators break */
+    EXPECT("\x1B[31mred\x1B[0m and \x1B[1;32mgreen\x1B[m", 0,
+           "red and green", NULL, -1);
+    EXPECT("one\xE2\x80\xA8two\xE2\x80\xA9three", 0, "one\ntwo\n\nthree",
+           NULL, -1);
+    EXPECT("lone \x1B escape", 0, "lone escape", NULL, -1);
+    /* upper-case references in plain text */
+    EXPECT("&EACUTE;COLE &AMP; CAF&EACUTE;", 0,
+           "\xC3\x89" "COLE & CAF\xC3\x89", NULL, -1);
+    test_central();
+    test_nfc_stretches();
+    test_blank_folding();
 
     /* property: any bytes give valid UTF-8 without control characters */
     for (i = 0; i < 3000 && bad == 0; i++) {
