@@ -57,12 +57,13 @@ bench-query: $(BUILD)/thp-index $(BUILD)/bench/query_bench
 # (the two file names are then goals of their own, made into no-ops here).
 ifeq ($(filter bench-compare,$(MAKECMDGOALS)),bench-compare)
 CMP_ARGS := $(filter-out bench-compare,$(MAKECMDGOALS))
+CMP_GOALS := $(sort $(CMP_ARGS))
 A ?= $(word 1,$(CMP_ARGS))
 B ?= $(word 2,$(CMP_ARGS))
-ifneq ($(CMP_ARGS),)
-$(CMP_ARGS):
+ifneq ($(CMP_GOALS),)
+$(CMP_GOALS):
 	@:
-.PHONY: $(CMP_ARGS)
+.PHONY: $(CMP_GOALS)
 endif
 endif
 bench-compare:
