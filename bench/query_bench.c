@@ -750,10 +750,12 @@ int main(int argc, char **argv)
            sqlite3_libversion());
     printf("warm-up (read the file, count every query's matches): %.1f s; "
            "load average %s\n", (now_ms() - t0) / 1e3, load0);
+    fflush(stdout);
 
     for (i = 0; i < nruns; i++) {
         do_run(&runs[i]);
         print_table(&runs[i]);
+        fflush(stdout);
     }
     for (q = 0; q < nqueries; q++)
         if (queries[q].error) {

@@ -15,6 +15,12 @@ BENCH_DIR     ?= $(or $(TMPDIR),/tmp)/thp-bench
 BENCH_THREADS ?= 1,2
 BENCH_QUERIES ?= bench/queries.tsv
 
+# What the cached index depends on: the generator and what thp-index
+# stores (any change here builds the corpus and the index again).
+QB_STAMP_FILES := bench/gen_query_corpus.py bench/gen_corpus.py \
+    bench/query_corpus_vocab.tsv include/thp/index.h include/thp/tok.h \
+    lib/schema.h lib/index.c lib/tok.c indexer/main.c
+
 BENCH_STEPS += bench-query
 .PHONY: bench-query bench-compare
 
@@ -29,9 +35,7 @@ bench-query: $(BUILD)/thp-index $(BUILD)/bench/query_bench
 	@set -e; n=$(BENCH_SIZE); dir=$(BENCH_DIR)/query-$$n; \
 	case $$n in ''|*[!0-9]*) echo "bench-query: BENCH_SIZE must be a number" >&2; exit 2;; esac; \
 	mkdir -p $$dir bench/results; \
-	id="$$n $$(cat bench/gen_query_corpus.py bench/gen_corpus.py \
-	    bench/query_corpus_vocab.tsv include/thp/index.h lib/schema.h \
-	    lib/tok.c | sha256sum | cut -c1-16)"; \
+	id="$$n $$(cat $(QB_STAMP_FILES) | sha256sum | cut -c1-16)"; \
 	if [ -f $$dir/index.db ] && [ "$$(cat $$dir/stamp 2>/dev/null)" = "$$id" ]; then \
 	    echo "bench-query: reusing $$dir (stamp $$id)"; \
 	else \
