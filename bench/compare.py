@@ -6,7 +6,10 @@
 A and B are files bench/query_bench wrote (bench/results/query-N-GIT.json).
 For each thread count both ran and each query kind: the core's and bare
 FTS5's p50 and p99 in A and B, and B / A for each (below 1.00: B is
-faster), and the core / FTS5 q/s ratio in A and in B. Runs on different
+faster), and the core / FTS5 q/s ratio in A and in B. Then, for the
+queries both ran, whether the core returned the same hits: per kind, how
+many top-k lists are identical (ids and order) and the mean overlap of
+the two sets (|A ∩ B| / the larger). Runs on different
 machines, loads or index sizes are compared all the same, with a warning.
 Python 3 standard library only. Exits 2 if a file cannot be read.
 """
@@ -87,7 +90,35 @@ def main(argv):
                              f"{rel(y, x):>5}")
             print(f"{k:<12} | " + " | ".join(cells) +
                   f" | {ga['ratio']['qps']:>15.2f} {gb['ratio']['qps']:>5.2f}")
+    overlap(a, b)
     return 0
+
+
+def overlap(a, b):
+    """How far B's top hits (core) are A's, per kind, for the same queries."""
+    ids_a = {(q["kind"], q["flags"], q["query"]): q.get("core_ids")
+             for q in a["per_query"]}
+    per_kind = {}
+    for q in b["per_query"]:
+        x = ids_a.get((q["kind"], q["flags"], q["query"]))
+        y = q.get("core_ids")
+        if x is None or y is None:
+            continue
+        k = per_kind.setdefault(q["kind"], [0, 0, 0.0])
+        k[0] += 1
+        k[1] += x == y
+        k[2] += len(set(x) & set(y)) / max(len(x), len(y)) if x or y else 1
+    if not per_kind:
+        print("\n(no hit ids in both files: no overlap to show)")
+        return
+    print("\ncore hits, B against A, same queries: identical top-k lists "
+          "(ids and order), and the mean overlap of the sets")
+    print(f"{'kind':<12} {'queries':>7} {'identical':>9} {'overlap':>8}")
+    tot = [0, 0, 0.0]
+    for kind, (n, same, ov) in per_kind.items():
+        print(f"{kind:<12} {n:>7} {same:>9} {ov / n:>8.3f}")
+        tot = [tot[0] + n, tot[1] + same, tot[2] + ov]
+    print(f"{'all':<12} {tot[0]:>7} {tot[1]:>9} {tot[2] / tot[0]:>8.3f}")
 
 
 if __name__ == "__main__":

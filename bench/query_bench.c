@@ -29,7 +29,8 @@
 ** the whole list runs once: thread t (its own thp_index_open connection)
 ** takes queries t, t+T, ...; each query is run on both sides back to back,
 ** the side that goes first alternating from query to query. Latency is the
-** wall clock of the call. q/s = queries / (seconds spent on that side /
+** wall clock of the call. The core's hit ids of the first run go to the
+** JSON too (core_ids), so that two results can be compared for sameness. q/s = queries / (seconds spent on that side /
 ** T). Never a test: it always exits 0 when everything ran.
 */
 #include <errno.h>
@@ -63,11 +64,14 @@ struct query {
     char *expr;          /* thp_qparse's FTS5 expression ("" = nothing) */
     int64_t matches;     /* FTS5 rows matching (count(*)), -1 if unknown */
     int64_t total;       /* the core's total (near-duplicates as one) */
+    int64_t *ids;        /* the core's hits in order (first run), or NULL */
+    size_t nids;
     char *error;         /* a failure on either side, or NULL */
 };
 
 struct run {
     int threads;
+    int record;               /* keep the core's hit ids (the first run) */
     double *core_ms, *fts_ms; /* per query */
     double wall_s;
 };
@@ -108,13 +112,16 @@ static char *xstrdup(const char *s)
 ** The core: one request through the project's query API, as the CLI and
 ** the daemon make it. This is the one place to change when the API does.
 ** Returns THP_OK and sets *total (matching documents as the core counts
-** them) and *nhits, or an error code with err set.
+** them), *nhits and, when ids is not NULL, ids[0..*nhits) (room for
+** limit), the hits' document ids in rank order; or an error code with err
+** set.
 */
 static int run_core(thp_index *idx, const struct query *q, int64_t *total,
-                    size_t *nhits, struct thp_err *err)
+                    size_t *nhits, int64_t *ids, struct thp_err *err)
 {
     struct thp_query_opts opts;
     struct thp_result res;
+    size_t i;
     int rc;
 
     memset(&opts, 0, sizeof opts);
@@ -125,6 +132,8 @@ static int run_core(thp_index *idx, const struct query *q, int64_t *total,
         return rc;
     *total = res.total;
     *nhits = res.nhits;
+    for (i = 0; ids && i < res.nhits && i < limit; i++)
+        ids[i] = res.hits[i].id;
     thp_result_release(&res);
     return THP_OK;
 }
@@ -328,7 +337,7 @@ static void warm_up(thp_index *idx)
 
             seen[q->kind_no] = 1;
             thp_err_clear(&err);
-            if (run_core(idx, q, &total, &nhits, &err) != THP_OK)
+            if (run_core(idx, q, &total, &nhits, NULL, &err) != THP_OK)
                 q->error = xstrdup(err.msg);
         }
     }
@@ -371,7 +380,8 @@ static void *work(void *arg)
 
             thp_err_clear(&err);
             t0 = now_ms();
-            rc = core ? run_core(idx, q, &total, &n, &err)
+            rc = core ? run_core(idx, q, &total, &n,
+                                 run->record ? q->ids : NULL, &err)
                       : run_fts5(st, q, &expr, &n, &err);
             dt = now_ms() - t0;
             if (rc != THP_OK) {
@@ -383,6 +393,8 @@ static void *work(void *arg)
                 run->core_ms[i] = dt;
                 w->busy_core += dt;
                 q->total = total;
+                if (run->record)
+                    q->nids = n < limit ? n : limit;
             } else {
                 run->fts_ms[i] = dt;
                 w->busy_fts += dt;
@@ -669,7 +681,10 @@ static void write_json(const char *path, const struct run *runs, int nruns,
             fprintf(f, ", \"error\": ");
             json_str(f, q->error);
         }
-        fprintf(f, ", \"core_ms\": [");
+        fprintf(f, ", \"core_ids\": [");
+        for (r = 0; (size_t)r < q->nids; r++)
+            fprintf(f, "%s%lld", r ? ", " : "", (long long)q->ids[r]);
+        fprintf(f, "], \"core_ms\": [");
         for (r = 0; r < nruns; r++)
             fprintf(f, "%s%.3f", r ? ", " : "", runs[r].core_ms[i]);
         fprintf(f, "], \"fts5_ms\": [");
@@ -728,6 +743,7 @@ int main(int argc, char **argv)
 
         if (t < 1 || t > MAX_THREADS || nruns == 8)
             usage();
+        memset(&runs[nruns], 0, sizeof runs[nruns]);
         runs[nruns++].threads = t;
     }
     if (nruns == 0)
@@ -752,6 +768,10 @@ int main(int argc, char **argv)
            "load average %s\n", (now_ms() - t0) / 1e3, load0);
     fflush(stdout);
 
+    for (q = 0; q < nqueries; q++)
+        if ((queries[q].ids = calloc(limit, sizeof *queries[q].ids)) == NULL)
+            die("memory", strerror(errno));
+    runs[0].record = 1;
     for (i = 0; i < nruns; i++) {
         do_run(&runs[i]);
         print_table(&runs[i]);
@@ -773,6 +793,8 @@ int main(int argc, char **argv)
                    load0, load1);
         printf("results: %s\n", json);
     }
+    for (q = 0; q < nqueries; q++)
+        free(queries[q].ids);
     for (i = 0; i < nruns; i++) {
         free(runs[i].core_ms);
         free(runs[i].fts_ms);

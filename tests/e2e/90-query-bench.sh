@@ -57,9 +57,16 @@ check_json "matches per query: common words match, nonsense does not" \
     and all(0 <= q["core_total"] <= q["matches"] for q in d["per_query"])
     and all(len(q["core_ms"]) == 2 and len(q["fts5_ms"]) == 2
             for q in d["per_query"])'
+check_json "the core's hit ids: up to 10 per query, none for nonsense" \
+    "$TMP/r.json" '
+    all(len(q["core_ids"]) == min(10, q["core_total"]) for q in d["per_query"])
+    and {q["kind"]: q["core_ids"] for q in d["per_query"]}["word-none"] == []'
+
 check_rc "compare.py reads two results" 0 \
     python3 bench/compare.py "$TMP/r.json" "$TMP/r.json"
 check_contains "... and compares every kind" "$OUT" "word-none"
+check_contains "... and the hits: a run against itself is identical" "$OUT" \
+    "all                8         8    1.000"
 
 printf 'no tabs here\n' >"$TMP/bad.tsv"
 check_rc "a malformed query list is an error (exit 2)" 2 \
