@@ -5,9 +5,11 @@
 #   make bench-query BENCH_SIZE=1000000   the scale run
 #   make bench-compare A=old.json B=new.json   (or: make bench-compare A B)
 #
-# The corpus (bench/gen_query_corpus.py, JSON Lines) and its index are
-# kept in $(BENCH_DIR)/query-N/ and reused while their stamp (size,
-# generator, vocabulary, thp-index's schema) matches. The results go to
+# The corpus (bench/gen_query_corpus.py, JSON Lines; indexed in files of
+# 200,000 documents, as thp-index reads a file of at most 1 GiB) and its
+# index are kept in $(BENCH_DIR)/query-N/ and reused while their stamps
+# (query-N/corpus.id: N, generator, word list; query-N/stamp: that and
+# what thp-index stores) match. The results go to
 # bench/results/query-N-GIT.json. BENCH_THREADS: thread counts to run.
 
 BENCH_SIZE    ?= 100000
@@ -15,11 +17,13 @@ BENCH_DIR     ?= $(or $(TMPDIR),/tmp)/thp-bench
 BENCH_THREADS ?= 1,2
 BENCH_QUERIES ?= bench/queries.tsv
 
-# What the cached index depends on: the generator and what thp-index
-# stores (any change here builds the corpus and the index again).
-QB_STAMP_FILES := bench/gen_query_corpus.py bench/gen_corpus.py \
-    bench/query_corpus_vocab.tsv include/thp/index.h include/thp/tok.h \
-    lib/schema.h lib/index.c lib/tok.c indexer/main.c
+# What the cached corpus depends on, and what its index depends on besides
+# (a change to a file of the first list makes both again, of the second
+# the index only; a change to the query core alone reuses both).
+QB_CORPUS_FILES := bench/gen_query_corpus.py bench/gen_corpus.py \
+    bench/query_corpus_vocab.tsv
+QB_INDEX_FILES := include/thp/index.h include/thp/tok.h lib/schema.h \
+    lib/index.c lib/tok.c indexer/main.c
 
 BENCH_STEPS += bench-query
 .PHONY: bench-query bench-compare
@@ -35,20 +39,31 @@ bench-query: $(BUILD)/thp-index $(BUILD)/bench/query_bench
 	@set -e; n=$(BENCH_SIZE); dir=$(BENCH_DIR)/query-$$n; \
 	case $$n in ''|*[!0-9]*) echo "bench-query: BENCH_SIZE must be a number" >&2; exit 2;; esac; \
 	mkdir -p $$dir bench/results; \
-	id="$$n $$(cat $(QB_STAMP_FILES) | sha256sum | cut -c1-16)"; \
+	cid="$$n $$(cat $(QB_CORPUS_FILES) | sha256sum | cut -c1-16)"; \
+	id="$$cid $$(cat $(QB_INDEX_FILES) | sha256sum | cut -c1-16)"; \
 	if [ -f $$dir/index.db ] && [ "$$(cat $$dir/stamp 2>/dev/null)" = "$$id" ]; then \
-	    echo "bench-query: reusing $$dir (stamp $$id)"; \
+	    echo "bench-query: reusing $$dir/index.db (stamp $$id)"; \
 	else \
 	    rm -f $$dir/stamp $$dir/index.db $$dir/index.db-wal $$dir/index.db-shm; \
-	    echo "bench-query: generating $$n documents into $$dir/corpus.jsonl"; \
 	    t0=$$(date +%s); \
-	    python3 bench/gen_query_corpus.py gen $$dir/corpus.jsonl $$n; \
+	    if [ -f $$dir/corpus.jsonl ] && [ "$$(cat $$dir/corpus.id 2>/dev/null)" = "$$cid" ]; then \
+	        echo "bench-query: reusing $$dir/corpus.jsonl"; \
+	    else \
+	        rm -f $$dir/corpus.id; \
+	        echo "bench-query: generating $$n documents into $$dir/corpus.jsonl"; \
+	        python3 bench/gen_query_corpus.py gen $$dir/corpus.jsonl $$n; \
+	        echo "$$cid" > $$dir/corpus.id; \
+	    fi; \
 	    t1=$$(date +%s); \
-	    echo "bench-query: indexing (thp-index --jsonl)"; \
+	    echo "bench-query: indexing (thp-index --jsonl, 200,000 documents a file)"; \
+	    rm -f $$dir/part-*.jsonl; \
+	    split -l 200000 -d -a 3 --additional-suffix=.jsonl \
+	        $$dir/corpus.jsonl $$dir/part-; \
 	    ./$(BUILD)/thp-index --quiet --index $$dir/index.db \
-	        --jsonl $$dir/corpus.jsonl; \
+	        $$(for f in $$dir/part-*.jsonl; do printf -- '--jsonl %s ' $$f; done); \
+	    rm -f $$dir/part-*.jsonl; \
 	    t2=$$(date +%s); \
-	    echo "bench-query: generated in $$((t1 - t0)) s, indexed in $$((t2 - t1)) s"; \
+	    echo "bench-query: corpus in $$((t1 - t0)) s, indexed in $$((t2 - t1)) s"; \
 	    echo "$$id" > $$dir/stamp; \
 	fi; \
 	git=$$(git rev-parse --short HEAD 2>/dev/null || echo unknown); \
