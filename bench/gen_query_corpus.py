@@ -31,7 +31,7 @@ are mixed in, so that the words THP's users look for are there.
 
 The mix: 80% English, 10% Dutch, 10% Portuguese documents; kinds page 55%,
 item 30%, report (pages of a report, longer) 15%; lengths log-normal, median
-~190 words, a few up to 6,000; dates 1998-2026; 3% near-duplicates of an
+~210 words, mean ~320, a few up to 6,000 and more; dates 1998-2026; 3% near-duplicates of an
 earlier document (one word changed). Titles: a THP headline or a few
 words with a name.
 
