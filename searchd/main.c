@@ -188,6 +188,7 @@ int main(int argc, char **argv)
     struct searchd *sd;
     struct thp_err err;
     thp_index *probe;
+    FILE *pf = NULL;
     sigset_t sigs;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN), v;
     int i, sig, loopback_only = 1;
@@ -294,15 +295,6 @@ int main(int argc, char **argv)
     conf.nlisten = nlisten;
     if (conf.web_dir == NULL)
         conf.web_dir = find_web_dir(webbuf, sizeof webbuf);
-    if (geteuid() == 0 && user == NULL) {
-        if (!loopback_only) {
-            fprintf(stderr, PROG ": refusing to run as root; give --user "
-                    "NAME to drop to after binding\n");
-            return 2;
-        }
-        fprintf(stderr, PROG ": warning: running as root (loopback only); "
-                "give --user NAME to drop privileges\n");
-    }
     if (user && getpwnam(user) == NULL) {
         fprintf(stderr, PROG ": --user: no user '%s'\n", user);
         return 2;
@@ -322,6 +314,24 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": %s\n", err.msg);
         return 2;
     }
+    if (geteuid() == 0 && user == NULL) {
+        if (!loopback_only) {
+            fprintf(stderr, PROG ": refusing to run as root; give --user "
+                    "NAME to drop to after binding\n");
+            searchd_stop(sd);
+            return 2;
+        }
+        fprintf(stderr, PROG ": warning: running as root (loopback only); "
+                "give --user NAME to drop privileges\n");
+    }
+    /* the port file is opened before the user changes (its folder may be
+    ** root's), written once the index is known to be readable */
+    if (port_file && user &&
+        (pf = fopen(port_file, "w")) == NULL) {
+        fprintf(stderr, PROG ": cannot write '%s'\n", port_file);
+        searchd_stop(sd);
+        return 2;
+    }
     if (user && drop_to(user) != 0) {
         searchd_stop(sd);
         return 2;
@@ -332,11 +342,15 @@ int main(int argc, char **argv)
         THP_OK) {
         fprintf(stderr, PROG ": %s\n", err.msg);
         searchd_stop(sd);
+        if (pf) {
+            fclose(pf);
+            unlink(port_file);
+        }
         return 2;
     }
     thp_index_close(probe);
     if (port_file) {
-        FILE *f = fopen(port_file, "w");
+        FILE *f = pf ? pf : fopen(port_file, "w");
 
         if (f == NULL || fprintf(f, "%u\n", searchd_port(sd, 0)) < 0 ||
             fclose(f) != 0) {
