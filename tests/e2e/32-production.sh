@@ -239,13 +239,15 @@ printf 'Etag note\n\netagword text\n' >"$TMP/extra2/etag.txt"
 check_http "after the index changed, the old ETag: 200" 200 "/search?q=rotterdam&limit=2" \
     -H "If-None-Match: $etag"
 
-check_http "/search.js gzipped: 200" 200 /search.js -H "Accept-Encoding: gzip"
+# (2>/dev/null: bash notes the NUL bytes of a gzip body it reads into BODY)
+{ check_http "/search.js gzipped: 200" 200 /search.js -H "Accept-Encoding: gzip"; } 2>/dev/null
 check_eq "... Content-Encoding: gzip" gzip "$(header Content-Encoding)"
 check_eq "... decodes to the file" "$(cat web/search.js)" \
     "$(python3 -c 'import gzip,sys; sys.stdout.write(gzip.open(sys.argv[1]).read().decode())' "$TMP/http.body")"
 check_eq "... long Cache-Control" "public, max-age=86400" "$(header Cache-Control)"
 check_contains "... Vary: Accept-Encoding" "$(header Vary)" "Accept-Encoding"
 etag=$(header ETag)
+rm -f "$TMP/http.body"
 check_http "/search.js with If-None-Match: 304" 304 /search.js \
     -H "Accept-Encoding: gzip" -H "If-None-Match: $etag"
 check_http "/search.js without Accept-Encoding: 200" 200 /search.js
