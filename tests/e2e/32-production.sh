@@ -307,7 +307,7 @@ check_http "json log daemon: bad query 400" 400 "/search?q=%22x"
 python3 -c '
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s.sendall(b"GET /search?q=a\x1b[31mred HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+s.sendall(b"GET /nope\x1b[31mred HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 while s.recv(65536): pass
 ' "$PORT"
 check_http "/metrics: 200" 200 /metrics
