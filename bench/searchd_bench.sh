@@ -68,15 +68,19 @@ PORT=$(tr -dc 0-9 <"$WORK/port")
 curl -s -o /dev/null "http://127.0.0.1:$PORT/search?q=warmup"
 
 echo "bench-searchd: $DB ($docs documents), $THREADS daemon threads, ${SECS}s per run, $(nproc) CPUs"
-printf '%-12s %10s %9s %9s %8s %8s %10s\n' connections 'q/s' 'p50 ms' 'p99 ms' non2xx errors 'RSS MiB'
+printf '%-12s %10s %9s %9s %8s %8s %10s\n' connections 'q/s' 'p50 ms' 'p99 ms' non2xx errors 'RSS MiB (anonymous: not the mapped index)'
 for c in $CONNS; do
     t=$((c < 4 ? c : 4))
-    out=$(wrk -t "$t" -c "$c" -d "${SECS}s" --latency -s "$WORK/paths.lua" \
+    out=$(wrk -t "$t" -c "$c" -d "${SECS}s" --timeout 10s --latency -s "$WORK/paths.lua" \
         "http://127.0.0.1:$PORT" 2>&1)
     r=$(printf '%s\n' "$out" | sed -n 's/^RESULT //p')
     rss=$(awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$DPID/status")
     hwm=$(awk '/^VmHWM:/ {printf "%.1f", $2 / 1024}' "/proc/$DPID/status")
+    anon=$(awk '/^RssAnon:/ {printf "%.1f", $2 / 1024}' "/proc/$DPID/status")
     eval "$r" 2>/dev/null || { printf '%s\n' "$out"; continue; }
     printf '%-12s %10s %9s %9s %8s %8s %10s\n' "$c" "$qps" "$p50_ms" "$p99_ms" \
-        "$non2xx" "$errors" "$rss (peak $hwm)"
+        "$non2xx" "$errors" "$rss (anon $anon, peak $hwm)"
 done
+# the HTTP layer alone: /health (a refresh and a count, no search)
+out=$(wrk -t 2 -c 16 -d "${SECS}s" --latency "http://127.0.0.1:$PORT/health" 2>&1)
+echo "HTTP layer, GET /health at 16 connections: $(printf '%s\n' "$out" | sed -n 's/^Requests\/sec: *//p') req/s, p99 $(printf '%s\n' "$out" | awk '$1 == "99%" {print $2}')"
