@@ -5,20 +5,35 @@
 **                         table's (lib/request.c), format= any of the
 **                         renderer's forms (JSON by default)
 **   GET /suggest?q=       completions of the words typed so far
-**   GET /health           {"status","documents"}
+**   GET /health           {"status","documents","generation","index_mtime"}
+**   GET /metrics          Prometheus text format
 **   GET /doc/ID           one document as HTML
 **   GET /?q=...           the results page as HTML (no script needed)
 **   GET / and /NAME.{html,js,css,...}   the search box (web/)
+**   OPTIONS *             CORS preflight (--cors-origin)
 **
-** Each worker thread keeps its own reader (exec.h) on the index. A bad
-** query or parameter is a 400 with {"error","position"}; an index that
-** cannot be read is a 503; nothing a client sends can produce a 500.
+** Each worker thread keeps its own reader (exec.h) on the index, and
+** every request first asks it whether the index changed (another
+** process committed, a new file was renamed over the path, or SIGHUP
+** asked for a reopen). The daemon's generation is one number for all
+** workers: the content of an index (its FTS structure fingerprint,
+** document count and creation time) is mapped to a number the first
+** time any worker sees it, so two workers answering from the same index
+** report the same generation and a newer index a larger one.
+**
+** A bad query or parameter is a 400 with {"error","position"}; an index
+** that cannot be read, a full server or a query over its time budget is
+** a 503; nothing a client sends can produce a 500. Counters for
+** /metrics are atomics: no lock on the query path.
 */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +42,8 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <sqlite3.h>
+#include <zlib.h>
 
 #include "http.h"
 #include "thp/json.h"
@@ -38,19 +55,82 @@
 
 #define JSON_TYPE "application/json; charset=utf-8"
 #define HTML_TYPE "text/html; charset=utf-8"
+#define CSP_HTML "default-src 'self'; base-uri 'none'; form-action 'self'; " \
+                 "frame-ancestors 'self'"
+#define GZIP_MIN 1024
+#define STATIC_MAX (4u << 20)
+#define ALLOW "GET, HEAD, OPTIONS"
+
+/* ---- metrics ------------------------------------------------------------ */
+
+enum route { R_SEARCH, R_SUGGEST, R_HEALTH, R_METRICS, R_DOC, R_STATIC,
+             R_OPTIONS, R_OTHER, R__N };
+static const char *const route_name[R__N] = {
+    "search", "suggest", "health", "metrics", "doc", "static", "options",
+    "other"};
+
+static const unsigned status_code[] = {200, 204, 304, 400, 404, 405, 414,
+                                       503, 0};
+#define S__N (sizeof status_code / sizeof *status_code)
+
+/* latency buckets, seconds */
+static const double bucket_le[] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                   0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+#define B__N (sizeof bucket_le / sizeof *bucket_le)
+
+struct metrics {
+    atomic_ullong requests[R__N][S__N];
+    atomic_ullong bucket[R__N][B__N + 1]; /* last: +Inf */
+    atomic_ullong sum_us[R__N];
+    atomic_ullong query_errors, query_timeouts, not_modified, gzipped;
+    atomic_ullong rejected_full, reopens;
+    atomic_llong open_conns, in_flight;
+    atomic_llong generation, documents;
+    atomic_llong index_mtime;
+};
 
 /* One reader per worker thread, all listed for closing. */
 struct conn_slot {
     thp_reader *rd;
+    int64_t local_gen;          /* the reader's own generation last seen */
+    int64_t gen;                /* the daemon's generation it maps to */
+    unsigned epoch;             /* SIGHUP epoch it was opened in */
     struct conn_slot *next;
+};
+
+#define GEN_KEEP 64
+struct gen_entry {
+    char token[96];
+    int64_t gen;
 };
 
 struct searchd {
     struct searchd_conf conf;
-    struct MHD_Daemon *mhd;
-    pthread_mutex_t lock;      /* guards slots */
+    struct MHD_Daemon *mhd[SEARCHD_MAX_LISTEN];
+    unsigned nmhd;
+    char web_real[PATH_MAX];    /* realpath of conf.web_dir */
+    pthread_mutex_t lock;       /* guards slots and gens (not per request) */
     struct conn_slot *slots;
-    pthread_key_t key;         /* this thread's conn_slot */
+    struct gen_entry gens[GEN_KEEP];
+    unsigned ngens;
+    int64_t last_gen;
+    pthread_key_t key;          /* this thread's conn_slot */
+    atomic_uint epoch;          /* bumped by SIGHUP */
+    unsigned long long boot;    /* start time, part of every ETag */
+    struct metrics m;
+};
+
+/* What one request carries from start to its completion. */
+struct req_ctx {
+    char *uri;                  /* the request target as received */
+    double t0;
+    int started;                /* on_request has been called */
+    int counted;                /* counted in m.in_flight */
+    int route;
+    unsigned status;
+    long long hits;             /* -1: not a search */
+    size_t qlen;
+    char method[8];
 };
 
 static double now_ms(void)
@@ -61,13 +141,89 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* This thread's reader, opened on first use. */
-static thp_reader *thread_reader(struct searchd *sd, struct thp_err *err)
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+
+    while (n--) {
+        h ^= *s++;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+/* ---- the index generation -------------------------------------------- */
+
+/* The content token of the index rd reads, or "" if it cannot be read. */
+static void index_token(thp_reader *rd, char *tok, size_t len, int64_t *docs)
+{
+    thp_index *idx = thp_reader_index(rd);
+    struct thp_err err;
+    sqlite3_stmt *st = NULL;
+    char fp[17] = "";
+    const char *created = "";
+    int64_t n = 0;
+
+    thp_err_clear(&err);
+    if (thp_index_fingerprint(idx, fp, &err) != THP_OK)
+        fp[0] = '\0';
+    if (thp_index_count(idx, &n, &err) != THP_OK)
+        n = -1;
+    if (sqlite3_prepare_v2(thp_index_db(idx), "SELECT value FROM meta "
+                           "WHERE key = 'created_at'", -1, &st,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        created = (const char *)sqlite3_column_text(st, 0);
+    snprintf(tok, len, "%s:%lld:%.40s", fp, (long long)n, created);
+    sqlite3_finalize(st);
+    *docs = n;
+}
+
+/* Map the token of what this slot's reader now reads to a generation. */
+static void slot_generation(struct searchd *sd, struct conn_slot *slot)
+{
+    char tok[96];
+    int64_t docs = 0, gen = 0;
+    struct stat sb;
+    unsigned i;
+
+    index_token(slot->rd, tok, sizeof tok, &docs);
+    pthread_mutex_lock(&sd->lock);
+    for (i = 0; i < sd->ngens && i < GEN_KEEP; i++)
+        if (!strcmp(sd->gens[i].token, tok)) {
+            gen = sd->gens[i].gen;
+            break;
+        }
+    if (gen == 0) {
+        struct gen_entry *e = &sd->gens[sd->ngens++ % GEN_KEEP];
+
+        gen = ++sd->last_gen;
+        snprintf(e->token, sizeof e->token, "%s", tok);
+        e->gen = gen;
+    }
+    pthread_mutex_unlock(&sd->lock);
+    slot->gen = gen;
+    /* the gauges follow the newest generation any worker has seen */
+    if (gen >= atomic_load(&sd->m.generation)) {
+        atomic_store(&sd->m.generation, gen);
+        atomic_store(&sd->m.documents, docs);
+        if (stat(sd->conf.index_path, &sb) == 0)
+            atomic_store(&sd->m.index_mtime, (long long)sb.st_mtime);
+    }
+}
+
+/*
+** This thread's reader, opened on first use (or again after SIGHUP),
+** brought up to date with the index file; *gen is the daemon's
+** generation it answers from.
+*/
+static thp_reader *fresh_reader(struct searchd *sd, int64_t *gen,
+                                struct thp_err *err)
 {
     struct conn_slot *slot = pthread_getspecific(sd->key);
+    unsigned epoch = atomic_load(&sd->epoch);
+    int64_t local = 0;
 
-    if (slot && slot->rd)
-        return slot->rd;
     if (slot == NULL) {
         slot = thp_calloc(1, sizeof *slot);
         if (slot == NULL) {
@@ -80,66 +236,275 @@ static thp_reader *thread_reader(struct searchd *sd, struct thp_err *err)
         sd->slots = slot;
         pthread_mutex_unlock(&sd->lock);
     }
-    if (thp_reader_open(sd->conf.index_path, &slot->rd, err) != THP_OK)
+    if (slot->rd && slot->epoch != epoch) {
+        thp_reader_close(slot->rd);
+        slot->rd = NULL;
+        atomic_fetch_add(&sd->m.reopens, 1);
+    }
+    if (slot->rd == NULL) {
+        if (thp_reader_open(sd->conf.index_path, &slot->rd, err) != THP_OK)
+            return NULL;
+        slot->epoch = epoch;
+        slot->local_gen = -1;
+        thp_reader_budget(slot->rd, sd->conf.budget_ms);
+    }
+    if (thp_reader_refresh(slot->rd, &local, err) != THP_OK)
         return NULL;
+    if (local != slot->local_gen) {
+        slot->local_gen = local;
+        slot_generation(sd, slot);
+    }
+    *gen = slot->gen;
     return slot->rd;
 }
 
+/* After thp_exec: the generation it answered from (it refreshes too). */
+static int64_t answered_generation(struct searchd *sd, int64_t local)
+{
+    struct conn_slot *slot = pthread_getspecific(sd->key);
+
+    if (slot == NULL)
+        return 0;
+    if (local != slot->local_gen) {
+        slot->local_gen = local;
+        slot_generation(sd, slot);
+    }
+    return slot->gen;
+}
+
+/* ---- responses ------------------------------------------------------- */
+
+static int accepts_gzip(struct MHD_Connection *c)
+{
+    const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    const char *p;
+
+    if (ae == NULL || (p = strstr(ae, "gzip")) == NULL)
+        return 0;
+    p += 4;
+    while (*p == ' ')
+        p++;
+    if (*p == ';') {   /* gzip;q=0 refuses it */
+        const char *q = strstr(p, "q=");
+
+        if (q && strtod(q + 2, NULL) <= 0)
+            return 0;
+    }
+    return 1;
+}
+
+static int wants_html(struct MHD_Connection *c)
+{
+    const char *a = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_ACCEPT);
+
+    return a && strstr(a, "text/html") != NULL;
+}
+
+/* body[0..*n) gzipped into a new buffer, or NULL (then send it plain). */
+static char *gzip_body(const char *body, size_t *n)
+{
+    z_stream z;
+    size_t cap = compressBound((uLong)*n) + 32;
+    char *out = thp_malloc(cap);
+
+    if (out == NULL)
+        return NULL;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+        Z_OK) {
+        thp_free(out);
+        return NULL;
+    }
+    z.next_in = (Bytef *)(uintptr_t)body;
+    z.avail_in = (uInt)*n;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)cap;
+    if (deflate(&z, Z_FINISH) != Z_STREAM_END || z.total_out >= *n) {
+        deflateEnd(&z);
+        thp_free(out);
+        return NULL;
+    }
+    *n = z.total_out;
+    deflateEnd(&z);
+    return out;
+}
+
+/* CORS: the allowed origin of this request, or NULL. */
+static const char *cors_origin(struct searchd *sd, struct MHD_Connection *c)
+{
+    const char *o = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    unsigned i;
+
+    if (o == NULL)
+        return NULL;
+    for (i = 0; i < sd->conf.norigins; i++) {
+        if (!strcmp(sd->conf.origins[i], "*"))
+            return "*";
+        if (!strcmp(sd->conf.origins[i], o))
+            return o;
+    }
+    return NULL;
+}
+
+struct out {
+    unsigned status;
+    const char *type;
+    const char *cache;          /* Cache-Control, or NULL */
+    const char *etag;           /* or NULL */
+    int csp;                    /* HTML: a Content-Security-Policy */
+    int close;                  /* Connection: close */
+    const char *disposition;
+    int64_t gen;                /* X-Index-Generation when > 0 */
+};
+
 /*
-** Queue a response whose body is body[0..n), which this call takes over
-** (freed with thp_free by MHD when sent, or here on failure).
+** Queue body[0..n) (taken over: freed with thp_free by MHD when sent, or
+** here on failure), gzipped when the client accepts it and it is worth
+** it.
 */
-static enum MHD_Result send_body(struct MHD_Connection *c, unsigned status,
-                                 const char *type, char *body, size_t n,
-                                 int no_store)
+static enum MHD_Result respond(struct searchd *sd, struct MHD_Connection *c,
+                               struct req_ctx *ctx, const struct out *o,
+                               char *body, size_t n)
 {
     struct MHD_Response *r;
     enum MHD_Result ret;
+    const char *origin = cors_origin(sd, c);
+    int gz = 0;
 
+    if (n > GZIP_MIN && accepts_gzip(c)) {
+        size_t zn = n;
+        char *z = gzip_body(body, &zn);
+
+        if (z) {
+            thp_free(body);
+            body = z;
+            n = zn;
+            gz = 1;
+            atomic_fetch_add(&sd->m.gzipped, 1);
+        }
+    }
     r = MHD_create_response_from_buffer_with_free_callback(n, body,
                                                            thp_free);
     if (r == NULL) {
         thp_free(body);
         return MHD_NO;
     }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, o->type);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    if (no_store)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    ret = MHD_queue_response(c, status, r);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            o->cache ? o->cache : "no-store");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_VARY,
+                            sd->conf.norigins ? "Accept-Encoding, Origin"
+                                              : "Accept-Encoding");
+    if (gz)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+    if (o->etag)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, o->etag);
+    if (o->csp)
+        MHD_add_response_header(r, "Content-Security-Policy", CSP_HTML);
+    if (o->disposition)
+        MHD_add_response_header(r, "Content-Disposition", o->disposition);
+    if (o->gen > 0) {
+        char g[32];
+
+        snprintf(g, sizeof g, "%lld", (long long)o->gen);
+        MHD_add_response_header(r, "X-Index-Generation", g);
+    }
+    if (origin)
+        MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
+    if (origin)
+        MHD_add_response_header(r, "Access-Control-Expose-Headers",
+                                "ETag, X-Index-Generation");
+    if (o->status == MHD_HTTP_METHOD_NOT_ALLOWED)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, ALLOW);
+    if (o->status == MHD_HTTP_SERVICE_UNAVAILABLE)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+    if (o->close)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    ctx->status = o->status;
+    ret = MHD_queue_response(c, o->status, r);
     MHD_destroy_response(r);
     return ret;
 }
 
-/* Send a JSON body built in b (taken over), or a fixed 500 if b failed. */
-static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status,
+/* Send a JSON body built in b (released here). */
+static enum MHD_Result send_json(struct searchd *sd, struct MHD_Connection *c,
+                                 struct req_ctx *ctx, struct out *o,
                                  struct thp_buf *b)
 {
     char *s;
-    size_t n = b->n;
+    size_t n;
 
     thp_buf_putc(b, '\n');
     n = b->n;
     s = thp_buf_detach(b);
+    thp_buf_release(b);
     if (s == NULL) {
         static const char oom[] = "{\"error\":\"out of memory\"}\n";
 
-        thp_buf_release(b);
-        s = thp_strdup(oom);
-        if (s == NULL)
+        if ((s = thp_strdup(oom)) == NULL)
             return MHD_NO;
-        return send_body(c, MHD_HTTP_SERVICE_UNAVAILABLE, JSON_TYPE, s,
-                         strlen(s), 1);
+        n = strlen(s);
+        o->status = MHD_HTTP_SERVICE_UNAVAILABLE;
+        o->cache = NULL;
+        o->etag = NULL;
     }
-    return send_body(c, status, JSON_TYPE, s, n, 1);
+    o->type = JSON_TYPE;
+    return respond(sd, c, ctx, o, s, n);
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status,
+static const char *reason(unsigned status)
+{
+    switch (status) {
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 414: return "URI Too Long";
+    case 503: return "Service Unavailable";
+    default: return "Error";
+    }
+}
+
+/*
+** An error: JSON {"error","position"} for the API; for a browser (Accept:
+** text/html) outside the API routes, a small HTML page.
+*/
+static enum MHD_Result send_error(struct searchd *sd, struct MHD_Connection *c,
+                                  struct req_ctx *ctx, unsigned status,
                                   const char *msg, long pos)
 {
+    struct out o;
     struct thp_buf b;
 
+    memset(&o, 0, sizeof o);
+    o.status = status;
+    o.close = status == MHD_HTTP_SERVICE_UNAVAILABLE &&
+              ctx->route == R_OTHER;
     thp_buf_init(&b, 0);
+    if (wants_html(c) && (ctx->route == R_STATIC || ctx->route == R_DOC ||
+                          ctx->route == R_OTHER)) {
+        char *s;
+        size_t n;
+
+        thp_buf_printf(&b, "<!doctype html>\n<html lang=\"en\"><head>"
+                       "<meta charset=\"utf-8\"><title>%u %s</title>"
+                       "<link rel=\"stylesheet\" href=\"/search.css\">"
+                       "</head><body><main class=\"doc\"><h1>%u %s</h1><p>",
+                       status, reason(status), status, reason(status));
+        thp_render_html_text(&b, msg);
+        thp_buf_puts(&b, "</p><p><a href=\"/\">Search</a></p></main>"
+                         "</body></html>\n");
+        n = b.n;
+        s = thp_buf_detach(&b);
+        thp_buf_release(&b);
+        if (s == NULL)
+            return MHD_NO;
+        o.type = HTML_TYPE;
+        o.csp = 1;
+        return respond(sd, c, ctx, &o, s, n);
+    }
     thp_buf_putc(&b, '{');
     thp_json_key(&b, "error", 1);
     thp_json_cstr(&b, msg);
@@ -148,8 +513,55 @@ static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status,
         thp_buf_printf(&b, "%ld", pos);
     }
     thp_buf_putc(&b, '}');
-    return send_json(c, status, &b);
+    return send_json(sd, c, ctx, &o, &b);
 }
+
+/* 304 Not Modified, no body. */
+static enum MHD_Result send_304(struct searchd *sd, struct MHD_Connection *c,
+                                struct req_ctx *ctx, const char *etag,
+                                const char *cache)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        0, NULL, MHD_RESPMEM_PERSISTENT);
+    const char *origin = cors_origin(sd, c);
+    enum MHD_Result ret;
+
+    if (r == NULL)
+        return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+    if (origin)
+        MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
+    ctx->status = MHD_HTTP_NOT_MODIFIED;
+    atomic_fetch_add(&sd->m.not_modified, 1);
+    ret = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* The ETag of this request target at a generation; gzip is a variant. */
+static void make_etag(struct searchd *sd, struct MHD_Connection *c,
+                      const struct req_ctx *ctx, const char *salt,
+                      char *etag, size_t len)
+{
+    uint64_t h = fnv(0xcbf29ce484222325ULL, ctx->uri, strlen(ctx->uri));
+
+    h = fnv(h, salt, strlen(salt));
+    snprintf(etag, len, "\"%llx-%016llx%s\"", sd->boot,
+             (unsigned long long)h, accepts_gzip(c) ? "-gz" : "");
+}
+
+/* If-None-Match names etag (or is *). */
+static int not_modified(struct MHD_Connection *c, const char *etag)
+{
+    const char *inm = MHD_lookup_connection_value(
+        c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+
+    return inm && (strstr(inm, etag) != NULL || !strcmp(inm, "*"));
+}
+
+/* ---- /search ---------------------------------------------------------- */
 
 /* Every URL parameter through the request table; the first error wins. */
 struct params {
@@ -177,9 +589,17 @@ static enum MHD_Result on_param(void *cls, enum MHD_ValueKind kind,
     return p->err->rc == THP_OK ? MHD_YES : MHD_NO;
 }
 
+static enum MHD_Result unavailable(struct searchd *sd, struct MHD_Connection *c,
+                                   struct req_ctx *ctx)
+{
+    /* never the path or SQLite's words: those are for the daemon's log */
+    return send_error(sd, c, ctx, MHD_HTTP_SERVICE_UNAVAILABLE,
+                      "the index cannot be read", -1);
+}
+
 static enum MHD_Result handle_search(struct searchd *sd,
-                                     struct MHD_Connection *c, int html,
-                                     unsigned *status)
+                                     struct MHD_Connection *c,
+                                     struct req_ctx *ctx, int html)
 {
     struct thp_request *req = thp_malloc(sizeof *req);
     struct params p;
@@ -187,16 +607,16 @@ static enum MHD_Result handle_search(struct searchd *sd,
     struct thp_result res;
     struct thp_err err;
     struct thp_buf b;
+    struct out o;
     thp_reader *rd;
-    char *body;
+    char *body, etag[80], salt[32];
+    int64_t gen = 0;
     size_t n;
     int rc;
 
-    *status = MHD_HTTP_BAD_REQUEST;
-    if (req == NULL) {
-        *status = MHD_HTTP_SERVICE_UNAVAILABLE;
-        return send_error(c, *status, "out of memory", -1);
-    }
+    if (req == NULL)
+        return send_error(sd, c, ctx, MHD_HTTP_SERVICE_UNAVAILABLE,
+                          "out of memory", -1);
     thp_request_init(req);
     req->rank = sd->conf.rank;
     if (html) {
@@ -215,35 +635,49 @@ static enum MHD_Result handle_search(struct searchd *sd,
         req->format != THP_FMT_TSV && req->format != THP_FMT_JSONL)
         thp_err_set(&err, THP_ERR_SYNTAX, "limit=all is for format=csv, "
                     "tsv or jsonl");
+    ctx->qlen = req->qlen;
     if (err.rc != THP_OK) {
         thp_free(req);
-        return send_error(c, *status, err.msg, -1);
+        return send_error(sd, c, ctx, MHD_HTTP_BAD_REQUEST, err.msg, -1);
     }
-    rd = thread_reader(sd, &err);
+    rd = fresh_reader(sd, &gen, &err);
     if (rd == NULL) {
         thp_free(req);
-        *status = MHD_HTTP_SERVICE_UNAVAILABLE;
-        return send_error(c, *status, "the index cannot be read", -1);
+        fprintf(stderr, "thp-searchd: %s\n", err.msg);
+        return unavailable(sd, c, ctx);
     }
-    thp_reader_budget(rd, 10000);
+    snprintf(salt, sizeof salt, "g%lld", (long long)gen);
+    make_etag(sd, c, ctx, salt, etag, sizeof etag);
+    if (not_modified(c, etag)) {
+        thp_free(req);
+        return send_304(sd, c, ctx, etag, "public, max-age=10");
+    }
     memset(&ro, 0, sizeof ro);
     ro.format = req->format;
     ro.bom = req->bom;
     ro.base = "/";
     ro.req = req;
-    /* limit=all is rendered here in full; streaming it is the daemon's
-    ** next step (docs/API.md) */
+    /* limit=all is rendered here in full (bounded by the index's size) */
     rc = thp_exec(rd, req, &res, NULL, NULL, &err);
-    if (rc == THP_ERR_SYNTAX || rc == THP_ERR_TOOBIG) {
-        thp_free(req);
-        return send_error(c, *status, err.msg,
-                          err.haspos ? (long)err.pos : -1);
-    }
     if (rc != THP_OK) {
         thp_free(req);
-        *status = MHD_HTTP_SERVICE_UNAVAILABLE;
-        return send_error(c, *status, "the index cannot be read", -1);
+        atomic_fetch_add(&sd->m.query_errors, 1);
+        if (rc == THP_ERR_TOOBIG && !strncmp(err.msg, "query stopped", 13)) {
+            atomic_fetch_add(&sd->m.query_timeouts, 1);
+            return send_error(sd, c, ctx, MHD_HTTP_SERVICE_UNAVAILABLE,
+                              err.msg, -1);
+        }
+        if (rc == THP_ERR_SYNTAX || rc == THP_ERR_TOOBIG)
+            return send_error(sd, c, ctx, MHD_HTTP_BAD_REQUEST, err.msg,
+                              err.haspos ? (long)err.pos : -1);
+        fprintf(stderr, "thp-searchd: %s\n", err.msg);
+        return unavailable(sd, c, ctx);
     }
+    /* the generation actually answered from (thp_exec refreshes too) */
+    res.generation = gen = answered_generation(sd, res.generation);
+    snprintf(salt, sizeof salt, "g%lld", (long long)gen);
+    make_etag(sd, c, ctx, salt, etag, sizeof etag);
+    ctx->hits = (long long)res.nhits;
     thp_buf_init(&b, 0);
     thp_render(&b, &res, &ro);
     thp_result_release(&res);
@@ -252,66 +686,56 @@ static enum MHD_Result handle_search(struct searchd *sd,
     thp_buf_release(&b);
     if (body == NULL) {
         thp_free(req);
-        *status = MHD_HTTP_SERVICE_UNAVAILABLE;
-        return send_error(c, *status, "out of memory", -1);
+        return send_error(sd, c, ctx, MHD_HTTP_SERVICE_UNAVAILABLE,
+                          "out of memory", -1);
     }
-    *status = MHD_HTTP_OK;
-    {
-        struct MHD_Response *r =
-            MHD_create_response_from_buffer_with_free_callback(n, body,
-                                                               thp_free);
-        enum MHD_Result ret;
-
-        if (r == NULL) {
-            thp_free(body);
-            thp_free(req);
-            return MHD_NO;
-        }
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-                                thp_render_mime(req->format));
-        MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-        if (req->format == THP_FMT_CSV || req->format == THP_FMT_TSV)
-            MHD_add_response_header(r, "Content-Disposition",
-                                    req->format == THP_FMT_CSV
-                                        ? "attachment; filename=\"thp-search.csv\""
-                                        : "attachment; filename=\"thp-search.tsv\"");
-        if (req->format == THP_FMT_HTML)
-            MHD_add_response_header(r, "Content-Security-Policy",
-                                    "default-src 'self'; base-uri 'none'; "
-                                    "form-action 'self'");
-        ret = MHD_queue_response(c, *status, r);
-        MHD_destroy_response(r);
-        thp_free(req);
-        return ret;
-    }
+    memset(&o, 0, sizeof o);
+    o.status = MHD_HTTP_OK;
+    o.type = thp_render_mime(req->format);
+    o.cache = "public, max-age=10";
+    o.etag = etag;
+    o.gen = gen;
+    o.csp = req->format == THP_FMT_HTML;
+    if (req->format == THP_FMT_CSV || req->format == THP_FMT_TSV)
+        o.disposition = req->format == THP_FMT_CSV
+                            ? "attachment; filename=\"thp-search.csv\""
+                            : "attachment; filename=\"thp-search.tsv\"";
+    thp_free(req);
+    return respond(sd, c, ctx, &o, body, n);
 }
 
 static enum MHD_Result handle_suggest(struct searchd *sd,
                                       struct MHD_Connection *c,
-                                      unsigned *status)
+                                      struct req_ctx *ctx)
 {
     const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
     struct thp_err err;
     struct thp_buf b;
+    struct out o;
     thp_reader *rd;
-    char **v = NULL;
+    char **v = NULL, etag[80], salt[32];
     size_t nv = 0, i;
+    int64_t gen = 0;
 
-    *status = MHD_HTTP_BAD_REQUEST;
     if (q == NULL)
-        return send_error(c, *status, "missing parameter 'q'", -1);
+        return send_error(sd, c, ctx, MHD_HTTP_BAD_REQUEST,
+                          "missing parameter 'q'", -1);
+    ctx->qlen = strlen(q);
     if (strlen(q) > THP_REQUEST_MAX_Q)
-        return send_error(c, *status, "query too long", -1);
+        return send_error(sd, c, ctx, MHD_HTTP_BAD_REQUEST, "query too long",
+                          -1);
     thp_err_clear(&err);
-    rd = thread_reader(sd, &err);
-    if (rd == NULL || thp_suggest(rd, q, strlen(q), 8, &v, &nv, &err) !=
-                          THP_OK) {
-        *status = err.rc == THP_ERR_SYNTAX ? MHD_HTTP_BAD_REQUEST
-                                           : MHD_HTTP_SERVICE_UNAVAILABLE;
-        return send_error(c, *status, err.rc == THP_ERR_SYNTAX
-                                          ? err.msg
-                                          : "the index cannot be read", -1);
+    rd = fresh_reader(sd, &gen, &err);
+    if (rd == NULL)
+        return unavailable(sd, c, ctx);
+    snprintf(salt, sizeof salt, "g%lld", (long long)gen);
+    make_etag(sd, c, ctx, salt, etag, sizeof etag);
+    if (not_modified(c, etag))
+        return send_304(sd, c, ctx, etag, "public, max-age=10");
+    if (thp_suggest(rd, q, strlen(q), 8, &v, &nv, &err) != THP_OK) {
+        if (err.rc == THP_ERR_SYNTAX)
+            return send_error(sd, c, ctx, MHD_HTTP_BAD_REQUEST, err.msg, -1);
+        return unavailable(sd, c, ctx);
     }
     thp_buf_init(&b, 0);
     thp_buf_puts(&b, "{\"query\":");
@@ -325,36 +749,172 @@ static enum MHD_Result handle_suggest(struct searchd *sd,
     }
     thp_free(v);
     thp_buf_puts(&b, "]}");
-    *status = MHD_HTTP_OK;
-    return send_json(c, *status, &b);
+    ctx->hits = (long long)nv;
+    memset(&o, 0, sizeof o);
+    o.status = MHD_HTTP_OK;
+    o.cache = "public, max-age=10";
+    o.etag = etag;
+    o.gen = gen;
+    return send_json(sd, c, ctx, &o, &b);
+}
+
+static void iso_time(char *buf, size_t len, time_t t, int ms)
+{
+    struct tm tm;
+    size_t n;
+
+    gmtime_r(&t, &tm);
+    n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (ms >= 0)
+        snprintf(buf + n, len - n, ".%03dZ", ms);
+    else
+        snprintf(buf + n, len - n, "Z");
 }
 
 static enum MHD_Result handle_health(struct searchd *sd,
                                      struct MHD_Connection *c,
-                                     unsigned *status)
+                                     struct req_ctx *ctx)
 {
     struct thp_err err;
     struct thp_buf b;
+    struct out o;
+    struct stat st;
     thp_reader *rd;
-    int64_t n = 0;
+    int64_t n = 0, gen = 0;
+    char when[40] = "";
 
     thp_err_clear(&err);
-    rd = thread_reader(sd, &err);
-    if (rd == NULL || thp_reader_refresh(rd, NULL, &err) != THP_OK ||
+    memset(&o, 0, sizeof o);
+    rd = fresh_reader(sd, &gen, &err);
+    if (rd == NULL ||
         thp_index_count(thp_reader_index(rd), &n, &err) != THP_OK) {
-        *status = MHD_HTTP_SERVICE_UNAVAILABLE;
+        fprintf(stderr, "thp-searchd: %s\n", err.msg);
+        o.status = MHD_HTTP_SERVICE_UNAVAILABLE;
         thp_buf_init(&b, 0);
-        thp_buf_puts(&b, "{\"status\":\"unavailable\",\"error\":");
-        thp_json_cstr(&b, err.msg);
-        thp_buf_putc(&b, '}');
-        return send_json(c, *status, &b);
+        thp_buf_puts(&b, "{\"status\":\"unavailable\",\"error\":"
+                         "\"the index cannot be read\"}");
+        return send_json(sd, c, ctx, &o, &b);
     }
-    *status = MHD_HTTP_OK;
+    if (stat(sd->conf.index_path, &st) == 0)
+        iso_time(when, sizeof when, st.st_mtime, -1);
+    o.status = MHD_HTTP_OK;
+    o.gen = gen;
     thp_buf_init(&b, 0);
-    thp_buf_printf(&b, "{\"status\":\"ok\",\"documents\":%lld}",
-                   (long long)n);
-    return send_json(c, *status, &b);
+    thp_buf_printf(&b, "{\"status\":\"ok\",\"documents\":%lld,"
+                   "\"generation\":%lld,\"index_mtime\":\"%s\"}",
+                   (long long)n, (long long)gen, when);
+    return send_json(sd, c, ctx, &o, &b);
 }
+
+/* ---- /metrics ---------------------------------------------------------- */
+
+static enum MHD_Result handle_metrics(struct searchd *sd,
+                                      struct MHD_Connection *c,
+                                      struct req_ctx *ctx)
+{
+    struct metrics *m = &sd->m;
+    struct thp_buf b;
+    struct out o;
+    size_t r, s, k, n;
+    char *body;
+
+    thp_buf_init(&b, 0);
+    thp_buf_puts(&b, "# HELP thp_http_requests_total Requests answered, by "
+                     "route and status.\n"
+                     "# TYPE thp_http_requests_total counter\n");
+    for (r = 0; r < R__N; r++)
+        for (s = 0; s < S__N; s++) {
+            unsigned long long v = atomic_load(&m->requests[r][s]);
+
+            if (v == 0 && !(r == R_SEARCH && s == 0))
+                continue;
+            if (status_code[s])
+                thp_buf_printf(&b, "thp_http_requests_total{route=\"%s\","
+                               "status=\"%u\"} %llu\n", route_name[r],
+                               status_code[s], v);
+            else
+                thp_buf_printf(&b, "thp_http_requests_total{route=\"%s\","
+                               "status=\"other\"} %llu\n", route_name[r], v);
+        }
+    thp_buf_puts(&b, "# HELP thp_http_request_duration_seconds Time from "
+                     "request to response queued.\n"
+                     "# TYPE thp_http_request_duration_seconds histogram\n");
+    for (r = 0; r < R__N; r++) {
+        unsigned long long cum = 0;
+
+        for (k = 0; k <= B__N; k++) {
+            cum += atomic_load(&m->bucket[r][k]);
+            if (k < B__N)
+                thp_buf_printf(&b, "thp_http_request_duration_seconds_bucket"
+                               "{route=\"%s\",le=\"%g\"} %llu\n",
+                               route_name[r], bucket_le[k], cum);
+            else
+                thp_buf_printf(&b, "thp_http_request_duration_seconds_bucket"
+                               "{route=\"%s\",le=\"+Inf\"} %llu\n",
+                               route_name[r], cum);
+        }
+        thp_buf_printf(&b, "thp_http_request_duration_seconds_sum{route="
+                       "\"%s\"} %.6f\n", route_name[r],
+                       (double)atomic_load(&m->sum_us[r]) / 1e6);
+        thp_buf_printf(&b, "thp_http_request_duration_seconds_count{route="
+                       "\"%s\"} %llu\n", route_name[r], cum);
+    }
+    thp_buf_printf(&b,
+        "# HELP thp_query_errors_total Searches that failed (bad query, "
+        "timeout, index).\n# TYPE thp_query_errors_total counter\n"
+        "thp_query_errors_total %llu\n"
+        "# HELP thp_query_timeouts_total Searches stopped by the time "
+        "budget.\n# TYPE thp_query_timeouts_total counter\n"
+        "thp_query_timeouts_total %llu\n"
+        "# HELP thp_http_not_modified_total 304 answers.\n"
+        "# TYPE thp_http_not_modified_total counter\n"
+        "thp_http_not_modified_total %llu\n"
+        "# HELP thp_http_gzip_total Responses sent gzipped.\n"
+        "# TYPE thp_http_gzip_total counter\n"
+        "thp_http_gzip_total %llu\n"
+        "# HELP thp_http_rejected_total Requests refused with 503 because "
+        "the connection limit was reached.\n"
+        "# TYPE thp_http_rejected_total counter\n"
+        "thp_http_rejected_total %llu\n"
+        "# HELP thp_index_reopens_total Readers reopened after SIGHUP.\n"
+        "# TYPE thp_index_reopens_total counter\n"
+        "thp_index_reopens_total %llu\n"
+        "# HELP thp_index_generation The newest index generation served.\n"
+        "# TYPE thp_index_generation gauge\n"
+        "thp_index_generation %lld\n"
+        "# HELP thp_index_documents Documents in that index.\n"
+        "# TYPE thp_index_documents gauge\n"
+        "thp_index_documents %lld\n"
+        "# HELP thp_index_mtime_seconds Modification time of the index "
+        "file.\n# TYPE thp_index_mtime_seconds gauge\n"
+        "thp_index_mtime_seconds %lld\n"
+        "# HELP thp_http_open_connections Connections open now.\n"
+        "# TYPE thp_http_open_connections gauge\n"
+        "thp_http_open_connections %lld\n"
+        "# HELP thp_http_requests_in_flight Requests being answered now.\n"
+        "# TYPE thp_http_requests_in_flight gauge\n"
+        "thp_http_requests_in_flight %lld\n",
+        atomic_load(&m->query_errors), atomic_load(&m->query_timeouts),
+        atomic_load(&m->not_modified), atomic_load(&m->gzipped),
+        atomic_load(&m->rejected_full), atomic_load(&m->reopens),
+        (long long)atomic_load(&m->generation),
+        (long long)atomic_load(&m->documents),
+        (long long)atomic_load(&m->index_mtime),
+        (long long)atomic_load(&m->open_conns),
+        (long long)atomic_load(&m->in_flight));
+    n = b.n;
+    body = thp_buf_detach(&b);
+    thp_buf_release(&b);
+    if (body == NULL)
+        return send_error(sd, c, ctx, MHD_HTTP_SERVICE_UNAVAILABLE,
+                          "out of memory", -1);
+    memset(&o, 0, sizeof o);
+    o.status = MHD_HTTP_OK;
+    o.type = "text/plain; version=0.0.4; charset=utf-8";
+    return respond(sd, c, ctx, &o, body, n);
+}
+
+/* ---- /doc/ID ------------------------------------------------------------ */
 
 /* Append s HTML-escaped; paragraphs (blank lines) become <p>. */
 static void html_paragraphs(struct thp_buf *b, const char *s)
@@ -382,34 +942,39 @@ static void html_text(struct thp_buf *b, const char *s)
 
 /* GET /doc/ID: the stored text of one document, for result links. */
 static enum MHD_Result handle_doc(struct searchd *sd,
-                                  struct MHD_Connection *c, const char *id,
-                                  unsigned *status)
+                                  struct MHD_Connection *c,
+                                  struct req_ctx *ctx, const char *id)
 {
     struct thp_document doc;
     struct thp_err err;
     struct thp_buf b;
+    struct out o;
     thp_reader *rd;
-    char *end, *s;
+    char *end, *s, etag[80], salt[32];
     long long n;
+    int64_t gen = 0;
     size_t len;
     int rc;
 
     errno = 0;
     n = strtoll(id, &end, 10);
-    *status = MHD_HTTP_NOT_FOUND;
     if (*id == '\0' || *end != '\0' || n <= 0 || errno)
-        return send_error(c, *status, "no such document", -1);
+        return send_error(sd, c, ctx, MHD_HTTP_NOT_FOUND, "no such document",
+                          -1);
     thp_err_clear(&err);
-    rd = thread_reader(sd, &err);
-    rc = rd ? thp_query_document(thp_reader_index(rd), n, 4 << 20, &doc,
-                                 &err)
-            : THP_ERR_DB;
+    rd = fresh_reader(sd, &gen, &err);
+    if (rd == NULL)
+        return unavailable(sd, c, ctx);
+    snprintf(salt, sizeof salt, "g%lld", (long long)gen);
+    make_etag(sd, c, ctx, salt, etag, sizeof etag);
+    if (not_modified(c, etag))
+        return send_304(sd, c, ctx, etag, "public, max-age=60");
+    rc = thp_query_document(thp_reader_index(rd), n, 4 << 20, &doc, &err);
     if (rc == THP_ERR_NOTFOUND)
-        return send_error(c, *status, "no such document", -1);
-    if (rc != THP_OK) {
-        *status = MHD_HTTP_SERVICE_UNAVAILABLE;
-        return send_error(c, *status, err.msg, -1);
-    }
+        return send_error(sd, c, ctx, MHD_HTTP_NOT_FOUND, "no such document",
+                          -1);
+    if (rc != THP_OK)
+        return unavailable(sd, c, ctx);
     thp_buf_init(&b, 0);
     thp_buf_puts(&b, "<!doctype html>\n<html lang=\"en\"><head>"
                      "<meta charset=\"utf-8\"><meta name=\"viewport\" "
@@ -429,14 +994,21 @@ static enum MHD_Result handle_doc(struct searchd *sd,
     thp_document_release(&doc);
     len = b.n;
     s = thp_buf_detach(&b);
-    if (s == NULL) {
-        thp_buf_release(&b);
-        *status = MHD_HTTP_SERVICE_UNAVAILABLE;
-        return send_error(c, *status, "out of memory", -1);
-    }
-    *status = MHD_HTTP_OK;
-    return send_body(c, *status, HTML_TYPE, s, len, 0);
+    thp_buf_release(&b);
+    if (s == NULL)
+        return send_error(sd, c, ctx, MHD_HTTP_SERVICE_UNAVAILABLE,
+                          "out of memory", -1);
+    memset(&o, 0, sizeof o);
+    o.status = MHD_HTTP_OK;
+    o.type = HTML_TYPE;
+    o.cache = "public, max-age=60";
+    o.etag = etag;
+    o.gen = gen;
+    o.csp = 1;
+    return respond(sd, c, ctx, &o, s, len);
 }
+
+/* ---- static files ------------------------------------------------------- */
 
 static const char *content_type(const char *name)
 {
@@ -448,6 +1020,7 @@ static const char *content_type(const char *name)
         {".png", "image/png"},
         {".ico", "image/x-icon"},
         {".txt", "text/plain; charset=utf-8"},
+        {".json", JSON_TYPE},
     };
     const char *dot = strrchr(name, '.');
     size_t i;
@@ -460,94 +1033,310 @@ static const char *content_type(const char *name)
 
 /*
 ** A file of the web folder: a plain name (letters, digits, - _ .), no
-** folders, no leading dot, a known type. Anything else is 404.
+** folders, no leading dot, a known type, a regular file reached without
+** a symlink (O_NOFOLLOW, and its real path inside the folder's). Anything
+** else is 404.
 */
 static enum MHD_Result handle_static(struct searchd *sd,
                                      struct MHD_Connection *c,
-                                     const char *url, unsigned *status)
+                                     struct req_ctx *ctx, const char *url)
 {
     const char *name = strcmp(url, "/") ? url + 1 : "index.html";
     const char *type = content_type(name);
-    char path[4096];
-    struct MHD_Response *r;
+    char path[PATH_MAX], real[PATH_MAX], etag[80], salt[64];
     struct stat st;
-    enum MHD_Result ret;
-    size_t i;
+    struct out o;
+    size_t i, wl = strlen(sd->web_real), got = 0;
+    char *body;
     int fd;
 
-    *status = MHD_HTTP_NOT_FOUND;
-    if (sd->conf.web_dir == NULL || type == NULL || name[0] == '.')
-        return send_error(c, *status, "not found", -1);
+    if (sd->web_real[0] == '\0' || type == NULL || name[0] == '.')
+        return send_error(sd, c, ctx, MHD_HTTP_NOT_FOUND, "not found", -1);
     for (i = 0; name[i]; i++)
         if (!(name[i] == '-' || name[i] == '_' || name[i] == '.' ||
               (name[i] >= 'a' && name[i] <= 'z') ||
               (name[i] >= 'A' && name[i] <= 'Z') ||
               (name[i] >= '0' && name[i] <= '9')))
-            return send_error(c, *status, "not found", -1);
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", sd->conf.web_dir, name) >=
+            return send_error(sd, c, ctx, MHD_HTTP_NOT_FOUND, "not found", -1);
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", sd->web_real, name) >=
         sizeof path)
-        return send_error(c, *status, "not found", -1);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+        return send_error(sd, c, ctx, MHD_HTTP_NOT_FOUND, "not found", -1);
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
-        return send_error(c, *status, "not found", -1);
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        return send_error(sd, c, ctx, MHD_HTTP_NOT_FOUND, "not found", -1);
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        (uint64_t)st.st_size > STATIC_MAX || realpath(path, real) == NULL ||
+        strncmp(real, sd->web_real, wl) != 0 || real[wl] != '/') {
         close(fd);
-        return send_error(c, *status, "not found", -1);
+        return send_error(sd, c, ctx, MHD_HTTP_NOT_FOUND, "not found", -1);
     }
-    r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
-    if (r == NULL) {
+    snprintf(salt, sizeof salt, "%llx-%llx-%llx",
+             (unsigned long long)st.st_ino, (unsigned long long)st.st_size,
+             (unsigned long long)st.st_mtime);
+    make_etag(sd, c, ctx, salt, etag, sizeof etag);
+    if (not_modified(c, etag)) {
         close(fd);
+        return send_304(sd, c, ctx, etag, "public, max-age=86400");
+    }
+    body = thp_malloc((size_t)st.st_size + 1);
+    if (body == NULL) {
+        close(fd);
+        return send_error(sd, c, ctx, MHD_HTTP_SERVICE_UNAVAILABLE,
+                          "out of memory", -1);
+    }
+    while (got < (size_t)st.st_size) {
+        ssize_t k = read(fd, body + got, (size_t)st.st_size - got);
+
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    close(fd);
+    memset(&o, 0, sizeof o);
+    o.status = MHD_HTTP_OK;
+    o.type = type;
+    o.cache = "public, max-age=86400";
+    o.etag = etag;
+    o.csp = !strcmp(type, HTML_TYPE);
+    return respond(sd, c, ctx, &o, body, got);
+}
+
+/* ---- OPTIONS: CORS preflight ---------------------------------------------- */
+
+static enum MHD_Result handle_options(struct searchd *sd,
+                                      struct MHD_Connection *c,
+                                      struct req_ctx *ctx)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        0, NULL, MHD_RESPMEM_PERSISTENT);
+    const char *origin = cors_origin(sd, c);
+    enum MHD_Result ret;
+
+    if (r == NULL)
         return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, ALLOW);
+    if (origin) {
+        MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
+        MHD_add_response_header(r, "Access-Control-Allow-Methods", ALLOW);
+        MHD_add_response_header(r, "Access-Control-Allow-Headers",
+                                "Accept, If-None-Match");
+        MHD_add_response_header(r, "Access-Control-Max-Age", "600");
+        MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Origin");
     }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    if (!strcmp(type, HTML_TYPE))
-        MHD_add_response_header(r, "Content-Security-Policy",
-                                "default-src 'self'; base-uri 'none'; "
-                                "form-action 'self'; frame-ancestors 'none'");
-    *status = MHD_HTTP_OK;
-    ret = MHD_queue_response(c, *status, r);
+    ctx->status = MHD_HTTP_NO_CONTENT;
+    ret = MHD_queue_response(c, MHD_HTTP_NO_CONTENT, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+/* ---- the request cycle ------------------------------------------------- */
+
+static int route_of(const char *url)
+{
+    if (!strcmp(url, "/search"))
+        return R_SEARCH;
+    if (!strcmp(url, "/suggest"))
+        return R_SUGGEST;
+    if (!strcmp(url, "/health"))
+        return R_HEALTH;
+    if (!strcmp(url, "/metrics"))
+        return R_METRICS;
+    if (!strncmp(url, "/doc/", 5))
+        return R_DOC;
+    return R_STATIC;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version, const char *upload,
-                                  size_t *upload_size, void **req)
+                                  size_t *upload_size, void **reqp)
 {
     struct searchd *sd = cls;
-    unsigned status = 0;
-    enum MHD_Result ret;
-    double t0 = now_ms();
+    struct req_ctx *ctx = *reqp;
+    long long open_now;
 
-    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-        status = MHD_HTTP_METHOD_NOT_ALLOWED;
-        ret = send_error(c, status, "only GET and HEAD are served", -1);
-    } else if (*upload_size != 0) {
-        *upload_size = 0; /* a GET body is ignored */
-        return MHD_YES;
-    } else if (!strcmp(url, "/search")) {
-        ret = handle_search(sd, c, 0, &status);
-    } else if (!strcmp(url, "/suggest")) {
-        ret = handle_suggest(sd, c, &status);
-    } else if (!strcmp(url, "/") &&
-               MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q")) {
-        ret = handle_search(sd, c, 1, &status);
-    } else if (!strcmp(url, "/health")) {
-        ret = handle_health(sd, c, &status);
-    } else if (!strncmp(url, "/doc/", 5)) {
-        ret = handle_doc(sd, c, url + 5, &status);
-    } else {
-        ret = handle_static(sd, c, url, &status);
-    }
-    if (!sd->conf.quiet)
-        fprintf(stderr, "thp-searchd: %s %s %u %.1fms\n", method, url, status,
-                now_ms() - t0);
     (void)version;
     (void)upload;
-    (void)req;
-    return ret;
+    if (ctx == NULL)
+        return MHD_NO;
+    if (!ctx->started) {
+        /* the first call comes with the headers: answer on the next one,
+        ** once the request is complete, so the connection stays open */
+        ctx->started = 1;
+        ctx->counted = 1;
+        atomic_fetch_add(&sd->m.in_flight, 1);
+        snprintf(ctx->method, sizeof ctx->method, "%s", method);
+        return MHD_YES;
+    }
+    if (*upload_size != 0) {
+        *upload_size = 0; /* a body is read and ignored */
+        return MHD_YES;
+    }
+    ctx->route = route_of(url);
+    if (!strcmp(method, "OPTIONS")) {
+        ctx->route = R_OPTIONS;
+        return handle_options(sd, c, ctx);
+    }
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        return send_error(sd, c, ctx, MHD_HTTP_METHOD_NOT_ALLOWED,
+                          "only GET, HEAD and OPTIONS are served", -1);
+    open_now = atomic_load(&sd->m.open_conns);
+    if (sd->conf.max_conn && open_now > (long long)sd->conf.max_conn) {
+        atomic_fetch_add(&sd->m.rejected_full, 1);
+        ctx->route = R_OTHER;
+        return send_error(sd, c, ctx, MHD_HTTP_SERVICE_UNAVAILABLE,
+                          "server busy: too many connections, retry later",
+                          -1);
+    }
+    if (sd->conf.max_uri && strlen(ctx->uri) > sd->conf.max_uri) {
+        char msg[96];
+
+        snprintf(msg, sizeof msg, "request target too long (at most %u "
+                 "bytes)", sd->conf.max_uri);
+        return send_error(sd, c, ctx, MHD_HTTP_URI_TOO_LONG, msg, -1);
+    }
+    switch (ctx->route) {
+    case R_SEARCH:
+        return handle_search(sd, c, ctx, 0);
+    case R_SUGGEST:
+        return handle_suggest(sd, c, ctx);
+    case R_HEALTH:
+        return handle_health(sd, c, ctx);
+    case R_METRICS:
+        return handle_metrics(sd, c, ctx);
+    case R_DOC:
+        return handle_doc(sd, c, ctx, url + 5);
+    default:
+        if (!strcmp(url, "/") &&
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q")) {
+            ctx->route = R_SEARCH;
+            return handle_search(sd, c, ctx, 1);
+        }
+        return handle_static(sd, c, ctx, url);
+    }
+}
+
+/* Called with the raw request target before anything else: the context. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    struct req_ctx *ctx = thp_calloc(1, sizeof *ctx);
+
+    (void)cls;
+    (void)c;
+    if (ctx == NULL)
+        return NULL;
+    ctx->t0 = now_ms();
+    ctx->hits = -1;
+    ctx->route = R_OTHER;
+    ctx->uri = thp_strdup(uri ? uri : "");
+    if (ctx->uri == NULL) {
+        thp_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+/* s with control characters, non-ASCII bytes, quote and backslash as \xNN */
+static void log_escape(struct thp_buf *b, const char *s, size_t max)
+{
+    size_t i;
+
+    for (i = 0; s[i] && i < max; i++) {
+        unsigned char ch = (unsigned char)s[i];
+
+        if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\')
+            thp_buf_printf(b, "\\x%02x", ch);
+        else
+            thp_buf_putc(b, (char)ch);
+    }
+    if (s[i])
+        thp_buf_puts(b, "...");
+}
+
+static void access_log(struct searchd *sd, const struct req_ctx *ctx,
+                       long long us)
+{
+    struct thp_buf b, u;
+    struct timespec ts;
+    char when[40];
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    iso_time(when, sizeof when, ts.tv_sec, (int)(ts.tv_nsec / 1000000));
+    thp_buf_init(&u, 0);
+    log_escape(&u, ctx->uri, 2048);
+    thp_buf_init(&b, 0);
+    if (sd->conf.log_format == SEARCHD_LOG_JSON) {
+        thp_buf_puts(&b, "{\"time\":");
+        thp_json_cstr(&b, when);
+        thp_buf_puts(&b, ",\"method\":");
+        thp_json_cstr(&b, ctx->method);
+        thp_buf_puts(&b, ",\"uri\":");
+        thp_json_str(&b, u.s ? u.s : "", u.n);
+        thp_buf_printf(&b, ",\"route\":\"%s\",\"status\":%u,\"query_length\""
+                       ":%zu,\"hits\":", route_name[ctx->route], ctx->status,
+                       ctx->qlen);
+        if (ctx->hits >= 0)
+            thp_buf_printf(&b, "%lld", ctx->hits);
+        else
+            thp_buf_puts(&b, "null");
+        thp_buf_printf(&b, ",\"us\":%lld}\n", us);
+    } else {
+        thp_buf_printf(&b, "%s %s \"", when, ctx->method);
+        thp_buf_puts(&b, u.s ? u.s : "");
+        thp_buf_printf(&b, "\" %u %s qlen=%zu hits=%lld us=%lld\n",
+                       ctx->status, route_name[ctx->route], ctx->qlen,
+                       ctx->hits, us);
+    }
+    if (b.rc == THP_OK && b.s)
+        fwrite(b.s, 1, b.n, stderr);
+    thp_buf_release(&b);
+    thp_buf_release(&u);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **reqp,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct searchd *sd = cls;
+    struct req_ctx *ctx = *reqp;
+    long long us;
+    size_t s, k;
+
+    (void)c;
+    (void)toe;
+    if (ctx == NULL)
+        return;
+    us = (long long)((now_ms() - ctx->t0) * 1000.0);
+    if (ctx->counted)
+        atomic_fetch_sub(&sd->m.in_flight, 1);
+    if (ctx->status) {
+        for (s = 0; s + 1 < S__N && status_code[s] != ctx->status; s++)
+            ;
+        atomic_fetch_add(&sd->m.requests[ctx->route][s], 1);
+        for (k = 0; k < B__N && (double)us / 1e6 > bucket_le[k]; k++)
+            ;
+        atomic_fetch_add(&sd->m.bucket[ctx->route][k], 1);
+        atomic_fetch_add(&sd->m.sum_us[ctx->route], (unsigned long long)us);
+        if (!sd->conf.quiet)
+            access_log(sd, ctx, us);
+    }
+    thp_free(ctx->uri);
+    thp_free(ctx);
+    *reqp = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct searchd *sd = cls;
+
+    (void)c;
+    (void)socket;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+        atomic_fetch_add(&sd->m.open_conns, 1);
+    else if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+        atomic_fetch_sub(&sd->m.open_conns, 1);
 }
 
 static void slot_destructor(void *p)
@@ -555,74 +1344,129 @@ static void slot_destructor(void *p)
     (void)p; /* slots are closed by searchd_stop, after the threads end */
 }
 
-int searchd_start(const struct searchd_conf *conf, struct searchd **out,
-                  struct thp_err *err)
+static struct MHD_Daemon *start_one(struct searchd *sd, const char *host,
+                                    unsigned port, struct thp_err *err)
 {
     struct sockaddr_in6 a6;
     struct sockaddr_in a4;
     const struct sockaddr *addr;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
-    struct searchd *sd;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+                     MHD_USE_ITC | MHD_USE_AUTO;
+    struct MHD_Daemon *d;
+    unsigned mhd_limit = sd->conf.max_conn ? sd->conf.max_conn + 64 : 1024;
 
-    *out = NULL;
     memset(&a4, 0, sizeof a4);
     memset(&a6, 0, sizeof a6);
-    if (inet_pton(AF_INET, conf->host, &a4.sin_addr) == 1) {
+    if (inet_pton(AF_INET, host, &a4.sin_addr) == 1) {
         a4.sin_family = AF_INET;
-        a4.sin_port = htons((uint16_t)conf->port);
+        a4.sin_port = htons((uint16_t)port);
         addr = (const struct sockaddr *)&a4;
-    } else if (inet_pton(AF_INET6, conf->host, &a6.sin6_addr) == 1) {
+    } else if (inet_pton(AF_INET6, host, &a6.sin6_addr) == 1) {
         a6.sin6_family = AF_INET6;
-        a6.sin6_port = htons((uint16_t)conf->port);
+        a6.sin6_port = htons((uint16_t)port);
         addr = (const struct sockaddr *)&a6;
         flags |= MHD_USE_IPv6;
     } else {
-        return thp_err_set(err, THP_ERR_MISUSE,
-                           "'%s' is not a numeric IPv4 or IPv6 address",
-                           conf->host);
+        thp_err_set(err, THP_ERR_MISUSE,
+                    "'%s' is not a numeric IPv4 or IPv6 address", host);
+        return NULL;
     }
+    errno = 0;
+    d = MHD_start_daemon(
+        flags, (uint16_t)port, NULL, NULL, on_request, sd,
+        MHD_OPTION_SOCK_ADDR, addr,
+        MHD_OPTION_THREAD_POOL_SIZE, sd->conf.threads ? sd->conf.threads : 1u,
+        MHD_OPTION_CONNECTION_TIMEOUT, sd->conf.timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, mhd_limit,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, sd->conf.max_per_ip,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, sd,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, sd,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, sd,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+        MHD_OPTION_END);
+    if (d == NULL) {
+        int e = errno;
+
+        thp_err_set(err, THP_ERR_IO, "cannot listen on %s:%u: %s", host, port,
+                    e ? strerror(e) : "libmicrohttpd refused");
+    }
+    return d;
+}
+
+int searchd_start(const struct searchd_conf *conf, struct searchd **out,
+                  struct thp_err *err)
+{
+    struct searchd *sd;
+    struct timespec ts;
+    unsigned i;
+
+    *out = NULL;
     sd = thp_calloc(1, sizeof *sd);
     if (sd == NULL)
         return thp_err_set(err, THP_ERR_NOMEM, "out of memory");
     sd->conf = *conf;
+    if (conf->web_dir && realpath(conf->web_dir, sd->web_real) == NULL)
+        sd->web_real[0] = '\0';
+    clock_gettime(CLOCK_REALTIME, &ts);
+    sd->boot = (unsigned long long)ts.tv_sec ^ ((unsigned long long)getpid()
+                                                << 32);
     pthread_mutex_init(&sd->lock, NULL);
     pthread_key_create(&sd->key, slot_destructor);
-    sd->mhd = MHD_start_daemon(
-        flags, (uint16_t)conf->port, NULL, NULL, on_request, sd,
-        MHD_OPTION_SOCK_ADDR, addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(conf->threads ? conf->threads : 1),
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-        MHD_OPTION_END);
-    if (sd->mhd == NULL) {
-        int e = errno;
-
-        searchd_stop(sd);
-        return thp_err_set(err, THP_ERR_IO, "cannot listen on %s:%u: %s",
-                           conf->host, conf->port,
-                           e ? strerror(e) : "libmicrohttpd refused");
+    for (i = 0; i < conf->nlisten; i++) {
+        sd->mhd[i] = start_one(sd, conf->host[i], conf->port[i], err);
+        if (sd->mhd[i] == NULL) {
+            searchd_stop(sd);
+            return err->rc;
+        }
+        sd->nmhd = i + 1;
     }
     *out = sd;
     return THP_OK;
 }
 
-unsigned searchd_port(const struct searchd *sd)
+unsigned searchd_port(const struct searchd *sd, unsigned i)
 {
-    const union MHD_DaemonInfo *info =
-        MHD_get_daemon_info(sd->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info;
 
+    if (i >= sd->nmhd)
+        return 0;
+    info = MHD_get_daemon_info(sd->mhd[i], MHD_DAEMON_INFO_BIND_PORT);
     return info ? info->port : 0;
+}
+
+void searchd_reopen(struct searchd *sd)
+{
+    atomic_fetch_add(&sd->epoch, 1);
+}
+
+void searchd_drain(struct searchd *sd)
+{
+    double end = now_ms() + sd->conf.drain_ms;
+    unsigned i;
+
+    for (i = 0; i < sd->nmhd; i++) {
+        MHD_socket s = MHD_quiesce_daemon(sd->mhd[i]);
+
+        if (s != MHD_INVALID_SOCKET)
+            close(s);
+    }
+    while (atomic_load(&sd->m.in_flight) > 0 && now_ms() < end) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+
+        nanosleep(&ts, NULL);
+    }
 }
 
 void searchd_stop(struct searchd *sd)
 {
     struct conn_slot *s, *next;
+    unsigned i;
 
     if (sd == NULL)
         return;
-    if (sd->mhd)
-        MHD_stop_daemon(sd->mhd);
+    for (i = 0; i < sd->nmhd; i++)
+        MHD_stop_daemon(sd->mhd[i]);
     for (s = sd->slots; s; s = next) {
         next = s->next;
         thp_reader_close(s->rd);

@@ -1,7 +1,7 @@
 /*
-** http.h: thp-searchd's HTTP side: the libmicrohttpd daemon and its
-** routes. main.c parses options and waits for a signal; everything that
-** touches a request lives in http.c.
+** http.h: thp-searchd's HTTP side: the libmicrohttpd daemons and their
+** routes. main.c parses options, binds, drops privileges and waits for
+** signals; everything that touches a request lives in http.c.
 */
 #ifndef THP_SEARCHD_HTTP_H
 #define THP_SEARCHD_HTTP_H
@@ -9,13 +9,28 @@
 #include "thp/err.h"
 #include "thp/rank.h"
 
+#define SEARCHD_MAX_LISTEN 8
+#define SEARCHD_MAX_ORIGINS 16
+
+enum searchd_log { SEARCHD_LOG_TEXT = 0, SEARCHD_LOG_JSON };
+
 struct searchd_conf {
     const char *index_path; /* index file */
     const char *web_dir;    /* static files of the search box, or NULL */
-    const char *host;       /* address to bind, numeric IPv4 or IPv6 */
-    unsigned port;          /* 0: any free port */
-    unsigned threads;       /* worker threads */
+    const char *host[SEARCHD_MAX_LISTEN]; /* numeric IPv4 or IPv6 */
+    unsigned port[SEARCHD_MAX_LISTEN];    /* 0: any free port */
+    unsigned nlisten;
+    unsigned threads;       /* worker threads per listening address */
     int quiet;              /* no access log */
+    int log_format;         /* enum searchd_log */
+    const char *origins[SEARCHD_MAX_ORIGINS]; /* --cors-origin, "*" any */
+    unsigned norigins;
+    unsigned max_conn;      /* open connections; more get a 503 */
+    unsigned max_per_ip;    /* connections per client address (0: off) */
+    unsigned timeout_s;     /* idle connection timeout */
+    unsigned max_uri;       /* bytes of the request target */
+    unsigned budget_ms;     /* per-query time budget (0: none) */
+    unsigned drain_ms;      /* SIGTERM: wait this long for requests */
     struct thp_rank_params rank; /* ranking (--rank-config) */
 };
 
@@ -25,10 +40,16 @@ struct searchd;
 int searchd_start(const struct searchd_conf *conf, struct searchd **out,
                   struct thp_err *err);
 
-/* The port actually bound (useful with port 0). */
-unsigned searchd_port(const struct searchd *sd);
+/* The port actually bound by listening address i (useful with port 0). */
+unsigned searchd_port(const struct searchd *sd, unsigned i);
 
-/* Stop serving, wait for requests in flight, free everything. */
+/* SIGHUP: every worker reopens the index before its next request. */
+void searchd_reopen(struct searchd *sd);
+
+/* Stop accepting, let requests in flight finish (up to conf.drain_ms). */
+void searchd_drain(struct searchd *sd);
+
+/* Stop serving, wait for the threads, free everything. */
 void searchd_stop(struct searchd *sd);
 
 #endif

@@ -1,7 +1,11 @@
 /*
 ** thp-searchd: serve searches over an index as JSON, and the search box.
-** This file reads options and waits for SIGINT/SIGTERM; http.c serves.
+** This file reads options, binds, drops privileges (--user) and waits
+** for SIGHUP (reopen), SIGINT/SIGTERM (drain, stop); http.c serves.
 */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +17,9 @@
 #include "thp/index.h"
 
 #define PROG "thp-searchd"
+#ifndef THP_VERSION
+#define THP_VERSION "0.9.0"
+#endif
 
 /* Where `make install` puts the search box, relative to the program. */
 #define WEB_FROM_BIN "../share/thp-search/web"
@@ -54,23 +61,41 @@ static const char *find_web_dir(char *buf, size_t len)
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: " PROG " [--index PATH] [--listen ADDR:PORT] [--web DIR]\n"
-        "                   [--threads N] [--port-file FILE] [--quiet]\n"
+        "usage: " PROG " [--index PATH] [--listen ADDR:PORT]... [--web DIR]\n"
+        "                   [--threads N] [--port-file FILE] [options]\n"
         "\n"
         "Serve searches over the index as JSON, and the search box.\n"
-        "  GET /search?q=QUERY&limit=N&offset=N&lenient=1&prefix=1\n"
-        "  GET /health    GET /doc/ID    GET /  (the search box)\n"
+        "  GET /search?q=QUERY&limit=N&offset=N&lenient=1&prefix=1&format=F\n"
+        "  GET /suggest?q=   GET /health   GET /metrics   GET /doc/ID\n"
+        "  GET /  (the search box)\n"
         "\n"
-        "  --index PATH        index file (default: thp.db)\n"
-        "  --listen ADDR:PORT  where to listen (default: 127.0.0.1:8080;\n"
-        "                      port 0 picks a free one; [::1]:8080 for IPv6)\n"
+        "  --index PATH        index file, opened read-only (default: thp.db)\n"
+        "  --listen ADDR:PORT  where to listen, repeatable (default:\n"
+        "                      127.0.0.1:8080; port 0 picks a free one;\n"
+        "                      [::1]:8080 for IPv6)\n"
         "  --web DIR           search box files (default: ./web if present,\n"
         "                      else " WEB_FROM_BIN " beside the program)\n"
-        "  --threads N         worker threads (default: 2)\n"
-        "  --port-file FILE    write the port listened on to FILE\n"
+        "  --threads N         worker threads, 1..64 (default: online CPUs)\n"
+        "  --max-connections N open connections before a 503 (default 512)\n"
+        "  --max-per-ip N      connections per client address (default 64,\n"
+        "                      0 no limit)\n"
+        "  --timeout SEC       close idle or slow connections (default 30)\n"
+        "  --max-uri BYTES     longest request target, else 414 (default 8192)\n"
+        "  --time-budget MS    per-query time budget, else 503 (default 2000)\n"
+        "  --drain MS          on SIGTERM, wait this long for requests in\n"
+        "                      flight (default 10000)\n"
+        "  --cors-origin ORIGIN  allow this origin (repeatable; * any)\n"
+        "  --log-format text|json  access log form (default text)\n"
         "  --quiet             no access log\n"
+        "  --user NAME         drop to this user after binding (needed as\n"
+        "                      root on any address but loopback)\n"
+        "  --port-file FILE    write the (first) port listened on to FILE\n"
         "  --rank-config FILE  ranking parameters, key=value lines (see\n"
-        "                      docs/RELEVANCE.md); defaults built in\n");
+        "                      docs/RELEVANCE.md); defaults built in\n"
+        "  --version           print the version\n"
+        "\n"
+        "Signals: SIGHUP reopens the index in every worker; SIGTERM/SIGINT\n"
+        "stop accepting, finish requests in flight, exit 0.\n");
 }
 
 /* Split "host:port" / "[v6]:port" / ":port" / "port". */
@@ -107,46 +132,145 @@ static int parse_listen(const char *s, char *host, size_t hlen,
     return 0;
 }
 
+/* A whole number in lo..hi, or -1. */
+static long number(const char *s, long lo, long hi)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (s[0] == '\0' || *end != '\0' || errno || v < lo || v > hi)
+        return -1;
+    return v;
+}
+
+static int is_loopback(const char *host)
+{
+    return !strncmp(host, "127.", 4) || !strcmp(host, "::1");
+}
+
+/* Become user name (after binding): groups, gid, then uid; for good. */
+static int drop_to(const char *name)
+{
+    struct passwd *pw = getpwnam(name);
+
+    if (pw == NULL) {
+        fprintf(stderr, PROG ": --user: no user '%s'\n", name);
+        return -1;
+    }
+    if (geteuid() != 0) {
+        if (pw->pw_uid == geteuid())
+            return 0;
+        fprintf(stderr, PROG ": --user %s: only root can change user\n",
+                name);
+        return -1;
+    }
+    if (initgroups(pw->pw_name, pw->pw_gid) != 0 ||
+        setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+        fprintf(stderr, PROG ": --user %s: %s\n", name, strerror(errno));
+        return -1;
+    }
+    if (pw->pw_uid != 0 && setuid(0) == 0) {
+        fprintf(stderr, PROG ": --user %s: could regain root\n", name);
+        return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct searchd_conf conf;
-    const char *port_file = NULL, *listen = "127.0.0.1:8080";
-    char host[64], webbuf[PATH_MAX];
+    const char *port_file = NULL, *user = NULL;
+    const char *listen[SEARCHD_MAX_LISTEN];
+    char host[SEARCHD_MAX_LISTEN][64], webbuf[PATH_MAX];
+    unsigned nlisten = 0, u;
     struct searchd *sd;
     struct thp_err err;
     thp_index *probe;
+    FILE *pf = NULL;
     sigset_t sigs;
-    int i, sig;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN), v;
+    int i, sig, loopback_only = 1;
 
     memset(&conf, 0, sizeof conf);
     conf.index_path = "thp.db";
-    conf.host = "127.0.0.1";
-    conf.port = 8080;
-    conf.threads = 2;
+    conf.threads = cpus < 1 ? 1 : cpus > 64 ? 64 : (unsigned)cpus;
+    conf.max_conn = 512;
+    conf.max_per_ip = 64;
+    conf.timeout_s = 30;
+    conf.max_uri = 8192;
+    conf.budget_ms = 2000;
+    conf.drain_ms = 10000;
     thp_rank_defaults(&conf.rank);
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 
-        if (!strcmp(a, "--index") && i + 1 < argc)
+#define NUM(flag, field, lo, hi)                                         \
+        if (!strcmp(a, flag) && val) {                                   \
+            if ((v = number(val, lo, hi)) < 0) {                         \
+                fprintf(stderr, PROG ": " flag " must be %ld..%ld, not '%s'\n", \
+                        (long)(lo), (long)(hi), val);                    \
+                return 2;                                                \
+            }                                                            \
+            conf.field = (unsigned)v;                                    \
+            i++;                                                         \
+            continue;                                                    \
+        }
+        NUM("--threads", threads, 1, 64)
+        NUM("--max-connections", max_conn, 1, 100000)
+        NUM("--max-per-ip", max_per_ip, 0, 100000)
+        NUM("--timeout", timeout_s, 1, 3600)
+        NUM("--max-uri", max_uri, 64, 60000)
+        NUM("--time-budget", budget_ms, 0, 3600000)
+        NUM("--drain", drain_ms, 0, 600000)
+#undef NUM
+        if (!strcmp(a, "--index") && val)
             conf.index_path = argv[++i];
-        else if (!strcmp(a, "--listen") && i + 1 < argc)
-            listen = argv[++i];
-        else if (!strcmp(a, "--web") && i + 1 < argc)
+        else if (!strcmp(a, "--listen") && val) {
+            if (nlisten == SEARCHD_MAX_LISTEN) {
+                fprintf(stderr, PROG ": at most %d --listen\n",
+                        SEARCHD_MAX_LISTEN);
+                return 2;
+            }
+            listen[nlisten++] = argv[++i];
+        } else if (!strcmp(a, "--web") && val)
             conf.web_dir = argv[++i];
-        else if (!strcmp(a, "--port-file") && i + 1 < argc)
+        else if (!strcmp(a, "--port-file") && val)
             port_file = argv[++i];
-        else if (!strcmp(a, "--threads") && i + 1 < argc)
-            conf.threads = (unsigned)strtoul(argv[++i], NULL, 10);
-        else if (!strcmp(a, "--quiet"))
+        else if (!strcmp(a, "--user") && val)
+            user = argv[++i];
+        else if (!strcmp(a, "--cors-origin") && val) {
+            if (conf.norigins == SEARCHD_MAX_ORIGINS) {
+                fprintf(stderr, PROG ": at most %d --cors-origin\n",
+                        SEARCHD_MAX_ORIGINS);
+                return 2;
+            }
+            conf.origins[conf.norigins++] = argv[++i];
+        } else if (!strcmp(a, "--log-format") && val) {
+            i++;
+            if (!strcmp(val, "text"))
+                conf.log_format = SEARCHD_LOG_TEXT;
+            else if (!strcmp(val, "json"))
+                conf.log_format = SEARCHD_LOG_JSON;
+            else {
+                fprintf(stderr, PROG ": --log-format is text or json, not "
+                        "'%s'\n", val);
+                return 2;
+            }
+        } else if (!strcmp(a, "--quiet"))
             conf.quiet = 1;
-        else if (!strcmp(a, "--rank-config") && i + 1 < argc) {
+        else if (!strcmp(a, "--rank-config") && val) {
             thp_err_clear(&err);
             if (thp_rank_load(&conf.rank, argv[++i], &err) != THP_OK) {
                 fprintf(stderr, PROG ": --rank-config %s\n", err.msg);
                 return 2;
             }
-        }
-        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+        } else if (!strcmp(a, "--version")) {
+            printf(PROG " " THP_VERSION "\n");
+            return 0;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return 0;
         } else {
@@ -155,54 +279,100 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (parse_listen(listen, host, sizeof host, &conf.port) != 0) {
-        fprintf(stderr, PROG ": --listen wants ADDR:PORT, not '%s'\n", listen);
-        return 2;
+    if (nlisten == 0)
+        listen[nlisten++] = "127.0.0.1:8080";
+    for (u = 0; u < nlisten; u++) {
+        if (parse_listen(listen[u], host[u], sizeof host[u], &conf.port[u]) !=
+            0) {
+            fprintf(stderr, PROG ": --listen wants ADDR:PORT, not '%s'\n",
+                    listen[u]);
+            return 2;
+        }
+        conf.host[u] = host[u];
+        if (!is_loopback(host[u]))
+            loopback_only = 0;
     }
-    conf.host = host;
-    if (conf.threads == 0 || conf.threads > 64) {
-        fprintf(stderr, PROG ": --threads must be 1..64\n");
-        return 2;
-    }
+    conf.nlisten = nlisten;
     if (conf.web_dir == NULL)
         conf.web_dir = find_web_dir(webbuf, sizeof webbuf);
-
-    /* Refuse to start on a missing or foreign index: say so now. */
-    thp_err_clear(&err);
-    if (thp_index_open(conf.index_path, THP_INDEX_READ, &probe, &err) !=
-        THP_OK) {
-        fprintf(stderr, PROG ": %s\n", err.msg);
+    if (user && getpwnam(user) == NULL) {
+        fprintf(stderr, PROG ": --user: no user '%s'\n", user);
         return 2;
     }
-    thp_index_close(probe);
 
     /* Workers inherit this mask, so only sigwait below sees the signals. */
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* Bind (perhaps a privileged port), then become the user ... */
+    thp_err_clear(&err);
     if (searchd_start(&conf, &sd, &err) != THP_OK) {
         fprintf(stderr, PROG ": %s\n", err.msg);
         return 2;
     }
+    if (geteuid() == 0 && user == NULL) {
+        if (!loopback_only) {
+            fprintf(stderr, PROG ": refusing to run as root; give --user "
+                    "NAME to drop to after binding\n");
+            searchd_stop(sd);
+            return 2;
+        }
+        fprintf(stderr, PROG ": warning: running as root (loopback only); "
+                "give --user NAME to drop privileges\n");
+    }
+    /* the port file is opened before the user changes (its folder may be
+    ** root's), written once the index is known to be readable */
+    if (port_file && user &&
+        (pf = fopen(port_file, "w")) == NULL) {
+        fprintf(stderr, PROG ": cannot write '%s'\n", port_file);
+        searchd_stop(sd);
+        return 2;
+    }
+    if (user && drop_to(user) != 0) {
+        searchd_stop(sd);
+        return 2;
+    }
+    /* ... and refuse to serve a missing or foreign index: say so now. */
+    thp_err_clear(&err);
+    if (thp_index_open(conf.index_path, THP_INDEX_READ, &probe, &err) !=
+        THP_OK) {
+        fprintf(stderr, PROG ": %s\n", err.msg);
+        searchd_stop(sd);
+        if (pf) {
+            fclose(pf);
+            unlink(port_file);
+        }
+        return 2;
+    }
+    thp_index_close(probe);
     if (port_file) {
-        FILE *f = fopen(port_file, "w");
+        FILE *f = pf ? pf : fopen(port_file, "w");
 
-        if (f == NULL || fprintf(f, "%u\n", searchd_port(sd)) < 0 ||
+        if (f == NULL || fprintf(f, "%u\n", searchd_port(sd, 0)) < 0 ||
             fclose(f) != 0) {
             fprintf(stderr, PROG ": cannot write '%s'\n", port_file);
             searchd_stop(sd);
             return 2;
         }
     }
-    fprintf(stderr, PROG ": serving %s on http://%s%s%s:%u/ (search box: %s)\n",
-            conf.index_path, strchr(host, ':') ? "[" : "", host,
-            strchr(host, ':') ? "]" : "", searchd_port(sd),
-            conf.web_dir ? conf.web_dir : "none, API only");
-    sigwait(&sigs, &sig);
+    for (u = 0; u < nlisten; u++)
+        fprintf(stderr, PROG ": serving %s on http://%s%s%s:%u/ (search box: "
+                "%s)\n", conf.index_path, strchr(host[u], ':') ? "[" : "",
+                host[u], strchr(host[u], ':') ? "]" : "", searchd_port(sd, u),
+                conf.web_dir ? conf.web_dir : "none, API only");
+    for (;;) {
+        sigwait(&sigs, &sig);
+        if (sig != SIGHUP)
+            break;
+        fprintf(stderr, PROG ": SIGHUP, reopening the index\n");
+        searchd_reopen(sd);
+    }
     fprintf(stderr, PROG ": %s, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    searchd_drain(sd);
     searchd_stop(sd);
     return 0;
 }
