@@ -165,7 +165,7 @@ demo: deps all
 	./$(BUILD)/thp-index --index thp.db corpus
 	./$(BUILD)/thp-searchd --index thp.db --web web --listen 127.0.0.1:8080
 
-install: all $(TOK_EXT)
+install: all $(TOK_EXT) install-man
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/thp-search/web \
 	    $(DESTDIR)$(PREFIX)/lib/thp-search
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/

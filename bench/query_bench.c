@@ -49,7 +49,9 @@
 #include "thp/err.h"
 #include "thp/index.h"
 #include "thp/qparse.h"
+#include "thp/exec.h"
 #include "thp/query.h"
+#include "thp/request.h"
 
 #define MAX_THREADS 16
 
@@ -119,16 +121,30 @@ static char *xstrdup(const char *s)
 static int run_core(thp_index *idx, const struct query *q, int64_t *total,
                     size_t *nhits, int64_t *ids, struct thp_err *err)
 {
-    struct thp_query_opts opts;
+    /* one reader per thread (per connection), kept across queries, as
+    ** each daemon worker keeps its own */
+    static __thread thp_reader *rd;
+    static __thread thp_index *rd_idx;
+    struct thp_request req;
     struct thp_result res;
     size_t i;
     int rc;
 
-    memset(&opts, 0, sizeof opts);
-    opts.limit = limit;
-    opts.flags = q->flags;
-    rc = thp_query_run(idx, q->text, strlen(q->text), &opts, &res, err);
-    if (rc != THP_OK)
+    if (rd == NULL || rd_idx != idx) {
+        thp_reader_close(rd);
+        rd = NULL;
+        if ((rc = thp_reader_wrap(idx, &rd, err)) != THP_OK)
+            return rc;
+        rd_idx = idx;
+    }
+    thp_request_init(&req);
+    req.limit = limit;
+    req.mode = (q->flags & THP_QP_ANY_WORD)  ? THP_MODE_ANY
+             : (q->flags & THP_QP_LENIENT)   ? THP_MODE_SIMPLE
+                                             : THP_MODE_ADVANCED;
+    req.prefix = (q->flags & THP_QP_PREFIX_LAST) != 0;
+    if ((rc = thp_request_set(&req, "q", q->text, err)) != THP_OK ||
+        (rc = thp_exec(rd, &req, &res, NULL, NULL, err)) != THP_OK)
         return rc;
     *total = res.total;
     *nhits = res.nhits;
