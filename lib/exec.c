@@ -909,6 +909,24 @@ static int facets_result(struct facet_count *f, size_t nf,
             k++;
         }
         /* "" and "en" may both stand for English: one value */
+        if (f[i].bit == THP_FACET_LANG) {
+            size_t a, b, m = 0;
+
+            for (a = 0; a < k; a++) {
+                for (b = 0; b < m; b++)
+                    if (!strcmp(out->v[b].value, out->v[a].value))
+                        break;
+                if (b < m) {
+                    out->v[b].count += out->v[a].count;
+                    thp_free(out->v[a].value);
+                } else {
+                    out->v[m++] = out->v[a];
+                }
+                if (a >= m)
+                    out->v[a].value = NULL;
+            }
+            k = m;
+        }
         qsort(out->v, k, sizeof *out->v, fv_cmp);
         out->nvalues = k;
         out->n = top && top < k ? top : k;
@@ -1830,6 +1848,49 @@ int thp_suggest(thp_reader *rd, const char *q, size_t n, size_t limit,
         nv++;
     }
     sqlite3_reset(st);
+    /* then frequent index terms that start with the last word */
+    if ((step == SQLITE_DONE || step == SQLITE_ROW) && nv < limit &&
+        plan.nwords > 0 && (st = stmt(rd, SQ_TERMS, err)) != NULL) {
+        const struct thp_qword *w = &plan.words[plan.nwords - 1];
+        char lo[THP_TOK_MAXLEN + 1], hi[THP_TOK_MAXLEN + 1];
+        size_t k, wl = w->len < THP_TOK_MAXLEN ? w->len : THP_TOK_MAXLEN;
+
+        for (k = 0; k < wl; k++) {
+            char c = q[w->off + k];
+
+            lo[k] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+        }
+        lo[wl] = '\0';
+        memcpy(hi, lo, wl + 1);
+        if (wl > 0 && (unsigned char)hi[wl - 1] < 0xFF) {
+            hi[wl - 1]++;
+            sqlite3_bind_text(st, 1, lo, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 2, hi, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(st, 3, (sqlite3_int64)limit * 4);
+            while ((step = sqlite3_step(st)) == SQLITE_ROW && nv < limit) {
+                const char *t = (const char *)sqlite3_column_text(st, 0);
+                struct thp_buf b;
+                char **nvv;
+
+                if (t == NULL)
+                    continue;
+                thp_buf_init(&b, 0);
+                thp_buf_append(&b, q, w->off);
+                thp_buf_puts(&b, t);
+                for (i = 0; b.s && i < nv; i++)
+                    if (!strcmp(v[i], b.s))
+                        break;
+                if (b.rc != THP_OK || b.s == NULL || i < nv ||
+                    (nvv = thp_realloc(v, (nv + 1) * sizeof *v)) == NULL) {
+                    thp_buf_release(&b);
+                    continue;
+                }
+                v = nvv;
+                v[nv++] = thp_buf_detach(&b);
+            }
+            sqlite3_reset(st);
+        }
+    }
     thp_plan_release(&plan);
     if (step != SQLITE_DONE && step != SQLITE_ROW) {
         for (i = 0; i < nv; i++)
