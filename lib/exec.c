@@ -1835,6 +1835,10 @@ int thp_suggest(thp_reader *rd, const char *q, size_t n, size_t limit,
         const char *t = (const char *)sqlite3_column_text(st, 0);
         char **nvv;
 
+        /* the indexed title begins with its language tag (tok.h) */
+        if (t && !strncmp(t, THP_TOK_TAG_OPEN, strlen(THP_TOK_TAG_OPEN)) &&
+            strstr(t, THP_TOK_TAG_CLOSE))
+            t = strstr(t, THP_TOK_TAG_CLOSE) + strlen(THP_TOK_TAG_CLOSE);
         for (i = 0; t && i < nv; i++)
             if (!strcmp(v[i], t))
                 break;

@@ -704,8 +704,16 @@ static void test_dups_relax_suggest(thp_reader *rd)
         CHECK(thp_suggest(rd, "kes", 3, 5, &v, &n, &e) == THP_OK);
         CHECK(n >= 1 && n <= 5);
         for (i = 0; i < n; i++) {
+            int k, title = 0;
+
             found += strstr(v[i], "kestrel") != NULL ||
                      strstr(v[i], "Kestrel") != NULL;
+            /* a title as stored, without the index's language tag */
+            CHECK(strstr(v[i], "\xEE\x80") == NULL);
+            for (k = 0; k < NDOC; k++)
+                title += !strcmp(v[i], D[k].title);
+            if (strchr(v[i], ' '))
+                CHECK(title == 1);
             thp_free(v[i]);
         }
         thp_free(v);
