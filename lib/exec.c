@@ -402,6 +402,9 @@ void thp_reader_close(thp_reader *rd)
     finalize_all(rd);
     drop_cache(rd);
     thp_tok_free(rd->tok);
+    /* a borrowed connection outlives the reader: no handler calling it */
+    if (rd->idx)
+        sqlite3_progress_handler(thp_index_db(rd->idx), 0, NULL, NULL);
     if (rd->own)
         thp_index_close(rd->idx);
     thp_free(rd->path);
@@ -1650,7 +1653,8 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
             continue;
         }
         /* distinct groups among the candidates: enough for the page? */
-        qsort(s.heap.v, s.heap.n, sizeof *s.heap.v, cand_cmp);
+        if (s.heap.n > 1)
+            qsort(s.heap.v, s.heap.n, sizeof *s.heap.v, cand_cmp);
         if (req->sort == THP_SORT_TITLE &&
             (rc = title_cmp_key(rd, s.heap.v, s.heap.n, &titles, err)) !=
                 THP_OK)
@@ -1782,7 +1786,8 @@ static int title_cmp_key(thp_reader *rd, struct cand *v, size_t n,
             return thp_err_set(err, THP_ERR_NOMEM, "out of memory");
         }
     }
-    qsort(t, n, sizeof *t, titled_cmp);
+    if (n > 1)
+        qsort(t, n, sizeof *t, titled_cmp);
     for (i = 0; i < n; i++) {
         v[i] = t[i].c;
         thp_free(t[i].title);

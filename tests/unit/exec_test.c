@@ -398,7 +398,7 @@ static void test_facets(thp_reader *rd)
             for (j = 0; f && j < f->n; j++)
                 sum += f->v[j].count;
             for (i = 2008; i <= 2014; i++) {
-                char y[8];
+                char y[16];
                 int64_t want = 0;
                 int k;
 
