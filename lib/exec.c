@@ -412,6 +412,9 @@ void thp_reader_close(thp_reader *rd)
     finalize_all(rd);
     drop_cache(rd);
     thp_tok_free(rd->tok);
+    /* a borrowed connection outlives the reader: no handler calling it */
+    if (rd->idx)
+        sqlite3_progress_handler(thp_index_db(rd->idx), 0, NULL, NULL);
     if (rd->own)
         thp_index_close(rd->idx);
     thp_free(rd->path);
@@ -945,6 +948,24 @@ static int facets_result(struct facet_count *f, size_t nf,
             k++;
         }
         /* "" and "en" may both stand for English: one value */
+        if (f[i].bit == THP_FACET_LANG) {
+            size_t a, b, m = 0;
+
+            for (a = 0; a < k; a++) {
+                for (b = 0; b < m; b++)
+                    if (!strcmp(out->v[b].value, out->v[a].value))
+                        break;
+                if (b < m) {
+                    out->v[b].count += out->v[a].count;
+                    thp_free(out->v[a].value);
+                } else {
+                    out->v[m++] = out->v[a];
+                }
+                if (a >= m)
+                    out->v[a].value = NULL;
+            }
+            k = m;
+        }
         qsort(out->v, k, sizeof *out->v, fv_cmp);
         out->nvalues = k;
         out->n = top && top < k ? top : k;
@@ -967,6 +988,8 @@ struct scan {
     struct heap heap;
     int64_t total;
     int64_t rows;                   /* matches read */
+    struct cand *best;              /* each group's best member so far */
+    size_t nbest, capbest;          /* (s->seen: group -> index here) */
     size_t bound;                   /* read at most this many (0: all) */
     struct imap seen;               /* groups counted */
     struct facet_count fc[THP_MAX_FACETS];
@@ -1006,19 +1029,46 @@ static int scan_one(struct scan *s, int64_t id, double score)
         score *= 1.0 + s->rank->recency *
                            exp2(-(age < 0 ? 0 : age) / s->rank->halflife);
     }
-    /* near-duplicates are one document: count the group once */
-    if (!grouped(s->rd, id, grp) || !imap_get(&s->seen, grp, &one)) {
-        if (grouped(s->rd, id, grp) && imap_put(&s->seen, grp, 1) != THP_OK)
-            return THP_ERR_NOMEM;
-        s->total++;
-        if (s->nfc && v && facets_count(s->fc, s->nfc, v, id) != THP_OK)
-            return THP_ERR_NOMEM;
-    }
     c.id = id;
     c.grp = grp;
     c.score = score;
     c.key = sort_key(s, id, score);
+    /* near-duplicates are one document: count the group once, and its
+    ** facets by the member shown, the best (counted after the scan) */
+    if (!grouped(s->rd, id, grp)) {
+        s->total++;
+        if (s->nfc && v && facets_count(s->fc, s->nfc, v, id) != THP_OK)
+            return THP_ERR_NOMEM;
+    } else if (!imap_get(&s->seen, grp, &one)) {
+        struct cand *nb;
+
+        if (s->nbest == s->capbest) {
+            size_t cap = s->capbest ? s->capbest * 2 : 16;
+
+            if ((nb = thp_realloc(s->best, cap * sizeof *nb)) == NULL)
+                return THP_ERR_NOMEM;
+            s->best = nb;
+            s->capbest = cap;
+        }
+        if (imap_put(&s->seen, grp, (int64_t)s->nbest) != THP_OK)
+            return THP_ERR_NOMEM;
+        s->best[s->nbest++] = c;
+        s->total++;
+    } else if (better(&c, &s->best[one])) {
+        s->best[one] = c;
+    }
     return heap_push(&s->heap, &c);
+}
+
+/* The facets of each near-duplicate group, by its best member. */
+static int facets_groups(struct scan *s)
+{
+    size_t i;
+
+    for (i = 0; s->nfc && s->rd->val && i < s->nbest; i++)
+        if (facets_count(s->fc, s->nfc, s->rd->val, s->best[i].id) != THP_OK)
+            return THP_ERR_NOMEM;
+    return THP_OK;
 }
 
 static int scan_match(struct scan *s, int ranked, struct thp_err *err)
@@ -1084,6 +1134,9 @@ static void scan_release(struct scan *s)
 
     thp_free(s->heap.v);
     imap_clear(&s->seen);
+    thp_free(s->best);
+    s->best = NULL;
+    s->nbest = s->capbest = 0;
     for (i = 0; i < s->nfc; i++)
         imap_clear(&s->fc[i].count);
     memset(&s->heap, 0, sizeof s->heap);
@@ -1501,14 +1554,19 @@ static int run_scan(struct scan *s, size_t cap, struct thp_err *err)
     const struct thp_request *req = s->req;
     int ranked = req->sort == THP_SORT_RELEVANCE || req->all ||
                  req->sort == THP_SORT_TITLE;
+    int rc;
 
     scan_release(s);
     s->heap.cap = cap;
     if (s->plan->match.n == 0)
-        return scan_browse(s) == THP_OK
-                   ? THP_OK
-                   : thp_err_set(err, THP_ERR_NOMEM, "out of memory");
-    return scan_match(s, ranked, err);
+        rc = scan_browse(s) == THP_OK
+                 ? THP_OK
+                 : thp_err_set(err, THP_ERR_NOMEM, "out of memory");
+    else
+        rc = scan_match(s, ranked, err);
+    if (rc == THP_OK && facets_groups(s) != THP_OK)
+        rc = thp_err_set(err, THP_ERR_NOMEM, "out of memory");
+    return rc;
 }
 
 /*
@@ -1833,7 +1891,8 @@ static int title_cmp_key(thp_reader *rd, struct cand *v, size_t n,
             return thp_err_set(err, THP_ERR_NOMEM, "out of memory");
         }
     }
-    qsort(t, n, sizeof *t, titled_cmp);
+    if (n > 1)
+        qsort(t, n, sizeof *t, titled_cmp);
     for (i = 0; i < n; i++) {
         v[i] = t[i].c;
         thp_free(t[i].title);
@@ -1935,6 +1994,13 @@ int thp_suggest(thp_reader *rd, const char *q, size_t n, size_t limit,
                 thp_buf_init(&line, 0);
                 thp_buf_append(&line, q, w->off);
                 thp_buf_puts(&line, t);
+                for (i = 0; line.s && i < nv; i++)
+                    if (!strcmp(v[i], line.s))
+                        break;
+                if (line.s && i < nv) {
+                    thp_buf_release(&line);
+                    continue;
+                }
                 if (line.rc != THP_OK || line.s == NULL ||
                     (nvv = thp_realloc(v, (nv + 1) * sizeof *v)) == NULL) {
                     thp_buf_release(&line);

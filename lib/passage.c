@@ -120,8 +120,9 @@ static int match_token(void *arg, int tflags, const char *tok, int n,
     }
     if (i == s->ts->n)
         return 0;
-    /* a stem is colocated with its word: the same bytes, one span */
-    if (s->n && s->v[s->n - 1].start == (size_t)start - s->shift)
+    /* a stem is colocated with its word: the same bytes, one span (also
+    ** when that word was joined to the span before it) */
+    if (s->n && (size_t)start - s->shift < s->v[s->n - 1].end)
         return 0;
     /* words marked side by side ("São Paulo") are one mark */
     if (s->n && s->gap_blank(s, s->v[s->n - 1].end, (size_t)start - s->shift)) {
@@ -348,6 +349,7 @@ int thp_passages_find(thp_tokenizer *tok, const thp_terms *terms,
     struct scan s;
     struct thp_buf tagged;
     unsigned char *used = NULL;
+    size_t *given = NULL; /* [a, e) of each passage given */
     size_t got = 0;
     int rc = THP_OK;
 
@@ -400,7 +402,8 @@ int thp_passages_find(thp_tokenizer *tok, const thp_terms *terms,
         goto done;
     }
     used = thp_calloc(s.n, 1);
-    if (used == NULL) {
+    given = thp_calloc(2 * s.n, sizeof *given);
+    if (used == NULL || given == NULL) {
         rc = THP_ERR_NOMEM;
         goto done;
     }
@@ -440,6 +443,16 @@ int thp_passages_find(thp_tokenizer *tok, const thp_terms *terms,
             size_t a = s.v[best].start, e = s.v[best_end - 1].end, j;
 
             widen(text, n, &a, &e, width);
+            /* never into a passage already given: no text twice */
+            for (j = 0; j < got; j++) {
+                if (given[2 * j] >= s.v[best_end - 1].end && e > given[2 * j])
+                    e = given[2 * j];
+                if (given[2 * j + 1] <= s.v[best].start &&
+                    a < given[2 * j + 1])
+                    a = given[2 * j + 1];
+            }
+            given[2 * got] = a;
+            given[2 * got + 1] = e;
             for (j = 0; j < s.n; j++)
                 if (s.v[j].start < e && s.v[j].end > a)
                     used[j] = 1;
@@ -451,6 +464,7 @@ int thp_passages_find(thp_tokenizer *tok, const thp_terms *terms,
         got++;
     }
 done:
+    thp_free(given);
     thp_free(used);
     thp_free(s.v);
     if (rc != THP_OK) {
