@@ -377,6 +377,32 @@ int thp_reader_wrap(thp_index *idx, thp_reader **out, struct thp_err *err)
     return THP_OK;
 }
 
+/*
+** Open the index at path and the identity (device, inode) of the file
+** opened: the path is looked at before and after, and opened again if a
+** rename came in between, so a later change of identity always means a
+** new file.
+*/
+static int open_stable(const char *path, thp_index **idx, struct stat *sb,
+                       struct thp_err *err)
+{
+    struct stat after;
+    int tries, rc;
+
+    for (tries = 0; tries < 5; tries++) {
+        memset(sb, 0, sizeof *sb);
+        stat(path, sb);
+        if ((rc = thp_index_open(path, THP_INDEX_READ, idx, err)) != THP_OK)
+            return rc;
+        if (stat(path, &after) == 0 && after.st_dev == sb->st_dev &&
+            after.st_ino == sb->st_ino)
+            return THP_OK;
+        thp_index_close(*idx);
+        *idx = NULL;
+    }
+    return thp_err_set(err, THP_ERR_IO, "the index file keeps changing");
+}
+
 int thp_reader_open(const char *path, thp_reader **out, struct thp_err *err)
 {
     thp_reader *rd = thp_calloc(1, sizeof *rd);
@@ -390,17 +416,15 @@ int thp_reader_open(const char *path, thp_reader **out, struct thp_err *err)
         return thp_err_set(err, THP_ERR_NOMEM, "out of memory");
     }
     rd->own = 1;
-    if (stat(path, &sb) == 0) {
-        rd->dev = sb.st_dev;
-        rd->ino = sb.st_ino;
-    }
-    if ((rc = thp_index_open(path, THP_INDEX_READ, &idx, err)) != THP_OK ||
+    if ((rc = open_stable(path, &idx, &sb, err)) != THP_OK ||
         (rc = attach(rd, idx, err)) != THP_OK) {
         if (rd->idx == NULL)
             thp_index_close(idx);
         thp_reader_close(rd);
         return rc;
     }
+    rd->dev = sb.st_dev;
+    rd->ino = sb.st_ino;
     *out = rd;
     return THP_OK;
 }
@@ -442,7 +466,7 @@ int thp_reader_refresh(thp_reader *rd, int64_t *generation,
         (sb.st_dev != rd->dev || sb.st_ino != rd->ino)) {
         thp_index *idx = NULL;
 
-        if (thp_index_open(rd->path, THP_INDEX_READ, &idx, err) != THP_OK)
+        if (open_stable(rd->path, &idx, &sb, err) != THP_OK)
             return err && err->rc ? err->rc : THP_ERR_DB;
         finalize_all(rd);
         drop_cache(rd);

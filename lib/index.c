@@ -396,6 +396,11 @@ void thp_index_close(thp_index *idx)
         return;
     if (idx->in_batch)
         thp_index_commit(idx, NULL);
+    /* a writer leaves the write-ahead log empty: a file renamed over this
+    ** one later must not be read through a log that belongs to the path */
+    if (idx->writable && idx->db)
+        sqlite3_exec(idx->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
+                     NULL);
     for (i = 0; i < ST__N; i++)
         sqlite3_finalize(idx->st[i]);
     sqlite3_close(idx->db);
