@@ -43,6 +43,7 @@ struct run {
     FILE *log;         /* --log: problems also go here */
     long total;        /* files to visit, when counted (TTY only) */
     long seen, added, updated, unchanged, failed, removed;
+    long not_text;     /* of the failed: binary files under a text name */
     long docs_added, docs_updated, docs_dup, docs_removed;
     double bytes;      /* bytes read */
     double t0, last;   /* start, last progress line */
@@ -92,6 +93,10 @@ static void usage(FILE *f)
         "  --quiet        print only problems and the summary\n"
         "  --verbose      a line for every source indexed\n"
         "  --log FILE     also append problems (path and reason) to FILE\n"
+        "  --url-base URL the web address of each SOURCE folder: a page\n"
+        "                 without <link rel=canonical> or og:url gets URL\n"
+        "                 joined with its path below SOURCE (default: its\n"
+        "                 local path)\n"
         "  --jsonl FILE   index documents given as JSON Lines, one object a\n"
         "                 line: {\"id\",\"title\",\"text\"} and optionally\n"
         "                 \"url\", \"date\", \"kind\", \"lang\"\n"
@@ -207,7 +212,7 @@ static const char *json_lang(const struct run *r, const char *given,
 static int put_doc(struct run *r, const struct source_ctx *c,
                    const char *suffix, const char *kind, const char *title,
                    const char *body, const struct thp_item *meta,
-                   const char *lang)
+                   const char *lang, const char *url)
 {
     struct thp_record rec;
     char key[PATH_MAX + 80];
@@ -216,7 +221,8 @@ static int put_doc(struct run *r, const struct source_ctx *c,
     memset(&rec, 0, sizeof rec);
     rec.source_key = key;
     rec.source_path = c->path;
-    rec.url = key;
+    rec.path = key;
+    rec.url = url && *url ? url : key;
     rec.anchor = suffix[0] == '#' ? suffix + 1 : NULL;
     rec.kind = kind;
     rec.title = title;
@@ -304,6 +310,8 @@ static int store_source(struct run *r, struct src *s)
     rec.mtime = (int64_t)s->st.st_mtime;
     rec.size = (int64_t)s->st.st_size;
     rec.hash = s->hash; /* "" if it could not be read */
+    if (s->rc != THP_OK && s->not_text)
+        r->not_text++;
     if (finish_source(r, &rec, prev.found,
                       s->rc != THP_OK ? s->err.msg : NULL))
         return r->stop_rc;
@@ -540,7 +548,8 @@ static int index_jsonl(struct run *r, const char *arg)
         snprintf(suffix, sizeof suffix, "#%s", id);
         if (put_doc(r, &c, suffix, kind && *kind ? kind : "page",
                     ctitle.s ? ctitle.s : "", clean.s ? clean.s : "",
-                    &meta, lang) != THP_OK)
+                    &meta, lang, thp_jsonread_get(&obj, "url", NULL)) !=
+            THP_OK)
             break;
         good++;
     }
@@ -643,7 +652,8 @@ static int open_index(const char *path, int full, thp_index **idx,
 
 int main(int argc, char **argv)
 {
-    const char *index_path = "thp.db", *log_path = NULL;
+    const char *index_path = "thp.db", *log_path = NULL, *url_base = NULL;
+    char *base = NULL;
     const char **sources, **jsonl;
     int njsonl = 0, repair = 0, html = 0, explain = 0;
     struct run r;
@@ -651,6 +661,7 @@ int main(int argc, char **argv)
     thp_lang *lang = NULL;
     struct thp_err lerr;
     int64_t ndocs = 0;
+    char not_text[96] = "";
     int i, nsources = 0;
     double dt;
 
@@ -668,6 +679,10 @@ int main(int argc, char **argv)
             index_path = a + 8;
         else if (!strcmp(a, "--log") && i + 1 < argc)
             log_path = argv[++i];
+        else if (!strcmp(a, "--url-base") && i + 1 < argc)
+            url_base = argv[++i];
+        else if (!strncmp(a, "--url-base=", 11))
+            url_base = a + 11;
         else if (!strcmp(a, "--jsonl") && i + 1 < argc)
             jsonl[njsonl++] = argv[++i];
         else if (!strcmp(a, "--repair-text"))
@@ -729,11 +744,34 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
+    if (url_base) { /* joined with paths: it ends in '/' */
+        size_t k = strlen(url_base);
+
+        if (k == 0 || strpbrk(url_base, " \t\r\n\"<>")) {
+            fprintf(stderr, PROG ": --url-base '%s' is not a web address\n",
+                    url_base);
+            thp_free(sources);
+            thp_free(jsonl);
+            if (r.log)
+                fclose(r.log);
+            return 2;
+        }
+        base = thp_malloc(k + 2);
+        if (base == NULL) {
+            fprintf(stderr, PROG ": out of memory\n");
+            return 2;
+        }
+        snprintf(base, k + 2, "%s%s", url_base,
+                 url_base[k - 1] == '/' ? "" : "/");
+        src_set_url_base(base);
+    }
     set_base_dir(index_path);
     if (open_index(index_path, r.full, &r.idx, &r.err) != THP_OK) {
         fprintf(stderr, PROG ": %s\n", r.err.msg);
         thp_free(sources);
         thp_free(jsonl);
+        src_set_url_base(NULL);
+        thp_free(base);
         if (r.log)
             fclose(r.log);
         return 2;
@@ -759,6 +797,8 @@ int main(int argc, char **argv)
         thp_index_count(r.idx, &ndocs, &r.err);
     thp_index_close(r.idx);
     src_set_lang(NULL);
+    src_set_url_base(NULL);
+    thp_free(base);
     thp_lang_close(lang);
     thp_free(sources);
     thp_free(jsonl);
@@ -770,14 +810,16 @@ int main(int argc, char **argv)
         return 2;
     }
     dt = now_s() - r.t0;
+    if (r.not_text)
+        snprintf(not_text, sizeof not_text, "; %ld not text", r.not_text);
     printf(PROG ": %ld files: %ld added, %ld updated, %ld unchanged, "
            "%ld failed, %ld removed; documents: %ld added, %ld updated, "
            "%ld duplicate, %ld removed; %s holds %lld documents "
-           "(%.2f s, %.1f MB/s)%s\n",
+           "(%.2f s, %.1f MB/s)%s%s\n",
            r.seen, r.added, r.updated, r.unchanged, r.failed, r.removed,
            r.docs_added, r.docs_updated, r.docs_dup, r.docs_removed,
            index_path, (long long)ndocs, dt, dt > 0 ? r.bytes / dt / 1e6 : 0,
-           interrupted ? "; interrupted, run again to finish" : "");
+           not_text, interrupted ? "; interrupted, run again to finish" : "");
     if (interrupted)
         return 130;
     if (r.seen == 0) {

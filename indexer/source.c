@@ -19,6 +19,7 @@
 #include "thp/extract.h"
 #include "thp/items.h"
 #include "thp/mem.h"
+#include "thp/sniff.h"
 #include "thp/text.h"
 
 enum src_kind src_kind_of(const char *path)
@@ -36,7 +37,8 @@ enum src_kind src_kind_of(const char *path)
     return K_NONE;
 }
 
-struct src *src_new(const char *path, const char *abs, const struct stat *st)
+struct src *src_new(const char *path, const char *abs, const char *rel,
+                    const struct stat *st)
 {
     struct src *s = thp_calloc(1, sizeof *s);
 
@@ -44,7 +46,8 @@ struct src *src_new(const char *path, const char *abs, const struct stat *st)
         return NULL;
     s->path = thp_strdup(path);
     s->abs = thp_strdup(abs);
-    if (s->path == NULL || s->abs == NULL) {
+    s->rel = thp_strdup(rel ? rel : path);
+    if (s->path == NULL || s->abs == NULL || s->rel == NULL) {
         src_free(s);
         return NULL;
     }
@@ -62,6 +65,7 @@ void src_free(struct src *s)
         return;
     thp_free(s->path);
     thp_free(s->abs);
+    thp_free(s->rel);
     thp_buf_release(&s->raw);
     thp_buf_release(&s->arena);
     thp_free(s->docs);
@@ -140,7 +144,7 @@ void src_read(struct src *s)
 ** may move while it grows) plus one; 0 is NULL.
 */
 struct draft {
-    size_t key, title, body, date, location, partners, authors;
+    size_t key, url, title, body, date, location, partners, authors;
     int anchored;  /* the key's suffix is "#anchor" */
     const char *kind;
     int year, page;
@@ -152,7 +156,61 @@ struct maker {
     struct draft *v;
     size_t n, cap;
     size_t links, repairs;  /* shared strings, arena offsets plus one */
+    const char *canonical;  /* the address the page gives itself, or NULL */
 };
+
+static const char *url_base; /* --url-base, ending in '/', or NULL */
+
+void src_set_url_base(const char *base)
+{
+    url_base = base;
+}
+
+/* Append s percent-encoded as a URL path: unreserved bytes and '/' kept. */
+static void put_url_path(struct thp_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            (c >= '0' && c <= '9') || strchr("-._~/!$&'()*+,;=:@", c)) {
+            thp_buf_putc(b, c);
+        } else {
+            thp_buf_putc(b, '%');
+            thp_buf_putc(b, hex[c >> 4]);
+            thp_buf_putc(b, hex[c & 15]);
+        }
+    }
+}
+
+/*
+** The address a visitor opens for the document with suffix ("#anchor",
+** "#page=N" or none), into the arena; 0 when there is none (the index
+** then uses the local path): the page's own canonical address, else
+** --url-base joined with the path below the corpus root.
+*/
+static size_t put_url(struct maker *m, const char *suffix)
+{
+    struct thp_buf *a = &m->s->arena;
+    size_t at = a->n;
+
+    if (m->canonical) {
+        thp_buf_append(a, m->canonical, strcspn(m->canonical, "#"));
+    } else if (url_base) {
+        thp_buf_puts(a, url_base);
+        put_url_path(a, m->s->rel);
+    } else {
+        return 0;
+    }
+    if (suffix && suffix[0] == '#') {
+        thp_buf_putc(a, '#');
+        put_url_path(a, suffix + 1);
+    }
+    thp_buf_putc(a, '\0');
+    return at + 1;
+}
 
 /* Copy s[0..n) into the arena; its offset plus one, or 0 for NULL. */
 static size_t arena_put(struct thp_buf *a, const char *s, size_t n)
@@ -195,6 +253,7 @@ static int add_doc(struct maker *m, const char *suffix, const char *kind,
     thp_buf_puts(a, m->s->path);
     thp_buf_puts(a, suffix ? suffix : "");
     thp_buf_putc(a, '\0');
+    d->url = put_url(m, suffix);
     d->kind = kind;
     d->title = arena_puts(a, title);
     d->body = arena_puts(a, body);
@@ -283,9 +342,27 @@ static int make_page(struct maker *m, const char *page_title,
         const char *title = page_title && *page_title ? page_title
                             : it->title.s                ? it->title.s
                                                          : "";
+        struct thp_buf body;
 
-        rc = add_doc(m, NULL, "page", title, it->body.s ? it->body.s : "",
-                     it, 0);
+        /*
+        ** The page's own title wins; the first line of its text (a
+        ** headline that differs from <title>, or a short first paragraph)
+        ** then stays in the body, so no word of the page is lost.
+        */
+        thp_buf_init(&body, 0);
+        if (title != it->title.s && it->title.n &&
+            strcasestr(title, it->title.s) == NULL) {
+            thp_buf_append(&body, it->title.s, it->title.n);
+            if (it->body.n)
+                thp_buf_puts(&body, "\n\n");
+        }
+        thp_buf_append(&body, it->body.s ? it->body.s : "", it->body.n);
+        if (body.rc != THP_OK)
+            rc = thp_err_set(&m->s->err, body.rc, "%s",
+                             thp_strerror(body.rc));
+        else
+            rc = add_doc(m, NULL, "page", title, body.s ? body.s : "", it, 0);
+        thp_buf_release(&body);
     }
     for (i = 0; items.n > 1 && i < items.n && rc == THP_OK; i++) {
         const struct thp_item *it = &items.v[i];
@@ -358,7 +435,8 @@ static int finish_docs(struct maker *m)
 
         rec->source_key = key;
         rec->source_path = s->path;
-        rec->url = key;
+        rec->path = key;
+        rec->url = d->url ? at(a, d->url) : key;
         rec->anchor = d->anchored ? key + strlen(s->path) + 1 : NULL;
         rec->kind = d->kind;
         rec->title = at(a, d->title);
@@ -410,9 +488,16 @@ void src_prepare(struct src *s)
             rc = thp_text_prepare(pdf.s ? pdf.s : "", pdf.n, 0, &clean, &ti,
                                   &s->err);
     } else {
-        rc = thp_text_prepare(s->raw.s ? s->raw.s : "", s->raw.n,
-                              s->kind == K_HTML ? THP_TEXT_HTML : 0, &clean,
-                              &ti, &s->err);
+        /* a binary file under a text name is refused, with the reason */
+        rc = thp_sniff_bytes(s->raw.s ? s->raw.s : "", s->raw.n, &s->err);
+        if (rc == THP_OK)
+            rc = thp_text_prepare(s->raw.s ? s->raw.s : "", s->raw.n,
+                                  s->kind == K_HTML ? THP_TEXT_HTML : 0,
+                                  &clean, &ti, &s->err);
+        if (rc == THP_OK)
+            rc = thp_sniff_text(clean.s ? clean.s : "", clean.n, &ti,
+                                &s->err);
+        s->not_text = rc == THP_ERR_SYNTAX;
     }
     thp_buf_release(&s->raw); /* the clean text replaces it */
     if (rc != THP_OK)
@@ -427,6 +512,7 @@ void src_prepare(struct src *s)
         m.links = doc.links.n ? arena_put(&s->arena, doc.links.s,
                                           doc.links.n)
                               : 0;
+        m.canonical = doc.url.n ? doc.url.s : NULL;
         if (rc == THP_OK)
             rc = make_page(&m, doc.title.s, doc.body.s ? doc.body.s : "",
                            doc.body.n);

@@ -44,7 +44,7 @@ struct thp_index {
 #define DOC_COLS                                                            \
     "source_key, source_path, url, anchor, kind, title, body, meta, date,"  \
     " year, location, partners, authors, links, page, lang, charset,"       \
-    " repairs, content_hash, simhash, mtime, size"
+    " repairs, content_hash, simhash, mtime, size, path"
 
 static const char *const stmt_sql[ST__N] = {
     [ST_SRC_GET] = "SELECT status, mtime, size, hash FROM sources"
@@ -67,9 +67,10 @@ static const char *const stmt_sql[ST__N] = {
                        " AND source_key != ?2",
     [ST_LINK_UPSERT] =
         "INSERT INTO doc_sources(source_key, doc_id, source_path, url,"
-        " seen_run) VALUES(?1,?2,?3,?4,?5) ON CONFLICT(source_key) DO UPDATE"
-        " SET doc_id=excluded.doc_id, source_path=excluded.source_path,"
-        " url=excluded.url, seen_run=excluded.seen_run",
+        " seen_run, path) VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(source_key)"
+        " DO UPDATE SET doc_id=excluded.doc_id,"
+        " source_path=excluded.source_path, url=excluded.url,"
+        " seen_run=excluded.seen_run, path=excluded.path",
     [ST_LINK_DELETE] = "DELETE FROM doc_sources WHERE source_key = ?1",
     [ST_STALE] = "SELECT source_key, doc_id FROM doc_sources"
                  " WHERE source_path = ?1 AND seen_run != ?2",
@@ -78,11 +79,11 @@ static const char *const stmt_sql[ST__N] = {
     [ST_DOC_INSERT] = "INSERT INTO " THP_T_DOCS "(" DOC_COLS ", dup_group,"
                       " indexed_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
                       "?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,"
-                      "?24)",
+                      "?24,?25)",
     [ST_DOC_UPDATE] =
         "UPDATE " THP_T_DOCS " SET (" DOC_COLS ", dup_group, indexed_at) ="
         " (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
-        "?19,?20,?21,?22,?23,?24) WHERE id = ?25",
+        "?19,?20,?21,?22,?23,?24,?25) WHERE id = ?26",
     [ST_DOC_ORPHAN] = "DELETE FROM " THP_T_DOCS " WHERE id = ?1 AND NOT"
                       " EXISTS (SELECT 1 FROM doc_sources WHERE doc_id = ?1)",
     /*
@@ -104,8 +105,8 @@ static const char *const stmt_sql[ST__N] = {
     [ST_DOC_TEXT] = "SELECT title, body, meta FROM " THP_T_TEXT
                     " WHERE id = ?1",
     [ST_DOC_REPRIMARY] =
-        "UPDATE " THP_T_DOCS " SET (source_key, source_path, url) ="
-        " (SELECT source_key, source_path, url FROM doc_sources"
+        "UPDATE " THP_T_DOCS " SET (source_key, source_path, url, path) ="
+        " (SELECT source_key, source_path, url, path FROM doc_sources"
         " WHERE doc_id = ?1 ORDER BY source_key LIMIT 1)"
         " WHERE id = ?1 AND source_key NOT IN"
         " (SELECT source_key FROM doc_sources WHERE doc_id = ?1)"
@@ -132,7 +133,10 @@ static const char schema_sql[] =
     "  id INTEGER PRIMARY KEY,"
     "  source_key TEXT NOT NULL,"      /* where it was first found */
     "  source_path TEXT NOT NULL,"
-    "  url TEXT NOT NULL,"
+    "  url TEXT NOT NULL,"             /* the address a visitor opens */
+    "  path TEXT NOT NULL,"            /* where it is locally: source path,
+                                          #anchor or #page=N (relative to
+                                          the index's folder) */
     "  anchor TEXT,"
     "  kind TEXT NOT NULL,"
     "  title TEXT NOT NULL DEFAULT '',"
@@ -164,6 +168,7 @@ static const char schema_sql[] =
     "  doc_id INTEGER NOT NULL,"
     "  source_path TEXT NOT NULL,"
     "  url TEXT NOT NULL,"
+    "  path TEXT NOT NULL,"
     "  seen_run INTEGER NOT NULL);"
     "CREATE INDEX doc_sources_doc ON doc_sources(doc_id);"
     "CREATE INDEX doc_sources_path ON doc_sources(source_path);"
@@ -626,7 +631,7 @@ static void bind_doc(sqlite3_stmt *s, const struct thp_record *r,
 {
     bind_opt(s, 1, r->source_key);
     bind_opt(s, 2, r->source_path);
-    bind_opt(s, 3, r->url ? r->url : r->source_path);
+    bind_opt(s, 3, r->url ? r->url : r->path ? r->path : r->source_path);
     bind_opt(s, 4, r->anchor);
     bind_opt(s, 5, r->kind ? r->kind : "page");
     sqlite3_bind_text(s, 6, r->title ? r->title : "", -1, SQLITE_STATIC);
@@ -652,11 +657,12 @@ static void bind_doc(sqlite3_stmt *s, const struct thp_record *r,
     sqlite3_bind_int64(s, 20, (sqlite3_int64)sh);
     sqlite3_bind_int64(s, 21, r->mtime);
     sqlite3_bind_int64(s, 22, r->size);
+    bind_opt(s, 23, r->path ? r->path : r->source_key);
     if (group)
-        sqlite3_bind_int64(s, 23, group);
+        sqlite3_bind_int64(s, 24, group);
     else
-        sqlite3_bind_null(s, 23);
-    sqlite3_bind_int64(s, 24, (sqlite3_int64)time(NULL));
+        sqlite3_bind_null(s, 24);
+    sqlite3_bind_int64(s, 25, (sqlite3_int64)time(NULL));
 }
 
 /* Hash of everything a reader sees of a document (not where it is). */
@@ -698,9 +704,12 @@ static int link_source(thp_index *idx, const struct thp_record *r,
     sqlite3_bind_text(s, 1, r->source_key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, doc);
     sqlite3_bind_text(s, 3, r->source_path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, r->url ? r->url : r->source_path, -1,
-                      SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, r->url ? r->url : r->path ? r->path
+                                                      : r->source_path,
+                      -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 5, idx->gen);
+    sqlite3_bind_text(s, 6, r->path ? r->path : r->source_key, -1,
+                      SQLITE_STATIC);
     return step_done(idx, s, err, "linking a source");
 }
 
@@ -828,7 +837,7 @@ int thp_index_put(thp_index *idx, const struct thp_record *rec, int *outcome,
             return THP_ERR_DB;
         s = idx->st[ST_DOC_UPDATE];
         bind_doc(s, rec, meta, hash, sh, group);
-        sqlite3_bind_int64(s, 25, old);
+        sqlite3_bind_int64(s, 26, old);
         rc = step_done(idx, s, err, "updating a document");
         id = old;
     } else {

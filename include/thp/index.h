@@ -39,7 +39,7 @@
 
 #include "thp/err.h"
 
-#define THP_SCHEMA_VERSION 4
+#define THP_SCHEMA_VERSION 5
 
 /* Flags for thp_index_open. */
 #define THP_INDEX_READ  0x0 /* read-only; the index must exist */
@@ -79,7 +79,11 @@ struct thp_digest {
 struct thp_record {
     const char *source_key;  /* stable identity: path, or path#anchor */
     const char *source_path; /* file it came from */
-    const char *url;         /* where a reader finds it (default: path) */
+    const char *url;         /* the address a visitor opens (a web
+                                address); default: path, else
+                                source_path */
+    const char *path;        /* where it is locally: the source's path and
+                                #anchor / #page=N (default: source_key) */
     const char *anchor;      /* item anchor within the page, or NULL */
     const char *kind;        /* "page", "item", "report" */
     const char *title;
