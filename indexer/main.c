@@ -215,14 +215,24 @@ static int put_doc(struct run *r, const struct source_ctx *c,
                    const char *lang, const char *url)
 {
     struct thp_record rec;
-    char key[PATH_MAX + 80];
+    struct thp_buf key;
+    int rc;
 
-    snprintf(key, sizeof key, "%s%s", c->path, suffix);
+    /* ids of any length are kept whole: no two share a truncated key */
+    thp_buf_init(&key, 0);
+    thp_buf_puts(&key, c->path);
+    thp_buf_puts(&key, suffix);
+    if (key.rc != THP_OK) {
+        thp_buf_release(&key);
+        r->err.rc = THP_ERR_NOMEM;
+        snprintf(r->err.msg, sizeof r->err.msg, "out of memory");
+        return r->stop_rc = THP_ERR_NOMEM;
+    }
     memset(&rec, 0, sizeof rec);
-    rec.source_key = key;
+    rec.source_key = key.s;
     rec.source_path = c->path;
-    rec.path = key;
-    rec.url = url && *url ? url : key;
+    rec.path = key.s;
+    rec.url = url && *url ? url : key.s;
     rec.anchor = suffix[0] == '#' ? suffix + 1 : NULL;
     rec.kind = kind;
     rec.title = title;
@@ -236,7 +246,9 @@ static int put_doc(struct run *r, const struct source_ctx *c,
     rec.lang = lang;
     rec.mtime = (int64_t)c->st->st_mtime;
     rec.size = (int64_t)c->st->st_size;
-    return put_record(r, &rec);
+    rc = put_record(r, &rec);
+    thp_buf_release(&key);
+    return rc;
 }
 
 /*
@@ -413,12 +425,19 @@ static void walk_sources(struct run *r, const char *const *roots, int n)
         case PL_SOURCE:
             store_source(r, it->src);
             break;
-        case PL_WALK_ERROR:
+        case PL_WALK_ERROR: {
+            const char *nm = source_name(it->path, name, sizeof name);
+
             r->seen++;
             r->failed++;
-            problem(r, source_name(it->path, name, sizeof name), "%s",
-                    it->reason);
+            problem(r, nm, "%s", it->reason);
+            /* what could not be read now is kept, not swept (a file
+            ** skipped on purpose is not: it must not stay indexed) */
+            if (strncmp(it->reason, "skipped", 7) != 0 &&
+                thp_index_source_keep(r->idx, nm, &r->err) != THP_OK)
+                r->stop_rc = THP_ERR_DB;
             break;
+        }
         case PL_ROOT_ERROR:
             r->seen++;
             r->failed++;
@@ -448,7 +467,8 @@ static void walk_sources(struct run *r, const char *const *roots, int n)
 */
 static int index_jsonl(struct run *r, const char *arg)
 {
-    char pathbuf[PATH_MAX], real[PATH_MAX], hash[17], suffix[300];
+    char pathbuf[PATH_MAX], real[PATH_MAX], hash[17];
+    struct thp_buf suffix;
     const char *path = realpath(arg, real)
                            ? source_name(real, pathbuf, sizeof pathbuf)
                            : arg;
@@ -495,6 +515,7 @@ static int index_jsonl(struct run *r, const char *arg)
     thp_jsonread_init(&obj);
     thp_buf_init(&clean, 0);
     thp_buf_init(&ctitle, 0);
+    thp_buf_init(&suffix, 0);
     while (pos < raw.n && r->stop_rc == THP_OK && !interrupted) {
         const char *nl = memchr(raw.s + pos, '\n', raw.n - pos);
         size_t len = nl ? (size_t)(nl - (raw.s + pos)) : raw.n - pos;
@@ -545,8 +566,11 @@ static int index_jsonl(struct run *r, const char *arg)
         kind = thp_jsonread_get(&obj, "kind", NULL);
         lang = json_lang(r, thp_jsonread_get(&obj, "lang", NULL), &clean,
                          &ctitle, code);
-        snprintf(suffix, sizeof suffix, "#%s", id);
-        if (put_doc(r, &c, suffix, kind && *kind ? kind : "page",
+        thp_buf_reset(&suffix);
+        thp_buf_putc(&suffix, '#');
+        thp_buf_puts(&suffix, id);
+        if (put_doc(r, &c, suffix.s ? suffix.s : "#",
+                    kind && *kind ? kind : "page",
                     ctitle.s ? ctitle.s : "", clean.s ? clean.s : "",
                     &meta, lang, thp_jsonread_get(&obj, "url", NULL)) !=
             THP_OK)
@@ -556,6 +580,7 @@ static int index_jsonl(struct run *r, const char *arg)
     thp_jsonread_release(&obj);
     thp_buf_release(&clean);
     thp_buf_release(&ctitle);
+    thp_buf_release(&suffix);
     thp_buf_release(&raw);
     if (r->stop_rc != THP_OK || interrupted)
         return r->stop_rc;

@@ -115,6 +115,11 @@ static int is_block(GumboTag tag)
     case GUMBO_TAG_ARTICLE: case GUMBO_TAG_MAIN: case GUMBO_TAG_BR:
     case GUMBO_TAG_HR: case GUMBO_TAG_FIGURE: case GUMBO_TAG_FIGCAPTION:
     case GUMBO_TAG_ADDRESS: case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_DETAILS: case GUMBO_TAG_SUMMARY: case GUMBO_TAG_CENTER:
+    case GUMBO_TAG_FIELDSET: case GUMBO_TAG_LEGEND: case GUMBO_TAG_HGROUP:
+    case GUMBO_TAG_DIR: case GUMBO_TAG_LISTING:
+    case GUMBO_TAG_XMP: case GUMBO_TAG_PLAINTEXT: case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_THEAD: case GUMBO_TAG_TFOOT: case GUMBO_TAG_OPTION:
         return 1;
     default:
         return 0;
@@ -904,8 +909,8 @@ static int fast_scan(struct fast *f)
 }
 
 /* Pass 2: what node_text gives for the tokens [a, b), the children. */
-static void fast_children(const struct fast *f, size_t a, size_t b,
-                          struct thp_buf *out, int keep_header)
+static int fast_children(const struct fast *f, size_t a, size_t b,
+                         struct thp_buf *out, int keep_header)
 {
     size_t start[sizeof f->stack / sizeof *f->stack];
     GumboTag tag[sizeof f->stack / sizeof *f->stack];
@@ -918,6 +923,13 @@ static void fast_children(const struct fast *f, size_t a, size_t b,
         if (t->type == T_TEXT) {
             thp_extract_fold(out, f->scratch.s + t->text, t->tlen);
         } else if (t->type == T_START) {
+            /*
+            ** gumbo (0.10) closes a <form> at once and makes what follows
+            ** its siblings, so its text is read there: leave such a page
+            ** to gumbo rather than read the form differently.
+            */
+            if (t->tag == GUMBO_TAG_FORM)
+                return FAST_BAIL;
             if (is_skipped(t->tag, keep_header)) {
                 i = t->match;
                 continue;
@@ -944,6 +956,7 @@ static void fast_children(const struct fast *f, size_t a, size_t b,
                 paragraph_break(out);
         }
     }
+    return FAST_OK;
 }
 
 /* The first start token of tag, or (size_t)-1. */
@@ -990,8 +1003,10 @@ static int fast_html(const char *s, size_t n, struct thp_doc *doc)
             fast_children(&f, k + 1, f.t[k].match, &doc->title, 0);
         trim_end(&doc->title);
         if (doc->title.n == 0 &&
-            (k = fast_find(&f, GUMBO_TAG_H1)) != (size_t)-1)
-            fast_children(&f, k + 1, f.t[k].match, &doc->title, 0);
+            (k = fast_find(&f, GUMBO_TAG_H1)) != (size_t)-1 &&
+            fast_children(&f, k + 1, f.t[k].match, &doc->title, 0) !=
+                FAST_OK)
+            rc = FAST_BAIL;
         trim_end(&doc->title);
         cap_title(&doc->title);
 
@@ -1001,10 +1016,16 @@ static int fast_html(const char *s, size_t n, struct thp_doc *doc)
             m = fast_find(&f, GUMBO_TAG_ARTICLE);
         if (m == (size_t)-1)
             m = fast_find(&f, GUMBO_TAG_BODY);
-        fast_children(&f, m + 1, f.t[m].match, &doc->body,
-                      f.t[m].tag != GUMBO_TAG_BODY);
+        if (rc == FAST_OK &&
+            fast_children(&f, m + 1, f.t[m].match, &doc->body,
+                          f.t[m].tag != GUMBO_TAG_BODY) != FAST_OK)
+            rc = FAST_BAIL;
         trim_end(&doc->body);
-        for (k = 0; k < f.nt; k++) {
+        if (rc != FAST_OK) { /* gumbo's turn, on an untouched document */
+            thp_buf_reset(&doc->title);
+            thp_buf_reset(&doc->body);
+        }
+        for (k = 0; rc == FAST_OK && k < f.nt; k++) {
             const struct ftok *t = &f.t[k];
 
             if (t->type == T_START && t->tag == GUMBO_TAG_A && t->href &&
@@ -1343,7 +1364,8 @@ static int has_word(const char *v, size_t n, const char *word)
 /*
 ** The address the page gives itself: <link rel="canonical" href>, else
 ** <meta property="og:url" content> (also name="og:url"); read from the
-** markup before <body>, the same whichever parser reads the rest.
+** markup of the head (up to the first tag that cannot stand there), the
+** same whichever parser reads the rest.
 ** Only absolute http(s) addresses count.
 */
 static void web_address(const char *s, size_t n, struct thp_buf *out)
@@ -1371,7 +1393,12 @@ static void web_address(const char *s, size_t n, struct thp_buf *out)
         if (k == 0)
             continue;
         close = tag_end(s, i + k, n);
-        if (!strcmp(name, "body"))
+        /* the head ends at the first tag that cannot stand in it */
+        if (strcmp(name, "html") && strcmp(name, "head") &&
+            strcmp(name, "meta") && strcmp(name, "link") &&
+            strcmp(name, "title") && strcmp(name, "style") &&
+            strcmp(name, "script") && strcmp(name, "base") &&
+            strcmp(name, "noscript") && strcmp(name, "template"))
             break;
         if (!strcmp(name, "script") || !strcmp(name, "style") ||
             !strcmp(name, "title")) {

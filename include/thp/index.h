@@ -70,9 +70,21 @@ struct thp_source {
 ** needs no database, so a program may compute it beforehand, on another
 ** thread, with thp_index_digest.
 */
+/* Most shingle samples kept per document (the smallest hashes). */
+#define THP_DIGEST_SAMPLES 256
+
 struct thp_digest {
     char hash[17];     /* content hash, 16 hex digits */
     uint64_t simhash;  /* 0 for texts too short to compare */
+    /*
+    ** A consistent sample of the body's word 3-shingles: the hashes that
+    ** are 0 mod 4, sorted, at most THP_DIGEST_SAMPLES (the smallest).
+    ** Whether a shingle is sampled depends on the shingle alone, so the
+    ** share of one text's samples found among another's estimates how
+    ** much of the first the second contains.
+    */
+    uint64_t sample[THP_DIGEST_SAMPLES];
+    int nsample;
 };
 
 /* One document to store. Strings are borrowed for the call; NULL = none. */
@@ -156,6 +168,14 @@ int thp_index_source_done(thp_index *idx, const struct thp_source *src,
 /* Mark an unchanged source as seen in this run (new mtime/size kept). */
 int thp_index_source_seen(thp_index *idx, const char *path, int64_t mtime,
                           int64_t size, struct thp_err *err);
+
+/*
+** Mark the sources at or under path (a file or folder that could not be
+** read this time) as seen in this run, so that the sweep keeps them and
+** their documents.
+*/
+int thp_index_source_keep(thp_index *idx, const char *path,
+                          struct thp_err *err);
 
 /*
 ** Remove the sources under root (a file or folder path as walked) that
