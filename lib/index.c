@@ -784,15 +784,21 @@ static int contain_group(thp_index *idx, const struct thp_digest *d,
     return THP_OK;
 }
 
-/* Store the shingle sample of document doc (replacing any it had). */
+/*
+** Store the shingle sample of document doc; replace: it had one (a
+** rewritten document). Only then the multi-row DELETE, whose statement
+** savepoint would make FTS5 flush its pending terms (see ST_FTS_ADD).
+*/
 static int put_shingles(thp_index *idx, int64_t doc,
-                        const struct thp_digest *d, struct thp_err *err)
+                        const struct thp_digest *d, int replace,
+                        struct thp_err *err)
 {
     sqlite3_stmt *s = idx->st[ST_SH_ADD];
     int i;
 
     sqlite3_bind_int64(idx->st[ST_SH_CLEAR], 1, doc);
-    if (step_done(idx, idx->st[ST_SH_CLEAR], err, "clearing shingles"))
+    if (replace &&
+        step_done(idx, idx->st[ST_SH_CLEAR], err, "clearing shingles"))
         return THP_ERR_DB;
     for (i = 0; i < d->nsample; i++) {
         sqlite3_bind_int64(s, 1, (sqlite3_int64)d->sample[i]);
@@ -1070,7 +1076,7 @@ static int put_doc(thp_index *idx, const struct thp_record *rec,
         rc = fts_add(idx, id, rec->title ? rec->title : "",
                      rec->body ? rec->body : "", meta, rec->lang, err);
     if (rc == THP_OK)
-        rc = put_shingles(idx, id, dg, err);
+        rc = put_shingles(idx, id, dg, id == old, err);
     if (rc != THP_OK || link_source(idx, rec, id, err) != THP_OK)
         return THP_ERR_DB;
     /* a shared document this key left may need a new primary source */
