@@ -44,6 +44,7 @@ struct run {
     FILE *log;         /* --log: problems also go here */
     long total;        /* files to visit, when counted (TTY only) */
     long seen, added, updated, unchanged, failed, removed;
+    long not_text;     /* of the failed: binary files under a text name */
     long docs_added, docs_updated, docs_dup, docs_removed;
     double bytes;      /* bytes read */
     double t0, last;   /* start, last progress line */
@@ -96,6 +97,10 @@ static void usage(FILE *f)
         "                 them is a lookup (docs/PERFORMANCE.md)\n"
         "  --verbose      a line for every source indexed\n"
         "  --log FILE     also append problems (path and reason) to FILE\n"
+        "  --url-base URL the web address of each SOURCE folder: a page\n"
+        "                 without <link rel=canonical> or og:url gets URL\n"
+        "                 joined with its path below SOURCE (default: its\n"
+        "                 local path)\n"
         "  --jsonl FILE   index documents given as JSON Lines, one object a\n"
         "                 line: {\"id\",\"title\",\"text\"} and optionally\n"
         "                 \"url\", \"date\", \"kind\", \"lang\"\n"
@@ -212,16 +217,27 @@ static const char *json_lang(const struct run *r, const char *given,
 static int put_doc(struct run *r, const struct source_ctx *c,
                    const char *suffix, const char *kind, const char *title,
                    const char *body, const struct thp_item *meta,
-                   const char *lang)
+                   const char *lang, const char *url)
 {
     struct thp_record rec;
-    char key[PATH_MAX + 80];
+    struct thp_buf key;
+    int rc;
 
-    snprintf(key, sizeof key, "%s%s", c->path, suffix);
+    /* ids of any length are kept whole: no two share a truncated key */
+    thp_buf_init(&key, 0);
+    thp_buf_puts(&key, c->path);
+    thp_buf_puts(&key, suffix);
+    if (key.rc != THP_OK) {
+        thp_buf_release(&key);
+        r->err.rc = THP_ERR_NOMEM;
+        snprintf(r->err.msg, sizeof r->err.msg, "out of memory");
+        return r->stop_rc = THP_ERR_NOMEM;
+    }
     memset(&rec, 0, sizeof rec);
-    rec.source_key = key;
+    rec.source_key = key.s;
     rec.source_path = c->path;
-    rec.url = key;
+    rec.path = key.s;
+    rec.url = url && *url ? url : key.s;
     rec.anchor = suffix[0] == '#' ? suffix + 1 : NULL;
     rec.kind = kind;
     rec.title = title;
@@ -235,7 +251,9 @@ static int put_doc(struct run *r, const struct source_ctx *c,
     rec.lang = lang;
     rec.mtime = (int64_t)c->st->st_mtime;
     rec.size = (int64_t)c->st->st_size;
-    return put_record(r, &rec);
+    rc = put_record(r, &rec);
+    thp_buf_release(&key);
+    return rc;
 }
 
 /*
@@ -309,6 +327,8 @@ static int store_source(struct run *r, struct src *s)
     rec.mtime = (int64_t)s->st.st_mtime;
     rec.size = (int64_t)s->st.st_size;
     rec.hash = s->hash; /* "" if it could not be read */
+    if (s->rc != THP_OK && s->not_text)
+        r->not_text++;
     if (finish_source(r, &rec, prev.found,
                       s->rc != THP_OK ? s->err.msg : NULL))
         return r->stop_rc;
@@ -410,12 +430,19 @@ static void walk_sources(struct run *r, const char *const *roots, int n)
         case PL_SOURCE:
             store_source(r, it->src);
             break;
-        case PL_WALK_ERROR:
+        case PL_WALK_ERROR: {
+            const char *nm = source_name(it->path, name, sizeof name);
+
             r->seen++;
             r->failed++;
-            problem(r, source_name(it->path, name, sizeof name), "%s",
-                    it->reason);
+            problem(r, nm, "%s", it->reason);
+            /* what could not be read now is kept, not swept (a file
+            ** skipped on purpose is not: it must not stay indexed) */
+            if (strncmp(it->reason, "skipped", 7) != 0 &&
+                thp_index_source_keep(r->idx, nm, &r->err) != THP_OK)
+                r->stop_rc = THP_ERR_DB;
             break;
+        }
         case PL_ROOT_ERROR:
             r->seen++;
             r->failed++;
@@ -445,7 +472,8 @@ static void walk_sources(struct run *r, const char *const *roots, int n)
 */
 static int index_jsonl(struct run *r, const char *arg)
 {
-    char pathbuf[PATH_MAX], real[PATH_MAX], hash[17], suffix[300];
+    char pathbuf[PATH_MAX], real[PATH_MAX], hash[17];
+    struct thp_buf suffix;
     const char *path = realpath(arg, real)
                            ? source_name(real, pathbuf, sizeof pathbuf)
                            : arg;
@@ -492,6 +520,7 @@ static int index_jsonl(struct run *r, const char *arg)
     thp_jsonread_init(&obj);
     thp_buf_init(&clean, 0);
     thp_buf_init(&ctitle, 0);
+    thp_buf_init(&suffix, 0);
     while (pos < raw.n && r->stop_rc == THP_OK && !interrupted) {
         const char *nl = memchr(raw.s + pos, '\n', raw.n - pos);
         size_t len = nl ? (size_t)(nl - (raw.s + pos)) : raw.n - pos;
@@ -542,16 +571,21 @@ static int index_jsonl(struct run *r, const char *arg)
         kind = thp_jsonread_get(&obj, "kind", NULL);
         lang = json_lang(r, thp_jsonread_get(&obj, "lang", NULL), &clean,
                          &ctitle, code);
-        snprintf(suffix, sizeof suffix, "#%s", id);
-        if (put_doc(r, &c, suffix, kind && *kind ? kind : "page",
+        thp_buf_reset(&suffix);
+        thp_buf_putc(&suffix, '#');
+        thp_buf_puts(&suffix, id);
+        if (put_doc(r, &c, suffix.s ? suffix.s : "#",
+                    kind && *kind ? kind : "page",
                     ctitle.s ? ctitle.s : "", clean.s ? clean.s : "",
-                    &meta, lang) != THP_OK)
+                    &meta, lang, thp_jsonread_get(&obj, "url", NULL)) !=
+            THP_OK)
             break;
         good++;
     }
     thp_jsonread_release(&obj);
     thp_buf_release(&clean);
     thp_buf_release(&ctitle);
+    thp_buf_release(&suffix);
     thp_buf_release(&raw);
     if (r->stop_rc != THP_OK || interrupted)
         return r->stop_rc;
@@ -648,7 +682,8 @@ static int open_index(const char *path, int full, thp_index **idx,
 
 int main(int argc, char **argv)
 {
-    const char *index_path = "thp.db", *log_path = NULL;
+    const char *index_path = "thp.db", *log_path = NULL, *url_base = NULL;
+    char *base = NULL;
     const char **sources, **jsonl;
     int njsonl = 0, repair = 0, html = 0, explain = 0;
     struct run r;
@@ -657,6 +692,7 @@ int main(int argc, char **argv)
     struct thp_err lerr;
     int64_t ndocs = 0;
     long toplist_words = THP_TOPLIST_WORDS;
+    char not_text[96] = "";
     int i, nsources = 0;
     double dt;
 
@@ -674,6 +710,10 @@ int main(int argc, char **argv)
             index_path = a + 8;
         else if (!strcmp(a, "--log") && i + 1 < argc)
             log_path = argv[++i];
+        else if (!strcmp(a, "--url-base") && i + 1 < argc)
+            url_base = argv[++i];
+        else if (!strncmp(a, "--url-base=", 11))
+            url_base = a + 11;
         else if (!strcmp(a, "--jsonl") && i + 1 < argc)
             jsonl[njsonl++] = argv[++i];
         else if (!strcmp(a, "--repair-text"))
@@ -745,11 +785,34 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
+    if (url_base) { /* joined with paths: it ends in '/' */
+        size_t k = strlen(url_base);
+
+        if (k == 0 || strpbrk(url_base, " \t\r\n\"<>")) {
+            fprintf(stderr, PROG ": --url-base '%s' is not a web address\n",
+                    url_base);
+            thp_free(sources);
+            thp_free(jsonl);
+            if (r.log)
+                fclose(r.log);
+            return 2;
+        }
+        base = thp_malloc(k + 2);
+        if (base == NULL) {
+            fprintf(stderr, PROG ": out of memory\n");
+            return 2;
+        }
+        snprintf(base, k + 2, "%s%s", url_base,
+                 url_base[k - 1] == '/' ? "" : "/");
+        src_set_url_base(base);
+    }
     set_base_dir(index_path);
     if (open_index(index_path, r.full, &r.idx, &r.err) != THP_OK) {
         fprintf(stderr, PROG ": %s\n", r.err.msg);
         thp_free(sources);
         thp_free(jsonl);
+        src_set_url_base(NULL);
+        thp_free(base);
         if (r.log)
             fclose(r.log);
         return 2;
@@ -787,6 +850,8 @@ int main(int argc, char **argv)
     }
     thp_index_close(r.idx);
     src_set_lang(NULL);
+    src_set_url_base(NULL);
+    thp_free(base);
     thp_lang_close(lang);
     thp_free(sources);
     thp_free(jsonl);
@@ -798,14 +863,16 @@ int main(int argc, char **argv)
         return 2;
     }
     dt = now_s() - r.t0;
+    if (r.not_text)
+        snprintf(not_text, sizeof not_text, "; %ld not text", r.not_text);
     printf(PROG ": %ld files: %ld added, %ld updated, %ld unchanged, "
            "%ld failed, %ld removed; documents: %ld added, %ld updated, "
            "%ld duplicate, %ld removed; %s holds %lld documents "
-           "(%.2f s, %.1f MB/s)%s\n",
+           "(%.2f s, %.1f MB/s)%s%s\n",
            r.seen, r.added, r.updated, r.unchanged, r.failed, r.removed,
            r.docs_added, r.docs_updated, r.docs_dup, r.docs_removed,
            index_path, (long long)ndocs, dt, dt > 0 ? r.bytes / dt / 1e6 : 0,
-           interrupted ? "; interrupted, run again to finish" : "");
+           not_text, interrupted ? "; interrupted, run again to finish" : "");
     if (interrupted)
         return 130;
     if (r.seen == 0) {

@@ -26,6 +26,8 @@ struct pipeline {
     int nroots, full;
     const char *index_path;
     pipeline_name_fn name;
+    size_t root_len;      /* length of the real path of the root walked */
+    char root[PATH_MAX];  /* that real path */
     struct queue *q;
     thp_index *hints;     /* the walker's read-only connection, or NULL */
     pthread_t walker, worker[MAX_WORKERS];
@@ -76,13 +78,27 @@ static int on_file(const char *abs, const struct stat *st, void *arg)
 {
     struct pipeline *p = arg;
     char namebuf[PATH_MAX];
-    const char *path = p->name(abs, namebuf, sizeof namebuf);
+    const char *path = p->name(abs, namebuf, sizeof namebuf), *rel;
     struct pl_item *it;
 
     if (src_kind_of(path) == K_NONE)
         return 0;
+    /* a link may lead anywhere: only files inside the root are read */
+    if (p->root_len > 1) {
+        char real[PATH_MAX];
+
+        if (realpath(abs, real) == NULL ||
+            strncmp(real, p->root, p->root_len) != 0 ||
+            (real[p->root_len] != '/' && real[p->root_len] != '\0'))
+            return put(p, item_new(PL_WALK_ERROR, abs,
+                                   "skipped (symlink outside corpus)"));
+    }
+    /* below the root being walked (a root that is a file: its name) */
+    rel = strlen(abs) > p->root_len && abs[p->root_len] == '/'
+              ? abs + p->root_len + 1
+              : strrchr(abs, '/') ? strrchr(abs, '/') + 1 : abs;
     it = item_new(PL_SOURCE, NULL, NULL);
-    if (it && (it->src = src_new(path, abs, st)) == NULL) {
+    if (it && (it->src = src_new(path, abs, rel, st)) == NULL) {
         pipeline_item_free(it);
         it = NULL;
     }
@@ -114,6 +130,8 @@ static void *walker_main(void *arg)
             put(p, item_new(PL_ROOT_ERROR, p->roots[i], strerror(errno)));
             continue;
         }
+        p->root_len = strlen(real);
+        snprintf(p->root, sizeof p->root, "%s", real);
         if (walk_path(real, on_file, on_error, p) != 0 || p->stopped)
             break;
         put(p, item_new(PL_ROOT_DONE, real, NULL));

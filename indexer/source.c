@@ -19,6 +19,8 @@
 #include "thp/extract.h"
 #include "thp/items.h"
 #include "thp/mem.h"
+#include "thp/repair.h"
+#include "thp/sniff.h"
 #include "thp/text.h"
 
 enum src_kind src_kind_of(const char *path)
@@ -36,7 +38,8 @@ enum src_kind src_kind_of(const char *path)
     return K_NONE;
 }
 
-struct src *src_new(const char *path, const char *abs, const struct stat *st)
+struct src *src_new(const char *path, const char *abs, const char *rel,
+                    const struct stat *st)
 {
     struct src *s = thp_calloc(1, sizeof *s);
 
@@ -44,7 +47,8 @@ struct src *src_new(const char *path, const char *abs, const struct stat *st)
         return NULL;
     s->path = thp_strdup(path);
     s->abs = thp_strdup(abs);
-    if (s->path == NULL || s->abs == NULL) {
+    s->rel = thp_strdup(rel ? rel : path);
+    if (s->path == NULL || s->abs == NULL || s->rel == NULL) {
         src_free(s);
         return NULL;
     }
@@ -62,6 +66,7 @@ void src_free(struct src *s)
         return;
     thp_free(s->path);
     thp_free(s->abs);
+    thp_free(s->rel);
     thp_buf_release(&s->raw);
     thp_buf_release(&s->arena);
     thp_free(s->docs);
@@ -140,7 +145,8 @@ void src_read(struct src *s)
 ** may move while it grows) plus one; 0 is NULL.
 */
 struct draft {
-    size_t key, title, body, date, location, partners, authors;
+    size_t key, url, title, body, date, location, partners, authors;
+    size_t repairs;  /* its own repair record, or 0: the source's */
     int anchored;  /* the key's suffix is "#anchor" */
     const char *kind;
     int year, page;
@@ -152,7 +158,61 @@ struct maker {
     struct draft *v;
     size_t n, cap;
     size_t links, repairs;  /* shared strings, arena offsets plus one */
+    const char *canonical;  /* the address the page gives itself, or NULL */
 };
+
+static const char *url_base; /* --url-base, ending in '/', or NULL */
+
+void src_set_url_base(const char *base)
+{
+    url_base = base;
+}
+
+/* Append s percent-encoded as a URL path: unreserved bytes and '/' kept. */
+static void put_url_path(struct thp_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            (c >= '0' && c <= '9') || strchr("-._~/!$&'()*+,;=:@", c)) {
+            thp_buf_putc(b, c);
+        } else {
+            thp_buf_putc(b, '%');
+            thp_buf_putc(b, hex[c >> 4]);
+            thp_buf_putc(b, hex[c & 15]);
+        }
+    }
+}
+
+/*
+** The address a visitor opens for the document with suffix ("#anchor",
+** "#page=N" or none), into the arena; 0 when there is none (the index
+** then uses the local path): the page's own canonical address, else
+** --url-base joined with the path below the corpus root.
+*/
+static size_t put_url(struct maker *m, const char *suffix)
+{
+    struct thp_buf *a = &m->s->arena;
+    size_t at = a->n;
+
+    if (m->canonical) {
+        thp_buf_append(a, m->canonical, strcspn(m->canonical, "#"));
+    } else if (url_base) {
+        thp_buf_puts(a, url_base);
+        put_url_path(a, m->s->rel);
+    } else {
+        return 0;
+    }
+    if (suffix && suffix[0] == '#') {
+        thp_buf_putc(a, '#');
+        put_url_path(a, suffix + 1);
+    }
+    thp_buf_putc(a, '\0');
+    return at + 1;
+}
 
 /* Copy s[0..n) into the arena; its offset plus one, or 0 for NULL. */
 static size_t arena_put(struct thp_buf *a, const char *s, size_t n)
@@ -195,6 +255,7 @@ static int add_doc(struct maker *m, const char *suffix, const char *kind,
     thp_buf_puts(a, m->s->path);
     thp_buf_puts(a, suffix ? suffix : "");
     thp_buf_putc(a, '\0');
+    d->url = put_url(m, suffix);
     d->kind = kind;
     d->title = arena_puts(a, title);
     d->body = arena_puts(a, body);
@@ -283,10 +344,30 @@ static int make_page(struct maker *m, const char *page_title,
         const char *title = page_title && *page_title ? page_title
                             : it->title.s                ? it->title.s
                                                          : "";
+        struct thp_buf body;
 
-        rc = add_doc(m, NULL, "page", title, it->body.s ? it->body.s : "",
-                     it, 0);
+        /*
+        ** The page's own title wins; the first line of its text (a
+        ** headline that differs from <title>, or a short first paragraph)
+        ** then stays in the body, so no word of the page is lost.
+        */
+        thp_buf_init(&body, 0);
+        if (title != it->title.s && it->title.n &&
+            strcasestr(title, it->title.s) == NULL) {
+            thp_buf_append(&body, it->title.s, it->title.n);
+            if (it->body.n)
+                thp_buf_puts(&body, "\n\n");
+        }
+        thp_buf_append(&body, it->body.s ? it->body.s : "", it->body.n);
+        if (body.rc != THP_OK)
+            rc = thp_err_set(&m->s->err, body.rc, "%s",
+                             thp_strerror(body.rc));
+        else
+            rc = add_doc(m, NULL, "page", title, body.s ? body.s : "", it, 0);
+        thp_buf_release(&body);
     }
+    if (items.n == 0 && page_title && *page_title) /* only a title */
+        rc = add_doc(m, NULL, "page", page_title, "", NULL, 0);
     for (i = 0; items.n > 1 && i < items.n && rc == THP_OK; i++) {
         const struct thp_item *it = &items.v[i];
         char suffix[80];
@@ -334,6 +415,181 @@ const char *src_detect_lang(const struct thp_lang *det, const char *body,
     return NULL;
 }
 
+static const char *at(const struct thp_buf *a, size_t off);
+
+/*==================== Each document's repairs ====================*/
+
+/*
+** A fix found in the source: the repaired text around it (to find the
+** document it landed in) and what it undid.
+*/
+struct fix {
+    char *text;                  /* owned; NFC is not applied, see below */
+    struct thp_repair_info info; /* this line's repairs */
+};
+
+/*
+** The lines of the decoded text that the repair changed, each with the
+** changed stretch of its repaired form (extended to whole words) and
+** what was undone there. Lines are what the repair judges one at a time
+** (repair.h), so a line's fixes are its own.
+*/
+static int find_fixes(const char *raw, size_t n, int html, struct fix **out,
+                      size_t *nout)
+{
+    struct thp_buf dec, ent, rep;
+    struct fix *v = NULL;
+    size_t nv = 0, i = 0;
+    int rc;
+
+    *out = NULL;
+    *nout = 0;
+    thp_buf_init(&dec, 0);
+    thp_buf_init(&ent, 0);
+    thp_buf_init(&rep, 0);
+    rc = thp_text_decode(raw, n, html ? THP_TEXT_HTML : 0, &dec, NULL, NULL);
+    while (rc == THP_OK && i < dec.n) {
+        const char *line = dec.s + i, *nl = memchr(line, '\n', dec.n - i);
+        size_t len = nl ? (size_t)(nl - line) : dec.n - i, a = 0, b, e;
+        struct thp_repair_info ri;
+        const char *in = line;
+        size_t inlen = len;
+
+        i += len + 1;
+        thp_repair_info_init(&ri);
+        thp_buf_reset(&ent);
+        thp_buf_reset(&rep);
+        if (!html) { /* as thp_text_prepare: references first */
+            rc = thp_repair_entities(line, len, &ent, &ri, NULL);
+            in = ent.s ? ent.s : "";
+            inlen = ent.n;
+        }
+        if (rc == THP_OK)
+            rc = thp_repair_text(in, inlen, &rep, &ri, NULL);
+        if (rc != THP_OK || (ri.runs == 0 && ri.entities == 0))
+            continue;
+        /* the stretch that differs from the decoded line, whole words */
+        b = rep.n;
+        e = len;
+        while (a < b && a < len && rep.s[a] == line[a])
+            a++;
+        while (b > a && e > a && rep.s[b - 1] == line[e - 1]) {
+            b--;
+            e--;
+        }
+        while (a > 0 && (unsigned char)rep.s[a - 1] > ' ' &&
+               rep.s[a - 1] != '>')
+            a--;
+        while (b < rep.n && (unsigned char)rep.s[b] > ' ' && rep.s[b] != '<')
+            b++;
+        while (b > a && strchr(".,;:!?)\"'", rep.s[b - 1]))
+            b--;
+        if (b <= a)
+            continue;
+        if (nv % 16 == 0) {
+            struct fix *nvp = thp_realloc(v, (nv + 16) * sizeof *v);
+
+            if (nvp == NULL) {
+                rc = THP_ERR_NOMEM;
+                break;
+            }
+            v = nvp;
+        }
+        v[nv].text = thp_malloc(b - a + 1);
+        if (v[nv].text == NULL) {
+            rc = THP_ERR_NOMEM;
+            break;
+        }
+        memcpy(v[nv].text, rep.s + a, b - a);
+        v[nv].text[b - a] = '\0';
+        v[nv].info = ri;
+        nv++;
+    }
+    thp_buf_release(&dec);
+    thp_buf_release(&ent);
+    thp_buf_release(&rep);
+    *out = v;
+    *nout = nv;
+    return rc;
+}
+
+static void add_repairs(struct thp_repair_info *to,
+                        const struct thp_repair_info *from)
+{
+    int k;
+
+    for (k = 0; k < THP_CP_COUNT; k++)
+        to->mojibake[k] += from->mojibake[k];
+    to->runs += from->runs;
+    if (from->layers > to->layers)
+        to->layers = from->layers;
+    to->entities += from->entities;
+    to->entities_invalid += from->entities_invalid;
+}
+
+static size_t count_fffd(const char *s)
+{
+    size_t k = 0;
+
+    while (s && (s = strstr(s, "\xEF\xBF\xBD")) != NULL) {
+        k++;
+        s += 3;
+    }
+    return k;
+}
+
+/*
+** A source of several documents (a listing's items, a report's pages):
+** each gets a repair record of its own text. How the bytes were read
+** (charset, source, confidence) is the file's; the counts are those of
+** the fixes found in the document's title and body (mojibake runs and
+** references, located by the repaired words they produced) and its
+** undecodable bytes (U+FFFD); cleaning counts (C1 punctuation, dropped
+** controls, no-break spaces, NFC) are the file's and left out.
+*/
+static int own_repairs(struct maker *m, const char *raw, size_t n, int html,
+                       const struct thp_text_info *ti)
+{
+    struct fix *fx = NULL;
+    struct thp_buf json;
+    size_t nfx = 0, i, j;
+    int rc = THP_OK;
+
+    if (m->n < 2)
+        return THP_OK;
+    if (ti->repair.runs || ti->repair.entities)
+        rc = find_fixes(raw, n, html, &fx, &nfx);
+    thp_buf_init(&json, 0);
+    for (i = 0; rc == THP_OK && i < m->n; i++) {
+        struct draft *d = &m->v[i];
+        struct thp_text_info own = *ti;
+        const char *title = at(&m->s->arena, d->title);
+        const char *body = at(&m->s->arena, d->body);
+
+        own.n_invalid = count_fffd(title) + count_fffd(body);
+        own.n_mixed = own.n_c1 = own.n_controls = own.n_spaces = 0;
+        own.normalized = 0;
+        thp_repair_info_init(&own.repair);
+        for (j = 0; j < nfx; j++)
+            if ((title && strstr(title, fx[j].text)) ||
+                (body && strstr(body, fx[j].text)))
+                add_repairs(&own.repair, &fx[j].info);
+        thp_buf_reset(&json);
+        thp_text_info_json(&own, &json);
+        if (json.rc != THP_OK)
+            rc = json.rc;
+        else /* the arena may move: title and body are not used after */
+            d->repairs = arena_put(&m->s->arena, json.s, json.n);
+    }
+    for (j = 0; j < nfx; j++)
+        thp_free(fx[j].text);
+    thp_free(fx);
+    thp_buf_release(&json);
+    if (rc != THP_OK)
+        return thp_err_set(&m->s->err, rc, "%s", thp_strerror(rc));
+    return m->s->arena.rc;
+}
+
 static const char *at(const struct thp_buf *a, size_t off)
 {
     return off ? a->s + off - 1 : NULL;
@@ -358,7 +614,8 @@ static int finish_docs(struct maker *m)
 
         rec->source_key = key;
         rec->source_path = s->path;
-        rec->url = key;
+        rec->path = key;
+        rec->url = d->url ? at(a, d->url) : key;
         rec->anchor = d->anchored ? key + strlen(s->path) + 1 : NULL;
         rec->kind = d->kind;
         rec->title = at(a, d->title);
@@ -371,7 +628,7 @@ static int finish_docs(struct maker *m)
         rec->page = d->page;
         rec->links = at(a, m->links);
         rec->charset = s->charset;
-        rec->repairs = at(a, m->repairs);
+        rec->repairs = at(a, d->repairs ? d->repairs : m->repairs);
         rec->mtime = (int64_t)s->st.st_mtime;
         rec->size = (int64_t)s->st.st_size;
         rec->lang = src_detect_lang(lang_detector, rec->body, rec->title,
@@ -410,11 +667,17 @@ void src_prepare(struct src *s)
             rc = thp_text_prepare(pdf.s ? pdf.s : "", pdf.n, 0, &clean, &ti,
                                   &s->err);
     } else {
-        rc = thp_text_prepare(s->raw.s ? s->raw.s : "", s->raw.n,
-                              s->kind == K_HTML ? THP_TEXT_HTML : 0, &clean,
-                              &ti, &s->err);
+        /* a binary file under a text name is refused, with the reason */
+        rc = thp_sniff_bytes(s->raw.s ? s->raw.s : "", s->raw.n, &s->err);
+        if (rc == THP_OK)
+            rc = thp_text_prepare(s->raw.s ? s->raw.s : "", s->raw.n,
+                                  s->kind == K_HTML ? THP_TEXT_HTML : 0,
+                                  &clean, &ti, &s->err);
+        if (rc == THP_OK)
+            rc = thp_sniff_text(clean.s ? clean.s : "", clean.n, &ti,
+                                &s->err);
+        s->not_text = rc == THP_ERR_SYNTAX;
     }
-    thp_buf_release(&s->raw); /* the clean text replaces it */
     if (rc != THP_OK)
         goto out;
     thp_text_info_json(&ti, &repairs);
@@ -427,6 +690,7 @@ void src_prepare(struct src *s)
         m.links = doc.links.n ? arena_put(&s->arena, doc.links.s,
                                           doc.links.n)
                               : 0;
+        m.canonical = doc.url.n ? doc.url.s : NULL;
         if (rc == THP_OK)
             rc = make_page(&m, doc.title.s, doc.body.s ? doc.body.s : "",
                            doc.body.n);
@@ -436,6 +700,11 @@ void src_prepare(struct src *s)
     } else {
         rc = make_page(&m, NULL, clean.s ? clean.s : "", clean.n);
     }
+    if (rc == THP_OK && s->kind == K_PDF) /* pdftotext's text, as read */
+        rc = own_repairs(&m, pdf.s ? pdf.s : "", pdf.n, 0, &ti);
+    else if (rc == THP_OK)
+        rc = own_repairs(&m, s->raw.s ? s->raw.s : "", s->raw.n,
+                         s->kind == K_HTML, &ti);
     /* documents made before a failure are kept, as they were stored */
     if (finish_docs(&m) != THP_OK && rc == THP_OK)
         rc = THP_ERR_NOMEM;
@@ -443,6 +712,7 @@ void src_prepare(struct src *s)
         rc = thp_err_set(&s->err, THP_ERR_SYNTAX, "no text found");
 out:
     s->rc = rc;
+    thp_buf_release(&s->raw);
     thp_free(m.v);
     thp_buf_release(&clean);
     thp_buf_release(&repairs);

@@ -56,6 +56,7 @@ const char *src_detect_lang(const struct thp_lang *det, const char *body,
 struct src {
     char *path;             /* its name in the index (owned) */
     char *abs;              /* where to read it (owned) */
+    char *rel;              /* its path below the corpus root (owned) */
     struct stat st;
     enum src_kind kind;
     struct thp_source_state prev; /* the manifest's entry as a hint, when
@@ -65,6 +66,7 @@ struct src {
     enum src_state state;
     int rc;                 /* THP_OK, or why reading or preparing failed */
     struct thp_err err;     /* its message, for the log */
+    int not_text;           /* refused as binary (err: "not text (why)") */
     struct thp_buf raw;     /* the file's bytes, until prepared */
     size_t nbytes;          /* bytes read */
     char hash[17];          /* of the raw bytes, once read */
@@ -78,10 +80,18 @@ struct src {
 enum src_kind src_kind_of(const char *path);
 
 /*
-** A new source for path (its name in the index), abs (where it is) and
-** st. NULL when memory runs out. Free with src_free.
+** The address documents get when their page names none: base (ending in
+** '/') joined with the source's path below its corpus root, then #anchor
+** or #page=N. NULL (the default): documents without their own address
+** are addressed by their local path. Set before any worker starts.
 */
-struct src *src_new(const char *path, const char *abs,
+void src_set_url_base(const char *base);
+
+/*
+** A new source for path (its name in the index), abs (where it is), rel
+** (its path below the corpus root being walked, for --url-base) and st. NULL when memory runs out. Free with src_free.
+*/
+struct src *src_new(const char *path, const char *abs, const char *rel,
                     const struct stat *st);
 void src_free(struct src *s);
 

@@ -51,7 +51,7 @@ static const char *const sq_sql[SQ__N] = {
                     " NULL, ?3) FROM " THP_T_FTS " WHERE " THP_T_FTS
                     " MATCH ?4 ORDER BY rowid DESC LIMIT ?5",
     [SQ_DOC] = "SELECT title, url, kind, date, year, location, partners,"
-               " authors, anchor, page, repairs, lang, source_path FROM "
+               " authors, anchor, page, repairs, lang, path FROM "
                THP_T_DOCS " WHERE id = ?1",
     [SQ_SOURCES] = "SELECT url FROM doc_sources WHERE doc_id = ?1"
                    " ORDER BY source_key",

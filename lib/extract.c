@@ -3,6 +3,7 @@
 ** plain text. Input is clean UTF-8 from text.c; output stays valid UTF-8
 ** (gumbo replaces anything it cannot read with U+FFFD).
 */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -18,6 +19,7 @@ void thp_doc_init(struct thp_doc *doc, size_t max)
     thp_buf_init(&doc->title, max);
     thp_buf_init(&doc->body, max);
     thp_buf_init(&doc->links, 1 << 16);
+    thp_buf_init(&doc->url, 4096);
 }
 
 void thp_doc_release(struct thp_doc *doc)
@@ -25,6 +27,7 @@ void thp_doc_release(struct thp_doc *doc)
     thp_buf_release(&doc->title);
     thp_buf_release(&doc->body);
     thp_buf_release(&doc->links);
+    thp_buf_release(&doc->url);
 }
 
 static int is_space(unsigned char c)
@@ -75,9 +78,16 @@ int thp_extract_fold(struct thp_buf *b, const char *s, size_t n)
 
 /*==================== HTML ====================*/
 
-/* Elements whose content is never body text. */
-static int is_skipped(GumboTag tag)
+/*
+** Elements whose content is never body text. A <header> is the site's
+** banner when it stands in <body>, but an article's own heading block
+** (its <h1>, date, standfirst) inside <main> or <article>: keep_header
+** says the walk started at one of those.
+*/
+static int is_skipped(GumboTag tag, int keep_header)
 {
+    if (tag == GUMBO_TAG_HEADER && keep_header)
+        return 0;
     switch (tag) {
     case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NOSCRIPT:
     case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_HEAD: case GUMBO_TAG_NAV:
@@ -105,6 +115,11 @@ static int is_block(GumboTag tag)
     case GUMBO_TAG_ARTICLE: case GUMBO_TAG_MAIN: case GUMBO_TAG_BR:
     case GUMBO_TAG_HR: case GUMBO_TAG_FIGURE: case GUMBO_TAG_FIGCAPTION:
     case GUMBO_TAG_ADDRESS: case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_DETAILS: case GUMBO_TAG_SUMMARY: case GUMBO_TAG_CENTER:
+    case GUMBO_TAG_FIELDSET: case GUMBO_TAG_LEGEND: case GUMBO_TAG_HGROUP:
+    case GUMBO_TAG_DIR: case GUMBO_TAG_LISTING:
+    case GUMBO_TAG_XMP: case GUMBO_TAG_PLAINTEXT: case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_THEAD: case GUMBO_TAG_TFOOT: case GUMBO_TAG_OPTION:
         return 1;
     default:
         return 0;
@@ -124,22 +139,32 @@ static void paragraph_break(struct thp_buf *b)
         thp_buf_putc(b, '\n');
 }
 
-static void node_text(const GumboNode *node, struct thp_buf *b, int depth);
+/*
+** Deepest element nesting the tree walks follow. Pages nested deeper
+** than DEEP_LIMIT (estimated before parsing, see nesting_depth) never
+** reach gumbo: they are read by strip_html. The cap only guards the C
+** stack against an estimate that was too low.
+*/
+#define DEEP_LIMIT 1000
+#define WALK_MAX (2 * DEEP_LIMIT)
+
+static void node_text(const GumboNode *node, struct thp_buf *b, int depth,
+                      int keep_header);
 
 static void children_text(const GumboNode *node, struct thp_buf *b,
-                          int depth)
+                          int depth, int keep_header)
 {
     const GumboVector *kids = &node->v.element.children;
     unsigned i;
 
     for (i = 0; i < kids->length; i++)
-        node_text(kids->data[i], b, depth + 1);
+        node_text(kids->data[i], b, depth + 1, keep_header);
 }
 
-/* Depth is bounded by gumbo's tree; the cap guards the C stack anyway. */
-static void node_text(const GumboNode *node, struct thp_buf *b, int depth)
+static void node_text(const GumboNode *node, struct thp_buf *b, int depth,
+                      int keep_header)
 {
-    if (depth > 400)
+    if (depth > WALK_MAX)
         return;
     switch (node->type) {
     case GUMBO_NODE_TEXT:
@@ -152,12 +177,12 @@ static void node_text(const GumboNode *node, struct thp_buf *b, int depth)
         GumboTag tag = node->v.element.tag;
         size_t start;
 
-        if (is_skipped(tag))
+        if (is_skipped(tag, keep_header))
             return;
         if (is_block(tag))
             paragraph_break(b);
         start = b->n;
-        children_text(node, b, depth);
+        children_text(node, b, depth, keep_header);
         /* a link or paragraph that is only furniture ("back to overview") */
         if ((tag == GUMBO_TAG_A || is_block(tag)) && b->n > start &&
             thp_items_is_boilerplate(b->s + start, b->n - start)) {
@@ -180,7 +205,7 @@ static const GumboNode *find_tag(const GumboNode *node, GumboTag tag,
     const GumboVector *kids;
     unsigned i;
 
-    if (depth > 400 || node->type != GUMBO_NODE_ELEMENT)
+    if (depth > WALK_MAX || node->type != GUMBO_NODE_ELEMENT)
         return NULL;
     if (node->v.element.tag == tag)
         return node;
@@ -192,6 +217,38 @@ static const GumboNode *find_tag(const GumboNode *node, GumboTag tag,
             return f;
     }
     return NULL;
+}
+
+/* How many elements with tag below node, counting up to 2. */
+static int count_tag(const GumboNode *node, GumboTag tag, int depth)
+{
+    const GumboVector *kids;
+    unsigned i;
+    int c;
+
+    if (depth > WALK_MAX || node->type != GUMBO_NODE_ELEMENT)
+        return 0;
+    c = node->v.element.tag == tag;
+    kids = &node->v.element.children;
+    for (i = 0; i < kids->length && c < 2; i++)
+        c += count_tag(kids->data[i], tag, depth + 1);
+    return c;
+}
+
+/*
+** Where the page's own text is: <main>; else its <article> when it has
+** exactly one (a listing of several <article>s is read whole, so no item
+** is lost); else <body>.
+*/
+static const GumboNode *main_root(const GumboNode *root)
+{
+    const GumboNode *m = find_tag(root, GUMBO_TAG_MAIN, 0);
+
+    if (m == NULL && count_tag(root, GUMBO_TAG_ARTICLE, 0) == 1)
+        m = find_tag(root, GUMBO_TAG_ARTICLE, 0);
+    if (m == NULL)
+        m = find_tag(root, GUMBO_TAG_BODY, 0);
+    return m;
 }
 
 /* Does href point at a report file? */
@@ -217,7 +274,7 @@ static void collect_links(const GumboNode *node, struct thp_buf *links,
     const GumboVector *kids;
     unsigned i;
 
-    if (depth > 400 || node->type != GUMBO_NODE_ELEMENT)
+    if (depth > WALK_MAX || node->type != GUMBO_NODE_ELEMENT)
         return;
     if (node->v.element.tag == GUMBO_TAG_A) {
         const GumboAttribute *href =
@@ -852,8 +909,8 @@ static int fast_scan(struct fast *f)
 }
 
 /* Pass 2: what node_text gives for the tokens [a, b), the children. */
-static void fast_children(const struct fast *f, size_t a, size_t b,
-                          struct thp_buf *out)
+static int fast_children(const struct fast *f, size_t a, size_t b,
+                         struct thp_buf *out, int keep_header)
 {
     size_t start[sizeof f->stack / sizeof *f->stack];
     GumboTag tag[sizeof f->stack / sizeof *f->stack];
@@ -866,7 +923,14 @@ static void fast_children(const struct fast *f, size_t a, size_t b,
         if (t->type == T_TEXT) {
             thp_extract_fold(out, f->scratch.s + t->text, t->tlen);
         } else if (t->type == T_START) {
-            if (is_skipped(t->tag)) {
+            /*
+            ** gumbo (0.10) closes a <form> at once and makes what follows
+            ** its siblings, so its text is read there: leave such a page
+            ** to gumbo rather than read the form differently.
+            */
+            if (t->tag == GUMBO_TAG_FORM)
+                return FAST_BAIL;
+            if (is_skipped(t->tag, keep_header)) {
                 i = t->match;
                 continue;
             }
@@ -892,6 +956,7 @@ static void fast_children(const struct fast *f, size_t a, size_t b,
                 paragraph_break(out);
         }
     }
+    return FAST_OK;
 }
 
 /* The first start token of tag, or (size_t)-1. */
@@ -903,6 +968,17 @@ static size_t fast_find(const struct fast *f, GumboTag tag)
         if (f->t[i].type == T_START && f->t[i].tag == tag)
             return i;
     return (size_t)-1;
+}
+
+/* How many start tokens of tag, counting up to 2. */
+static int fast_count(const struct fast *f, GumboTag tag)
+{
+    size_t i;
+    int c = 0;
+
+    for (i = 0; i < f->nt && c < 2; i++)
+        c += f->t[i].type == T_START && f->t[i].tag == tag;
+    return c;
 }
 
 /*
@@ -924,22 +1000,32 @@ static int fast_html(const char *s, size_t n, struct thp_doc *doc)
     if (rc == FAST_OK) {
         k = fast_find(&f, GUMBO_TAG_TITLE);
         if (k != (size_t)-1)
-            fast_children(&f, k + 1, f.t[k].match, &doc->title);
+            fast_children(&f, k + 1, f.t[k].match, &doc->title, 0);
         trim_end(&doc->title);
         if (doc->title.n == 0 &&
-            (k = fast_find(&f, GUMBO_TAG_H1)) != (size_t)-1)
-            fast_children(&f, k + 1, f.t[k].match, &doc->title);
+            (k = fast_find(&f, GUMBO_TAG_H1)) != (size_t)-1 &&
+            fast_children(&f, k + 1, f.t[k].match, &doc->title, 0) !=
+                FAST_OK)
+            rc = FAST_BAIL;
         trim_end(&doc->title);
         cap_title(&doc->title);
 
+        /* the text's root: as main_root() chooses it in the tree */
         m = fast_find(&f, GUMBO_TAG_MAIN);
-        if (m == (size_t)-1)
+        if (m == (size_t)-1 && fast_count(&f, GUMBO_TAG_ARTICLE) == 1)
             m = fast_find(&f, GUMBO_TAG_ARTICLE);
         if (m == (size_t)-1)
             m = fast_find(&f, GUMBO_TAG_BODY);
-        fast_children(&f, m + 1, f.t[m].match, &doc->body);
+        if (rc == FAST_OK &&
+            fast_children(&f, m + 1, f.t[m].match, &doc->body,
+                          f.t[m].tag != GUMBO_TAG_BODY) != FAST_OK)
+            rc = FAST_BAIL;
         trim_end(&doc->body);
-        for (k = 0; k < f.nt; k++) {
+        if (rc != FAST_OK) { /* gumbo's turn, on an untouched document */
+            thp_buf_reset(&doc->title);
+            thp_buf_reset(&doc->body);
+        }
+        for (k = 0; rc == FAST_OK && k < f.nt; k++) {
             const struct ftok *t = &f.t[k];
 
             if (t->type == T_START && t->tag == GUMBO_TAG_A && t->href &&
@@ -953,6 +1039,395 @@ static int fast_html(const char *s, size_t n, struct thp_doc *doc)
     thp_buf_release(&f.scratch);
     thp_free(f.t);
     return rc;
+}
+
+/*==================== Deep pages ====================*/
+
+/*
+** HTML5 tree construction looks through the stack of open elements for
+** many start tags, so a page nested 100,000 deep costs gumbo minutes (and
+** the walks above stop at WALK_MAX). nesting_depth estimates, in one pass
+** over the markup, how deep the tree would be: start tags of elements
+** that need an end tag, minus end tags; elements whose end HTML5 implies
+** (p, li, td...) and void ones are not counted. Pages over DEEP_LIMIT are
+** read by strip_html, a plain reader of the markup: text outside skipped
+** elements, block tags as paragraph breaks.
+*/
+
+/* Tag name at s[i..n) (just after '<' or '</'): its length, lowercased
+** into out (cut to size - 1), 0 if no name starts here. */
+static size_t tag_name(const char *s, size_t i, size_t n, char *out,
+                       size_t size)
+{
+    size_t k = 0;
+
+    if (i >= n || !is_alpha(s[i]))
+        return 0;
+    while (i + k < n && !is_html_space(s[i + k]) && s[i + k] != '/' &&
+           s[i + k] != '>') {
+        if (k + 1 < size) {
+            char c = s[i + k];
+
+            out[k] = c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : c;
+        }
+        k++;
+    }
+    out[k < size ? k : size - 1] = '\0';
+    return k;
+}
+
+static int implied_end(GumboTag tag)
+{
+    switch (tag) {
+    case GUMBO_TAG_P: case GUMBO_TAG_LI: case GUMBO_TAG_DT:
+    case GUMBO_TAG_DD: case GUMBO_TAG_OPTION: case GUMBO_TAG_OPTGROUP:
+    case GUMBO_TAG_TR: case GUMBO_TAG_TD: case GUMBO_TAG_TH:
+    case GUMBO_TAG_TBODY: case GUMBO_TAG_THEAD: case GUMBO_TAG_TFOOT:
+    case GUMBO_TAG_RB: case GUMBO_TAG_RT: case GUMBO_TAG_RP:
+    case GUMBO_TAG_HTML: case GUMBO_TAG_HEAD: case GUMBO_TAG_BODY:
+    case GUMBO_TAG_COLGROUP: case GUMBO_TAG_CAPTION:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Elements whose content is raw text up to their end tag. */
+static int is_raw(GumboTag tag)
+{
+    return tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE ||
+           tag == GUMBO_TAG_TITLE || tag == GUMBO_TAG_TEXTAREA ||
+           tag == GUMBO_TAG_XMP;
+}
+
+/* Index of the end of the raw element named name that starts at i (just
+** past its start tag): where its "</name" begins, or n. */
+static size_t raw_end(const char *s, size_t i, size_t n, const char *name)
+{
+    size_t k = strlen(name);
+
+    while (i < n) {
+        const char *lt = memchr(s + i, '<', n - i);
+
+        if (lt == NULL)
+            return n;
+        i = (size_t)(lt - s);
+        if (i + 2 + k <= n && s[i + 1] == '/' &&
+            !strncasecmp(s + i + 2, name, k))
+            return i;
+        i++;
+    }
+    return n;
+}
+
+/* Past the '>' that ends the tag whose name ends at i (quotes honoured). */
+static size_t tag_end(const char *s, size_t i, size_t n)
+{
+    char q = 0;
+
+    for (; i < n; i++) {
+        if (q) {
+            if (s[i] == q)
+                q = 0;
+        } else if (s[i] == '"' || s[i] == '\'') {
+            q = s[i];
+        } else if (s[i] == '>') {
+            return i + 1;
+        }
+    }
+    return n;
+}
+
+/* Estimated tree depth of the page, stopping once it passes limit. */
+static int nesting_depth(const char *s, size_t n, int limit)
+{
+    size_t i = 0;
+    int depth = 0, max = 0;
+
+    while (i < n && max <= limit) {
+        const char *lt = memchr(s + i, '<', n - i);
+        char name[16];
+        size_t k;
+        int end;
+
+        if (lt == NULL)
+            break;
+        i = (size_t)(lt - s) + 1;
+        if (i + 3 <= n && !memcmp(s + i, "!--", 3)) {
+            const char *e = memmem(s + i + 3, n - i - 3, "-->", 3);
+
+            i = e ? (size_t)(e - s) + 3 : n;
+            continue;
+        }
+        end = i < n && s[i] == '/';
+        k = tag_name(s, i + (size_t)end, n, name, sizeof name);
+        if (k == 0)
+            continue;
+        i += (size_t)end + k;
+        {
+            GumboTag tag = gumbo_tagn_enum(name, (unsigned)strlen(name));
+            size_t close = tag_end(s, i, n);
+            int selfclose = close >= 2 && s[close - 2] == '/';
+
+            i = close;
+            if (!end && is_raw(tag)) {
+                i = raw_end(s, i, n, name);
+                continue;
+            }
+            if (is_void(tag) || implied_end(tag) || (selfclose && !end))
+                continue;
+            depth += end ? -1 : 1;
+            if (depth < 0)
+                depth = 0;
+            if (depth > max)
+                max = depth;
+        }
+    }
+    return max;
+}
+
+/* Text s[0..n) with the references the fast path knows decoded, others
+** kept as written, folded into b. */
+static void strip_text(struct thp_buf *b, const char *s, size_t n)
+{
+    struct fast f;
+
+    memset(&f, 0, sizeof f);
+    thp_buf_init(&f.scratch, 0);
+    if (fast_text(&f, s, n) == FAST_OK)
+        thp_extract_fold(b, f.scratch.s ? f.scratch.s : "", f.scratch.n);
+    else
+        thp_extract_fold(b, s, n);
+    thp_buf_release(&f.scratch);
+}
+
+/* A page too deep for the tree: title and body read off the markup. */
+static void strip_html(const char *s, size_t n, struct thp_doc *doc)
+{
+    size_t i = 0;
+    int in_body = 0, skip = 0;
+    char skip_name[16] = "";
+
+    while (i < n) {
+        const char *lt = memchr(s + i, '<', n - i);
+        size_t stop = lt ? (size_t)(lt - s) : n, k, close;
+        char name[16];
+        GumboTag tag;
+        int end;
+
+        if (in_body && !skip && stop > i)
+            strip_text(&doc->body, s + i, stop - i);
+        if (lt == NULL)
+            break;
+        i = stop + 1;
+        if (i + 3 <= n && !memcmp(s + i, "!--", 3)) {
+            const char *e = memmem(s + i + 3, n - i - 3, "-->", 3);
+
+            i = e ? (size_t)(e - s) + 3 : n;
+            continue;
+        }
+        end = i < n && s[i] == '/';
+        k = tag_name(s, i + (size_t)end, n, name, sizeof name);
+        if (k == 0) {
+            if (in_body && !skip)
+                thp_extract_fold(&doc->body, "<", 1);
+            continue;
+        }
+        tag = gumbo_tagn_enum(name, (unsigned)strlen(name));
+        close = tag_end(s, i + (size_t)end + k, n);
+        i = close;
+        if (!end && is_raw(tag)) {
+            size_t e = raw_end(s, i, n, name);
+
+            if (tag == GUMBO_TAG_TITLE && doc->title.n == 0)
+                strip_text(&doc->title, s + i, e - i);
+            i = e;
+            continue;
+        }
+        if (tag == GUMBO_TAG_BODY && !end)
+            in_body = 1;
+        if (skip) { /* inside a skipped element: count its own name */
+            if (!strcmp(name, skip_name))
+                skip += end ? -1 : 1;
+            continue;
+        }
+        if (!end && is_skipped(tag, 0) && !is_void(tag)) {
+            snprintf(skip_name, sizeof skip_name, "%s", name);
+            skip = 1;
+            continue;
+        }
+        if (is_block(tag))
+            paragraph_break(&doc->body);
+    }
+    trim_end(&doc->title);
+    cap_title(&doc->title);
+    trim_end(&doc->body);
+}
+
+/*==================== The web address ====================*/
+
+/*
+** Value of attribute name in the tag s[a..b) (after its name), decoded
+** of &amp;, into out; 0 if absent.
+*/
+static int attr_value(const char *s, size_t a, size_t b, const char *name,
+                      struct thp_buf *out)
+{
+    size_t k = strlen(name);
+
+    while (a < b) {
+        size_t an, ae, vs, ve;
+
+        while (a < b && (is_html_space(s[a]) || s[a] == '/'))
+            a++;
+        an = a;
+        while (a < b && !is_html_space(s[a]) && s[a] != '=' && s[a] != '>' &&
+               s[a] != '/')
+            a++;
+        ae = a;
+        while (a < b && is_html_space(s[a]))
+            a++;
+        vs = ve = a;
+        if (a < b && s[a] == '=') {
+            a++;
+            while (a < b && is_html_space(s[a]))
+                a++;
+            if (a < b && (s[a] == '"' || s[a] == '\'')) {
+                const char *q = memchr(s + a + 1, s[a], b - a - 1);
+
+                vs = a + 1;
+                ve = q ? (size_t)(q - s) : b;
+                a = ve + 1;
+            } else {
+                vs = a;
+                while (a < b && !is_html_space(s[a]) && s[a] != '>')
+                    a++;
+                ve = a;
+            }
+        }
+        if (ae == an) {
+            a++;
+            continue;
+        }
+        if (ae - an == k && !strncasecmp(s + an, name, k)) {
+            size_t j;
+
+            for (j = vs; j < ve; j++) {
+                if (s[j] == '&' && ve - j >= 5 && !memcmp(s + j, "&amp;", 5)) {
+                    thp_buf_putc(out, '&');
+                    j += 4;
+                } else if (!is_html_space(s[j]) || out->n) {
+                    thp_buf_putc(out, s[j]);
+                }
+            }
+            trim_end(out);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* An absolute http(s) address without blanks or controls. */
+static int is_web_address(const char *u, size_t n)
+{
+    size_t i;
+
+    if (!(n > 8 && !strncasecmp(u, "https://", 8)) &&
+        !(n > 7 && !strncasecmp(u, "http://", 7)))
+        return 0;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)u[i] <= ' ' || u[i] == '"' || u[i] == '<' ||
+            u[i] == '>')
+            return 0;
+    return 1;
+}
+
+/* Does the space-separated list v contain word (any case)? */
+static int has_word(const char *v, size_t n, const char *word)
+{
+    size_t k = strlen(word), i = 0;
+
+    while (i < n) {
+        size_t j;
+
+        while (i < n && is_html_space(v[i]))
+            i++;
+        for (j = i; j < n && !is_html_space(v[j]); j++)
+            ;
+        if (j - i == k && !strncasecmp(v + i, word, k))
+            return 1;
+        i = j;
+    }
+    return 0;
+}
+
+/*
+** The address the page gives itself: <link rel="canonical" href>, else
+** <meta property="og:url" content> (also name="og:url"); read from the
+** markup of the head (up to the first tag that cannot stand there), the
+** same whichever parser reads the rest.
+** Only absolute http(s) addresses count.
+*/
+static void web_address(const char *s, size_t n, struct thp_buf *out)
+{
+    struct thp_buf v, og;
+    size_t i = 0;
+
+    thp_buf_init(&v, 4096);
+    thp_buf_init(&og, 4096);
+    while (i < n && out->n == 0) {
+        const char *lt = memchr(s + i, '<', n - i);
+        char name[16];
+        size_t k, close;
+
+        if (lt == NULL)
+            break;
+        i = (size_t)(lt - s) + 1;
+        if (i + 3 <= n && !memcmp(s + i, "!--", 3)) {
+            const char *e = memmem(s + i + 3, n - i - 3, "-->", 3);
+
+            i = e ? (size_t)(e - s) + 3 : n;
+            continue;
+        }
+        k = tag_name(s, i, n, name, sizeof name);
+        if (k == 0)
+            continue;
+        close = tag_end(s, i + k, n);
+        /* the head ends at the first tag that cannot stand in it */
+        if (strcmp(name, "html") && strcmp(name, "head") &&
+            strcmp(name, "meta") && strcmp(name, "link") &&
+            strcmp(name, "title") && strcmp(name, "style") &&
+            strcmp(name, "script") && strcmp(name, "base") &&
+            strcmp(name, "noscript") && strcmp(name, "template"))
+            break;
+        if (!strcmp(name, "script") || !strcmp(name, "style") ||
+            !strcmp(name, "title")) {
+            i = raw_end(s, close, n, name);
+            continue;
+        }
+        thp_buf_reset(&v);
+        if (!strcmp(name, "link") &&
+            attr_value(s, i + k, close, "rel", &v) && v.n &&
+            has_word(v.s, v.n, "canonical")) {
+            thp_buf_reset(&v);
+            if (attr_value(s, i + k, close, "href", &v) && v.rc == THP_OK &&
+                is_web_address(v.s ? v.s : "", v.n))
+                thp_buf_append(out, v.s, v.n);
+        } else if (!strcmp(name, "meta") && og.n == 0 &&
+                   ((attr_value(s, i + k, close, "property", &v) && v.n) ||
+                    (attr_value(s, i + k, close, "name", &v) && v.n)) &&
+                   v.n == 6 && !strncasecmp(v.s, "og:url", 6)) {
+            thp_buf_reset(&v);
+            if (attr_value(s, i + k, close, "content", &v) && v.rc == THP_OK &&
+                is_web_address(v.s ? v.s : "", v.n))
+                thp_buf_append(&og, v.s, v.n);
+        }
+        i = close;
+    }
+    if (out->n == 0 && og.n)
+        thp_buf_append(out, og.s, og.n);
+    thp_buf_release(&v);
+    thp_buf_release(&og);
 }
 
 /*==================== gumbo's memory ====================*/
@@ -1049,20 +1524,17 @@ static int gumbo_html(const char *s, size_t n, struct thp_doc *doc,
 
     title = find_tag(g->root, GUMBO_TAG_TITLE, 0);
     if (title)
-        children_text(title, &doc->title, 0);
+        children_text(title, &doc->title, 0, 0);
     trim_end(&doc->title);
     if (doc->title.n == 0 && (h1 = find_tag(g->root, GUMBO_TAG_H1, 0)))
-        children_text(h1, &doc->title, 0);
+        children_text(h1, &doc->title, 0, 0);
     trim_end(&doc->title);
     cap_title(&doc->title);
 
-    main_node = find_tag(g->root, GUMBO_TAG_MAIN, 0);
-    if (main_node == NULL)
-        main_node = find_tag(g->root, GUMBO_TAG_ARTICLE, 0);
-    if (main_node == NULL)
-        main_node = find_tag(g->root, GUMBO_TAG_BODY, 0);
+    main_node = main_root(g->root);
     if (main_node)
-        children_text(main_node, &doc->body, 0);
+        children_text(main_node, &doc->body, 0,
+                      main_node->v.element.tag != GUMBO_TAG_BODY);
     trim_end(&doc->body);
     collect_links(g->root, &doc->links, 0);
     arena_release(&arena); /* the whole tree at once */
@@ -1072,13 +1544,18 @@ static int gumbo_html(const char *s, size_t n, struct thp_doc *doc,
 int thp_extract_html(const char *s, size_t n, struct thp_doc *doc,
                      struct thp_err *err)
 {
-    if (fast_html(s, n, doc) != FAST_OK &&
-        gumbo_html(s, n, doc, err) != THP_OK)
+    if (nesting_depth(s, n, DEEP_LIMIT) > DEEP_LIMIT)
+        strip_html(s, n, doc);
+    else if (fast_html(s, n, doc) != FAST_OK &&
+             gumbo_html(s, n, doc, err) != THP_OK)
         return THP_ERR_NOMEM;
+    web_address(s, n, &doc->url);
 
-    if (doc->title.rc || doc->body.rc || doc->links.rc) {
-        int rc = doc->body.rc ? doc->body.rc
-                              : doc->title.rc ? doc->title.rc : doc->links.rc;
+    if (doc->title.rc || doc->body.rc || doc->links.rc || doc->url.rc) {
+        int rc = doc->body.rc    ? doc->body.rc
+                 : doc->title.rc ? doc->title.rc
+                 : doc->links.rc ? doc->links.rc
+                                 : doc->url.rc;
 
         return thp_err_set(err, rc, "extracting HTML: %s", thp_strerror(rc));
     }

@@ -21,7 +21,9 @@ enum {
     ST_LINK_GET, ST_LINK_OTHERS, ST_LINK_UPSERT, ST_LINK_DELETE, ST_STALE,
     ST_DOC_BY_HASH, ST_DOC_INSERT, ST_DOC_UPDATE, ST_DOC_ORPHAN,
     ST_FTS_ADD, ST_FTS_DROP, ST_DOC_TEXT,
-    ST_DOC_REPRIMARY, ST_NEAR, ST_COUNT, ST__N
+    ST_DOC_REPRIMARY, ST_NEAR, ST_COUNT,
+    ST_SH_ADD, ST_SH_CLEAR, ST_SH_ORPHAN, ST_SH_FIND, ST_SH_DOC, ST_KEEP,
+    ST__N
 };
 
 struct thp_index {
@@ -44,7 +46,7 @@ struct thp_index {
 #define DOC_COLS                                                            \
     "source_key, source_path, url, anchor, kind, title, body, meta, date,"  \
     " year, location, partners, authors, links, page, lang, charset,"       \
-    " repairs, content_hash, simhash, mtime, size"
+    " repairs, content_hash, simhash, mtime, size, path, shingles"
 
 static const char *const stmt_sql[ST__N] = {
     [ST_SRC_GET] = "SELECT status, mtime, size, hash FROM sources"
@@ -67,9 +69,10 @@ static const char *const stmt_sql[ST__N] = {
                        " AND source_key != ?2",
     [ST_LINK_UPSERT] =
         "INSERT INTO doc_sources(source_key, doc_id, source_path, url,"
-        " seen_run) VALUES(?1,?2,?3,?4,?5) ON CONFLICT(source_key) DO UPDATE"
-        " SET doc_id=excluded.doc_id, source_path=excluded.source_path,"
-        " url=excluded.url, seen_run=excluded.seen_run",
+        " seen_run, path) VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(source_key)"
+        " DO UPDATE SET doc_id=excluded.doc_id,"
+        " source_path=excluded.source_path, url=excluded.url,"
+        " seen_run=excluded.seen_run, path=excluded.path",
     [ST_LINK_DELETE] = "DELETE FROM doc_sources WHERE source_key = ?1",
     [ST_STALE] = "SELECT source_key, doc_id FROM doc_sources"
                  " WHERE source_path = ?1 AND seen_run != ?2",
@@ -78,11 +81,11 @@ static const char *const stmt_sql[ST__N] = {
     [ST_DOC_INSERT] = "INSERT INTO " THP_T_DOCS "(" DOC_COLS ", dup_group,"
                       " indexed_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
                       "?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,"
-                      "?24)",
+                      "?24,?25,?26)",
     [ST_DOC_UPDATE] =
         "UPDATE " THP_T_DOCS " SET (" DOC_COLS ", dup_group, indexed_at) ="
         " (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
-        "?19,?20,?21,?22,?23,?24) WHERE id = ?25",
+        "?19,?20,?21,?22,?23,?24,?25,?26) WHERE id = ?27",
     [ST_DOC_ORPHAN] = "DELETE FROM " THP_T_DOCS " WHERE id = ?1 AND NOT"
                       " EXISTS (SELECT 1 FROM doc_sources WHERE doc_id = ?1)",
     /*
@@ -104,8 +107,8 @@ static const char *const stmt_sql[ST__N] = {
     [ST_DOC_TEXT] = "SELECT title, body, meta FROM " THP_T_TEXT
                     " WHERE id = ?1",
     [ST_DOC_REPRIMARY] =
-        "UPDATE " THP_T_DOCS " SET (source_key, source_path, url) ="
-        " (SELECT source_key, source_path, url FROM doc_sources"
+        "UPDATE " THP_T_DOCS " SET (source_key, source_path, url, path) ="
+        " (SELECT source_key, source_path, url, path FROM doc_sources"
         " WHERE doc_id = ?1 ORDER BY source_key LIMIT 1)"
         " WHERE id = ?1 AND source_key NOT IN"
         " (SELECT source_key FROM doc_sources WHERE doc_id = ?1)"
@@ -118,6 +121,18 @@ static const char *const stmt_sql[ST__N] = {
                 " OR (simhash >> 48) & 65535 = (?1 >> 48) & 65535)"
                 " AND simhash != 0 AND id != ?2 LIMIT 64",
     [ST_COUNT] = "SELECT count(*) FROM " THP_T_DOCS,
+    [ST_KEEP] = "UPDATE sources SET seen_run = ?2 WHERE path = ?1"
+                " OR substr(path, 1, length(?1) + 1) = ?1 || '/'",
+    [ST_SH_ADD] = "INSERT OR IGNORE INTO doc_shingles(hash, doc_id)"
+                  " VALUES(?1, ?2)",
+    [ST_SH_CLEAR] = "DELETE FROM doc_shingles WHERE doc_id = ?1",
+    [ST_SH_ORPHAN] = "DELETE FROM doc_shingles WHERE doc_id = ?1 AND NOT"
+                     " EXISTS (SELECT 1 FROM " THP_T_DOCS " WHERE id = ?1)",
+    /* bounded: a shingle every page shares says little */
+    [ST_SH_FIND] = "SELECT doc_id FROM doc_shingles WHERE hash = ?1"
+                   " LIMIT 256",
+    [ST_SH_DOC] = "SELECT shingles, coalesce(dup_group, id) FROM " THP_T_DOCS
+                  " WHERE id = ?1",
 };
 
 static const char schema_sql[] =
@@ -132,7 +147,10 @@ static const char schema_sql[] =
     "  id INTEGER PRIMARY KEY,"
     "  source_key TEXT NOT NULL,"      /* where it was first found */
     "  source_path TEXT NOT NULL,"
-    "  url TEXT NOT NULL,"
+    "  url TEXT NOT NULL,"             /* the address a visitor opens */
+    "  path TEXT NOT NULL,"            /* where it is locally: source path,
+                                          #anchor or #page=N (relative to
+                                          the index's folder) */
     "  anchor TEXT,"
     "  kind TEXT NOT NULL,"
     "  title TEXT NOT NULL DEFAULT '',"
@@ -145,6 +163,7 @@ static const char schema_sql[] =
     "  content_hash TEXT NOT NULL,"
     "  simhash INTEGER NOT NULL DEFAULT 0,"
     "  dup_group INTEGER,"             /* near-duplicates share it */
+    "  shingles INTEGER NOT NULL DEFAULT 0," /* its rows in doc_shingles */
     "  mtime INTEGER NOT NULL DEFAULT 0,"
     "  size INTEGER NOT NULL DEFAULT 0,"
     "  indexed_at INTEGER NOT NULL DEFAULT 0);"
@@ -164,8 +183,14 @@ static const char schema_sql[] =
     "  doc_id INTEGER NOT NULL,"
     "  source_path TEXT NOT NULL,"
     "  url TEXT NOT NULL,"
+    "  path TEXT NOT NULL,"
     "  seen_run INTEGER NOT NULL);"
     "CREATE INDEX doc_sources_doc ON doc_sources(doc_id);"
+    /* a sample of each document's word 3-shingles (thp_digest.sample):
+    ** how much of one text another contains */
+    "CREATE TABLE doc_shingles(hash INTEGER NOT NULL,"
+    "  doc_id INTEGER NOT NULL, PRIMARY KEY(hash, doc_id)) WITHOUT ROWID;"
+    "CREATE INDEX doc_shingles_doc ON doc_shingles(doc_id);"
     "CREATE INDEX doc_sources_path ON doc_sources(source_path);"
     /* the language tag: U+E000 lang U+E001 (tok.h); no lang: default */
     "CREATE VIEW " THP_T_TEXT "(id, title, body, meta) AS SELECT id,"
@@ -612,6 +637,183 @@ static int near_group(thp_index *idx, uint64_t sh, int64_t self,
     return THP_OK;
 }
 
+/*
+** The shingle sample of text (see struct thp_digest): the word 3-shingles
+** hashed as simhash() hashes them, those that are 0 mod 4 kept, the
+** smallest THP_DIGEST_SAMPLES of them, sorted and distinct.
+*/
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static void shingle_sample(const char *str, struct thp_digest *out)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    uint64_t w[3] = {0, 0, 0}, *v = out->sample, top = 0;
+    size_t nwords = 0;
+    int n = 0, k, at = 0;
+
+    while (*s) {
+        uint64_t wh = 0xcbf29ce484222325ULL, h;
+        int len = 0;
+
+        while (*s && !word_byte(*s))
+            s++;
+        while (*s && word_byte(*s)) {
+            unsigned c = *s >= 'A' && *s <= 'Z' ? *s | 0x20u : *s;
+
+            wh = (wh ^ c) * 0x100000001b3ULL;
+            s++;
+            len++;
+        }
+        if (len == 0)
+            break;
+        w[0] = w[1];
+        w[1] = w[2];
+        w[2] = wh;
+        if (++nwords < 3)
+            continue;
+        h = (w[0] * 31 + w[1]) * 31 + w[2];
+        h ^= h >> 33; /* the same mix as simhash() */
+        h *= 0xff51afd7ed558ccdULL;
+        h ^= h >> 33;
+        h *= 0xc4ceb9fe1a85ec53ULL;
+        h ^= h >> 33;
+        h &= 0x7FFFFFFFFFFFFFFFULL; /* stored as a positive SQLite integer */
+        if ((h & 3) != 0)
+            continue;
+        if (n < THP_DIGEST_SAMPLES) {
+            v[n++] = h;
+            continue;
+        }
+        /* full: the smallest are kept, so replace the largest */
+        if (top == 0 || h < v[at]) {
+            for (k = 0, at = 0; k < n; k++)
+                if (v[k] > v[at])
+                    at = k;
+            top = 1;
+        }
+        if (h < v[at] && h != v[at]) {
+            for (k = 0; k < n && v[k] != h; k++)
+                ;
+            if (k == n) {
+                v[at] = h;
+                top = 0; /* look for the new largest next time */
+            }
+        }
+    }
+    qsort(v, (size_t)n, sizeof *v, cmp_u64);
+    for (k = 0, out->nsample = 0; k < n; k++)
+        if (out->nsample == 0 || v[k] != v[out->nsample - 1])
+            v[out->nsample++] = v[k];
+}
+
+/*
+** Share of the smaller text's sampled shingles that occur in the larger
+** from which the two are one thing told twice (a listing's item and the
+** event's own page): 75%. Two different events that share boilerplate
+** stay apart (on the corpus: every item inside its own page 79% to 100%,
+** any other pair below 30%). Texts with fewer than CONTAIN_MIN samples
+** (about 30 words) are too short to judge.
+*/
+#define CONTAIN_PCT 75
+#define CONTAIN_MIN 8
+#define CONTAIN_CANDIDATES 512
+
+/*
+** The group of a stored document that contains most of this one or is
+** mostly contained in it (see CONTAIN_PCT), or *group unchanged.
+*/
+static int contain_group(thp_index *idx, const struct thp_digest *d,
+                         int64_t self, int64_t *group, struct thp_err *err)
+{
+    struct cand {
+        int64_t id;
+        int hits;
+    } *c;
+    sqlite3_stmt *s = idx->st[ST_SH_FIND];
+    int nc = 0, i, j, rc = SQLITE_DONE, best_pct = 0;
+
+    if (d->nsample < CONTAIN_MIN)
+        return THP_OK;
+    c = thp_malloc(CONTAIN_CANDIDATES * sizeof *c);
+    if (c == NULL)
+        return thp_err_set(err, THP_ERR_NOMEM, "out of memory");
+    for (i = 0; i < d->nsample; i++) {
+        sqlite3_bind_int64(s, 1, (sqlite3_int64)d->sample[i]);
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            int64_t id = sqlite3_column_int64(s, 0);
+
+            if (id == self)
+                continue;
+            for (j = 0; j < nc && c[j].id != id; j++)
+                ;
+            if (j == nc && nc < CONTAIN_CANDIDATES)
+                c[nc++] = (struct cand){id, 0};
+            if (j < nc)
+                c[j].hits++;
+        }
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE)
+            break;
+    }
+    s = idx->st[ST_SH_DOC];
+    for (j = 0; rc == SQLITE_DONE && j < nc; j++) {
+        int other, smaller, pct;
+
+        if (c[j].hits < CONTAIN_MIN)
+            continue;
+        sqlite3_bind_int64(s, 1, c[j].id);
+        rc = sqlite3_step(s);
+        if (rc != SQLITE_ROW) {
+            sqlite3_reset(s);
+            rc = rc == SQLITE_DONE ? SQLITE_DONE : rc;
+            continue;
+        }
+        other = sqlite3_column_int(s, 0);
+        smaller = other < d->nsample ? other : d->nsample;
+        pct = smaller >= CONTAIN_MIN ? c[j].hits * 100 / smaller : 0;
+        if (pct >= CONTAIN_PCT && pct > best_pct) {
+            best_pct = pct;
+            *group = sqlite3_column_int64(s, 1);
+        }
+        sqlite3_reset(s);
+        rc = SQLITE_DONE;
+    }
+    thp_free(c);
+    if (rc != SQLITE_DONE)
+        return db_error(idx, err, "looking for contained texts");
+    return THP_OK;
+}
+
+/*
+** Store the shingle sample of document doc; replace: it had one (a
+** rewritten document). Only then the multi-row DELETE, whose statement
+** savepoint would make FTS5 flush its pending terms (see ST_FTS_ADD).
+*/
+static int put_shingles(thp_index *idx, int64_t doc,
+                        const struct thp_digest *d, int replace,
+                        struct thp_err *err)
+{
+    sqlite3_stmt *s = idx->st[ST_SH_ADD];
+    int i;
+
+    sqlite3_bind_int64(idx->st[ST_SH_CLEAR], 1, doc);
+    if (replace &&
+        step_done(idx, idx->st[ST_SH_CLEAR], err, "clearing shingles"))
+        return THP_ERR_DB;
+    for (i = 0; i < d->nsample; i++) {
+        sqlite3_bind_int64(s, 1, (sqlite3_int64)d->sample[i]);
+        sqlite3_bind_int64(s, 2, doc);
+        if (step_done(idx, s, err, "storing shingles") != THP_OK)
+            return THP_ERR_DB;
+    }
+    return THP_OK;
+}
+
 /*==================== Writing documents ====================*/
 
 /* Searchable metadata: the fields a researcher may search by name. */
@@ -627,11 +829,11 @@ static void meta_text(const struct thp_record *r, char *out, size_t len)
 
 static void bind_doc(sqlite3_stmt *s, const struct thp_record *r,
                      const char *meta, const char *hash, uint64_t sh,
-                     int64_t group)
+                     int nsample, int64_t group)
 {
     bind_opt(s, 1, r->source_key);
     bind_opt(s, 2, r->source_path);
-    bind_opt(s, 3, r->url ? r->url : r->source_path);
+    bind_opt(s, 3, r->url ? r->url : r->path ? r->path : r->source_path);
     bind_opt(s, 4, r->anchor);
     bind_opt(s, 5, r->kind ? r->kind : "page");
     sqlite3_bind_text(s, 6, r->title ? r->title : "", -1, SQLITE_STATIC);
@@ -657,11 +859,13 @@ static void bind_doc(sqlite3_stmt *s, const struct thp_record *r,
     sqlite3_bind_int64(s, 20, (sqlite3_int64)sh);
     sqlite3_bind_int64(s, 21, r->mtime);
     sqlite3_bind_int64(s, 22, r->size);
+    bind_opt(s, 23, r->path ? r->path : r->source_key);
+    sqlite3_bind_int(s, 24, nsample);
     if (group)
-        sqlite3_bind_int64(s, 23, group);
+        sqlite3_bind_int64(s, 25, group);
     else
-        sqlite3_bind_null(s, 23);
-    sqlite3_bind_int64(s, 24, (sqlite3_int64)time(NULL));
+        sqlite3_bind_null(s, 25);
+    sqlite3_bind_int64(s, 26, (sqlite3_int64)time(NULL));
 }
 
 /* Hash of everything a reader sees of a document (not where it is). */
@@ -693,6 +897,7 @@ void thp_index_digest(const struct thp_record *rec, struct thp_digest *out)
     meta_text(rec, meta, sizeof meta);
     content_hash(rec, meta, out->hash);
     out->simhash = simhash(rec->body ? rec->body : "");
+    shingle_sample(rec->body ? rec->body : "", out);
 }
 
 static int link_source(thp_index *idx, const struct thp_record *r,
@@ -703,9 +908,12 @@ static int link_source(thp_index *idx, const struct thp_record *r,
     sqlite3_bind_text(s, 1, r->source_key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, doc);
     sqlite3_bind_text(s, 3, r->source_path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, r->url ? r->url : r->source_path, -1,
-                      SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, r->url ? r->url : r->path ? r->path
+                                                      : r->source_path,
+                      -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 5, idx->gen);
+    sqlite3_bind_text(s, 6, r->path ? r->path : r->source_key, -1,
+                      SQLITE_STATIC);
     return step_done(idx, s, err, "linking a source");
 }
 
@@ -770,6 +978,10 @@ static int drop_if_orphan(thp_index *idx, int64_t doc, long *removed,
     sqlite3_bind_int64(idx->st[ST_DOC_ORPHAN], 1, doc);
     if (step_done(idx, idx->st[ST_DOC_ORPHAN], err, "removing a document"))
         return THP_ERR_DB;
+    sqlite3_bind_int64(idx->st[ST_SH_ORPHAN], 1, doc);
+    if (links == 0 &&
+        step_done(idx, idx->st[ST_SH_ORPHAN], err, "removing shingles"))
+        return THP_ERR_DB;
     if (removed && links == 0)
         (*removed)++;
     sqlite3_bind_int64(idx->st[ST_DOC_REPRIMARY], 1, doc);
@@ -777,24 +989,43 @@ static int drop_if_orphan(thp_index *idx, int64_t doc, long *removed,
                      "re-pointing a document");
 }
 
+static int put_doc(thp_index *idx, const struct thp_record *rec,
+                   const struct thp_digest *dg, const char *meta,
+                   int *outcome, struct thp_err *err);
+
 int thp_index_put(thp_index *idx, const struct thp_record *rec, int *outcome,
                   struct thp_err *err)
 {
     char meta[2048];
-    const char *hash;
-    struct thp_digest own;
-    int64_t old = 0, same = 0, others = 0, group = 0, id;
-    uint64_t sh;
-    sqlite3_stmt *s;
+    const struct thp_digest *dg;
+    struct thp_digest *own = NULL;
     int rc;
 
     if ((rc = begin_batch(idx, err)) != THP_OK)
         return rc;
     meta_text(rec, meta, sizeof meta);
-    if (rec->digest == NULL) {
-        thp_index_digest(rec, &own);
+    dg = rec->digest;
+    if (dg == NULL) { /* 2 KB: not on the stack */
+        own = thp_malloc(sizeof *own);
+        if (own == NULL)
+            return thp_err_set(err, THP_ERR_NOMEM, "out of memory");
+        thp_index_digest(rec, own);
+        dg = own;
     }
-    hash = rec->digest ? rec->digest->hash : own.hash;
+    rc = put_doc(idx, rec, dg, meta, outcome, err);
+    thp_free(own);
+    return rc;
+}
+
+static int put_doc(thp_index *idx, const struct thp_record *rec,
+                   const struct thp_digest *dg, const char *meta,
+                   int *outcome, struct thp_err *err)
+{
+    const char *hash = dg->hash;
+    int64_t old = 0, same = 0, others = 0, group = 0, id;
+    uint64_t sh;
+    sqlite3_stmt *s;
+    int rc;
 
     sqlite3_bind_text(idx->st[ST_LINK_GET], 1, rec->source_key, -1,
                       SQLITE_STATIC);
@@ -824,21 +1055,24 @@ int thp_index_put(thp_index *idx, const struct thp_record *rec, int *outcome,
         if (step_int(idx, s, 0, &others, err, "counting links"))
             return THP_ERR_DB;
     }
-    sh = rec->digest ? rec->digest->simhash : own.simhash;
+    sh = dg->simhash;
     if (near_group(idx, sh, old, &group, err) != THP_OK)
         return THP_ERR_DB;
+    /* not near by simhash: one text mostly inside the other? */
+    if (group == 0 && contain_group(idx, dg, old, &group, err) != THP_OK)
+        return err->rc ? err->rc : THP_ERR_DB;
     if (old && others == 0) {
         /* the key's own document changed: rewrite it, keeping its id */
         if (fts_drop(idx, old, err) != THP_OK)
             return THP_ERR_DB;
         s = idx->st[ST_DOC_UPDATE];
-        bind_doc(s, rec, meta, hash, sh, group);
-        sqlite3_bind_int64(s, 25, old);
+        bind_doc(s, rec, meta, hash, sh, dg->nsample, group);
+        sqlite3_bind_int64(s, 27, old);
         rc = step_done(idx, s, err, "updating a document");
         id = old;
     } else {
         s = idx->st[ST_DOC_INSERT];
-        bind_doc(s, rec, meta, hash, sh, group);
+        bind_doc(s, rec, meta, hash, sh, dg->nsample, group);
         rc = step_done(idx, s, err, "storing a document");
         id = sqlite3_last_insert_rowid(idx->db);
     }
@@ -846,6 +1080,8 @@ int thp_index_put(thp_index *idx, const struct thp_record *rec, int *outcome,
     if (rc == THP_OK)
         rc = fts_add(idx, id, rec->title ? rec->title : "",
                      rec->body ? rec->body : "", meta, rec->lang, err);
+    if (rc == THP_OK)
+        rc = put_shingles(idx, id, dg, id == old, err);
     if (rc != THP_OK || link_source(idx, rec, id, err) != THP_OK)
         return THP_ERR_DB;
     /* a shared document this key left may need a new primary source */
@@ -956,6 +1192,19 @@ int thp_index_source_seen(thp_index *idx, const char *path, int64_t mtime,
     sqlite3_bind_int64(s, 3, mtime);
     sqlite3_bind_int64(s, 4, size);
     return step_done(idx, s, err, "marking a source seen");
+}
+
+int thp_index_source_keep(thp_index *idx, const char *path,
+                          struct thp_err *err)
+{
+    sqlite3_stmt *s = idx->st[ST_KEEP];
+    int rc = begin_batch(idx, err);
+
+    if (rc != THP_OK)
+        return rc;
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, idx->run);
+    return step_done(idx, s, err, "keeping sources");
 }
 
 int thp_index_sweep(thp_index *idx, const char *root, long *removed,

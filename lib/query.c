@@ -51,7 +51,7 @@ int thp_query_run(thp_index *idx, const char *q, size_t n,
 
 static const char doc_sql[] =
     "SELECT title, url, kind, date, substr(body, 1, ?2), lang, repairs,"
-    " location, authors, partners, page, source_path FROM " THP_T_DOCS
+    " location, authors, partners, page, path FROM " THP_T_DOCS
     " WHERE id = ?1";
 
 static char *col_dup(sqlite3_stmt *st, int i)

@@ -4,10 +4,15 @@
 ** parser, so broken markup parses as a browser would parse it).
 **
 ** HTML: the title is <title>, else the first <h1>. The body is the text of
-** <main> (or <article>) when the page has one, else of <body>, leaving out
-** <script>, <style>, <nav>, <header>, <footer>, <aside>, <form> and similar
-** furniture; block elements become paragraph breaks. Character references
-** are decoded by the parser. Links to reports (.pdf/.doc/.txt) are kept.
+** <main> (or of the page's <article> when it has exactly one) when there
+** is one, else of <body>, leaving out <script>, <style>, <nav>, <footer>,
+** <aside>, <form> and similar furniture, and <header> outside <main> and
+** <article>; every other element's text is kept, block elements (p, div,
+** headings, list items, table cells, dt/dd, figcaption, br...) becoming
+** paragraph breaks. Character references are decoded by the parser.
+** Links to reports (.pdf/.doc/.txt) are kept. A page nested deeper than
+** the tree walk follows (about 1,000 elements) is read off its markup
+** instead, in time linear in its size.
 ** Plain text: the first non-empty line is the title, the rest the body.
 */
 #ifndef THP_EXTRACT_H
@@ -23,6 +28,9 @@ struct thp_doc {
     struct thp_buf title;
     struct thp_buf body;
     struct thp_buf links; /* report links, one URL per line */
+    struct thp_buf url;   /* the address the page gives itself (HTML:
+                             <link rel=canonical>, else og:url; absolute
+                             http(s) only), or empty */
 };
 
 /* Set up an empty document; bodies may grow to max bytes (0: no cap). */

@@ -39,7 +39,7 @@
 
 #include "thp/err.h"
 
-#define THP_SCHEMA_VERSION 4
+#define THP_SCHEMA_VERSION 5
 
 /* Flags for thp_index_open. */
 #define THP_INDEX_READ  0x0 /* read-only; the index must exist */
@@ -70,16 +70,32 @@ struct thp_source {
 ** needs no database, so a program may compute it beforehand, on another
 ** thread, with thp_index_digest.
 */
+/* Most shingle samples kept per document (the smallest hashes). */
+#define THP_DIGEST_SAMPLES 256
+
 struct thp_digest {
     char hash[17];     /* content hash, 16 hex digits */
     uint64_t simhash;  /* 0 for texts too short to compare */
+    /*
+    ** A consistent sample of the body's word 3-shingles: the hashes that
+    ** are 0 mod 4, sorted, at most THP_DIGEST_SAMPLES (the smallest).
+    ** Whether a shingle is sampled depends on the shingle alone, so the
+    ** share of one text's samples found among another's estimates how
+    ** much of the first the second contains.
+    */
+    uint64_t sample[THP_DIGEST_SAMPLES];
+    int nsample;
 };
 
 /* One document to store. Strings are borrowed for the call; NULL = none. */
 struct thp_record {
     const char *source_key;  /* stable identity: path, or path#anchor */
     const char *source_path; /* file it came from */
-    const char *url;         /* where a reader finds it (default: path) */
+    const char *url;         /* the address a visitor opens (a web
+                                address); default: path, else
+                                source_path */
+    const char *path;        /* where it is locally: the source's path and
+                                #anchor / #page=N (default: source_key) */
     const char *anchor;      /* item anchor within the page, or NULL */
     const char *kind;        /* "page", "item", "report" */
     const char *title;
@@ -152,6 +168,14 @@ int thp_index_source_done(thp_index *idx, const struct thp_source *src,
 /* Mark an unchanged source as seen in this run (new mtime/size kept). */
 int thp_index_source_seen(thp_index *idx, const char *path, int64_t mtime,
                           int64_t size, struct thp_err *err);
+
+/*
+** Mark the sources at or under path (a file or folder that could not be
+** read this time) as seen in this run, so that the sweep keeps them and
+** their documents.
+*/
+int thp_index_source_keep(thp_index *idx, const char *path,
+                          struct thp_err *err);
 
 /*
 ** Remove the sources under root (a file or folder path as walked) that

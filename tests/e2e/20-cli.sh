@@ -35,9 +35,11 @@ check_contains "Rotterdam: text output ends with a count line" \
 sj rotterdam Rotterdam
 check_json "Rotterdam: first hit is titled ...Rotterdam..." "$TMP/rotterdam.json" \
     '"Rotterdam" in d["hits"][0]["title"]'
-check_json "Rotterdam: the cp1252 pilot page is among the hits" \
+# (the page and its listing item are one group: either is the hit, the
+# other listed under it)
+check_json "Rotterdam: the cp1252 pilot page is among the hits or their near-duplicates" \
     "$TMP/rotterdam.json" \
-    'any(h["url"].endswith("rotterdam-pilot.cp1252.html") for h in d["hits"])'
+    'any(u.endswith("rotterdam-pilot.cp1252.html") for h in d["hits"] for u in [h["url"]] + h["near_duplicates"])'
 
 sj sp1 --limit 100 "São Paulo"
 sj sp2 --limit 100 sao paulo
@@ -48,9 +50,9 @@ check_eq "'sao paulo' finds the same documents (accents folded)" \
     "$(ids sp1)" "$(ids sp2)"
 check_eq "'SAO PAULO' finds the same documents (case folded)" \
     "$(ids sp1)" "$(ids sp3)"
-check_json "'São Paulo' finds the latin1, utf-8 and mislabelled pages" \
+check_json "'São Paulo' finds the latin1, utf-8 and mislabelled pages (as hits or their near-duplicates)" \
     "$TMP/sp1.json" \
-    '{"porto-alegre-workshop.latin1.html", "global-cities-report.utf8.html", "johannesburg-consultation.mislabelled.html"} <= {h["url"].rsplit("/", 1)[-1] for h in d["hits"]}'
+    '{"porto-alegre-workshop.latin1.html", "global-cities-report.utf8.html", "johannesburg-consultation.mislabelled.html"} <= {u.rsplit("/", 1)[-1] for h in d["hits"] for u in [h["url"]] + h["near_duplicates"]}'
 
 sj montreal montreal
 check_json "'montreal' finds Montréal in the utf-16 page" "$TMP/montreal.json" \
@@ -103,7 +105,8 @@ check_json "--json: hits ordered by score, best first" "$TMP/rotterdam.json" \
 check_json "--json: no mark control bytes leak into snippets" \
     "$TMP/rotterdam.json" \
     'not any(c in h["snippet"] for h in d["hits"] for c in "\x01\x02")'
-sj erasmus Erasmus
+# "annexes" is only on the Porto Alegre page, whose text has "Report & its"
+sj erasmus annexes
 check_json "--json: snippets are HTML-escaped ('&' as &amp;)" "$TMP/erasmus.json" '
 __import__("re").search(r"&(?!amp;|lt;|gt;|quot;|#\d+;|#x[0-9a-fA-F]+;)", "".join(h["snippet"] for h in d["hits"])) is None
 and any("&amp;" in h["snippet"] for h in d["hits"])'
@@ -178,7 +181,7 @@ check_json "'UNU-MERIT' finds the Global Cities report" "$TMP/unu.json" \
     'any("global-cities" in h["url"] for h in d["hits"])'
 sj apos "THP's"
 check_json "\"THP's\" (ASCII apostrophe) finds the Manila report" \
-    "$TMP/apos.json" 'any("manila" in h["url"] for h in d["hits"])'
+    "$TMP/apos.json" 'any("manila" in u for h in d["hits"] for u in [h["url"]] + h["near_duplicates"])'
 
 #---- the query language ---------------------------------------------------
 
@@ -203,11 +206,14 @@ check_rc "phrase \"rotterdam pilot\": exit 0" 0 \
     "$SEARCH" --index "$DB" '"rotterdam pilot"'
 check_hits_text "phrase: every hit has the words side by side" phrase \
     're.search(r"rotterdam\W+pilot", title + " " + body, re.I)'
+# (compared as documents: a group's best hit may differ between the two)
 check_py "phrase hits are a subset of the AND hits" '
-import sys
-a, b = set(sys.argv[1].split()), set(sys.argv[2].split())
+import json, sys
+def docs(f):
+    return {u for h in json.load(open(f))["hits"] for u in [h["url"]] + h["near_duplicates"]}
+a, b = docs(sys.argv[1]), docs(sys.argv[2])
 assert a and a <= b, (a, b)
-' "$(ids phrase)" "$(ids both)"
+' "$TMP/phrase.json" "$TMP/both.json"
 
 sj rot --limit 100 rotterdam
 sj notpilot --limit 100 rotterdam -pilot

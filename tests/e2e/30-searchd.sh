@@ -126,7 +126,7 @@ check_http '/search?q=asylum ): 400' 400 "/search?q=asylum%20)"
 check_json '/search?q=asylum ): position 7' "$TMP/http.body" 'd["position"] == 7'
 check_http '/search?q="asylum&lenient=1: 200' 200 "/search?q=%22asylum&lenient=1"
 check_json 'lenient=1: repaired query finds the asylum report' "$TMP/http.body" \
-    'any("istanbul" in h["url"] for h in d["hits"])'
+    'any("istanbul" in u for h in d["hits"] for u in [h["url"]] + h["near_duplicates"])'
 
 check_http "/search without q: 400" 400 "/search"
 check_json "/search without q: JSON error" "$TMP/http.body" 'd["error"]'

@@ -8,6 +8,8 @@
 */
 #include "../../lib/extract.c"
 
+#include <stdint.h>
+
 #include "check.h"
 
 /* 1: fast path taken and equal; 0: fast path gave up; -1: differs. */
@@ -85,6 +87,117 @@ static const char *const tricky[] = {
     HEAD "<body><main>unclosed</body></html>",
 };
 
+/*==================== Generated pages ====================*/
+
+#ifndef GEN_PAGES
+#define GEN_PAGES 3000
+#endif
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
+
+static unsigned rnd(unsigned n) /* xorshift64*, deterministic */
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return (unsigned)((rng_state * 0x2545F4914F6CDD1DULL) >> 33) % n;
+}
+
+static const char *const gen_tags[] = {
+    "p", "div", "span", "h1", "h2", "h6", "ul", "li", "ol", "dl", "dt", "dd",
+    "table", "tr", "td", "th", "caption", "figure", "figcaption", "br", "a",
+    "b", "em", "header", "footer", "nav", "aside", "section", "article",
+    "main", "details", "summary", "center", "blockquote", "pre", "script",
+    "style", "form", "button", "hr", "img", "foo",
+};
+
+static const char *const gen_text[] = {
+    "word", "Back to overview", "more news", "a &amp; b", "x&nbsp;y",
+    "&#8211;", "&eacute;", "  spaced  ", "\n", "print", "caf\xc3\xa9",
+};
+
+/* A random element tree, nesting as written or not (end tags may be left
+** out or misplaced, on purpose: gumbo's path must then be taken). */
+static void gen_node(struct thp_buf *b, int depth)
+{
+    int k, n = 1 + (int)rnd(3);
+
+    for (k = 0; k < n; k++) {
+        if (depth > 5 || rnd(3) == 0) {
+            thp_buf_puts(b, gen_text[rnd(sizeof gen_text / sizeof *gen_text)]);
+            continue;
+        }
+        {
+            const char *t = gen_tags[rnd(sizeof gen_tags / sizeof *gen_tags)];
+
+            thp_buf_printf(b, "<%s%s>", t,
+                           !strcmp(t, "a") ? (rnd(2) ? " href=r.pdf"
+                                                     : " href=/x")
+                                           : "");
+            if (strcmp(t, "br") && strcmp(t, "hr") && strcmp(t, "img")) {
+                gen_node(b, depth + 1);
+                if (rnd(10) != 0) /* now and then an end tag left out */
+                    thp_buf_printf(b, "</%s>", t);
+            }
+        }
+    }
+}
+
+/* Generated pages: the fast path never differs from gumbo, and it takes
+** a fair share of them. */
+static void generated(void)
+{
+    struct thp_buf b;
+    int i, ntaken = 0, differ = 0;
+
+    thp_buf_init(&b, 0);
+    for (i = 0; i < GEN_PAGES; i++) {
+        int rc;
+
+        thp_buf_reset(&b);
+        thp_buf_puts(&b, rnd(4) ? HEAD "<body>" : "<html><head><title>t"
+                                               "</title></head><body>");
+        gen_node(&b, 0);
+        thp_buf_puts(&b, "</body></html>");
+        rc = compare(b.s);
+        ntaken += rc == 1;
+        differ += rc < 0;
+    }
+    thp_buf_release(&b);
+    CHECK(differ == 0);
+    CHECK(ntaken >= 300);
+    fprintf(stderr, "generated: %d pages, fast path took %d\n", GEN_PAGES,
+            ntaken);
+}
+
+/* Pages deeper than the tree walks follow are read off the markup; the
+** text at the bottom is kept either way. */
+static void deep(void)
+{
+    struct thp_buf b;
+    struct thp_doc d;
+    int i;
+
+    thp_buf_init(&b, 0);
+    thp_buf_puts(&b, HEAD "<body>");
+    for (i = 0; i < 100000; i++)
+        thp_buf_puts(&b, "<div>");
+    thp_buf_puts(&b, "deepword<script>no</script><nav>menu</nav>");
+    for (i = 0; i < 100000; i++)
+        thp_buf_puts(&b, "</div>");
+    thp_buf_puts(&b, "</body></html>");
+    CHECK(nesting_depth(b.s, b.n, DEEP_LIMIT) > DEEP_LIMIT);
+    thp_doc_init(&d, 0);
+    CHECK(thp_extract_html(b.s, b.n, &d, NULL) == THP_OK);
+    CHECK_STR(d.body.s ? d.body.s : "", "deepword");
+    CHECK_STR(d.title.s ? d.title.s : "", "T & t");
+    thp_doc_release(&d);
+    thp_buf_release(&b);
+    /* 500 deep is still the tree's */
+    CHECK(nesting_depth(HEAD "<body><p><p><p><li><br><img></body></html>",
+                        strlen(HEAD) + 40, DEEP_LIMIT) <= 1);
+}
+
 int main(void)
 {
     size_t i;
@@ -98,5 +211,7 @@ int main(void)
     }
     for (i = 0; i < sizeof tricky / sizeof *tricky; i++)
         CHECK(compare(tricky[i]) >= 0);
+    generated();
+    deep();
     return check_done("extract_fast");
 }

@@ -16,6 +16,17 @@ static void html(const char *in, const char *title, const char *body,
     thp_doc_release(&d);
 }
 
+/* The address the page gives itself (empty: none). */
+static void url(const char *in, const char *want)
+{
+    struct thp_doc d;
+
+    thp_doc_init(&d, 0);
+    CHECK(thp_extract_html(in, strlen(in), &d, NULL) == THP_OK);
+    CHECK_STR(d.url.s ? d.url.s : "", want);
+    thp_doc_release(&d);
+}
+
 static void text(const char *in, const char *title, const char *body)
 {
     struct thp_doc d;
@@ -55,6 +66,28 @@ int main(void)
     html("<title>T</title><p>one<p>two<li>three</b></i>", "T",
          "one\n\ntwo\n\nthree", NULL);
     html("", "", "", "");
+    /* an article's own <header> is its text; the site's is not */
+    html("<title>T</title><header>Site</header><main><article><header>"
+         "<h1>Headline</h1><p>June</p></header><p>Body.</p></article>"
+         "</main>", "T", "Headline\n\nJune\n\nBody.", NULL);
+    /* several <article>s: the body holds them all */
+    html("<title>T</title><nav>menu</nav><article><h2>One</h2></article>"
+         "<article><h2>Two</h2></article>", "T", "One\n\nTwo", NULL);
+    /* every block apart: details, summary, center, dl, figcaption, br */
+    html("<title>T</title><main><details><summary>s</summary>d</details>"
+         "<center>c</center><dl><dt>t</dt><dd>dd</dd></dl><figure>"
+         "<figcaption>f</figcaption></figure>a<br>b</main>", "T",
+         "s\n\nd\n\nc\n\nt\n\ndd\n\nf\n\na\n\nb", NULL);
+    /* the web address: canonical first, then og:url; absolute only */
+    url("<html><head><meta property=og:url content='https://e.org/og'>"
+        "<link rel=\"alternate canonical\" href=\"https://e.org/a?x=1&amp;y=2#f\">"
+        "</head><body><p>x</p></body></html>", "https://e.org/a?x=1&y=2#f");
+    url("<head><meta property=\"og:url\" content=\"http://e.org/og\">"
+        "</head><p>x</p>", "http://e.org/og");
+    url("<head><link rel=canonical href=/relative></head><p>x</p>", "");
+    url("<p>x</p><link rel=canonical href=https://e.org/in-body>", "");
+    url("<head><!-- <link rel=canonical href=https://e.org/c> --></head>", "");
+    url("<head><link rel=canonical href='https://e.org/a b'></head>", "");
     /* a very long title is cut at a character boundary */
     {
         char in[1200];

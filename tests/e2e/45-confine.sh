@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# 45-confine.sh: nothing read that should not be, nothing lost silently.
+# A symlink out of the corpus is skipped and said so (one inside is
+# followed); a folder unreadable for one run keeps its documents; JSON
+# Lines ids of any length are kept whole, and their "url" is the hit's.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+S=$TMP/site
+mkdir -p "$S/sub" "$TMP/elsewhere"
+printf 'Secret\n\nokapisecretword stays out\n' >"$TMP/elsewhere/secret.txt"
+printf 'Inside\n\nwombatinsideword is here\n' >"$S/sub/in.txt"
+ln -s "$TMP/elsewhere/secret.txt" "$S/x.txt"
+ln -s sub/in.txt "$S/link-in.txt"
+DB=$TMP/s.db
+check_rc "index a folder with a symlink out of it: exit 0" 0 "$INDEX" --index "$DB" "$S"
+check_contains "the link out is reported: skipped (symlink outside corpus)" "$ERR" "site/x.txt: skipped (symlink outside corpus)"
+check_rc "... and not indexed" 1 "$SEARCH" --index "$DB" okapisecretword
+check_rc "a link inside the corpus is followed" 0 "$SEARCH" --index "$DB" wombatinsideword
+
+# a folder that cannot be read this time keeps what it had
+mkdir -p "$S/locked"
+printf 'Locked\n\nnumbatlockedword lives here\n' >"$S/locked/page.txt"
+check_rc "index with the folder readable" 0 "$INDEX" --index "$DB" "$S"
+check_rc "... its page is found" 0 "$SEARCH" --index "$DB" numbatlockedword
+if capsh --drop=cap_dac_override,cap_dac_read_search -- -c true 2>/dev/null ||
+   [ "$(id -u)" != 0 ]; then
+    chmod 000 "$S/locked"
+    if [ "$(id -u)" = 0 ]; then
+        run capsh --drop=cap_dac_override,cap_dac_read_search -- -c "'$INDEX' --index '$DB' '$S'"
+    else
+        run "$INDEX" --index "$DB" "$S"
+    fi
+    chmod 755 "$S/locked"
+    check_contains "an unreadable folder is reported" "$ERR" "site/locked: Permission denied"
+    check_contains "... nothing is removed" "$(summary)" " 0 removed; documents: 0 added, 0 updated, 0 duplicate, 0 removed"
+    check_rc "... its page is still found" 0 "$SEARCH" --index "$DB" numbatlockedword
+    rm -rf "$S/locked"
+    check_rc "once it is really gone, the sweep removes it" 0 "$INDEX" --index "$DB" "$S"
+    check_rc "... and its page is no longer found" 1 "$SEARCH" --index "$DB" numbatlockedword
+else
+    skip "unreadable folder: cannot drop root's read permission here"
+fi
+
+# JSON Lines: long ids whole, "url" honoured
+python3 - "$TMP/long.jsonl" <<'PY'
+import json, sys
+p = "x" * 400
+with open(sys.argv[1], "w") as f:
+    f.write(json.dumps({"id": p + "-one", "title": "First", "text": "aardvarkoneword"}) + "\n")
+    f.write(json.dumps({"id": p + "-two", "title": "Second", "text": "aardvarktwoword"}) + "\n")
+    f.write(json.dumps({"id": "withurl", "title": "Linked", "text": "quokkaurlword", "url": "https://example.org/linked#here"}) + "\n")
+PY
+check_rc "index JSON Lines with 404-byte ids" 0 "$INDEX" --index "$TMP/j.db" --jsonl "$TMP/long.jsonl"
+check_eq "two long ids with a common prefix are two documents" "3" "$(ndocs "$TMP/j.db")"
+check_eq "... kept whole" "2" "$(sql "$TMP/j.db" "SELECT count(*) FROM documents WHERE length(source_key) > 404 AND (source_key LIKE '%-one' OR source_key LIKE '%-two')")"
+check_rc "the JSON Lines url: exit 0" 0 "$SEARCH" --index "$TMP/j.db" --json quokkaurlword
+printf '%s\n' "$OUT" >"$TMP/u.json"
+check_json "... is the hit's url" "$TMP/u.json" 'd["hits"][0]["url"] == "https://example.org/linked#here"'
+check_eq "... and the path is the local one" "long.jsonl#withurl" "$(sql "$TMP/j.db" "SELECT path FROM documents WHERE url LIKE 'https://example.org/linked%'")"
+check_db "index consistent" "$DB"
+
+finish
