@@ -181,27 +181,6 @@ static int script_of(unsigned c)
     return SC_NONE;
 }
 
-/*
-** thp_utf8_decode, inlined for the hot loops of this file: one UTF-8
-** character at s[0..n) into *cp, its length, or 0 if invalid.
-*/
-static inline size_t utf8_at(const unsigned char *s, size_t n, unsigned *cp)
-{
-    unsigned c = s[0];
-
-    if (c >= 0xC2 && c <= 0xDF && n >= 2 && (s[1] & 0xC0) == 0x80) {
-        *cp = ((c & 0x1F) << 6) | (s[1] & 0x3F);
-        return 2;
-    }
-    if (c >= 0xE1 && c <= 0xEC && n >= 3 && (s[1] & 0xC0) == 0x80 &&
-        (s[2] & 0xC0) == 0x80) {
-        *cp = ((c & 0x0F) << 12) | ((unsigned)(s[1] & 0x3F) << 6) |
-              (s[2] & 0x3F);
-        return 3;
-    }
-    return thp_utf8_decode(s, n, cp);
-}
-
 /*==================== Working memory ====================*/
 
 /* A stretch of characters that read back as UTF-8 in one code page. */
@@ -654,7 +633,6 @@ static int is_mark_cat(int cat)
     return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
 }
 
-
 /* Letters of Latin Extended-B and IPA that living languages use. */
 static const unsigned short latin_b_used[] = {
     0x0181, 0x0186, 0x0189, 0x018A, 0x018F, 0x0190, 0x0192, 0x0194,
@@ -712,7 +690,6 @@ static int plausible_char(unsigned c, int cat)
                (c >= 0x20000 && c < 0x323B0);
     return 1;
 }
-
 
 /*
 ** 1 if u is a letter of an alphabet other than Latin, of IPA or of
@@ -2031,7 +2008,7 @@ int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
             if (i >= n)
                 break;
         }
-        k = utf8_at(s + i, n - i, &c);
+        k = thp_utf8_at(s + i, n - i, &c);
         if (k > 0) {
             const struct cp_char *e = lookup(c);
 

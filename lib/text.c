@@ -163,27 +163,6 @@ static int cp1252_append(struct thp_buf *out, const unsigned char *s,
     return out->rc;
 }
 
-/*
-** thp_utf8_decode, inlined for the hot loops of this file: one UTF-8
-** character at s[0..n) into *cp, its length, or 0 if invalid.
-*/
-static inline size_t utf8_at(const unsigned char *s, size_t n, unsigned *cp)
-{
-    unsigned c = s[0];
-
-    if (c >= 0xC2 && c <= 0xDF && n >= 2 && (s[1] & 0xC0) == 0x80) {
-        *cp = ((c & 0x1F) << 6) | (s[1] & 0x3F);
-        return 2;
-    }
-    if (c >= 0xE1 && c <= 0xEC && n >= 3 && (s[1] & 0xC0) == 0x80 &&
-        (s[2] & 0xC0) == 0x80) {
-        *cp = ((c & 0x0F) << 12) | ((unsigned)(s[1] & 0x3F) << 6) |
-              (s[2] & 0x3F);
-        return 3;
-    }
-    return thp_utf8_decode(s, n, cp);
-}
-
 /*==================== Charset labels ====================*/
 
 /*
@@ -761,7 +740,7 @@ static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
             } else if (run < n && (m = passthrough(s, n, run)) > 0) {
                 unsigned c;
 
-                if (s[run] >= 0xCC && utf8_at(s + run, n - run, &c) &&
+                if (s[run] >= 0xCC && thp_utf8_at(s + run, n - run, &c) &&
                     nfc_unstable(c))
                     *nonascii = 1;
                 run += m; /* a character kept as it is */
@@ -974,7 +953,7 @@ static int nfc_stretches(struct thp_buf *out, size_t start, int *changed)
             i += 2;
             continue;
         }
-        k = utf8_at(s + i, n - i, &cp);
+        k = thp_utf8_at(s + i, n - i, &cp);
         if (k == 0)
             k = 1;
         if (!nfc_unstable(cp)) {
@@ -984,7 +963,7 @@ static int nfc_stretches(struct thp_buf *out, size_t start, int *changed)
         }
         /* the stretch ends before the next character NFC leaves alone */
         for (r = i + k; r < n;) {
-            size_t m = utf8_at(s + r, n - r, &cp);
+            size_t m = thp_utf8_at(s + r, n - r, &cp);
 
             if (m == 0)
                 m = 1;

@@ -91,10 +91,25 @@ static void make_docs(void)
         for (k = 0; k < i % 6; k++)
             b += sprintf(b, " Some filler words about nothing.");
         /* words of its own, so that no two are near-duplicates */
-        for (k = 0; k < 30; k++)
-            b += sprintf(b, " %c%c%c%c", 'a' + (i * 7 + k * 3) % 26,
-                         'a' + (i + k * 11) % 26, 'a' + (k * 5 + i / 3) % 26,
-                         'a' + (i * 13 + k) % 26);
+        {
+            /* a pseudo-random generator per document, so words repeat
+            ** across documents no more than chance has them */
+            unsigned x = 2463534242u ^ (unsigned)(i * 2654435761u);
+
+            for (k = 0; k < 60; k++) {
+                char w[6];
+                int j;
+
+                for (j = 0; j < 5; j++) {
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    w[j] = (char)('a' + x % 26);
+                }
+                w[5] = '\0';
+                b += sprintf(b, " %s", w);
+            }
+        }
     }
     for (i = 40; i < 42; i++) {
         struct doc *d = &D[i];
