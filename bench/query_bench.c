@@ -118,13 +118,21 @@ static char *xstrdup(const char *s)
 ** limit), the hits' document ids in rank order; or an error code with err
 ** set.
 */
+/* One reader per thread (per connection), kept across queries, as each
+** daemon worker keeps its own; closed by core_done before its index. */
+static __thread thp_reader *rd;
+static __thread thp_index *rd_idx;
+
+static void core_done(void)
+{
+    thp_reader_close(rd);
+    rd = NULL;
+    rd_idx = NULL;
+}
+
 static int run_core(thp_index *idx, const struct query *q, int64_t *total,
                     size_t *nhits, int64_t *ids, struct thp_err *err)
 {
-    /* one reader per thread (per connection), kept across queries, as
-    ** each daemon worker keeps its own */
-    static __thread thp_reader *rd;
-    static __thread thp_index *rd_idx;
     struct thp_request req;
     struct thp_result res;
     size_t i;
@@ -422,6 +430,7 @@ static void *work(void *arg)
     }
     thp_buf_release(&expr);
     sqlite3_finalize(st);
+    core_done();
     thp_index_close(idx);
     return NULL;
 }
@@ -777,6 +786,7 @@ int main(int argc, char **argv)
         docs = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     warm_up(idx);
+    core_done();
     thp_index_close(idx);
     printf("query_bench: %s: %lld documents, %.1f MB; %zu queries of %d "
            "kinds from %s; limit %zu; SQLite %s\n", index_path,
