@@ -1168,8 +1168,8 @@ static void scan_release(struct scan *s)
     s->rows = 0;
 }
 
-static int title_cmp_key(thp_reader *rd, struct cand *v, size_t n,
-                         char ***titles, struct thp_err *err);
+static int sort_by_title(thp_reader *rd, struct cand *v, size_t n,
+                         struct thp_err *err);
 
 /* ---- details of a hit ---------------------------------------------------- */
 
@@ -1674,7 +1674,6 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
     struct thp_hit one;
     struct thp_buf boxq;
     const char *plan_q = req->q;
-    char **titles = NULL;
     thp_terms *terms = NULL;
     sqlite3_blob *blob = NULL;
     size_t want, cap, i, k, shown;
@@ -1783,7 +1782,7 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
         if (s.heap.n > 1)
             qsort(s.heap.v, s.heap.n, sizeof *s.heap.v, cand_cmp);
         if (req->sort == THP_SORT_TITLE &&
-            (rc = title_cmp_key(rd, s.heap.v, s.heap.n, &titles, err)) !=
+            (rc = sort_by_title(rd, s.heap.v, s.heap.n, err)) !=
                 THP_OK)
             goto out;
         imap_clear(&s.seen);
@@ -1854,11 +1853,6 @@ done:
     rc = THP_OK;
     res->took_ms = now_ms() - t0;
 out:
-    if (titles) {
-        for (i = 0; i < s.heap.n; i++)
-            thp_free(titles[i]);
-        thp_free(titles);
-    }
     if (blob)
         sqlite3_blob_close(blob);
     thp_terms_free(terms);
@@ -1887,8 +1881,8 @@ static int titled_cmp(const void *x, const void *y)
 }
 
 /* Sort v[0..n) by title (case aside), then id. */
-static int title_cmp_key(thp_reader *rd, struct cand *v, size_t n,
-                         char ***titles, struct thp_err *err)
+static int sort_by_title(thp_reader *rd, struct cand *v, size_t n,
+                         struct thp_err *err)
 {
     sqlite3_stmt *st = stmt(rd, SQ_TITLE, err);
     struct titled *t;
@@ -1922,7 +1916,6 @@ static int title_cmp_key(thp_reader *rd, struct cand *v, size_t n,
         thp_free(t[i].title);
     }
     thp_free(t);
-    *titles = NULL;
     return THP_OK;
 }
 

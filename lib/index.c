@@ -546,6 +546,51 @@ static uint64_t spread8(unsigned x)
 }
 
 /*
+** The next word 3-shingle of the text at *sp: words are runs of word
+** bytes, ASCII-lowercased, each hashed with FNV-1a; a shingle is the
+** last three words' hashes combined and mixed (splitmix64's finaliser).
+** w and *nwords carry the state between calls (start zeroed). Returns 1
+** with *h set, or 0 at the end of the text.
+*/
+static int next_shingle(const unsigned char **sp, uint64_t w[3],
+                        size_t *nwords, uint64_t *h)
+{
+    const unsigned char *s = *sp;
+
+    for (;;) {
+        uint64_t wh = 0xcbf29ce484222325ULL;
+        int len = 0;
+
+        while (*s && !word_byte(*s))
+            s++;
+        while (*s && word_byte(*s)) {
+            unsigned c = *s >= 'A' && *s <= 'Z' ? *s | 0x20u : *s;
+
+            wh = (wh ^ c) * 0x100000001b3ULL;
+            s++;
+            len++;
+        }
+        if (len == 0) {
+            *sp = s;
+            return 0;
+        }
+        w[0] = w[1];
+        w[1] = w[2];
+        w[2] = wh;
+        if (++*nwords < 3)
+            continue;
+        *h = (w[0] * 31 + w[1]) * 31 + w[2];
+        *h ^= *h >> 33;
+        *h *= 0xff51afd7ed558ccdULL;
+        *h ^= *h >> 33;
+        *h *= 0xc4ceb9fe1a85ec53ULL;
+        *h ^= *h >> 33;
+        *sp = s;
+        return 1;
+    }
+}
+
+/*
 ** 64-bit simhash of the word 3-shingles of text: each shingle's hash votes
 ** on every bit, and a bit is set when more than half the shingles have it.
 ** Words are runs of word bytes, ASCII-lowercased. Texts of fewer than 24
@@ -560,32 +605,7 @@ static uint64_t simhash(const char *str)
     size_t nwords = 0;
     int b, k, pending = 0;
 
-    while (*s) {
-        uint64_t wh = 0xcbf29ce484222325ULL;
-        int len = 0;
-
-        while (*s && !word_byte(*s))
-            s++;
-        while (*s && word_byte(*s)) {
-            unsigned c = *s >= 'A' && *s <= 'Z' ? *s | 0x20u : *s;
-
-            wh = (wh ^ c) * 0x100000001b3ULL;
-            s++;
-            len++;
-        }
-        if (len == 0)
-            break;
-        w[0] = w[1];
-        w[1] = w[2];
-        w[2] = wh;
-        if (++nwords < 3)
-            continue;
-        h = (w[0] * 31 + w[1]) * 31 + w[2];
-        h ^= h >> 33; /* mix (splitmix64 finaliser) */
-        h *= 0xff51afd7ed558ccdULL;
-        h ^= h >> 33;
-        h *= 0xc4ceb9fe1a85ec53ULL;
-        h ^= h >> 33;
+    while (next_shingle(&s, w, &nwords, &h)) {
         for (k = 0; k < 8; k++)
             lanes[k] += spread8((unsigned)(h >> (8 * k)) & 0xFF);
         nsh++;
@@ -652,36 +672,11 @@ static int cmp_u64(const void *a, const void *b)
 static void shingle_sample(const char *str, struct thp_digest *out)
 {
     const unsigned char *s = (const unsigned char *)str;
-    uint64_t w[3] = {0, 0, 0}, *v = out->sample, top = 0;
+    uint64_t w[3] = {0, 0, 0}, *v = out->sample, top = 0, h;
     size_t nwords = 0;
     int n = 0, k, at = 0;
 
-    while (*s) {
-        uint64_t wh = 0xcbf29ce484222325ULL, h;
-        int len = 0;
-
-        while (*s && !word_byte(*s))
-            s++;
-        while (*s && word_byte(*s)) {
-            unsigned c = *s >= 'A' && *s <= 'Z' ? *s | 0x20u : *s;
-
-            wh = (wh ^ c) * 0x100000001b3ULL;
-            s++;
-            len++;
-        }
-        if (len == 0)
-            break;
-        w[0] = w[1];
-        w[1] = w[2];
-        w[2] = wh;
-        if (++nwords < 3)
-            continue;
-        h = (w[0] * 31 + w[1]) * 31 + w[2];
-        h ^= h >> 33; /* the same mix as simhash() */
-        h *= 0xff51afd7ed558ccdULL;
-        h ^= h >> 33;
-        h *= 0xc4ceb9fe1a85ec53ULL;
-        h ^= h >> 33;
+    while (next_shingle(&s, w, &nwords, &h)) {
         h &= 0x7FFFFFFFFFFFFFFFULL; /* stored as a positive SQLite integer */
         if ((h & 3) != 0)
             continue;
