@@ -161,16 +161,23 @@ test: $(PROGS) $(UNIT_BIN) $(REPLAY_BIN) $(TOK_EXT)
 unit: $(UNIT_BIN)
 	@BUILD=$(BUILD) ./tests/run --unit-only $(UNIT_BIN)
 
+# The search box at http://127.0.0.1:8080/, and web/embed/ on port 8081:
+# a page of "another site" that embeds it (cross-origin, so --cors-origin).
+DEMO_ORIGINS := --cors-origin http://127.0.0.1:8081 --cors-origin http://localhost:8081
 demo: deps all
 	./$(BUILD)/thp-index --index thp.db corpus
-	./$(BUILD)/thp-searchd --index thp.db --web web --listen 127.0.0.1:8080
+	@echo "demo: search box http://127.0.0.1:8080/  embedded in another site http://127.0.0.1:8081/"
+	@python3 -m http.server 8081 --bind 127.0.0.1 --directory web/embed \
+	    >/dev/null 2>&1 & embed=$$!; trap 'kill $$embed 2>/dev/null' EXIT INT TERM; \
+	./$(BUILD)/thp-searchd --index thp.db --web web --listen 127.0.0.1:8080 \
+	    $(DEMO_ORIGINS)
 
 install: all $(TOK_EXT) install-man
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/thp-search/web \
 	    $(DESTDIR)$(PREFIX)/lib/thp-search
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(TOK_EXT) $(DESTDIR)$(PREFIX)/lib/thp-search/
-	install -m 644 web/index.html web/search.js web/search.css \
+	install -m 644 web/index.html web/searchbox.js web/searchbox.css \
 	    $(DESTDIR)$(PREFIX)/share/thp-search/web/
 
 uninstall:

@@ -1456,7 +1456,10 @@ static int suggest_query(thp_reader *rd, const struct thp_request *req,
         struct fold f = {{0}, 0};
         char best[THP_TOK_MAXLEN + 16];
 
-        if (w->prefix || w->off < at)
+        /* a word typed with '*' is left as it is; the last word of a
+        ** search box query is a prefix too, and a typo when nothing matched */
+        if ((w->prefix && !(req->prefix && i + 1 == plan->nwords)) ||
+            w->off < at)
             continue;
         thp_tok_run(rd->tok, req->q + w->off, w->len, THP_TOK_QUERY,
                     take_first, &f);

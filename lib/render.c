@@ -2,7 +2,9 @@
 ** render.c: the output forms of a result (render.h). Nothing here reads
 ** the index; everything is built from a struct thp_result.
 */
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "thp/json.h"
 #include "thp/passage.h"
@@ -121,6 +123,14 @@ static void json_hit(struct thp_buf *b, const struct thp_hit *h, size_t rank)
     thp_buf_printf(b, "%zu", rank + 1);
     json_opt_str(b, "title", h->title);
     json_opt_str(b, "url", h->url);
+    {
+        struct thp_buf l;
+
+        thp_buf_init(&l, 0);
+        thp_render_link(&l, h, "/");
+        json_opt_str(b, "link", l.s ? l.s : "");
+        thp_buf_release(&l);
+    }
     json_opt_str(b, "path", h->path);
     json_opt_str(b, "kind", h->kind);
     json_opt_str(b, "date", h->date);
@@ -405,86 +415,216 @@ static void url_escape(struct thp_buf *b, const char *s)
     }
 }
 
-/* A link to this search with q, offset and one filter changed. */
+static const char *base_of(const char *base)
+{
+    return base && *base ? base : "/";
+}
+
+int thp_render_is_web(const struct thp_hit *h)
+{
+    if (h->url == NULL || *h->url == '\0')
+        return 0;
+    if (!strncasecmp(h->url, "http://", 7) ||
+        !strncasecmp(h->url, "https://", 8))
+        return 1;
+    /* a canonical address, --url-base or a JSON Lines url: not the path */
+    return h->path != NULL && strcmp(h->url, h->path) != 0;
+}
+
+int thp_render_link(struct thp_buf *out, const struct thp_hit *h,
+                    const char *base)
+{
+    if (thp_render_is_web(h))
+        thp_buf_puts(out, h->url);
+    else
+        thp_buf_printf(out, "%sdoc/%lld", base_of(base), (long long)h->id);
+    return out->rc;
+}
+
+int thp_render_page_open(struct thp_buf *out, const char *title,
+                         const char *base)
+{
+    base = base_of(base);
+    thp_buf_puts(out, "<!doctype html>\n<html lang=\"en\"><head>"
+                      "<meta charset=\"utf-8\">"
+                      "<meta name=\"viewport\" content=\"width=device-width,"
+                      " initial-scale=1\">"
+                      "<meta name=\"color-scheme\" content=\"light dark\">"
+                      "<title>");
+    thp_render_html_text(out, title);
+    thp_buf_puts(out, " – The Hague Process on Refugees and Migration"
+                      "</title><link rel=\"stylesheet\" href=\"");
+    thp_render_html_text(out, base);
+    thp_buf_puts(out, "searchbox.css\"><script src=\"");
+    thp_render_html_text(out, base);
+    thp_buf_puts(out, "searchbox.js\" defer></script></head>\n<body "
+                      "class=\"thp-page\"><a class=\"thp-skip\" href=\"#main\">"
+                      "Skip to content</a>\n<header class=\"thp-site\"><a "
+                      "href=\"");
+    thp_render_html_text(out, base);
+    thp_buf_puts(out, "\">The Hague Process on Refugees and Migration</a>"
+                      "</header>\n<main id=\"main\" class=\"thp-main\" "
+                      "tabindex=\"-1\">\n");
+    return out->rc;
+}
+
+int thp_render_page_close(struct thp_buf *out)
+{
+    thp_buf_puts(out, "</main></body></html>\n");
+    return out->rc;
+}
+
+/* Whether the request's kept parameters hold name=value. */
+static int kept(const struct thp_render_opts *o, const char *name,
+                const char *value)
+{
+    size_t i;
+
+    for (i = 0; i < o->nkeep; i++)
+        if (!strcmp(o->keep[2 * i], name) &&
+            !strcmp(o->keep[2 * i + 1] ? o->keep[2 * i + 1] : "", value))
+            return 1;
+    return 0;
+}
+
+/* A link to this search with q and offset given, the kept parameters, and
+** parameter key set to val (val NULL: key dropped). */
 static void html_link(struct thp_buf *b, const struct thp_render_opts *o,
                       const char *q, size_t offset, const char *key,
                       const char *val)
 {
     struct thp_buf u;
+    size_t i;
 
     thp_buf_init(&u, 0);
-    thp_buf_puts(&u, o->base ? o->base : "/");
+    thp_buf_puts(&u, base_of(o->base));
     thp_buf_puts(&u, "?q=");
     url_escape(&u, q);
-    if (offset)
-        thp_buf_printf(&u, "&offset=%zu", offset);
-    if (key) {
+    for (i = 0; i < o->nkeep; i++) {
+        const char *name = o->keep[2 * i], *v = o->keep[2 * i + 1];
+
+        if (key && !strcmp(name, key))
+            continue;
+        thp_buf_putc(&u, '&');
+        url_escape(&u, name);
+        thp_buf_putc(&u, '=');
+        url_escape(&u, v ? v : "");
+    }
+    if (key && val) {
         thp_buf_printf(&u, "&%s=", key);
         url_escape(&u, val);
     }
+    if (offset)
+        thp_buf_printf(&u, "&offset=%zu", offset);
     thp_render_html_text(b, u.s ? u.s : "/");
     thp_buf_release(&u);
+}
+
+static const char *const facet_label[] = {
+    "year", "Year", "kind", "Kind", "location", "Place", "lang", "Language",
+    "author", "Author"
+};
+
+static const char *facet_title(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof facet_label / sizeof *facet_label; i += 2)
+        if (!strcmp(facet_label[i], name))
+            return facet_label[i + 1];
+    return name;
 }
 
 static void html_head(struct thp_buf *b, const struct thp_result *res,
                       const struct thp_render_opts *o)
 {
     size_t i, j;
+    char title[160];
 
-    thp_buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head>"
-                    "<meta charset=\"utf-8\">"
-                    "<meta name=\"viewport\" content=\"width=device-width,"
-                    " initial-scale=1\"><title>");
+    snprintf(title, sizeof title, "%.120s – Search", res->query);
+    thp_render_page_open(b, *res->query ? title : "Search", o->base);
+    thp_buf_puts(b, "<h1>Search</h1>\n<div class=\"thp-search\" "
+                    "data-thp-search=\"\">\n<form class=\"thp-form\" "
+                    "role=\"search\" action=\"");
+    thp_render_html_text(b, base_of(o->base));
+    thp_buf_puts(b, "\" method=\"get\"><label class=\"thp-label\" "
+                    "for=\"thp-q\">Search the site</label><div "
+                    "class=\"thp-row\"><input id=\"thp-q\" name=\"q\" "
+                    "type=\"search\" value=\"");
     thp_render_html_text(b, res->query);
-    thp_buf_puts(b, " – THP search</title>"
-                    "<link rel=\"stylesheet\" href=\"search.css\"></head>\n"
-                    "<body><main class=\"thp-results\">\n"
-                    "<form role=\"search\" action=\"");
-    thp_render_html_text(b, o->base ? o->base : "/");
-    thp_buf_puts(b, "\" method=\"get\"><label for=\"q\">Search THP</label> "
-                    "<input id=\"q\" name=\"q\" type=\"search\" value=\"");
-    thp_render_html_text(b, res->query);
-    thp_buf_puts(b, "\"> <button type=\"submit\">Search</button></form>\n");
+    thp_buf_puts(b, "\"><button type=\"submit\">Search</button></div>");
+    /* the filters in force go with a new search from this form */
+    for (i = 0; i < o->nkeep; i++) {
+        thp_buf_puts(b, "<input type=\"hidden\" name=\"");
+        thp_render_html_text(b, o->keep[2 * i]);
+        thp_buf_puts(b, "\" value=\"");
+        thp_render_html_text(b, o->keep[2 * i + 1]);
+        thp_buf_puts(b, "\">");
+    }
+    thp_buf_puts(b, "</form>\n");
     if (res->suggestion) {
-        thp_buf_puts(b, "<p class=\"did-you-mean\">Did you mean <a href=\"");
+        thp_buf_puts(b, "<p class=\"thp-dym\">Did you mean <a href=\"");
         html_link(b, o, res->suggestion, 0, NULL, NULL);
         thp_buf_puts(b, "\">");
         thp_render_html_text(b, res->suggestion);
         thp_buf_puts(b, "</a>?</p>\n");
     }
     if (res->relaxed)
-        thp_buf_puts(b, "<p class=\"relaxed\">No document has every word; "
+        thp_buf_puts(b, "<p class=\"thp-note\">No document has every word; "
                         "these have some of them.</p>\n");
-    thp_buf_printf(b, "<p class=\"status\" role=\"status\">%s%lld result%s"
-                      "</p>\n", res->total_exact ? "" : "More than ",
+    thp_buf_printf(b, "<p class=\"thp-status\" role=\"status\">%s%lld "
+                      "result%s", res->total_exact ? "" : "More than ",
                    (long long)res->total, res->total == 1 ? "" : "s");
+    if (res->nhits)
+        thp_buf_printf(b, ", %zu–%zu shown", res->offset + 1,
+                       res->offset + res->nhits);
+    thp_buf_puts(b, "</p>\n");
     for (i = 0; i < res->nfacets; i++) {
         const struct thp_facet *f = &res->facets[i];
 
-        thp_buf_printf(b, "<nav class=\"facet\" aria-label=\"%s\"><ul>",
-                       f->name);
+        if (f->n == 0)
+            continue;
+        thp_buf_printf(b, "<nav class=\"thp-facet\" aria-label=\"Filter by "
+                          "%s\"><span class=\"thp-facet-name\">%s</span> "
+                          "<ul>", f->name, facet_title(f->name));
         for (j = 0; j < f->n; j++) {
-            thp_buf_puts(b, "<li><a href=\"");
-            html_link(b, o, res->query, 0, f->name, f->v[j].value);
-            thp_buf_puts(b, "\">");
+            int on = kept(o, f->name, f->v[j].value);
+
+            thp_buf_puts(b, "<li><a class=\"thp-chip\" href=\"");
+            html_link(b, o, res->query, 0, f->name,
+                      on ? NULL : f->v[j].value);
+            thp_buf_puts(b, on ? "\" aria-current=\"true\">" : "\">");
             thp_render_html_text(b, f->v[j].value);
-            thp_buf_printf(b, "</a> (%lld)</li>", (long long)f->v[j].count);
+            thp_buf_printf(b, " <span class=\"thp-count\">%lld</span></a>"
+                              "</li>", (long long)f->v[j].count);
         }
         thp_buf_puts(b, "</ul></nav>\n");
     }
-    thp_buf_printf(b, "<ol class=\"hits\" start=\"%zu\">\n", res->offset + 1);
+    thp_buf_printf(b, "<ol class=\"thp-hits\" id=\"thp-results\" "
+                      "start=\"%zu\">\n", res->offset + 1);
 }
 
-static void html_hit(struct thp_buf *b, const struct thp_hit *h)
+static void html_hit(struct thp_buf *b, const struct thp_hit *h,
+                     const struct thp_render_opts *o)
 {
     size_t j;
 
-    thp_buf_puts(b, "<li class=\"hit\"><h2><a href=\"");
-    thp_render_html_text(b, h->url);
+    thp_buf_puts(b, "<li class=\"thp-hit\"><a class=\"thp-title\" href=\"");
+    {
+        struct thp_buf l;
+
+        thp_buf_init(&l, 0);
+        thp_render_link(&l, h, o->base);
+        thp_render_html_text(b, l.s ? l.s : "");
+        thp_buf_release(&l);
+    }
     thp_buf_puts(b, "\">");
-    thp_render_html_text(b, h->title);
-    thp_buf_puts(b, "</a></h2><p class=\"meta\">");
-    thp_render_html_text(b, h->kind);
+    thp_render_html_text(b, *h->title ? h->title : "(untitled)");
+    thp_buf_puts(b, "</a><p class=\"thp-meta\">");
+    thp_render_html_text(b, !strcmp(h->kind, "report") ? "Report"
+                            : !strcmp(h->kind, "item") ? "Item" : "Page");
+    if (h->page)
+        thp_buf_printf(b, " · p. %d", h->page);
     if (h->date) {
         thp_buf_puts(b, " · ");
         thp_render_html_text(b, h->date);
@@ -493,32 +633,27 @@ static void html_hit(struct thp_buf *b, const struct thp_hit *h)
         thp_buf_puts(b, " · ");
         thp_render_html_text(b, h->location);
     }
-    if (h->page)
-        thp_buf_printf(b, " · p. %d", h->page);
     thp_buf_puts(b, "</p>");
     for (j = 0; j < h->npassages; j++) {
-        thp_buf_puts(b, "<p class=\"passage\">");
+        thp_buf_puts(b, "<p class=\"thp-passage\">");
         thp_render_html_marked(b, h->passages[j].text);
         thp_buf_puts(b, "</p>");
     }
-    if (h->nsimilar) {
-        thp_buf_puts(b, "<p class=\"also\">Also at:");
-        for (j = 0; j < h->nsimilar; j++) {
-            thp_buf_puts(b, " <a href=\"");
-            thp_render_html_text(b, h->similar[j]);
-            thp_buf_puts(b, "\">");
-            thp_render_html_text(b, h->similar[j]);
-            thp_buf_puts(b, "</a>");
-        }
-        thp_buf_puts(b, "</p>");
-    }
+    if (h->nsimilar)
+        thp_buf_printf(b, "<p class=\"thp-also\">Also on %zu other page%s "
+                          "with nearly the same text.</p>", h->nsimilar,
+                       h->nsimilar == 1 ? "" : "s");
     thp_buf_puts(b, "</li>\n");
 }
 
 static void html_tail(struct thp_buf *b, const struct thp_result *res,
                       const struct thp_render_opts *o)
 {
-    thp_buf_puts(b, "</ol>\n<nav class=\"pages\" aria-label=\"pages\">");
+    thp_buf_puts(b, "</ol>\n");
+    if (res->nhits == 0 && *res->query)
+        thp_buf_puts(b, "<p class=\"thp-none\">No results. Check the "
+                        "spelling, or try fewer or other words.</p>\n");
+    thp_buf_puts(b, "<nav class=\"thp-pages\" aria-label=\"Result pages\">");
     if (res->offset > 0) {
         thp_buf_puts(b, "<a rel=\"prev\" href=\"");
         html_link(b, o, res->query,
@@ -531,7 +666,8 @@ static void html_tail(struct thp_buf *b, const struct thp_result *res,
         html_link(b, o, res->query, res->offset + res->nhits, NULL, NULL);
         thp_buf_puts(b, "\">Next</a>");
     }
-    thp_buf_puts(b, "</nav></main></body></html>\n");
+    thp_buf_puts(b, "</nav>\n</div>\n");
+    thp_render_page_close(b);
 }
 
 /* ---- entry points ------------------------------------------------------------ */
@@ -579,7 +715,7 @@ int thp_render_hit(struct thp_buf *out, const struct thp_result *res,
         kwic_hit(out, h, o);
         break;
     case THP_FMT_HTML:
-        html_hit(out, h);
+        html_hit(out, h, o);
         break;
     default:
         text_hit(out, h, rank, o);

@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -60,6 +61,7 @@
 #define GZIP_MIN 1024
 #define STATIC_MAX (4u << 20)
 #define ALLOW "GET, HEAD, OPTIONS"
+#define DOC_MAX (4u << 20)       /* text shown by /doc/ID */
 
 /* ---- metrics ------------------------------------------------------------ */
 
@@ -130,6 +132,7 @@ struct req_ctx {
     unsigned status;
     long long hits;             /* -1: not a search */
     size_t qlen;
+    int html;                   /* the results page: errors as HTML */
     char method[8];
 };
 
@@ -483,19 +486,23 @@ static enum MHD_Result send_error(struct searchd *sd, struct MHD_Connection *c,
     o.close = status == MHD_HTTP_SERVICE_UNAVAILABLE &&
               ctx->route == R_OTHER;
     thp_buf_init(&b, 0);
-    if (wants_html(c) && (ctx->route == R_STATIC || ctx->route == R_DOC ||
-                          ctx->route == R_OTHER)) {
-        char *s;
+    if (ctx->html || (wants_html(c) && (ctx->route == R_STATIC ||
+                                        ctx->route == R_DOC ||
+                                        ctx->route == R_OTHER))) {
+        char *s, title[64];
         size_t n;
 
-        thp_buf_printf(&b, "<!doctype html>\n<html lang=\"en\"><head>"
-                       "<meta charset=\"utf-8\"><title>%u %s</title>"
-                       "<link rel=\"stylesheet\" href=\"/search.css\">"
-                       "</head><body><main class=\"doc\"><h1>%u %s</h1><p>",
-                       status, reason(status), status, reason(status));
+        snprintf(title, sizeof title, "%u %s", status, reason(status));
+        thp_render_page_open(&b, title, "/");
+        thp_buf_printf(&b, "<h1>%s</h1><p>", title);
         thp_render_html_text(&b, msg);
-        thp_buf_puts(&b, "</p><p><a href=\"/\">Search</a></p></main>"
-                         "</body></html>\n");
+        thp_buf_puts(&b, "</p><form class=\"thp-form\" role=\"search\" "
+                         "action=\"/\" method=\"get\"><label "
+                         "class=\"thp-label\" for=\"thp-q\">Search the "
+                         "site</label><div class=\"thp-row\"><input "
+                         "id=\"thp-q\" name=\"q\" type=\"search\"><button "
+                         "type=\"submit\">Search</button></div></form>\n");
+        thp_render_page_close(&b);
         n = b.n;
         s = thp_buf_detach(&b);
         thp_buf_release(&b);
@@ -564,10 +571,15 @@ static int not_modified(struct MHD_Connection *c, const char *etag)
 /* ---- /search ---------------------------------------------------------- */
 
 /* Every URL parameter through the request table; the first error wins. */
+#define MAX_PARAMS 64
+
 struct params {
     struct thp_request *req;
     struct thp_err *err;
     int n;
+    /* the results page: name, value of the parameters its links keep */
+    const char *keep[2 * MAX_PARAMS];
+    size_t nkeep;
 };
 
 static enum MHD_Result on_param(void *cls, enum MHD_ValueKind kind,
@@ -578,13 +590,18 @@ static enum MHD_Result on_param(void *cls, enum MHD_ValueKind kind,
     (void)kind;
     if (p->err->rc != THP_OK)
         return MHD_NO;
-    if (++p->n > 64) {
+    if (++p->n > MAX_PARAMS) {
         thp_err_set(p->err, THP_ERR_TOOBIG, "too many parameters (at most "
-                    "64)");
+                    "%d)", MAX_PARAMS);
         return MHD_NO;
     }
     if (!strcmp(key, "q") && value == NULL)
         value = "";
+    if (strcmp(key, "q") && strcmp(key, "offset") && strcmp(key, "format")) {
+        p->keep[2 * p->nkeep] = key;
+        p->keep[2 * p->nkeep + 1] = value ? value : "";
+        p->nkeep++;
+    }
     thp_request_set(p->req, key, value, p->err);
     return p->err->rc == THP_OK ? MHD_YES : MHD_NO;
 }
@@ -620,14 +637,21 @@ static enum MHD_Result handle_search(struct searchd *sd,
     thp_request_init(req);
     req->rank = sd->conf.rank;
     if (html) {
+        /* the page without JavaScript: what the search box shows */
         req->mode = THP_MODE_SIMPLE;
         req->format = THP_FMT_HTML;
+        req->facets = THP_FACET_YEAR | THP_FACET_KIND;
+        req->facet_top = 8;
+        ctx->html = 1;
     }
     thp_err_clear(&err);
     p.req = req;
     p.err = &err;
     p.n = 0;
+    p.nkeep = 0;
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, on_param, &p);
+    if (html)
+        req->format = THP_FMT_HTML;
     if (err.rc == THP_OK &&
         MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q") == NULL)
         thp_err_set(&err, THP_ERR_SYNTAX, "missing parameter 'q'");
@@ -657,6 +681,8 @@ static enum MHD_Result handle_search(struct searchd *sd,
     ro.bom = req->bom;
     ro.base = "/";
     ro.req = req;
+    ro.keep = p.keep;
+    ro.nkeep = p.nkeep;
     /* limit=all is rendered here in full (bounded by the index's size) */
     rc = thp_exec(rd, req, &res, NULL, NULL, &err);
     if (rc != THP_OK) {
@@ -940,6 +966,87 @@ static void html_text(struct thp_buf *b, const char *s)
     thp_render_html_text(b, s ? s : "");
 }
 
+/* One <dt>/<dd> pair of the document page, when value is set. */
+static void meta_row(struct thp_buf *b, const char *name, const char *value)
+{
+    if (value == NULL || *value == '\0')
+        return;
+    thp_buf_printf(b, "<dt>%s</dt><dd>", name);
+    html_text(b, value);
+    thp_buf_puts(b, "</dd>");
+}
+
+/* The string value of "key" at the top level of a repair record (a flat
+** JSON object written by the indexer), copied to out; 0 if absent. */
+static int record_value(const char *json, const char *key, char *out,
+                        size_t n)
+{
+    char pat[40];
+    const char *p;
+    size_t k = 0;
+
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    p = json ? strstr(json, pat) : NULL;
+    if (p == NULL || n == 0)
+        return 0;
+    p += strlen(pat);
+    if (*p == '"')
+        p++;
+    while (*p && *p != '"' && *p != ',' && *p != '}' && k + 1 < n)
+        out[k++] = *p++;
+    out[k] = '\0';
+    return k > 0;
+}
+
+/* What the indexer did to make the text readable, from its repair record:
+** how the bytes were read, and each code page whose mojibake was undone. */
+static void repairs_rows(struct thp_buf *b, const char *json)
+{
+    static const char *const how[] = {
+        "declared", "as the page declares it", "bom", "from its byte order mark",
+        "utf-8", "as valid UTF-8", "detected", "as detected",
+        "fallback", "by the fallback (nothing else fitted)"
+    };
+    char charset[64], source[32], conf[16], layers[16];
+    const char *m;
+    size_t i;
+
+    if (!record_value(json, "charset", charset, sizeof charset))
+        return;
+    thp_buf_puts(b, "<dt>Read as</dt><dd>");
+    html_text(b, charset);
+    if (record_value(json, "source", source, sizeof source))
+        for (i = 0; i < sizeof how / sizeof *how; i += 2)
+            if (!strcmp(how[i], source)) {
+                thp_buf_printf(b, " %s", how[i + 1]);
+                break;
+            }
+    if (record_value(json, "confidence", conf, sizeof conf))
+        thp_buf_printf(b, " (confidence %s%%)", conf);
+    thp_buf_puts(b, "</dd>");
+    m = strstr(json, "\"mojibake\":{");
+    if (m) {
+        const char *p = m + 12, *q;
+
+        thp_buf_puts(b, "<dt>Repaired</dt><dd>");
+        while (*p == '"' && (q = strchr(p + 1, '"')) != NULL && q[1] == ':') {
+            char name[48], *end;
+            long count = strtol(q + 2, &end, 10);
+
+            snprintf(name, sizeof name, "%.*s", (int)(q - p - 1), p + 1);
+            thp_buf_printf(b, "%s%ld run%s of UTF-8 text that had been read "
+                           "as ", p == m + 12 ? "" : "; ", count,
+                           count == 1 ? "" : "s");
+            html_text(b, name);
+            p = *end == ',' ? end + 1 : end;
+        }
+        if (record_value(json, "layers", layers, sizeof layers) &&
+            strcmp(layers, "1"))
+            thp_buf_printf(b, " (%s layers)", layers);
+        thp_buf_puts(b, "</dd>");
+    }
+}
+
 /* GET /doc/ID: the stored text of one document, for result links. */
 static enum MHD_Result handle_doc(struct searchd *sd,
                                   struct MHD_Connection *c,
@@ -954,7 +1061,7 @@ static enum MHD_Result handle_doc(struct searchd *sd,
     long long n;
     int64_t gen = 0;
     size_t len;
-    int rc;
+    int rc, cut;
 
     errno = 0;
     n = strtoll(id, &end, 10);
@@ -969,28 +1076,49 @@ static enum MHD_Result handle_doc(struct searchd *sd,
     make_etag(sd, c, ctx, salt, etag, sizeof etag);
     if (not_modified(c, etag))
         return send_304(sd, c, ctx, etag, "public, max-age=60");
-    rc = thp_query_document(thp_reader_index(rd), n, 4 << 20, &doc, &err);
+    rc = thp_query_document(thp_reader_index(rd), n, DOC_MAX, &doc, &err);
     if (rc == THP_ERR_NOTFOUND)
         return send_error(sd, c, ctx, MHD_HTTP_NOT_FOUND, "no such document",
                           -1);
     if (rc != THP_OK)
         return unavailable(sd, c, ctx);
+    cut = strlen(doc.body) + 8 >= DOC_MAX;
     thp_buf_init(&b, 0);
-    thp_buf_puts(&b, "<!doctype html>\n<html lang=\"en\"><head>"
-                     "<meta charset=\"utf-8\"><meta name=\"viewport\" "
-                     "content=\"width=device-width, initial-scale=1\">"
-                     "<link rel=\"stylesheet\" href=\"/search.css\"><title>");
-    html_text(&b, doc.title);
-    thp_buf_puts(&b, "</title></head><body><main class=\"doc\"><p><a "
-                     "href=\"/\">Back to search</a></p><h1>");
-    html_text(&b, doc.title);
-    thp_buf_puts(&b, "</h1><p class=\"doc-meta\">");
-    html_text(&b, doc.kind);
-    thp_buf_puts(&b, " · ");
-    html_text(&b, doc.url);
-    thp_buf_puts(&b, "</p>\n");
+    thp_render_page_open(&b, *doc.title ? doc.title : "Document", "/");
+    thp_buf_puts(&b, "<article class=\"thp-doc\"><p class=\"thp-back\">"
+                     "<a href=\"/\">Search</a></p><h1>");
+    html_text(&b, *doc.title ? doc.title : "(untitled)");
+    thp_buf_puts(&b, "</h1>\n<dl class=\"thp-docmeta\">");
+    meta_row(&b, "Kind", !strcmp(doc.kind, "report") ? "Report"
+                         : !strcmp(doc.kind, "item") ? "Item" : "Page");
+    if (doc.page) {
+        char pg[16];
+
+        snprintf(pg, sizeof pg, "%d", doc.page);
+        meta_row(&b, "Report page", pg);
+    }
+    meta_row(&b, "Date", doc.date);
+    meta_row(&b, "Place", doc.location);
+    meta_row(&b, "Authors", doc.authors);
+    meta_row(&b, "Partners", doc.partners);
+    meta_row(&b, "Language", doc.lang);
+    if (doc.url && (!strncasecmp(doc.url, "http://", 7) ||
+                    !strncasecmp(doc.url, "https://", 8) ||
+                    (doc.path && strcmp(doc.url, doc.path)))) {
+        thp_buf_puts(&b, "<dt>Web address</dt><dd><a href=\"");
+        html_text(&b, doc.url);
+        thp_buf_puts(&b, "\">");
+        html_text(&b, doc.url);
+        thp_buf_puts(&b, "</a></dd>");
+    }
+    repairs_rows(&b, doc.repairs);
+    thp_buf_puts(&b, "</dl>\n<div class=\"thp-text\">");
     html_paragraphs(&b, doc.body);
-    thp_buf_puts(&b, "</main></body></html>\n");
+    if (cut)
+        thp_buf_puts(&b, "<p class=\"thp-note\">The text goes on; this "
+                         "page shows its first 4 MB.</p>");
+    thp_buf_puts(&b, "</div></article>\n");
+    thp_render_page_close(&b);
     thp_document_release(&doc);
     len = b.n;
     s = thp_buf_detach(&b);

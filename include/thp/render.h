@@ -31,7 +31,26 @@ struct thp_render_opts {
     int explain;        /* text: each hit's repair record */
     const char *base;   /* html: the search page's path, e.g. "/" */
     const struct thp_request *req; /* html: the request, for links */
+    const char *const *keep; /* html: name, value pairs (nkeep of them) a
+                                link keeps: the request's filters */
+    size_t nkeep;
 };
+
+/* Append the address a visitor opens for h: its web address (with its
+** #anchor or #page=N) when the index knows one, else base + "doc/ID", the
+** daemon's page of the stored text. base "/" when NULL. */
+int thp_render_link(struct thp_buf *out, const struct thp_hit *h,
+                    const char *base);
+
+/* Whether h has a web address (not only the local path it was read from). */
+int thp_render_is_web(const struct thp_hit *h);
+
+/* The HTML page around a result page, a document or an error: doctype,
+** head with title, the search box's stylesheet and script under base,
+** the site header; close ends main, body and html. */
+int thp_render_page_open(struct thp_buf *out, const char *title,
+                         const char *base);
+int thp_render_page_close(struct thp_buf *out);
 
 int thp_render_head(struct thp_buf *out, const struct thp_result *res,
                     const struct thp_render_opts *o);

@@ -184,12 +184,12 @@ check_http "/: 200" 200 /
 check_contains "/: text/html" "$(header Content-Type)" "text/html"
 check_contains "/: an HTML page" "$BODY" "<html"
 check_http "/index.html: 200" 200 /index.html
-check_http "/search.js: 200" 200 /search.js
-check_contains "/search.js: text/javascript" "$(header Content-Type)" \
+check_http "/searchbox.js: 200" 200 /searchbox.js
+check_contains "/searchbox.js: text/javascript" "$(header Content-Type)" \
     "text/javascript"
-check_eq "/search.js: the file of web/" "$(cat web/search.js)" "$BODY"
-check_http "/search.css: 200" 200 /search.css
-check_contains "/search.css: text/css" "$(header Content-Type)" "text/css"
+check_eq "/searchbox.js: the file of web/" "$(cat web/searchbox.js)" "$BODY"
+check_http "/searchbox.css: 200" 200 /searchbox.css
+check_contains "/searchbox.css: text/css" "$(header Content-Type)" "text/css"
 for p in /../Makefile /%2e%2e/Makefile /%2E%2E%2FMakefile /..%2fMakefile \
     /nope.html /Makefile /.git/config /web/index.html //etc/passwd \
     /index.html/ /%2fetc%2fpasswd '/..\Makefile' \
@@ -209,7 +209,7 @@ id=$(sql "$DB" "SELECT id FROM documents WHERE source_path LIKE '%rotterdam-pilo
 title=$(sql "$DB" "SELECT title FROM documents WHERE id = $id")
 check_http "/doc/$id: 200" 200 "/doc/$id"
 check_contains "/doc/$id: text/html" "$(header Content-Type)" "text/html"
-check_contains "/doc/$id: shows the title" "$BODY" "<title>$title</title>"
+check_contains "/doc/$id: shows the title" "$BODY" "<h1>$title</h1>"
 check_contains "/doc/$id: shows the body text (HTML-escaped)" "$BODY" \
     "Rotterdam &amp; Erasmus University"
 check_not_contains "/doc/$id: no raw '&' from the text" "$BODY" \

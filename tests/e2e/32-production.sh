@@ -240,21 +240,21 @@ check_http "after the index changed, the old ETag: 200" 200 "/search?q=rotterdam
     -H "If-None-Match: $etag"
 
 # (2>/dev/null: bash notes the NUL bytes of a gzip body it reads into BODY)
-{ check_http "/search.js gzipped: 200" 200 /search.js -H "Accept-Encoding: gzip"; } 2>/dev/null
+{ check_http "/searchbox.js gzipped: 200" 200 /searchbox.js -H "Accept-Encoding: gzip"; } 2>/dev/null
 check_eq "... Content-Encoding: gzip" gzip "$(header Content-Encoding)"
-check_eq "... decodes to the file" "$(cat web/search.js)" \
+check_eq "... decodes to the file" "$(cat web/searchbox.js)" \
     "$(python3 -c 'import gzip,sys; sys.stdout.write(gzip.open(sys.argv[1]).read().decode())' "$TMP/http.body")"
 check_eq "... long Cache-Control" "public, max-age=86400" "$(header Cache-Control)"
 check_contains "... Vary: Accept-Encoding" "$(header Vary)" "Accept-Encoding"
 etag=$(header ETag)
 rm -f "$TMP/http.body"
-check_http "/search.js with If-None-Match: 304" 304 /search.js \
+check_http "/searchbox.js with If-None-Match: 304" 304 /searchbox.js \
     -H "Accept-Encoding: gzip" -H "If-None-Match: $etag"
-check_http "/search.js without Accept-Encoding: 200" 200 /search.js
+check_http "/searchbox.js without Accept-Encoding: 200" 200 /searchbox.js
 check_eq "... not gzipped" "" "$(header Content-Encoding)"
 check_http "/health gzip asked: 200" 200 /health -H "Accept-Encoding: gzip"
 check_eq "... a body under 1 KB is sent plain" "" "$(header Content-Encoding)"
-check_http "/search.js gzip;q=0: 200" 200 /search.js -H "Accept-Encoding: gzip;q=0"
+check_http "/searchbox.js gzip;q=0: 200" 200 /searchbox.js -H "Accept-Encoding: gzip;q=0"
 check_eq "... not gzipped" "" "$(header Content-Encoding)"
 
 types=(/health "application/json; charset=utf-8"
@@ -262,8 +262,8 @@ types=(/health "application/json; charset=utf-8"
     "/search?q=rotterdam&format=csv" "text/csv; charset=utf-8"
     "/?q=rotterdam" "text/html; charset=utf-8"
     / "text/html; charset=utf-8"
-    /search.css "text/css; charset=utf-8"
-    /search.js "text/javascript; charset=utf-8"
+    /searchbox.css "text/css; charset=utf-8"
+    /searchbox.js "text/javascript; charset=utf-8"
     "/suggest?q=rot" "application/json; charset=utf-8"
     /metrics "text/plain; version=0.0.4; charset=utf-8"
     /nope "application/json; charset=utf-8")
@@ -277,7 +277,7 @@ for p in / "/?q=rotterdam" "/doc/1"; do
     http "$p"
     check_contains "$p: a CSP" "$(header Content-Security-Policy)" "default-src 'self'"
 done
-for p in /health "/search?q=rotterdam" / /search.js /metrics /doc/1 "/suggest?q=rot"; do
+for p in /health "/search?q=rotterdam" / /searchbox.js /metrics /doc/1 "/suggest?q=rot"; do
     check_http "HEAD $p: 200" 200 "$p" -I
     check_eq "HEAD $p: headers only, no body" "" "$(sed '1,/^\r$/d' "$TMP/http.body")"
 done
@@ -407,12 +407,12 @@ stop_daemon TERM
 # static files never through a symlink
 cp -a web "$TMP/web"
 ln -s /etc/passwd "$TMP/web/passwd.txt"
-ln -s search.css "$TMP/web/alias.css"
+ln -s searchbox.css "$TMP/web/alias.css"
 mkdir -p "$TMP/outside"
 echo 'secret' >"$TMP/outside/secret.txt"
 ln -s "$TMP/outside/secret.txt" "$TMP/web/secret.txt"
 start_daemon "$LIVE" --web "$TMP/web" || { echo "not ok - daemon starts"; finish; }
-check_http "a regular file of the web folder: 200" 200 /search.css
+check_http "a regular file of the web folder: 200" 200 /searchbox.css
 for p in /passwd.txt /alias.css /secret.txt; do
     check_http "symlink $p: 404" 404 "$p"
     check_not_contains "... nothing of its target" "$BODY" "root:"

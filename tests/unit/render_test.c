@@ -453,6 +453,67 @@ static void test_tsv(const struct thp_result *res)
     free(s);
 }
 
+/* Where a hit opens: its web address, else the daemon's /doc/ID. */
+static void test_link(void)
+{
+    char local[] = "/srv/corpus/a.html", canon[] =
+        "https://thp.example/news/a.html#item-2", rel[] = "/news/a.html",
+        upper[] = "HTTP://X.TEST/r.pdf#page=3", none[] = "";
+    struct thp_hit h;
+    struct thp_buf b;
+
+    memset(&h, 0, sizeof h);
+    h.id = 42;
+    thp_buf_init(&b, 0);
+    h.url = h.path = local;                         /* only a local path */
+    CHECK(!thp_render_is_web(&h));
+    thp_render_link(&b, &h, NULL);
+    CHECK(b.s && !strcmp(b.s, "/doc/42"));
+    b.n = 0;
+    thp_render_link(&b, &h, "/search/");
+    CHECK(b.s && !strcmp(b.s, "/search/doc/42"));
+    h.url = canon;                                  /* canonical */
+    CHECK(thp_render_is_web(&h));
+    b.n = 0;
+    thp_render_link(&b, &h, "/");
+    CHECK(b.s && !strcmp(b.s, "https://thp.example/news/a.html#item-2"));
+    h.url = rel;                                    /* --url-base /news/ */
+    CHECK(thp_render_is_web(&h));
+    h.url = upper;
+    h.path = h.url;                                 /* a JSON Lines url */
+    CHECK(thp_render_is_web(&h));
+    h.url = none;
+    CHECK(!thp_render_is_web(&h));
+    thp_buf_release(&b);
+}
+
+/* The results page keeps the filters in force in its links and form, and
+** a facet value in force links to dropping it. */
+static void test_html_keep(const struct thp_result *res)
+{
+    static const char *const keep[] = {"kind", "report", "year", "2014"};
+    struct thp_render_opts o;
+    struct thp_buf b;
+    const char *s;
+
+    memset(&o, 0, sizeof o);
+    o.format = THP_FMT_HTML;
+    o.base = "/";
+    o.keep = keep;
+    o.nkeep = 2;
+    thp_buf_init(&b, 0);
+    thp_render(&b, res, &o);
+    s = b.s;
+    CHECK(s && strstr(s, "rel=\"next\" href=\"/?q=") != NULL);
+    CHECK(s && strstr(s, "&amp;kind=report&amp;year=2014&amp;offset=") !=
+          NULL);
+    CHECK(s && strstr(s, "<input type=\"hidden\" name=\"kind\" "
+                         "value=\"report\">") != NULL);
+    CHECK(s && strstr(s, "searchbox.js") != NULL &&
+          strstr(s, "data-thp-search") != NULL);
+    thp_buf_release(&b);
+}
+
 static void test_html(const struct thp_result *res)
 {
     char *s = render(res, THP_FMT_HTML, 0, 0);
@@ -467,7 +528,8 @@ static void test_html(const struct thp_result *res)
           NULL);
     CHECK(strstr(s, "x.test/<dup>") == NULL);
     CHECK(strchr(s, '\x01') == NULL && strchr(s, '\x02') == NULL);
-    CHECK(strstr(s, "<ol class=\"hits\" start=\"5\">") != NULL);
+    CHECK(strstr(s, "<ol class=\"thp-hits\" id=\"thp-results\" start=\"5\">") !=
+          NULL);
     CHECK(strstr(s, "rel=\"prev\"") != NULL && strstr(s, "rel=\"next\"") !=
           NULL);
     CHECK(strstr(s, "</html>") != NULL);
@@ -644,6 +706,8 @@ int main(void)
     test_csv(&res);
     test_tsv(&res);
     test_html(&res);
+    test_html_keep(&res);
+    test_link();
     test_text(&res);
     test_kwic();
     test_counts(&res);
