@@ -5,7 +5,11 @@
 ** expression, and reports latency and throughput per query kind.
 **
 **   query_bench [--threads 1,2] [--json OUT] [--size N] [--git HASH]
-**               [--limit K] INDEX QUERIES.tsv
+**               [--limit K] [--core-only] INDEX QUERIES.tsv
+**
+** --core-only runs the query core alone and prints one line per thread
+** count, "CORE threads=T qps=... p50_ms=... p99_ms=..." (q/s by the wall
+** clock): the in-process reference of bench/searchd_bench.sh.
 **
 ** QUERIES.tsv: kind<TAB>flags<TAB>query per line, flags a comma list of
 ** prefix, lenient, any (THP_QP_PREFIX_LAST, THP_QP_LENIENT,
@@ -83,6 +87,7 @@ static size_t nqueries;
 static char **kinds;
 static int nkinds;
 static size_t limit = 10;
+static int core_only;            /* --core-only: no bare FTS5 side */
 static const char *index_path;
 
 static double now_ms(void)
@@ -400,6 +405,9 @@ static void *work(void *arg)
             continue;
         for (side = 0; side < 2; side++) {
             int core = (side == 0) == (i / (size_t)run->threads % 2 == 0);
+
+            if (core_only && !core)
+                continue;
             double t0, dt;
             int64_t total = 0;
             size_t n, bytes;
@@ -729,7 +737,8 @@ static void write_json(const char *path, const struct run *runs, int nruns,
 static void usage(void)
 {
     fprintf(stderr, "usage: query_bench [--threads 1,2] [--json OUT] "
-                    "[--size N] [--git HASH] [--limit K] INDEX QUERIES.tsv\n");
+                    "[--size N] [--git HASH] [--limit K] [--core-only] "
+                    "INDEX QUERIES.tsv\n");
     exit(2);
 }
 
@@ -756,7 +765,10 @@ int main(int argc, char **argv)
             size = argv[i + 1];
         else if (strcmp(argv[i], "--git") == 0)
             git = argv[i + 1];
-        else if (strcmp(argv[i], "--limit") == 0)
+        else if (strcmp(argv[i], "--core-only") == 0) {
+            core_only = 1;
+            i--;
+        } else if (strcmp(argv[i], "--limit") == 0)
             limit = (size_t)strtoul(argv[i + 1], NULL, 10);
         else
             usage();
@@ -802,7 +814,15 @@ int main(int argc, char **argv)
     runs[0].record = 1;
     for (i = 0; i < nruns; i++) {
         do_run(&runs[i]);
-        print_table(&runs[i]);
+        if (core_only) {
+            /* one line for scripts: the core alone, by the wall clock */
+            struct stats c = stats_of(runs[i].core_ms, -1, runs[i].threads);
+
+            printf("CORE threads=%d qps=%.1f p50_ms=%.2f p99_ms=%.2f\n",
+                   runs[i].threads, (double)c.n / runs[i].wall_s, c.p50,
+                   c.p99);
+        } else
+            print_table(&runs[i]);
         fflush(stdout);
     }
     for (q = 0; q < nqueries; q++)

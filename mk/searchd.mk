@@ -22,5 +22,10 @@ uninstall-man:
 	    $(MAN8:docs/man/%=$(DESTDIR)$(MANDIR)/man8/%)
 
 BENCH_STEPS += bench-searchd
-bench-searchd: all
+bench-searchd: all $(BUILD)/bench/query_bench $(BUILD)/bench/mhd_floor
 	BUILD=$(BUILD) ./bench/searchd_bench.sh
+
+# the HTTP floor beside the daemon: a bare libmicrohttpd handler
+$(BUILD)/bench/mhd_floor: bench/mhd_floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS)

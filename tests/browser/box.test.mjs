@@ -276,6 +276,8 @@ await step('404', async () => {
 
 await step('embedded', async () => {
   const { ctx, page } = await fresh();
+  const asked = [];
+  page.on('request', r => asked.push(r.url()));
   await page.goto(HOST + 'host.html');
   await type(page, 'rotterdam');
   await statusFor(page, 'rotterdam');
@@ -290,6 +292,9 @@ await step('embedded', async () => {
   await page.screenshot({ path: OUT + '/embedded.png', fullPage: true });
   await axe(page, 'the box embedded in another site');
   check('no script errors embedded', page.errors.length === 0, page.errors.join('; '));
+  const hosts = new Set([new URL(HOST).origin, new URL(THP).origin]);
+  const elsewhere = asked.filter(u => !hosts.has(new URL(u).origin));
+  check('... nothing loaded from any other host', asked.length > 2 && elsewhere.length === 0, elsewhere.join(' '));
   await ctx.close();
 });
 
@@ -321,6 +326,15 @@ await step('phone', async () => {
   check('a phone viewport has no horizontal scroll (box, document, results)', w1 <= 0 && w2 <= 0 && w3 <= 0, [w1, w2, w3].join(','));
   await ctx.close();
 });
+
+// ---- its weight ---------------------------------------------------------------------
+{
+  const { gzipSync } = await import('node:zlib');
+  const web = new URL('../../web/', import.meta.url);
+  const both = Buffer.concat([readFileSync(new URL('searchbox.js', web)), readFileSync(new URL('searchbox.css', web))]);
+  const gz = gzipSync(both, { level: 9 }).length;
+  check('searchbox.js + searchbox.css under 12 KB gzipped (' + gz + ' bytes)', gz < 12 * 1024);
+}
 
 await browser.close();
 console.log(`${passed} passed, ${failed} failed`);

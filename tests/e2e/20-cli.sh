@@ -67,7 +67,7 @@ check_json "--json: query, total, hits (and limit, offset)" "$TMP/rotterdam.json
     '{"query", "total", "hits", "limit", "offset"} <= set(d) and d["query"] == "Rotterdam"'
 check_json "--json: every hit has exactly the documented fields" \
     "$TMP/rotterdam.json" \
-    'd["hits"] and all(set(h) == {"id", "rank", "title", "url", "path", "kind", "date", "year", "location", "partners", "authors", "lang", "page", "score", "snippet", "passages", "repairs", "sources", "near_duplicates"} for h in d["hits"])'
+    'd["hits"] and all(set(h) == {"id", "rank", "title", "url", "link", "path", "kind", "date", "year", "location", "partners", "authors", "lang", "page", "score", "snippet", "passages", "repairs", "sources", "near_duplicates"} for h in d["hits"])'
 # check_types NAME: the field types of every hit of $TMP/NAME.json
 check_types() {
     check_json "--json field types: $1" "$TMP/$1.json" '
