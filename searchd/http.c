@@ -106,6 +106,13 @@ struct gen_entry {
     int64_t gen;
 };
 
+/* Connections per client address, counted in slots by a hash of the
+** address: beyond --max-per-ip a request gets a 503 saying so; beyond
+** PER_IP_SLACK more, libmicrohttpd refuses the connection outright. Two
+** addresses sharing a slot share its count (rare with 4096 slots). */
+#define PER_IP_SLOTS 4096
+#define PER_IP_SLACK 16
+
 struct searchd {
     struct searchd_conf conf;
     struct MHD_Daemon *mhd[SEARCHD_MAX_LISTEN];
@@ -118,6 +125,7 @@ struct searchd {
     int64_t last_gen;
     pthread_key_t key;          /* this thread's conn_slot */
     atomic_uint epoch;          /* bumped by SIGHUP */
+    atomic_uint per_ip[PER_IP_SLOTS]; /* open connections by address hash */
     unsigned long long boot;    /* start time, part of every ETag */
     struct metrics m;
 };
@@ -135,6 +143,32 @@ struct req_ctx {
     int html;                   /* the results page: errors as HTML */
     char method[8];
 };
+
+/* The per-address slot of connection c (1-based), 0 if it has none. */
+static uintptr_t ip_slot(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    const unsigned char *p;
+    size_t n, i;
+    uint32_t h = 2166136261u;
+
+    if (sa == NULL)
+        return 0;
+    if (sa->sa_family == AF_INET) {
+        p = (const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr;
+        n = 4;
+    } else if (sa->sa_family == AF_INET6) {
+        p = (const unsigned char *)
+            &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        n = 16;
+    } else
+        return 0;
+    for (i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return (uintptr_t)(h % PER_IP_SLOTS) + 1;
+}
 
 static double now_ms(void)
 {
@@ -360,6 +394,10 @@ struct out {
     int close;                  /* Connection: close */
     const char *disposition;
     int64_t gen;                /* X-Index-Generation when > 0 */
+    int spooled;                /* the body is file fd (taken over),
+                                   fdlen bytes, instead of body */
+    int fd;
+    size_t fdlen;
 };
 
 /*
@@ -376,6 +414,15 @@ static enum MHD_Result respond(struct searchd *sd, struct MHD_Connection *c,
     const char *origin = cors_origin(sd, c);
     int gz = 0;
 
+    if (o->spooled) {
+        /* a spooled body (limit=all): sent from the file, never held */
+        r = MHD_create_response_from_fd64(o->fdlen, o->fd);
+        if (r == NULL) {
+            close(o->fd);
+            return MHD_NO;
+        }
+        goto headers;
+    }
     if (n > GZIP_MIN && accepts_gzip(c)) {
         size_t zn = n;
         char *z = gzip_body(body, &zn);
@@ -394,6 +441,7 @@ static enum MHD_Result respond(struct searchd *sd, struct MHD_Connection *c,
         thp_free(body);
         return MHD_NO;
     }
+headers:
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, o->type);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
@@ -614,6 +662,43 @@ static enum MHD_Result unavailable(struct searchd *sd, struct MHD_Connection *c,
                       "the index cannot be read", -1);
 }
 
+/* limit=all: each hit rendered and appended to a temporary file. */
+struct spool {
+    FILE *f;
+    const struct thp_render_opts *ro;
+    int head_done;
+    size_t n;
+};
+
+static int spool_write(struct spool *sp, struct thp_buf *b)
+{
+    if (b->rc != THP_OK)
+        return b->rc;
+    if (b->n && fwrite(b->s, 1, b->n, sp->f) != b->n)
+        return THP_ERR_IO;
+    thp_buf_reset(b);
+    return THP_OK;
+}
+
+static int spool_hit(void *arg, const struct thp_result *res,
+                     const struct thp_hit *h, size_t rank)
+{
+    struct spool *sp = arg;
+    struct thp_buf b;
+    int rc;
+
+    thp_buf_init(&b, 0);
+    if (!sp->head_done) {
+        thp_render_head(&b, res, sp->ro);
+        sp->head_done = 1;
+    }
+    thp_render_hit(&b, res, h, rank, sp->ro);
+    rc = spool_write(sp, &b);
+    thp_buf_release(&b);
+    sp->n++;
+    return rc;
+}
+
 static enum MHD_Result handle_search(struct searchd *sd,
                                      struct MHD_Connection *c,
                                      struct req_ctx *ctx, int html)
@@ -624,6 +709,7 @@ static enum MHD_Result handle_search(struct searchd *sd,
     struct thp_result res;
     struct thp_err err;
     struct thp_buf b;
+    struct spool sp;
     struct out o;
     thp_reader *rd;
     char *body, etag[80], salt[32];
@@ -683,8 +769,24 @@ static enum MHD_Result handle_search(struct searchd *sd,
     ro.req = req;
     ro.keep = p.keep;
     ro.nkeep = p.nkeep;
-    /* limit=all is rendered here in full (bounded by the index's size) */
-    rc = thp_exec(rd, req, &res, NULL, NULL, &err);
+    /* limit=all goes hit by hit to an unlinked temporary file, sent from
+    ** there: a request's memory does not grow with its hits */
+    if (req->all) {
+        if ((sp.f = tmpfile()) == NULL) {
+            thp_free(req);
+            fprintf(stderr, "thp-searchd: limit=all: no temporary file: "
+                    "%s\n", strerror(errno));
+            return send_error(sd, c, ctx, MHD_HTTP_SERVICE_UNAVAILABLE,
+                              "no room for the answer", -1);
+        }
+        sp.ro = &ro;
+        sp.head_done = 0;
+        sp.n = 0;
+        rc = thp_exec(rd, req, &res, spool_hit, &sp, &err);
+        if (rc != THP_OK)
+            fclose(sp.f);
+    } else
+        rc = thp_exec(rd, req, &res, NULL, NULL, &err);
     if (rc != THP_OK) {
         thp_free(req);
         atomic_fetch_add(&sd->m.query_errors, 1);
@@ -704,18 +806,42 @@ static enum MHD_Result handle_search(struct searchd *sd,
     snprintf(salt, sizeof salt, "g%lld", (long long)gen);
     make_etag(sd, c, ctx, salt, etag, sizeof etag);
     ctx->hits = (long long)res.nhits;
-    thp_buf_init(&b, 0);
-    thp_render(&b, &res, &ro);
-    thp_result_release(&res);
-    n = b.n;
-    body = thp_buf_detach(&b);
-    thp_buf_release(&b);
-    if (body == NULL) {
-        thp_free(req);
-        return send_error(sd, c, ctx, MHD_HTTP_SERVICE_UNAVAILABLE,
-                          "out of memory", -1);
-    }
     memset(&o, 0, sizeof o);
+    if (req->all) {
+        thp_buf_init(&b, 0);
+        if (!sp.head_done)
+            thp_render_head(&b, &res, &ro);
+        res.nhits = 0;
+        thp_render_tail(&b, &res, &ro);
+        thp_result_release(&res);
+        ctx->hits = (long long)sp.n;
+        if (spool_write(&sp, &b) != THP_OK || fflush(sp.f) != 0 ||
+            (o.fd = dup(fileno(sp.f))) < 0) {
+            thp_buf_release(&b);
+            fclose(sp.f);
+            thp_free(req);
+            return send_error(sd, c, ctx, MHD_HTTP_SERVICE_UNAVAILABLE,
+                              "no room for the answer", -1);
+        }
+        thp_buf_release(&b);
+        o.fdlen = (size_t)ftello(sp.f);
+        o.spooled = 1;
+        fclose(sp.f);
+        body = NULL;
+        n = 0;
+    } else {
+        thp_buf_init(&b, 0);
+        thp_render(&b, &res, &ro);
+        thp_result_release(&res);
+        n = b.n;
+        body = thp_buf_detach(&b);
+        thp_buf_release(&b);
+        if (body == NULL) {
+            thp_free(req);
+            return send_error(sd, c, ctx, MHD_HTTP_SERVICE_UNAVAILABLE,
+                              "out of memory", -1);
+        }
+    }
     o.status = MHD_HTTP_OK;
     o.type = thp_render_mime(req->format);
     o.cache = "public, max-age=10";
@@ -1318,6 +1444,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                           "server busy: too many connections, retry later",
                           -1);
     }
+    if (sd->conf.max_per_ip) {
+        uintptr_t slot = ip_slot(c);
+
+        if (slot && atomic_load(&sd->per_ip[slot - 1]) > sd->conf.max_per_ip) {
+            char msg[96];
+
+            atomic_fetch_add(&sd->m.rejected_full, 1);
+            ctx->route = R_OTHER;
+            snprintf(msg, sizeof msg, "too many connections from your "
+                     "address (at most %u), retry later", sd->conf.max_per_ip);
+            return send_error(sd, c, ctx, MHD_HTTP_SERVICE_UNAVAILABLE, msg,
+                              -1);
+        }
+    }
     if (sd->conf.max_uri && strlen(ctx->uri) > sd->conf.max_uri) {
         char msg[96];
 
@@ -1458,13 +1598,20 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket,
                           enum MHD_ConnectionNotificationCode toe)
 {
     struct searchd *sd = cls;
+    uintptr_t slot;
 
-    (void)c;
-    (void)socket;
-    if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         atomic_fetch_add(&sd->m.open_conns, 1);
-    else if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+        slot = ip_slot(c);
+        if (slot)
+            atomic_fetch_add(&sd->per_ip[slot - 1], 1);
+        *socket = (void *)slot;
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
         atomic_fetch_sub(&sd->m.open_conns, 1);
+        slot = (uintptr_t)*socket;
+        if (slot)
+            atomic_fetch_sub(&sd->per_ip[slot - 1], 1);
+    }
 }
 
 static void slot_destructor(void *p)
@@ -1506,7 +1653,8 @@ static struct MHD_Daemon *start_one(struct searchd *sd, const char *host,
         MHD_OPTION_THREAD_POOL_SIZE, sd->conf.threads ? sd->conf.threads : 1u,
         MHD_OPTION_CONNECTION_TIMEOUT, sd->conf.timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, mhd_limit,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, sd->conf.max_per_ip,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        sd->conf.max_per_ip ? sd->conf.max_per_ip + PER_IP_SLACK : 0u,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, sd,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, sd,
