@@ -313,4 +313,22 @@ check_rc "a 5000-byte query: exit 2" 2 "$SEARCH" --index "$DB" \
     "$(printf 'a%.0s' $(seq 1 5000))"
 check_contains "a 5000-byte query: says it is too long" "$ERR" "longer"
 
+#---- where a hit opens -------------------------------------------------------
+
+# without a web address a hit opens the daemon's /doc/ID; with --url-base
+# it opens the web address, an item at its anchor, a report at its page
+"$SEARCH" --index "$DB" --format json --limit 50 'rotterdam OR migrant' >"$TMP/local.json"
+check_json "no web address: link is /doc/ID" "$TMP/local.json" \
+    'd["hits"] and all(h["link"] == "/doc/%d" % h["id"] for h in d["hits"])'
+WEB=$TMP/web.db
+"$INDEX" --quiet --index "$WEB" --url-base https://thp.example/site/ "$(corpus_copy)" \
+    >/dev/null 2>&1 || _fail "thp-index --url-base"
+"$SEARCH" --index "$WEB" --format json --limit 50 'rotterdam OR migrant' >"$TMP/web.json"
+check_json "--url-base: every link is the web address" "$TMP/web.json" \
+    'd["hits"] and all(h["link"] == h["url"] and h["link"].startswith("https://thp.example/site/") for h in d["hits"])'
+check_json "... an item's link ends in its anchor" "$TMP/web.json" \
+    'any(h["kind"] == "item" for h in d["hits"]) and all("#" in h["link"] and not h["link"].endswith("#") for h in d["hits"] if h["kind"] == "item")'
+check_json "... a report's link ends in #page=N, N its page" "$TMP/web.json" \
+    'any(h["kind"] == "report" for h in d["hits"]) and all(h["link"].endswith("#page=%d" % h["page"]) for h in d["hits"] if h["kind"] == "report")'
+
 finish
