@@ -70,7 +70,8 @@ bench-query: $(BUILD)/thp-index $(BUILD)/bench/query_bench
 	git diff --quiet HEAD -- lib include 2>/dev/null || git=$$git-dirty; \
 	./$(BUILD)/bench/query_bench --threads $(BENCH_THREADS) --size $$n \
 	    --git $$git --json bench/results/query-$$n-$$git.json \
-	    $$dir/index.db $(BENCH_QUERIES) || test $$? -eq 1
+	    $$dir/index.db $(BENCH_QUERIES) || test $$? -eq 1; \
+	python3 bench/box_overlap.py $(BUILD) $$dir/index.db $(BENCH_QUERIES)
 
 # make bench-compare A=a.json B=b.json, or make bench-compare a.json b.json
 # (the two file names are then goals of their own, made into no-ops here).
