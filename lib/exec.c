@@ -31,6 +31,7 @@ enum {
     SQ_SOURCES,  /* every place it was found */
     SQ_SIMILAR,  /* its near-duplicates */
     SQ_GROUPS,   /* documents in near-duplicate groups */
+    SQ_LANGS,    /* the languages the documents are in (meta) */
     SQ_VALUES,   /* per-document values */
     SQ_TITLE,    /* a document's title, for title order */
     SQ_VOCAB,    /* index terms in a range, for suggestions */
@@ -59,6 +60,7 @@ static const char *const sq_sql[SQ__N] = {
                    " OR id = ?2) AND id != ?1 ORDER BY id",
     [SQ_GROUPS] = "SELECT id, dup_group FROM " THP_T_DOCS
                   " WHERE dup_group IS NOT NULL",
+    [SQ_LANGS] = "SELECT value FROM meta WHERE key = 'doc_langs'",
     [SQ_VALUES] = "SELECT id, date, year, kind, lang, location, authors"
                   " FROM " THP_T_DOCS,
     [SQ_TITLE] = "SELECT title FROM " THP_T_DOCS " WHERE id = ?1",
@@ -269,6 +271,8 @@ struct thp_reader {
     struct imap groups;      /* id -> dup_group, for grouped documents */
     struct imap leaders;     /* dup_group values: the groups' first ids */
     int groups_loaded;
+    int langs_set;           /* query stems limited to the documents'
+                                languages for this generation */
     struct values *val;      /* loaded on first need */
     int toplist;             /* stored best hits usable: 1, no: 0, -1 ? */
     char toplist_params[512];
@@ -302,6 +306,7 @@ static void drop_cache(thp_reader *rd)
     imap_clear(&rd->groups);
     imap_clear(&rd->leaders);
     rd->groups_loaded = 0;
+    rd->langs_set = 0;
     values_free(rd->val);
     rd->val = NULL;
 }
@@ -497,6 +502,25 @@ static int run_error(thp_reader *rd, int rc, struct thp_err *err)
         return thp_err_set(err, THP_ERR_SYNTAX, "query rejected: %s",
                            sqlite3_errmsg(db));
     return thp_err_set(err, THP_ERR_DB, "searching: %s", sqlite3_errmsg(db));
+}
+
+/*
+** Query stems only in the languages the index's documents are in (the
+** writer keeps them in meta 'doc_langs'): a stem of another language
+** matches nothing, so leaving it out changes no result and saves a lookup
+** per word and language. Without the record, every language.
+*/
+static void set_query_langs(thp_reader *rd)
+{
+    sqlite3_stmt *st = stmt(rd, SQ_LANGS, NULL);
+    const char *v = NULL;
+
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        v = (const char *)sqlite3_column_text(st, 0);
+    thp_tok_query_langs(thp_index_db(rd->idx), v ? v : "");
+    if (st)
+        sqlite3_reset(st);
+    rd->langs_set = 1;
 }
 
 static int load_groups(thp_reader *rd, struct thp_err *err)
@@ -1712,6 +1736,8 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
         goto done; /* nothing to search for: no hits */
     if (!rd->groups_loaded && (rc = load_groups(rd, err)) != THP_OK)
         goto out;
+    if (!rd->langs_set)
+        set_query_langs(rd);
     if (rd->val == NULL &&
         (has_filters(&plan) || req->facets || rank.recency > 0 ||
          req->sort == THP_SORT_DATE || req->sort == THP_SORT_DATE_ASC ||

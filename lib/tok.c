@@ -60,11 +60,24 @@ struct lang {
     int cache_failed;        /* do not try to allocate it again */
 };
 
+/*
+** What a connection tells its tokenizers (thp_tok_query_langs): the
+** languages whose stems a query looks for, as codes "en nl"; "" all.
+** Changed only by the thread that uses the connection.
+*/
+struct tokctx {
+    char langs[64];
+    unsigned gen;            /* bumped on every change */
+};
+
 /* One tokenizer instance: the languages of tokenize='thp ...'. */
 struct tokenizer {
     int nlang;
     int def; /* index of the default document language */
     struct lang lang[THP_TOK_MAXLANG];
+    struct tokctx *ctx;      /* the connection's, or NULL */
+    unsigned ctx_gen;        /* ctx->gen when qmask was computed */
+    unsigned qmask;          /* query stems: bit i for language i */
 };
 
 enum { M_DOC, M_AUX, M_EXACT, M_STEM };              /* how to tokenize */
@@ -702,6 +715,44 @@ static int cjk_run(struct run *r, size_t *pi)
     return rc;
 }
 
+/* Whether code is one of the space-separated codes in list. */
+static int in_list(const char *list, const char *code)
+{
+    size_t n = strlen(code);
+
+    while (*list) {
+        size_t k = strcspn(list, " ,");
+
+        if (k == n && memcmp(list, code, n) == 0)
+            return 1;
+        list += k;
+        list += strspn(list, " ,");
+    }
+    return 0;
+}
+
+/*
+** The languages whose stems queries look for: those the connection named
+** (thp_tok_query_langs), always with the default language (a document of
+** no known language is stemmed in it); all when it named none.
+*/
+static unsigned query_mask(struct tokenizer *t)
+{
+    int i;
+
+    if (t->ctx_gen != t->ctx->gen) {
+        t->ctx_gen = t->ctx->gen;
+        t->qmask = (1u << t->nlang) - 1;
+        if (t->ctx->langs[0]) {
+            t->qmask = 1u << t->def;
+            for (i = 0; i < t->nlang; i++)
+                if (in_list(t->ctx->langs, t->lang[i].code))
+                    t->qmask |= 1u << i;
+        }
+    }
+    return t->qmask;
+}
+
 /* Index of the language code s[0..n) in t, or -1. */
 static int find_lang(const struct tokenizer *t, const char *s, size_t n)
 {
@@ -746,6 +797,8 @@ static int tokenize(struct tokenizer *t, void *ctx, int flags, const char *s,
     r.n = n;
     r.lang = t->def;
     r.qmask = (1u << t->nlang) - 1;
+    if (t->ctx && (flags & FTS5_TOKENIZE_QUERY))
+        r.qmask = query_mask(t);
     if (flags & FTS5_TOKENIZE_QUERY) {
         r.mode = M_EXACT;
         if (n > 0 && s[0] == THP_TOK_STEM_MARK[0]) {
@@ -906,7 +959,10 @@ static int fts_create(void *ctx, const char **argv, int argc,
     struct tokenizer *t;
     int rc = tokenizer_new(argv, argc, &t);
 
-    (void)ctx;
+    if (t) {
+        t->ctx = ctx;
+        t->ctx_gen = ~0u;
+    }
     *out = (Fts5Tokenizer *)t;
     if (rc == THP_ERR_NOMEM)
         return SQLITE_NOMEM;
@@ -945,15 +1001,43 @@ int thp_tok_register(sqlite3 *db, struct thp_err *err)
 {
     fts5_tokenizer tok = {fts_create, fts_delete, fts_tokenize};
     fts5_api *api = thp_tok_fts5_api(db);
+    struct tokctx *ctx;
 
     if (api == NULL)
         return thp_err_set(err, THP_ERR_DB, "registering the thp tokenizer:"
                            " this SQLite has no FTS5");
-    if (api->xCreateTokenizer(api, THP_TOK_NAME, NULL, &tok, NULL) !=
+    if ((ctx = thp_calloc(1, sizeof *ctx)) == NULL)
+        return thp_err_set(err, THP_ERR_NOMEM, "registering the thp "
+                           "tokenizer: out of memory");
+    /* FTS5 frees ctx with the connection (or now, if this fails) */
+    if (api->xCreateTokenizer(api, THP_TOK_NAME, ctx, &tok, thp_free) !=
         SQLITE_OK)
         return thp_err_set(err, THP_ERR_DB,
                            "registering the thp tokenizer: %s",
                            sqlite3_errmsg(db));
+    return THP_OK;
+}
+
+int thp_tok_query_langs(sqlite3 *db, const char *langs)
+{
+    fts5_api *api = thp_tok_fts5_api(db);
+    fts5_tokenizer tok;
+    void *ud = NULL;
+    struct tokctx *ctx;
+
+    if (api == NULL ||
+        api->xFindTokenizer(api, THP_TOK_NAME, &ud, &tok) != SQLITE_OK ||
+        ud == NULL)
+        return THP_ERR_MISUSE;
+    ctx = ud;
+    if (langs == NULL)
+        langs = "";
+    if (strlen(langs) >= sizeof ctx->langs)
+        langs = "";             /* too many to be worth it: all */
+    if (strcmp(ctx->langs, langs) != 0) {
+        strcpy(ctx->langs, langs);
+        ctx->gen++;
+    }
     return THP_OK;
 }
 

@@ -155,6 +155,16 @@ typedef int (*thp_tok_fn)(void *arg, int tflags, const char *tok, int n,
 int thp_tok_register(sqlite3 *db, struct thp_err *err);
 
 /*
+** The languages whose stems queries on db look for: langs as "en nl pt"
+** (spaces or commas), NULL or "" for all the table's languages. A reader
+** names the languages its documents are in: a stem of any other language
+** matches nothing, so leaving it out changes no result and saves a
+** posting-list lookup per word. The default language is always looked
+** for. Returns THP_OK, or THP_ERR_MISUSE if db has no thp tokenizer.
+*/
+int thp_tok_query_langs(sqlite3 *db, const char *langs);
+
+/*
 ** The FTS5 API of db (version 2 or later), through SELECT fts5(?1), for
 ** registering tokenizers and auxiliary functions; NULL if db has no FTS5.
 */

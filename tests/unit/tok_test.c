@@ -475,6 +475,17 @@ static void test_fts5(void)
             fprintf(stderr, "query %zu: %s\n", i, queries[i].expr);
         CHECK_STR(got, queries[i].want);
     }
+    /* queries look only for the stems of the languages named */
+    CHECK_STR(match("\"" MARK "vluchteling\""), "4");
+    CHECK(thp_tok_query_langs(db, "en") == THP_OK);
+    CHECK_STR(match("\"" MARK "vluchteling\""), "");
+    CHECK_STR(match("\"" MARK "refugee\""), "1 2");
+    CHECK_STR(match("\"vluchtelingen\""), "4"); /* exact forms as ever */
+    CHECK(thp_tok_query_langs(db, "pt,nl") == THP_OK); /* + default en */
+    CHECK_STR(match("\"" MARK "vluchteling\""), "4");
+    CHECK_STR(match("\"" MARK "refugee\""), "1 2");
+    CHECK(thp_tok_query_langs(db, "") == THP_OK);
+    CHECK_STR(match("\"" MARK "vluchteling\""), "4");
     /* highlight() maps stem matches back to the words; the tag is text */
     CHECK_STR(one_text("SELECT highlight(fts, 0, '[', ']') FROM fts"
                        " WHERE fts MATCH '\"' || char(1) || 'refugee\"'"
