@@ -5,8 +5,8 @@
 #
 # Runs thp-index on bench/gen_corpus.py's corpus of N pages into a fresh
 # index; as soon as the index exists, starts thp-searchd on it and
-# READERS clients (default 2) that loop /search requests until the indexer
-# exits. Samples the size of index.db-wal every 0.1 s. Prints the indexing
+# READERS clients (default 4, keep-alive connections) that loop /search
+# requests until the indexer exits. Samples the size of index.db-wal every 0.1 s. Prints the indexing
 # time, the largest WAL seen, the WAL left once thp-index has exited, and
 # the searches answered (and any answer but 200). Exits 0 whatever the
 # numbers are (a report); non-zero only if something failed to run.
@@ -23,7 +23,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/thp-bench}
-READERS=${READERS:-2}
+READERS=${READERS:-4}
 GEN=$ROOT/bench/gen_corpus.py
 
 die() { echo "wal_bench: $*" >&2; exit 2; }
@@ -105,22 +105,33 @@ for _ in $(seq 1 200); do [ -s "$RUN/port" ] && break; sleep 0.05; done
 PORT=$(tr -dc 0-9 <"$RUN/port" 2>/dev/null)
 [ -n "$PORT" ] || die "the daemon did not start: $(cat "$RUN/daemon.err")"
 
-# readers: each loops searches until told to stop, counting answers by status
-for r in $(seq 1 "$READERS"); do
-    (
-        words=(migration city rotterdam report policy "labour+market" "asy*"
-               housing water security trade children)
-        i=0
-        : >"$RUN/reader$r"
-        while [ ! -e "$RUN/stop" ]; do
-            q=${words[$(((i + r) % ${#words[@]}))]}
-            curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 \
-                "http://127.0.0.1:$PORT/search?q=$q&limit=10" >>"$RUN/reader$r"
-            i=$((i + 1))
-        done
-    ) &
-    RPIDS="$RPIDS $!"
-done
+# readers: each a keep-alive connection looping searches until told to
+# stop, so a read transaction is nearly always open; one status a line
+cat >"$RUN/reader.py" <<'PY'
+import http.client, os, sys, threading
+port, n, stop, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+words = ["migration", "city", "rotterdam", "report", "policy", "labour+market",
+         "asy*", "housing", "water", "security", "trade", "children"]
+def loop(k):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    i = k
+    with open("%s%d" % (out, k), "w") as f:
+        while not os.path.exists(stop):
+            try:
+                c.request("GET", "/search?q=%s&limit=10" % words[i % len(words)])
+                r = c.getresponse()
+                r.read()
+                f.write("%d\n" % r.status)
+            except Exception as e:
+                f.write("ERR %r\n" % e)
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            i += 1
+ts = [threading.Thread(target=loop, args=(k,)) for k in range(n)]
+for t in ts: t.start()
+for t in ts: t.join()
+PY
+python3 "$RUN/reader.py" "$PORT" "$READERS" "$RUN/stop" "$RUN/reader" &
+RPIDS=$!
 
 wait "$IPID"
 irc=$?
