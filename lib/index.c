@@ -45,6 +45,7 @@ struct thp_index {
     struct stat seen;      /* the file as it was then, for
                               thp_index_changed */
     int wal_pages;         /* pages in the WAL after the last commit */
+    int wal_limit;         /* pages it may hold before a checkpoint */
     sqlite3_stmt *st[ST__N];
 };
 
@@ -218,51 +219,7 @@ static const char schema_sql[] =
 ** writer's memory that holds the hot pages of the benchmark's 87,000
 ** documents.
 */
-#define WRITER_PRAGMAS                                                      \
-    "PRAGMA cache_size=-32768; PRAGMA journal_size_limit=" WAL_LIMIT
-
-/*
-** The write-ahead log, kept in bounds while readers search. SQLite's
-** automatic checkpoint (PASSIVE) copies pages back into the file but never
-** waits for a reader, and a log is only written again from its start once
-** no reader still reads it: with searches running all the time that never
-** happens, and a 20,000-page run grew the log to 632 MB. So the writer
-** checkpoints itself, after a commit (between sources) once the log holds
-** WAL_CHECKPOINT_PAGES pages, in RESTART mode: it waits (the busy
-** timeout) for the readers of old snapshots to finish, after which the
-** next commit writes the log from its start, and journal_size_limit trims
-** the file to WAL_LIMIT bytes. A checkpoint that cannot finish in time is
-** tried again after the next commit. Checkpoints that far apart write each
-** hot page back rarely (every 32,000 pages instead of 1,000 took the
-** 50,000-page benchmark from 10.2 s to 9.5 s); the log is emptied when the
-** writer closes.
-*/
-#define WAL_CHECKPOINT_PAGES 16384 /* 64 MiB of 4 KiB pages */
-#define WAL_LIMIT "67108864"
-
-/* SQLite's hook after each commit: remember how long the log is (it
-** replaces the automatic checkpoint). */
-static int on_wal(void *arg, sqlite3 *db, const char *name, int pages)
-{
-    thp_index *idx = arg;
-
-    (void)db;
-    (void)name;
-    idx->wal_pages = pages;
-    return SQLITE_OK;
-}
-
-/* After a commit: a RESTART checkpoint once the log is long (above). */
-static void bound_wal(thp_index *idx)
-{
-    int log = 0, done = 0;
-
-    if (idx->wal_pages < WAL_CHECKPOINT_PAGES)
-        return;
-    if (sqlite3_wal_checkpoint_v2(idx->db, "main", SQLITE_CHECKPOINT_RESTART,
-                                  &log, &done) == SQLITE_OK)
-        idx->wal_pages = 0;
-}
+#define WRITER_PRAGMAS "PRAGMA cache_size=-32768"
 
 /*
 ** SQLite's last error on idx, in words; a full disk says so first
@@ -402,6 +359,18 @@ static int next_run(thp_index *idx, struct thp_err *err)
     idx->run = strtoll(v, NULL, 10);
     idx->gen = idx->run << 32;
     return THP_OK;
+}
+
+/* SQLite's hook after each commit of a writer: remember how long the log
+** is (it replaces the automatic checkpoint; see thp_index_wal_limit). */
+static int on_wal(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    thp_index *idx = arg;
+
+    (void)db;
+    (void)name;
+    idx->wal_pages = pages;
+    return SQLITE_OK;
 }
 
 /*==================== Opening ====================*/
@@ -721,8 +690,11 @@ int thp_index_open(const char *path, int flags, thp_index **out,
          exec(idx, "PRAGMA synchronous=NORMAL", err) != THP_OK ||
          exec(idx, WRITER_PRAGMAS, err) != THP_OK))
         goto fail;
-    if (idx->writable)
+    if (idx->writable) {
         sqlite3_wal_hook(idx->db, on_wal, idx);
+        if (thp_index_wal_limit(idx, THP_INDEX_WAL_LIMIT, err) != THP_OK)
+            goto fail;
+    }
     if (idx->writable && next_run(idx, err) != THP_OK)
         goto fail;
     for (i = 0; i < ST__N; i++) {
@@ -828,6 +800,56 @@ static int begin_batch(thp_index *idx, struct thp_err *err)
     idx->in_batch = 1;
     idx->batch_docs = 0;
     return THP_OK;
+}
+
+/*
+** The write-ahead log, kept in bounds while readers search. SQLite's
+** automatic checkpoint (PASSIVE) copies pages back into the file but never
+** waits for a reader, and a log is only written again from its start once
+** no reader still reads it: with searches running all the time that never
+** happens, and a 20,000-page run grew the log to 632 MB. So the writer
+** checkpoints itself, after a commit (between sources) once the log holds
+** its limit (thp_index_wal_limit, default THP_INDEX_WAL_LIMIT), in RESTART
+** mode: it waits (the busy timeout) for the readers of old snapshots to
+** finish, after which the next commit writes the log from its start, and
+** journal_size_limit trims the file back to the limit. A checkpoint that
+** cannot finish in time is tried again after the next commit. Checkpoints
+** that far apart write each hot page back rarely (every 32,000 pages
+** instead of 1,000 took the 50,000-page benchmark from 10.2 s to 9.5 s);
+** the log is emptied when the writer closes.
+*/
+int thp_index_wal_limit(thp_index *idx, int64_t bytes, struct thp_err *err)
+{
+    char sql[64];
+    int page = 4096;
+    sqlite3_stmt *st;
+
+    if (!idx->writable)
+        return thp_err_set(err, THP_ERR_MISUSE, "index opened read-only");
+    if (sqlite3_prepare_v2(idx->db, "PRAGMA page_size", -1, &st, NULL) ==
+        SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0)
+            page = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    if (bytes < page)
+        bytes = page;
+    idx->wal_limit = (int)(bytes / page < INT_MAX ? bytes / page : INT_MAX);
+    snprintf(sql, sizeof sql, "PRAGMA journal_size_limit=%lld",
+             (long long)bytes);
+    return exec(idx, sql, err);
+}
+
+/* After a commit: a RESTART checkpoint once the log is long (above). */
+static void bound_wal(thp_index *idx)
+{
+    int log = 0, done = 0;
+
+    if (idx->wal_pages < idx->wal_limit)
+        return;
+    if (sqlite3_wal_checkpoint_v2(idx->db, "main", SQLITE_CHECKPOINT_RESTART,
+                                  &log, &done) == SQLITE_OK)
+        idx->wal_pages = 0;
 }
 
 int thp_index_commit(thp_index *idx, struct thp_err *err)
