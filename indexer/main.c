@@ -95,6 +95,9 @@ static void usage(FILE *f)
         "  --toplist N    store the best hits of the N most frequent words\n"
         "                 (default %d; 0: none), so that searching one of\n"
         "                 them is a lookup (docs/PERFORMANCE.md)\n"
+        "  --wal-limit MIB  checkpoint the write-ahead log whenever it holds\n"
+        "                 this many MiB, waiting for searches of older\n"
+        "                 snapshots, and trim it back (default %d)\n"
         "  --verbose      a line for every source indexed\n"
         "  --log FILE     also append problems (path and reason) to FILE\n"
         "  --url-base URL the web address of each SOURCE folder: a page\n"
@@ -115,7 +118,7 @@ static void usage(FILE *f)
         "Exit status: 0 if anything was indexed (or was already up to\n"
         "date), 1 if nothing could be indexed, 2 on a usage or index "
         "error,\n130 if interrupted (run again to finish).\n",
-        THP_TOPLIST_WORDS);
+        THP_TOPLIST_WORDS, (int)(THP_INDEX_WAL_LIMIT >> 20));
 }
 
 /*==================== Output ====================*/
@@ -691,7 +694,7 @@ int main(int argc, char **argv)
     thp_lang *lang = NULL;
     struct thp_err lerr;
     int64_t ndocs = 0;
-    long toplist_words = THP_TOPLIST_WORDS;
+    long toplist_words = THP_TOPLIST_WORDS, wal_mib = 0;
     char not_text[96] = "";
     int i, nsources = 0;
     double dt;
@@ -729,6 +732,16 @@ int main(int argc, char **argv)
             if (*end || toplist_words < 0 || toplist_words > 100000) {
                 fprintf(stderr, PROG ": --toplist wants a number of words "
                         "from 0 to 100000\n");
+                return 2;
+            }
+        }
+        else if (!strcmp(a, "--wal-limit") && i + 1 < argc) {
+            char *end;
+
+            wal_mib = strtol(argv[++i], &end, 10);
+            if (*end || wal_mib < 1 || wal_mib > 65536) {
+                fprintf(stderr, PROG ": --wal-limit wants a number of MiB "
+                        "from 1 to 65536\n");
                 return 2;
             }
         }
@@ -809,6 +822,18 @@ int main(int argc, char **argv)
     set_base_dir(index_path);
     if (open_index(index_path, r.full, &r.idx, &r.err) != THP_OK) {
         fprintf(stderr, PROG ": %s\n", r.err.msg);
+        thp_free(sources);
+        thp_free(jsonl);
+        src_set_url_base(NULL);
+        thp_free(base);
+        if (r.log)
+            fclose(r.log);
+        return 2;
+    }
+    if (wal_mib > 0 &&
+        thp_index_wal_limit(r.idx, (int64_t)wal_mib << 20, &r.err) != THP_OK) {
+        fprintf(stderr, PROG ": %s\n", r.err.msg);
+        thp_index_close(r.idx);
         thp_free(sources);
         thp_free(jsonl);
         src_set_url_base(NULL);

@@ -4,9 +4,13 @@
 ** in query.c, on the connection opened here.
 */
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,6 +39,13 @@ struct thp_index {
     int64_t run;           /* this writer's run number (meta 'run') */
     int64_t gen;           /* stamp of the source being written: unique per
                               source and run, so its stale links show */
+    int has_meta;          /* the probe at open found the meta table */
+    int immutable;         /* a reader opened with immutable=1 (see
+                              open_immutable) */
+    struct stat seen;      /* the file as it was then, for
+                              thp_index_changed */
+    int wal_pages;         /* pages in the WAL after the last commit */
+    int wal_limit;         /* pages it may hold before a checkpoint */
     sqlite3_stmt *st[ST__N];
 };
 
@@ -202,35 +213,44 @@ static const char schema_sql[] =
     "  tokenize='" THP_TOKENIZE "');";
 
 /*
-** The writer's page cache and checkpoint interval. The default 2 MiB cache
-** thrashes once the indexes (content hash, simhash bands, source keys)
-** outgrow it: every random insert then re-reads its pages. 32 MiB is a
-** fixed bound on the writer's memory that holds the hot pages of the
-** benchmark's 87,000 documents. A checkpoint every 32,000 WAL pages
-** instead of 1,000 writes each hot page to the database file less often
-** and syncs less (the 50,000-page benchmark: 9.5 s instead of 10.2 s);
-** the WAL file grows to about 128 MiB on disk before it is copied back
-** and reused, and is removed at close.
+** The writer's page cache. The default 2 MiB cache thrashes once the
+** indexes (content hash, simhash bands, source keys) outgrow it: every
+** random insert then re-reads its pages. 32 MiB is a fixed bound on the
+** writer's memory that holds the hot pages of the benchmark's 87,000
+** documents.
 */
-#define WRITER_PRAGMAS                                                      \
-    "PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=32000"
+#define WRITER_PRAGMAS "PRAGMA cache_size=-32768"
+
+/*
+** SQLite's last error on idx, in words; a full disk says so first
+** (SQLite's own "database or disk is full" leaves it open which).
+*/
+static const char *db_why(thp_index *idx, char *buf, size_t len)
+{
+    if (idx->db == NULL)
+        return "no database";
+    if ((sqlite3_extended_errcode(idx->db) & 0xFF) == SQLITE_FULL) {
+        snprintf(buf, len, "the disk is full (%s)", sqlite3_errmsg(idx->db));
+        return buf;
+    }
+    return sqlite3_errmsg(idx->db);
+}
 
 static int db_error(thp_index *idx, struct thp_err *err, const char *what)
 {
+    char buf[200];
+
     return thp_err_set(err, THP_ERR_DB, "%s: %s", what,
-                       idx->db ? sqlite3_errmsg(idx->db) : "no database");
+                       db_why(idx, buf, sizeof buf));
 }
 
 static int exec(thp_index *idx, const char *sql, struct thp_err *err)
 {
-    char *msg = NULL;
+    char buf[200];
 
-    if (sqlite3_exec(idx->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        int rc = thp_err_set(err, THP_ERR_DB, "index '%s': %s", idx->path,
-                             msg ? msg : sqlite3_errmsg(idx->db));
-        sqlite3_free(msg);
-        return rc;
-    }
+    if (sqlite3_exec(idx->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return thp_err_set(err, THP_ERR_DB, "index '%s': %s", idx->path,
+                           db_why(idx, buf, sizeof buf));
     return THP_OK;
 }
 
@@ -285,17 +305,8 @@ static int check_schema(thp_index *idx, struct thp_err *err)
 {
     char version[32], analysis[64];
     sqlite3_stmt *st;
-    int has_meta;
 
-    if (sqlite3_prepare_v2(idx->db,
-                           "SELECT 1 FROM sqlite_schema WHERE name='meta'",
-                           -1, &st, NULL) != SQLITE_OK)
-        return thp_err_set(err, THP_ERR_MISUSE,
-                           "'%s' is not a thp-search index: %s", idx->path,
-                           sqlite3_errmsg(idx->db));
-    has_meta = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    if (!has_meta) {
+    if (!idx->has_meta) {
         int empty;
 
         if (!idx->writable)
@@ -350,11 +361,303 @@ static int next_run(thp_index *idx, struct thp_err *err)
     return THP_OK;
 }
 
+/* SQLite's hook after each commit of a writer: remember how long the log
+** is (it replaces the automatic checkpoint; see thp_index_wal_limit). */
+static int on_wal(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    thp_index *idx = arg;
+
+    (void)db;
+    (void)name;
+    idx->wal_pages = pages;
+    return SQLITE_OK;
+}
+
+/*==================== Opening ====================*/
+
+/* What SQLite said when opening or first reading failed. */
+struct fault {
+    int rc;          /* extended result code */
+    int sys;         /* the system's errno behind it, or 0 */
+    char msg[160];   /* sqlite3_errmsg */
+};
+
+static void fault_get(sqlite3 *db, int rc, struct fault *f)
+{
+    f->rc = db ? sqlite3_extended_errcode(db) : rc;
+    f->sys = db ? sqlite3_system_errno(db) : 0;
+    snprintf(f->msg, sizeof f->msg, "%s",
+             db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+}
+
+/* The folder holding path ("." for a bare name). */
+static void folder_of(const char *path, char *dir, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (slash == NULL)
+        snprintf(dir, len, ".");
+    else if (slash == path)
+        snprintf(dir, len, "/");
+    else
+        snprintf(dir, len, "%.*s", (int)(slash - path), path);
+}
+
+/* 0 if this process may open name for reading (or reading and writing),
+** else the errno saying why not. */
+static int try_open(const char *name, int write)
+{
+    int fd = open(name, (write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+
+    if (fd < 0)
+        return errno;
+    close(fd);
+    return 0;
+}
+
+/* 0 if a file may be created in the folder of path, else the errno. */
+static int try_create_in(const char *path)
+{
+    char dir[PATH_MAX];
+
+    folder_of(path, dir, sizeof dir);
+    return access(dir, W_OK | X_OK) == 0 ? 0 : errno;
+}
+
+/*
+** Name the file SQLite could not use, and why: the index itself, its
+** write-ahead log (-wal) or the log's shared-memory index (-shm), one that
+** exists but may not be read (by a writer: written), or one that is
+** missing and may not be created in its folder. Returns 1 with *verb
+** ("cannot read index" ...) and the reason in out, or 0 when every file
+** looks usable.
+*/
+static int file_problem(const thp_index *idx, const char **verb, char *out,
+                        size_t len)
+{
+    static const char *const suffix[] = {"", "-wal", "-shm"};
+    char name[PATH_MAX + 8];
+    struct stat sb;
+    size_t i;
+    int e;
+
+    for (i = 0; i < 3; i++) {
+        snprintf(name, sizeof name, "%s%s", idx->path, suffix[i]);
+        e = 0;
+        if (stat(name, &sb) == 0) {
+            /* a reader reads the log and maps -shm read-only if need be */
+            if ((e = try_open(name, idx->writable)) != 0)
+                *verb = idx->writable ? "cannot write index"
+                                      : "cannot read index";
+        } else if (errno != ENOENT) {
+            e = errno;
+            *verb = "cannot reach index";
+        } else if ((i > 0 || idx->writable) &&
+                   (e = try_create_in(name)) != 0) {
+            *verb = i == 0          ? "cannot create index"
+                    : idx->writable ? "cannot open index"
+                                    : "cannot read index";
+        }
+        if (e == 0)
+            continue;
+        if (i == 0)
+            snprintf(out, len, "%s", strerror(e));
+        else
+            snprintf(out, len, "cannot %s '%s': %s",
+                     stat(name, &sb) == 0 ? idx->writable ? "write" : "read"
+                                          : "create",
+                     name, strerror(e));
+        return 1;
+    }
+    return 0;
+}
+
+/*
+** The message for a failed open or first read: a file that is not an
+** index, a full disk, the file that may not be read or created and why,
+** else SQLite's own words with the system's reason.
+*/
+static int open_error(const thp_index *idx, const struct fault *f,
+                      struct thp_err *err)
+{
+    const char *verb = idx->writable ? "cannot open index" : "cannot read index";
+    char why[PATH_MAX + 128];
+
+    switch (f->rc & 0xFF) {
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+        return thp_err_set(err, THP_ERR_MISUSE,
+                           "'%s' is not a thp-search index: %s", idx->path,
+                           f->msg);
+    case SQLITE_NOMEM:
+        return thp_err_set(err, THP_ERR_NOMEM, "opening index '%s': out of "
+                           "memory", idx->path);
+    default:
+        break;
+    }
+    if (f->sys == ENOSPC || f->sys == EDQUOT || (f->rc & 0xFF) == SQLITE_FULL)
+        return thp_err_set(err, THP_ERR_IO, "%s '%s': the disk is full (%s)",
+                           verb, idx->path,
+                           f->sys ? strerror(f->sys) : f->msg);
+    if (file_problem(idx, &verb, why, sizeof why))
+        return thp_err_set(err, THP_ERR_IO, "%s '%s': %s", verb, idx->path,
+                           why);
+    if (f->sys)
+        return thp_err_set(err, THP_ERR_IO, "%s '%s': %s (%s)", verb,
+                           idx->path, f->msg, strerror(f->sys));
+    return thp_err_set(err, THP_ERR_IO, "%s '%s': %s", verb, idx->path,
+                       f->msg);
+}
+
+/* Open name with flags and register the tokenizer and thp_rank. */
+static int connect_db(thp_index *idx, const char *name, int flags,
+                      struct fault *f, struct thp_err *err)
+{
+    int rc = sqlite3_open_v2(name, &idx->db, flags | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+
+    if (rc != SQLITE_OK) {
+        fault_get(idx->db, rc, f);
+        sqlite3_close(idx->db);
+        idx->db = NULL;
+        return rc;
+    }
+    sqlite3_extended_result_codes(idx->db, 1);
+    sqlite3_busy_timeout(idx->db, 5000);
+    if (thp_tok_register(idx->db, err) != THP_OK ||
+        thp_rank_register(idx->db, err) != THP_OK) {
+        f->rc = SQLITE_NOMEM;
+        return SQLITE_NOMEM;
+    }
+    return SQLITE_OK;
+}
+
+/* The first read, which opens the WAL files: is there a meta table? */
+static int probe(thp_index *idx, struct fault *f)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(idx->db, "SELECT 1 FROM sqlite_schema"
+                                " WHERE name = 'meta'", -1, &st, NULL);
+
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        idx->has_meta = rc == SQLITE_ROW;
+        if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_OK)
+        fault_get(idx->db, rc, f);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* 1 if path's write-ahead log holds anything (a writer is at work, or
+** one stopped before it could empty the log). */
+static int wal_has_frames(const char *path)
+{
+    char name[PATH_MAX + 8];
+    struct stat sb;
+
+    snprintf(name, sizeof name, "%s-wal", path);
+    return stat(name, &sb) == 0 && sb.st_size > 0;
+}
+
+/* "file:" URI of path with immutable=1; 0, or -1 if it does not fit. */
+static int immutable_uri(const char *path, char *out, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *p = (const unsigned char *)path;
+    size_t n = (size_t)snprintf(out, len, "file:%s", path[0] == '/' ? "//" : "");
+
+    for (; *p && n + 4 < len; p++) {
+        if (isalnum(*p) || strchr("/-._~", *p)) {
+            out[n++] = (char)*p;
+        } else {
+            out[n++] = '%';
+            out[n++] = hex[*p >> 4];
+            out[n++] = hex[*p & 15];
+        }
+    }
+    if (*p || (size_t)snprintf(out + n, len - n, "?immutable=1") >= len - n)
+        return -1;
+    return 0;
+}
+
+/*
+** A reader that may not create the -shm file WAL mode needs (a read-only
+** folder or file system, a folder of another user, a full disk) can still
+** read an index whose log is empty: every committed page is then in the
+** file itself, which immutable=1 reads without locks or -shm. Such a
+** connection would not see a writer's later commits, so the file's state
+** is kept for thp_index_changed, which tells the reader to reopen.
+*/
+static int open_immutable(thp_index *idx, struct thp_err *err)
+{
+    char uri[PATH_MAX * 3 + 32];
+    struct fault f;
+
+    if (wal_has_frames(idx->path) ||
+        immutable_uri(idx->path, uri, sizeof uri) != 0 ||
+        stat(idx->path, &idx->seen) != 0)
+        return THP_ERR_IO;
+    if (connect_db(idx, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, &f,
+                   err) != SQLITE_OK ||
+        probe(idx, &f) != SQLITE_OK) {
+        sqlite3_close(idx->db);
+        idx->db = NULL;
+        return THP_ERR_IO;
+    }
+    idx->immutable = 1;
+    return THP_OK;
+}
+
+/*
+** Open the connection and read the schema once. A writer must be able to
+** write the file (SQLite would quietly open it read-only); a reader that
+** cannot set up WAL reading falls back to open_immutable. Every failure
+** names what really failed.
+*/
+static int open_db(thp_index *idx, struct thp_err *err)
+{
+    int flags = idx->writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                              : SQLITE_OPEN_READONLY;
+    struct fault f;
+    int rc;
+
+    memset(&f, 0, sizeof f);
+    if (connect_db(idx, idx->path, flags, &f, err) != SQLITE_OK)
+        return err && err->rc ? err->rc : open_error(idx, &f, err);
+    if (idx->writable && sqlite3_db_readonly(idx->db, "main") == 1) {
+        f.rc = SQLITE_READONLY;
+        snprintf(f.msg, sizeof f.msg, "the file is read-only");
+        return open_error(idx, &f, err);
+    }
+    if ((rc = probe(idx, &f)) == SQLITE_OK)
+        return THP_OK;
+    switch (rc & 0xFF) {
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_PERM:
+        if (idx->writable)
+            break;
+        sqlite3_close(idx->db);
+        idx->db = NULL;
+        if (open_immutable(idx, err) == THP_OK)
+            return THP_OK;
+        break;
+    default:
+        break;
+    }
+    return open_error(idx, &f, err);
+}
+
 int thp_index_open(const char *path, int flags, thp_index **out,
                    struct thp_err *err)
 {
     thp_index *idx;
-    int oflags, i;
+    int i;
 
     *out = NULL;
     idx = thp_calloc(1, sizeof *idx);
@@ -364,22 +667,15 @@ int thp_index_open(const char *path, int flags, thp_index **out,
     }
     idx->writable = (flags & THP_INDEX_WRITE) != 0;
     if (!idx->writable && access(path, F_OK) != 0) {
-        thp_err_set(err, THP_ERR_NOTFOUND,
-                    "no index at '%s': build one with thp-index", path);
+        if (errno == ENOENT)
+            thp_err_set(err, THP_ERR_NOTFOUND,
+                        "no index at '%s': build one with thp-index", path);
+        else
+            thp_err_set(err, THP_ERR_IO, "cannot read index '%s': %s", path,
+                        strerror(errno));
         goto fail;
     }
-    oflags = idx->writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-                           : SQLITE_OPEN_READONLY;
-    if (sqlite3_open_v2(path, &idx->db, oflags | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
-        thp_err_set(err, THP_ERR_IO, "cannot open index '%s': %s", path,
-                    idx->db ? sqlite3_errmsg(idx->db) : "out of memory");
-        goto fail;
-    }
-    sqlite3_extended_result_codes(idx->db, 1);
-    sqlite3_busy_timeout(idx->db, 5000);
-    if (thp_tok_register(idx->db, err) != THP_OK ||
-        thp_rank_register(idx->db, err) != THP_OK)
+    if (open_db(idx, err) != THP_OK)
         goto fail;
     /* WAL only once the file is known to be ours (it rewrites the header) */
     if (check_schema(idx, err) != THP_OK)
@@ -394,6 +690,11 @@ int thp_index_open(const char *path, int flags, thp_index **out,
          exec(idx, "PRAGMA synchronous=NORMAL", err) != THP_OK ||
          exec(idx, WRITER_PRAGMAS, err) != THP_OK))
         goto fail;
+    if (idx->writable) {
+        sqlite3_wal_hook(idx->db, on_wal, idx);
+        if (thp_index_wal_limit(idx, THP_INDEX_WAL_LIMIT, err) != THP_OK)
+            goto fail;
+    }
     if (idx->writable && next_run(idx, err) != THP_OK)
         goto fail;
     for (i = 0; i < ST__N; i++) {
@@ -411,6 +712,25 @@ int thp_index_open(const char *path, int flags, thp_index **out,
 fail:
     thp_index_close(idx);
     return err && err->rc ? err->rc : THP_ERR_DB;
+}
+
+int thp_index_immutable(const thp_index *idx)
+{
+    return idx->immutable;
+}
+
+int thp_index_changed(const thp_index *idx)
+{
+    struct stat sb;
+
+    if (idx == NULL || !idx->immutable)
+        return 0;
+    if (stat(idx->path, &sb) != 0 || sb.st_dev != idx->seen.st_dev ||
+        sb.st_ino != idx->seen.st_ino || sb.st_size != idx->seen.st_size ||
+        sb.st_mtim.tv_sec != idx->seen.st_mtim.tv_sec ||
+        sb.st_mtim.tv_nsec != idx->seen.st_mtim.tv_nsec)
+        return 1;
+    return wal_has_frames(idx->path);
 }
 
 void thp_index_close(thp_index *idx)
@@ -482,12 +802,65 @@ static int begin_batch(thp_index *idx, struct thp_err *err)
     return THP_OK;
 }
 
+/*
+** The write-ahead log, kept in bounds while readers search. SQLite's
+** automatic checkpoint (PASSIVE) copies pages back into the file but never
+** waits for a reader, and a log is only written again from its start once
+** no reader still reads it: with searches running all the time that never
+** happens, and a 20,000-page run grew the log to 632 MB. So the writer
+** checkpoints itself, after a commit (between sources) once the log holds
+** its limit (thp_index_wal_limit, default THP_INDEX_WAL_LIMIT), in RESTART
+** mode: it waits (the busy timeout) for the readers of old snapshots to
+** finish, after which the next commit writes the log from its start, and
+** journal_size_limit trims the file back to the limit. A checkpoint that
+** cannot finish in time is tried again after the next commit. Checkpoints
+** that far apart write each hot page back rarely (every 32,000 pages
+** instead of 1,000 took the 50,000-page benchmark from 10.2 s to 9.5 s);
+** the log is emptied when the writer closes.
+*/
+int thp_index_wal_limit(thp_index *idx, int64_t bytes, struct thp_err *err)
+{
+    char sql[64];
+    int page = 4096;
+    sqlite3_stmt *st;
+
+    if (!idx->writable)
+        return thp_err_set(err, THP_ERR_MISUSE, "index opened read-only");
+    if (sqlite3_prepare_v2(idx->db, "PRAGMA page_size", -1, &st, NULL) ==
+        SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0)
+            page = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    if (bytes < page)
+        bytes = page;
+    idx->wal_limit = (int)(bytes / page < INT_MAX ? bytes / page : INT_MAX);
+    snprintf(sql, sizeof sql, "PRAGMA journal_size_limit=%lld",
+             (long long)bytes);
+    return exec(idx, sql, err);
+}
+
+/* After a commit: a RESTART checkpoint once the log is long (above). */
+static void bound_wal(thp_index *idx)
+{
+    int log = 0, done = 0;
+
+    if (idx->wal_pages < idx->wal_limit)
+        return;
+    if (sqlite3_wal_checkpoint_v2(idx->db, "main", SQLITE_CHECKPOINT_RESTART,
+                                  &log, &done) == SQLITE_OK)
+        idx->wal_pages = 0;
+}
+
 int thp_index_commit(thp_index *idx, struct thp_err *err)
 {
     if (!idx->in_batch)
         return THP_OK;
     idx->in_batch = 0;
-    return exec(idx, "COMMIT", err);
+    if (exec(idx, "COMMIT", err) != THP_OK)
+        return THP_ERR_DB;
+    bound_wal(idx);
+    return THP_OK;
 }
 
 static void bind_opt(sqlite3_stmt *s, int i, const char *v)
@@ -506,8 +879,7 @@ static int step_done(thp_index *idx, sqlite3_stmt *s, struct thp_err *err,
 
     sqlite3_reset(s);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return thp_err_set(err, THP_ERR_DB, "%s: %s", what,
-                           sqlite3_errmsg(idx->db));
+        return db_error(idx, err, what);
     return THP_OK;
 }
 
@@ -520,8 +892,7 @@ static int step_int(thp_index *idx, sqlite3_stmt *s, int64_t dflt,
     *out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : dflt;
     sqlite3_reset(s);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return thp_err_set(err, THP_ERR_DB, "%s: %s", what,
-                           sqlite3_errmsg(idx->db));
+        return db_error(idx, err, what);
     return THP_OK;
 }
 

@@ -87,8 +87,8 @@ static void usage(FILE *f)
         "  --cors-origin ORIGIN  allow this origin (repeatable; * any)\n"
         "  --log-format text|json  access log form (default text)\n"
         "  --quiet             no access log\n"
-        "  --user NAME         drop to this user after binding (needed as\n"
-        "                      root on any address but loopback)\n"
+        "  --user NAME         drop to this user after binding (required\n"
+        "                      when started as root; never root itself)\n"
         "  --port-file FILE    write the (first) port listened on to FILE\n"
         "  --rank-config FILE  ranking parameters, key=value lines (see\n"
         "                      docs/RELEVANCE.md); defaults built in\n"
@@ -145,11 +145,6 @@ static long number(const char *s, long lo, long hi)
     return v;
 }
 
-static int is_loopback(const char *host)
-{
-    return !strncmp(host, "127.", 4) || !strcmp(host, "::1");
-}
-
 /* Become user name (after binding): groups, gid, then uid; for good. */
 static int drop_to(const char *name)
 {
@@ -188,10 +183,11 @@ int main(int argc, char **argv)
     struct searchd *sd;
     struct thp_err err;
     thp_index *probe;
+    struct passwd *pw = NULL;
     FILE *pf = NULL;
     sigset_t sigs;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN), v;
-    int i, sig, loopback_only = 1;
+    int i, sig;
 
     memset(&conf, 0, sizeof conf);
     conf.index_path = "thp.db";
@@ -289,14 +285,24 @@ int main(int argc, char **argv)
             return 2;
         }
         conf.host[u] = host[u];
-        if (!is_loopback(host[u]))
-            loopback_only = 0;
     }
     conf.nlisten = nlisten;
     if (conf.web_dir == NULL)
         conf.web_dir = find_web_dir(webbuf, sizeof webbuf);
-    if (user && getpwnam(user) == NULL) {
+    if (user && (pw = getpwnam(user)) == NULL) {
         fprintf(stderr, PROG ": --user: no user '%s'\n", user);
+        return 2;
+    }
+    /* a search service needs no privilege: as root, only to bind */
+    if (geteuid() == 0 && user == NULL) {
+        fprintf(stderr, PROG ": refusing to run as root; give --user NAME "
+                "(an unprivileged user who may read the index) to drop to "
+                "after binding\n");
+        return 2;
+    }
+    if (user && pw->pw_uid == 0) {
+        fprintf(stderr, PROG ": --user %s: that is root; name an "
+                "unprivileged user\n", user);
         return 2;
     }
 
@@ -313,16 +319,6 @@ int main(int argc, char **argv)
     if (searchd_start(&conf, &sd, &err) != THP_OK) {
         fprintf(stderr, PROG ": %s\n", err.msg);
         return 2;
-    }
-    if (geteuid() == 0 && user == NULL) {
-        if (!loopback_only) {
-            fprintf(stderr, PROG ": refusing to run as root; give --user "
-                    "NAME to drop to after binding\n");
-            searchd_stop(sd);
-            return 2;
-        }
-        fprintf(stderr, PROG ": warning: running as root (loopback only); "
-                "give --user NAME to drop privileges\n");
     }
     /* the port file is opened before the user changes (its folder may be
     ** root's), written once the index is known to be readable */
@@ -348,6 +344,11 @@ int main(int argc, char **argv)
         }
         return 2;
     }
+    if (thp_index_immutable(probe))
+        fprintf(stderr, PROG ": note: '%s' is read as an unchanging file "
+                "(no -shm file can be created beside it): update it by "
+                "renaming a new index over it (docs/DEPLOY.md)\n",
+                conf.index_path);
     thp_index_close(probe);
     if (port_file) {
         FILE *f = pf ? pf : fopen(port_file, "w");

@@ -124,11 +124,32 @@ enum {
 /*
 ** Open (and with THP_INDEX_WRITE, create) the index at path. On success
 ** *out is the caller's, closed with thp_index_close. On failure *out is
-** NULL and err says why: a missing file, a database of another schema or
-** analysis version (THP_ERR_CORRUPT, with the advice to rebuild).
+** NULL and err says what really failed: no file (THP_ERR_NOTFOUND); a
+** database of another schema or analysis version (THP_ERR_CORRUPT, with
+** the advice to rebuild); a file that is not a thp-search index
+** (THP_ERR_MISUSE); the index, its -wal or its -shm file that may not be
+** read, written or created, with the system's reason, or a full disk
+** (THP_ERR_IO).
+**
+** A reader needs the -shm file of SQLite's WAL mode. When it may not
+** create it (a read-only folder or file system) and the log is empty, the
+** file is opened as immutable: read as it is, without locks; then
+** thp_index_immutable says so and thp_index_changed tells when to reopen.
 */
 int thp_index_open(const char *path, int flags, thp_index **out,
                    struct thp_err *err);
+
+/* 1 if idx is a reader that opened its file as immutable (above). */
+int thp_index_immutable(const thp_index *idx);
+
+/*
+** 1 if an immutable reader's file has changed since it was opened: it was
+** replaced, written in place (size or modification time) or a writer's
+** log has appeared beside it. The reader must then close and reopen to see
+** the index as it is now. Always 0 for other connections, which see every
+** commit. Costs two stat calls.
+*/
+int thp_index_changed(const thp_index *idx);
 
 /* Commit the open batch, finalize statements and close. NULL is a no-op. */
 void thp_index_close(thp_index *idx);
@@ -188,6 +209,17 @@ int thp_index_sweep(thp_index *idx, const char *root, long *removed,
 
 /* Commit the open batch, if any. */
 int thp_index_commit(thp_index *idx, struct thp_err *err);
+
+/*
+** The write-ahead log's bound for a writer: once a commit leaves the log
+** at bytes or more, the writer waits for readers of older snapshots to
+** finish and has the log written again from its start, trimmed back to
+** bytes (SQLite's RESTART checkpoint and journal_size_limit). The log may
+** pass the bound by one batch, or more while a reader keeps a snapshot
+** longer than the busy timeout (5 s). Set at open to THP_INDEX_WAL_LIMIT.
+*/
+#define THP_INDEX_WAL_LIMIT ((int64_t)64 << 20)
+int thp_index_wal_limit(thp_index *idx, int64_t bytes, struct thp_err *err);
 
 /* Number of documents. */
 int thp_index_count(thp_index *idx, int64_t *n, struct thp_err *err);

@@ -333,36 +333,36 @@ fi
 #---- start-up errors -----------------------------------------------------------
 
 rm -f "$TMP/port"
-check_rc "missing index: exit 2" 2 timeout 10 "$SEARCHD" --index "$TMP/none.db" \
+check_rc "missing index: exit 2" 2 timeout 10 "$SEARCHD" "${DAEMON_USER[@]}" --index "$TMP/none.db" \
     --listen 127.0.0.1:0 --port-file "$TMP/port" --web web --quiet
 check_contains "missing index: message names the path" "$ERR" "$TMP/none.db"
 check "missing index: no port file written" test ! -e "$TMP/port"
 check "missing index: not created" test ! -e "$TMP/none.db"
 printf 'not an index\n' >"$TMP/text.db"
-check_rc "a text file as index: exit 2" 2 timeout 10 "$SEARCHD" \
+check_rc "a text file as index: exit 2" 2 timeout 10 "$SEARCHD" "${DAEMON_USER[@]}" \
     --index "$TMP/text.db" --listen 127.0.0.1:0 --web web --quiet
 for l in bogus 127.0.0.1:99999 127.0.0.1: 127.0.0.1:80x localhost:0 \
     '[::1' 999.1.2.3:0; do
-    check_rc "--listen $l: exit 2" 2 timeout 10 "$SEARCHD" --index "$DB" \
+    check_rc "--listen $l: exit 2" 2 timeout 10 "$SEARCHD" "${DAEMON_USER[@]}" --index "$DB" \
         --listen "$l" --web web --quiet
     check_contains "--listen $l: the message quotes it" "$ERR" "${l%%:*}"
 done
-check_rc "--threads 0: exit 2" 2 timeout 10 "$SEARCHD" --index "$DB" \
+check_rc "--threads 0: exit 2" 2 timeout 10 "$SEARCHD" "${DAEMON_USER[@]}" --index "$DB" \
     --threads 0 --listen 127.0.0.1:0 --quiet
-check_rc "--threads 65: exit 2" 2 timeout 10 "$SEARCHD" --index "$DB" \
+check_rc "--threads 65: exit 2" 2 timeout 10 "$SEARCHD" "${DAEMON_USER[@]}" --index "$DB" \
     --threads 65 --listen 127.0.0.1:0 --quiet
-check_rc "--threads abc: exit 2" 2 timeout 10 "$SEARCHD" --index "$DB" \
+check_rc "--threads abc: exit 2" 2 timeout 10 "$SEARCHD" "${DAEMON_USER[@]}" --index "$DB" \
     --threads abc --listen 127.0.0.1:0 --quiet
-check_rc "--port-file in a missing folder: exit 2" 2 timeout 10 "$SEARCHD" \
+check_rc "--port-file in a missing folder: exit 2" 2 timeout 10 "$SEARCHD" "${DAEMON_USER[@]}" \
     --index "$DB" --listen 127.0.0.1:0 --port-file "$TMP/no/such/port" --quiet
 check_contains "--port-file in a missing folder: names it" "$ERR" \
     "$TMP/no/such/port"
-check_rc "unknown option: exit 2" 2 timeout 10 "$SEARCHD" --bogus
+check_rc "unknown option: exit 2" 2 timeout 10 "$SEARCHD" "${DAEMON_USER[@]}" --bogus
 check_rc "--help: exit 0" 0 timeout 10 "$SEARCHD" --help
 check_contains "--help: usage on stdout" "$OUT" "usage: thp-searchd"
 
 if start_daemon "$DB"; then
-    check_rc "a port already in use: exit 2" 2 timeout 10 "$SEARCHD" \
+    check_rc "a port already in use: exit 2" 2 timeout 10 "$SEARCHD" "${DAEMON_USER[@]}" \
         --index "$DB" --listen "127.0.0.1:$PORT" --web web --quiet
     check_contains "a port already in use: says it cannot listen" "$ERR" \
         "$PORT"

@@ -23,13 +23,13 @@ base_docs=$(ndocs "$LIVE")
 #---- 1. concurrency -----------------------------------------------------------
 
 for t in 0 65 abc 2x ""; do
-    check_rc "--threads '$t': exit 2" 2 timeout 10 "$SEARCHD" --index "$LIVE" \
+    check_rc "--threads '$t': exit 2" 2 timeout 10 "$SEARCHD" "${DAEMON_USER[@]}" --index "$LIVE" \
         --threads "$t" --listen 127.0.0.1:0 --quiet
 done
 check_contains "--threads: the message gives the range" "$ERR" "1..64"
 check_rc "--version: exit 0" 0 timeout 10 "$SEARCHD" --version
 check_contains "--version: names the program" "$OUT" "thp-searchd "
-check_rc "--log-format xml: exit 2" 2 timeout 10 "$SEARCHD" --index "$LIVE" \
+check_rc "--log-format xml: exit 2" 2 timeout 10 "$SEARCHD" "${DAEMON_USER[@]}" --index "$LIVE" \
     --log-format xml --listen 127.0.0.1:0
 
 start_daemon "$LIVE" --threads 2 --max-connections 4 ||
@@ -297,7 +297,7 @@ stop_daemon TERM
 #---- 4. observability -----------------------------------------------------
 
 rm -f "$TMP/port"
-"$SEARCHD" --index "$LIVE" --listen 127.0.0.1:0 --port-file "$TMP/port" --web web \
+"$SEARCHD" "${DAEMON_USER[@]}" --index "$LIVE" --listen 127.0.0.1:0 --port-file "$TMP/port" --web web \
     --log-format json >"$TMP/daemon.out" 2>"$TMP/daemon.err" &
 DPID=$!
 for i in $(seq 1 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
@@ -428,11 +428,20 @@ for p in /passwd.txt /alias.css /secret.txt; do
 done
 stop_daemon TERM
 
-# root: refused on a public address without --user; --user drops
+# root: refused without --user, on any address; --user drops
 if [ "$(id -u)" -eq 0 ]; then
     check_rc "root on 0.0.0.0 without --user: exit 2" 2 timeout 10 "$SEARCHD" \
         --index "$LIVE" --listen 0.0.0.0:0 --quiet
     check_contains "... says why" "$ERR" "refusing to run as root"
+    rm -f "$TMP/port"
+    check_rc "root on loopback without --user: exit 2" 2 timeout 10 "$SEARCHD" \
+        --index "$LIVE" --listen 127.0.0.1:0 --port-file "$TMP/port" --quiet
+    check_contains "... says why, naming --user" "$ERR" \
+        "refusing to run as root; give --user NAME"
+    check "... and never listened (no port file)" test ! -e "$TMP/port"
+    check_rc "--user root: exit 2" 2 timeout 10 "$SEARCHD" \
+        --index "$LIVE" --listen 127.0.0.1:0 --user root --quiet
+    check_contains "... says it is root" "$ERR" "that is root"
     if id nobody >/dev/null 2>&1; then
         pub=$(mktemp -d /tmp/thp-pub.XXXXXX)
         cp "$LIVE" "$pub/pub.db"
@@ -462,7 +471,7 @@ fi
 #---- 6. operations --------------------------------------------------------------
 
 rm -f "$TMP/port"
-"$SEARCHD" --index "$LIVE" --listen 127.0.0.1:0 --listen '[::1]:0' \
+"$SEARCHD" "${DAEMON_USER[@]}" --index "$LIVE" --listen 127.0.0.1:0 --listen '[::1]:0' \
     --port-file "$TMP/port" --quiet >/dev/null 2>"$TMP/two.err" &
 DPID=$!
 for i in $(seq 1 100); do

@@ -23,7 +23,7 @@ cp "$TMP/build/index.db" "$TMP/b/live.db"
 start_replica() { # start_replica NAME: sets PORT_NAME and PID_NAME
     local name=$1 i
     rm -f "$TMP/$name.port"
-    "$SEARCHD" --index "$TMP/$name/live.db" --listen 127.0.0.1:0 \
+    "$SEARCHD" "${DAEMON_USER[@]}" --index "$TMP/$name/live.db" --listen 127.0.0.1:0 \
         --port-file "$TMP/$name.port" --web web --max-per-ip 0 \
         --log-format text 2>"$TMP/$name.log" &
     eval "PID_$name=$!"
@@ -121,7 +121,7 @@ check_eq "150 requests while replica a stops: all 200" 150 \
     "$(grep -c '^200$' "$TMP/stop.log")"
 # back on the same port (nginx's config names it)
 old_a=$PORT_a
-"$SEARCHD" --index "$TMP/a/live.db" --listen "127.0.0.1:$old_a" --web web \
+"$SEARCHD" "${DAEMON_USER[@]}" --index "$TMP/a/live.db" --listen "127.0.0.1:$old_a" --web web \
     --max-per-ip 0 --quiet 2>"$TMP/a.log" &
 PID_a=$!
 BG_PIDS="$BG_PIDS $PID_a"

@@ -167,7 +167,7 @@ if start_daemon "$DB"; then
     stop_daemon
     printf 'k1=7\nbogus=1\n' >"$TMP/bad2.conf"
     check_rc "thp-searchd --rank-config with an unknown key: exit 2" 2 \
-        "$SEARCHD" --index "$DB" --rank-config "$TMP/bad2.conf"
+        "$SEARCHD" "${DAEMON_USER[@]}" --index "$DB" --rank-config "$TMP/bad2.conf"
     check_contains "... naming the file" "$ERR" "$TMP/bad2.conf"
 else
     _fail "thp-searchd starts on the corpus index"

@@ -27,6 +27,14 @@
 #                        folder (made by corpus_copy), so its documents are
 #                        named corpus/...
 #   start_daemon DB [ARG...]    thp-searchd on 127.0.0.1:0; sets PORT, DPID
+#   DAEMON_USER          (--user nobody) when the tests run as root, else
+#                        empty: thp-searchd refuses root, so a script that
+#                        starts it itself passes "${DAEMON_USER[@]}". $TMP
+#                        then belongs to nobody and the umask is 000, so the
+#                        daemon may read the index and create its -shm file
+#   SAN_DIR              where AddressSanitizer/UBSan reports of every
+#                        program go (log_path); finish fails on any, as
+#                        run does on one in the stderr it captured
 #   stop_daemon [SIG]    signal the daemon (TERM), wait up to 5 s; sets
 #                        DAEMON_RC (137 if it had to be killed)
 #   http PATH [CURL-ARG...]     GET; sets STATUS, body in $TMP/http.body,
@@ -54,6 +62,22 @@ SEARCHD=$BUILD/thp-searchd
 ROOT=$PWD
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/thp-e2e.XXXXXX") || exit 2
+DAEMON_USER=()
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+    DAEMON_USER=(--user nobody)
+    chown nobody "$TMP" && chmod 755 "$TMP" || exit 2
+    # folders a test makes are writable for the daemon too, as the index's
+    # folder is in production (it creates INDEX-shm beside the index);
+    # tests/e2e/46-privilege.sh tries read-only folders and files
+    umask 000
+fi
+# a report in a file is seen even when a test drops the program's stderr
+# or the program runs in the background; any user may write there
+SAN_DIR=$TMP/sanitizer
+mkdir -p "$SAN_DIR" && chmod 1777 "$SAN_DIR" || exit 2
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$SAN_DIR/asan"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$SAN_DIR/ubsan:print_stacktrace=1"
+SAN_RE='runtime error:|ERROR: (AddressSanitizer|LeakSanitizer)|WARNING: AddressSanitizer'
 PASSED=0
 FAILED=0
 DPID=
@@ -103,6 +127,10 @@ run() {
     RC=$?
     OUT=$(cat "$TMP/run.out")
     ERR=$(cat "$TMP/run.err")
+    if grep -qE "$SAN_RE" "$TMP/run.err"; then
+        _fail "no sanitizer report from: $*"
+        grep -E -A12 "$SAN_RE" "$TMP/run.err" | _detail
+    fi
     return 0
 }
 
@@ -257,7 +285,8 @@ start_daemon() {
     shift
     rm -f "$TMP/port"
     "$SEARCHD" --index "$db" --listen 127.0.0.1:0 --port-file "$TMP/port" \
-        --web web --quiet "$@" >"$TMP/daemon.out" 2>"$TMP/daemon.err" &
+        --web web --quiet "${DAEMON_USER[@]}" "$@" >"$TMP/daemon.out" \
+        2>"$TMP/daemon.err" &
     DPID=$!
     PORT=
     for i in $(seq 1 100); do
@@ -371,7 +400,24 @@ skip() {
     echo "skip - $1"
 }
 
+# san_reports: fail once for every sanitizer report written so far (each
+# file of $SAN_DIR), showing it, and remove it
+san_reports() {
+    local f
+    for f in "$SAN_DIR"/*; do
+        [ -f "$f" ] || continue
+        _fail "sanitizer report $(basename "$f")"
+        _detail <"$f"
+        rm -f "$f"
+    done
+}
+
 finish() {
+    # a daemon still running writes its leak report when it exits
+    if [ -n "$DPID" ]; then
+        stop_daemon TERM
+    fi
+    san_reports
     echo "$PASSED passed, $FAILED failed"
     [ "$FAILED" -eq 0 ] || exit 1
     exit 0
