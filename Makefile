@@ -164,13 +164,15 @@ unit: $(UNIT_BIN)
 # The search box at http://127.0.0.1:8080/, and web/embed/ on port 8081:
 # a page of "another site" that embeds it (cross-origin, so --cors-origin).
 DEMO_ORIGINS := --cors-origin http://127.0.0.1:8081 --cors-origin http://localhost:8081
+# run as root (a fresh machine), the daemon drops to nobody
+DEMO_USER    := $(if $(filter 0,$(shell id -u)),--user nobody)
 demo: deps all
 	./$(BUILD)/thp-index --index thp.db corpus
 	@echo "demo: search box http://127.0.0.1:8080/  embedded in another site http://127.0.0.1:8081/"
 	@python3 -m http.server 8081 --bind 127.0.0.1 --directory web/embed \
 	    >/dev/null 2>&1 & embed=$$!; trap 'kill $$embed 2>/dev/null' EXIT INT TERM; \
 	./$(BUILD)/thp-searchd --index thp.db --web web --listen 127.0.0.1:8080 \
-	    $(DEMO_ORIGINS)
+	    $(DEMO_ORIGINS) $(DEMO_USER)
 
 install: all $(TOK_EXT) install-man
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/thp-search/web \
