@@ -44,6 +44,10 @@ struct thp_index {
                               open_immutable) */
     struct stat seen;      /* the file as it was then, for
                               thp_index_changed */
+    int langs_loaded;      /* langs holds meta 'doc_langs' */
+    int langs_all;         /* too many to list: readers use every one */
+    char langs[64];        /* the documents' languages, "en nl"; "" when
+                              too many to list (readers then use all) */
     int wal_pages;         /* pages in the WAL after the last commit */
     int wal_limit;         /* pages it may hold before a checkpoint */
     sqlite3_stmt *st[ST__N];
@@ -1359,6 +1363,106 @@ static int put_doc(thp_index *idx, const struct thp_record *rec,
                    const struct thp_digest *dg, const char *meta,
                    int *outcome, struct thp_err *err);
 
+/* Whether code is one of the space-separated codes in list. */
+static int lang_listed(const char *list, const char *code)
+{
+    size_t n = strlen(code);
+
+    while (*list) {
+        size_t k = strcspn(list, " ");
+
+        if (k == n && memcmp(list, code, n) == 0)
+            return 1;
+        list += k;
+        list += strspn(list, " ");
+    }
+    return 0;
+}
+
+/* Add code to the language list of idx, or give the list up ("every
+** language") when it would not fit. */
+static void langs_add(thp_index *idx, const char *code)
+{
+    size_t have = strlen(idx->langs), n = strlen(code);
+
+    if (idx->langs_all || lang_listed(idx->langs, code))
+        return;
+    if (have + n + 2 > sizeof idx->langs || n == 0 || strchr(code, ' ')) {
+        idx->langs_all = 1;
+        idx->langs[0] = '\0';
+        return;
+    }
+    snprintf(idx->langs + have, sizeof idx->langs - have, "%s%s",
+             have ? " " : "", code);
+}
+
+/*
+** Keep meta 'doc_langs', the languages the documents are in, in the same
+** transaction as the document: readers look for query stems only in those
+** (thp_tok_query_langs), so the list may hold more than the documents use
+** (a removed document's language stays) but never less. An index written
+** before the list existed gets it from its documents, once. A list that
+** would pass 63 bytes is stored as "", which readers take as every
+** language.
+*/
+static int note_lang(thp_index *idx, const char *lang, struct thp_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int dirty = 0;
+
+    if (!idx->langs_loaded) {
+        int found = 0;
+
+        idx->langs[0] = '\0';
+        idx->langs_all = 0;
+        if (sqlite3_prepare_v2(idx->db, "SELECT value FROM meta WHERE key ="
+                               " 'doc_langs'", -1, &st, NULL) != SQLITE_OK)
+            return db_error(idx, err, "reading the documents' languages");
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            const char *v = (const char *)sqlite3_column_text(st, 0);
+
+            found = 1;
+            if (v == NULL || *v == '\0' || strlen(v) >= sizeof idx->langs)
+                idx->langs_all = 1;
+            else
+                strcpy(idx->langs, v);
+        }
+        sqlite3_finalize(st);
+        if (!found) {
+            /* an older index: its documents' languages, one scan */
+            if (sqlite3_prepare_v2(idx->db, "SELECT DISTINCT lang FROM "
+                                   THP_T_DOCS " WHERE lang != ''", -1, &st,
+                                   NULL) != SQLITE_OK)
+                return db_error(idx, err, "reading the documents' languages");
+            while (sqlite3_step(st) == SQLITE_ROW) {
+                const char *l = (const char *)sqlite3_column_text(st, 0);
+
+                if (l)
+                    langs_add(idx, l);
+            }
+            sqlite3_finalize(st);
+            dirty = 1;
+        }
+        idx->langs_loaded = 1;
+    }
+    if (!idx->langs_all && !lang_listed(idx->langs, lang)) {
+        langs_add(idx, lang);
+        dirty = 1;
+    }
+    if (!dirty)
+        return THP_OK;
+    if (sqlite3_prepare_v2(idx->db, "INSERT OR REPLACE INTO meta(key, value)"
+                           " VALUES ('doc_langs', ?1)", -1, &st, NULL) !=
+            SQLITE_OK ||
+        (sqlite3_bind_text(st, 1, idx->langs, -1, SQLITE_STATIC),
+         sqlite3_step(st)) != SQLITE_DONE) {
+        sqlite3_finalize(st);
+        return db_error(idx, err, "storing the documents' languages");
+    }
+    sqlite3_finalize(st);
+    return THP_OK;
+}
+
 int thp_index_put(thp_index *idx, const struct thp_record *rec, int *outcome,
                   struct thp_err *err)
 {
@@ -1380,6 +1484,8 @@ int thp_index_put(thp_index *idx, const struct thp_record *rec, int *outcome,
     }
     rc = put_doc(idx, rec, dg, meta, outcome, err);
     thp_free(own);
+    if (rc == THP_OK && rec->lang && *rec->lang)
+        rc = note_lang(idx, rec->lang, err);
     return rc;
 }
 

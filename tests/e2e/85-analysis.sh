@@ -189,4 +189,33 @@ check_rc "thp-index refuses to add to it: exit 2" 2 \
     "$INDEX" --quiet --index "$TMP/old.db" "$(corpus_copy "$TMP")"
 check_contains "... saying to rebuild with --full" "$ERR" "thp-index --full"
 
+# ---- query stems only in the documents' languages ---------------------------
+L=$TMP/langs
+mkdir -p "$L"
+printf '%s\n' \
+    '{"id":"a","title":"Refugees","text":"Refugees arrive in the city.","lang":"en"}' \
+    '{"id":"b","title":"Vluchtelingen","text":"De vluchtelingen komen aan.","lang":"nl"}' \
+    >"$L/one.jsonl"
+printf '%s\n' \
+    '{"id":"c","title":"Refugiados","text":"Os refugiados chegam ao Brasil.","lang":"pt"}' \
+    >"$L/two.jsonl"
+"$INDEX" --quiet --index "$L/x.db" --jsonl "$L/one.jsonl" >/dev/null 2>&1
+check_eq "the writer keeps the documents' languages (meta doc_langs)" "en nl" \
+    "$(sql "$L/x.db" "SELECT value FROM meta WHERE key = 'doc_langs'")"
+check_rc "a Dutch stem finds the Dutch document" 0 \
+    "$SEARCH" --index "$L/x.db" --format json vluchteling
+check_contains "... by its stem" "$OUT" '"title":"Vluchtelingen"'
+"$INDEX" --quiet --index "$L/x.db" --jsonl "$L/one.jsonl" --jsonl "$L/two.jsonl" >/dev/null 2>&1
+check_eq "a new language joins the list in the run that adds it" "en nl pt" \
+    "$(sql "$L/x.db" "SELECT value FROM meta WHERE key = 'doc_langs'")"
+check_rc "a Portuguese stem finds the Portuguese document" 0 \
+    "$SEARCH" --index "$L/x.db" --format json refugiado
+check_contains "... by its stem" "$OUT" '"title":"Refugiados"'
+# an index from before the list: the writer makes it from the documents
+sql "$L/x.db" "DELETE FROM meta WHERE key = 'doc_langs'" >/dev/null
+"$INDEX" --quiet --index "$L/x.db" --jsonl "$L/one.jsonl" --jsonl "$L/two.jsonl" \
+    --full >/dev/null 2>&1
+check_contains "... and an index without the list gets one" \
+    "$(sql "$L/x.db" "SELECT value FROM meta WHERE key = 'doc_langs'")" "pt"
+
 finish
