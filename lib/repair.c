@@ -226,6 +226,8 @@ struct work {
     unsigned *lv[MAX_LAYERS]; /* layers 2.. of a run being unwound (layer */
                               /* 1 is in dec, lv[0] is unused) */
     size_t lvcap;
+    int check;             /* stop at the first byte that is not UTF-8 */
+    int invalid;           /* such a byte was met */
 };
 
 static void work_release(struct work *w)
@@ -1861,10 +1863,13 @@ static int repair_line(struct work *w, const unsigned char *s, size_t len,
             c = 0xFFFD;
             k = 1;
             *dirty = 1;
+            w->invalid = 1;
         }
         w->t[n++] = c;
         i += k;
     }
+    if (w->invalid && w->check)
+        return THP_OK; /* not UTF-8: the caller gives up */
     w->n = n;
     while (changed) {
         if (repair_pass(w, info, &changed) < 0)
@@ -1973,18 +1978,38 @@ int thp_repair_text(const char *in, size_t n, struct thp_buf *out,
     return rc;
 }
 
-int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
-                         struct thp_repair_info *info, struct thp_err *err,
-                         int *changed)
+void thp_repair_info_add(struct thp_repair_info *to,
+                         const struct thp_repair_info *from)
+{
+    int cp;
+
+    for (cp = 0; cp < THP_CP_COUNT; cp++)
+        to->mojibake[cp] += from->mojibake[cp];
+    to->runs += from->runs;
+    if (from->layers > to->layers)
+        to->layers = from->layers;
+    to->latin1_as_mac += from->latin1_as_mac;
+    to->entities += from->entities;
+    to->entities_invalid += from->entities_invalid;
+}
+
+/*
+** thp_repair_text_lazy and thp_repair_text_utf8: with check, in may be
+** anything, and *changed is -1 (out as it was) when it is not UTF-8.
+*/
+static int repair_lazy(const char *in, size_t n, struct thp_buf *out,
+                       struct thp_repair_info *info, struct thp_err *err,
+                       int *changed, int check)
 {
     const unsigned char *s = (const unsigned char *)in;
     struct work w;
-    size_t i = 0, done = 0, prev_at = 0, flushed = 0;
+    size_t i = 0, done = 0, prev_at = 0, flushed = 0, out_n = out->n;
     unsigned prev_lead = 0;
     const struct cp_char *prev_e = &cp_chars[0];
     int rc = THP_OK, dirty = 0;
 
     memset(&w, 0, sizeof w);
+    w.check = check;
     *changed = 0;
     /*
     ** The scan: mojibake needs a character that is a UTF-8 lead byte in
@@ -2009,6 +2034,10 @@ int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
                 break;
         }
         k = thp_utf8_at(s + i, n - i, &c);
+        if (k == 0 && check) {
+            w.invalid = 1;
+            break;
+        }
         if (k > 0) {
             const struct cp_char *e = lookup(c);
 
@@ -2035,7 +2064,7 @@ int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
         if (end < n)
             end++;
         rc = repair_line(&w, s + start, end - start, info, &line_dirty);
-        if (rc != THP_OK)
+        if (rc != THP_OK || (w.invalid && check))
             break;
         if (line_dirty) {
             /* the text before it, copied only now */
@@ -2047,6 +2076,14 @@ int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
         done = i = end;
         prev_lead = 0;
     }
+    if (rc == THP_OK && w.invalid && check) {
+        work_release(&w);
+        out->n = out_n; /* what was appended goes */
+        if (out->s != NULL)
+            out->s[out_n] = '\0';
+        *changed = -1;
+        return THP_OK;
+    }
     if (rc == THP_OK && dirty)
         rc = thp_buf_append(out, in + flushed, n - flushed);
     work_release(&w);
@@ -2056,6 +2093,27 @@ int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
         return thp_err_set(err, rc, "repairing text: %s", thp_strerror(rc));
     *changed = dirty;
     return THP_OK;
+}
+
+int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
+                         struct thp_repair_info *info, struct thp_err *err,
+                         int *changed)
+{
+    return repair_lazy(in, n, out, info, err, changed, 0);
+}
+
+int thp_repair_text_utf8(const char *in, size_t n, struct thp_buf *out,
+                         struct thp_repair_info *info, struct thp_err *err,
+                         int *changed)
+{
+    struct thp_repair_info mine;
+    int rc;
+
+    thp_repair_info_init(&mine);
+    rc = repair_lazy(in, n, out, &mine, err, changed, 1);
+    if (rc == THP_OK && *changed >= 0 && info != NULL)
+        thp_repair_info_add(info, &mine);
+    return rc;
 }
 
 /*==================== Character references ====================*/

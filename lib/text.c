@@ -625,40 +625,169 @@ static int is_nbsp(unsigned cp)
     return cp == 0x00A0 || cp == 0x2007 || cp == 0x202F;
 }
 
-static inline int nfc_unstable(unsigned c);
+/*
+** What NFC may do to a character, for the BMP in a table built once from
+** utf8proc's data:
+**   0          nothing: a starter NFC leaves alone and joins to nothing
+**              before it (ASCII, é, ấ, ά, й, Hangul syllables, CJK);
+**   1..254     a combining mark of that class that no composition takes:
+**              NFC only reorders it, when the mark right before it has a
+**              higher class (Hindi's virama, Thai tone marks, Hebrew
+**              points);
+**   NFC_MAYBE  anything else: the second of a composition (U+0301,
+**              Tamil U+0BBE), Hangul jamo, an exclusion, a character
+**              whose decomposition does not come back as itself.
+** Text is NFC when it holds no NFC_MAYBE character and its marks are in
+** order (Unicode's quick check), so most text in any script skips the
+** normaliser, and text that does not is normalised only in the stretches
+** around such characters.
+*/
+#define NFC_MAYBE 255
+static unsigned char nfc_class[0x10000];
+static pthread_once_t nfc_once = PTHREAD_ONCE_INIT;
+
+static void nfc_build(void)
+{
+    unsigned c;
+
+    for (c = 0x300; c < 0x10000; c++) {
+        const utf8proc_property_t *p;
+
+        if (c >= 0xD800 && c < 0xE000)
+            continue;
+        p = utf8proc_get_property((utf8proc_int32_t)c);
+        if (p->combining_class != 0 && nfc_class[c] == 0)
+            nfc_class[c] = (unsigned char)(p->combining_class < NFC_MAYBE
+                                               ? p->combining_class
+                                               : NFC_MAYBE - 1);
+    }
+    for (c = 0x300; c < 0x10000; c++) {
+        const utf8proc_property_t *p;
+        utf8proc_int32_t seq[8];
+        utf8proc_ssize_t k, j;
+        int bc = 0;
+        utf8proc_uint8_t in[4], *nfc = NULL;
+        utf8proc_ssize_t len, ilen;
+
+        if (c >= 0xD800 && c < 0xE000)
+            continue;
+        p = utf8proc_get_property((utf8proc_int32_t)c);
+        if (p->comp_exclusion || (c >= 0x1100 && c < 0x1200) ||
+            (c >= 0xA960 && c < 0xA980) || (c >= 0xD7B0 && c < 0xD800))
+            nfc_class[c] = NFC_MAYBE;
+        if (p->decomp_seqindex == UINT16_MAX || p->decomp_type != 0)
+            continue;
+        k = utf8proc_decompose_char((utf8proc_int32_t)c, seq, 8,
+                                    UTF8PROC_DECOMPOSE, &bc);
+        ilen = utf8proc_encode_char((utf8proc_int32_t)c, in);
+        len = utf8proc_map(in, ilen, &nfc, UTF8PROC_STABLE |
+                                               UTF8PROC_COMPOSE);
+        if (len < 0 || len != ilen || memcmp(nfc, in, (size_t)len) != 0) {
+            nfc_class[c] = NFC_MAYBE; /* a singleton or an exclusion */
+        } else {
+            for (j = 1; j > 0 && j < k && k <= 8; j++)
+                if (seq[j] < 0x10000) /* seconds of a composition */
+                    nfc_class[seq[j]] = NFC_MAYBE;
+        }
+        free(nfc);
+    }
+}
+
+/* nfc_class() of a character past the BMP: 0 or NFC_MAYBE. */
+static unsigned nfc_class_astral(unsigned c)
+{
+    const utf8proc_property_t *p = utf8proc_get_property((utf8proc_int32_t)c);
+
+    return p->combining_class != 0 || p->comp_exclusion ||
+                   (p->decomp_seqindex != UINT16_MAX &&
+                    p->decomp_type == 0) ||
+                   (p->category >= UTF8PROC_CATEGORY_MN &&
+                    p->category <= UTF8PROC_CATEGORY_ME)
+               ? NFC_MAYBE
+               : 0;
+}
+
+static inline unsigned nfc_class_of(unsigned c)
+{
+    if (c < 0x300)
+        return 0;
+    return c < 0x10000 ? nfc_class[c] : nfc_class_astral(c);
+}
 
 /*
-** 1 if the eight bytes at s (with s[-1] and s[8] readable, and s[-1]
-** printable) are all printable ASCII or single spaces between printable
-** ones: what clean_pass keeps as it is.
+** The quick check, one character c at a time: 1 if NFC may change the
+** text at c, given *last, the class of the character before (updated).
 */
-static inline int ascii8_plain(const unsigned char *s)
+static inline int nfc_may_change(unsigned c, unsigned *last)
 {
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    uint64_t v, sp, t;
+    unsigned k = nfc_class_of(c);
+
+    if (k == 0) {
+        *last = 0;
+        return 0;
+    }
+    if (k == NFC_MAYBE || *last > k)
+        return 1;
+    *last = k;
+    return 0;
+}
+
+/*
+** Eight bytes at s as a little-endian word, and masks over such words:
+** the top bit of each byte that is printable ASCII (0x21..0x7E), or a
+** space.
+*/
+#define ONES8 0x0101010101010101ull
+#define HIGH8 0x8080808080808080ull
+
+static inline uint64_t load8(const unsigned char *s)
+{
+    uint64_t v;
 
     memcpy(&v, s, 8);
-    /* a byte >= 0x80, or below 0x20 (SWAR: v - 0x20 borrows), or 0x7F */
-    if ((v | (v - ones * 0x20) | (v + ones * 0x01)) & high)
-        return 0;
-    /* spaces: exact 0x80 marks on bytes equal to 0x20 */
-    t = v ^ (ones * 0x20);
-    sp = ~(((t & ~high) + ~high) | t | ~high);
-    /* no two spaces in a row (the test is the same in either byte
-    ** order), and a last space followed by a printable byte */
-    if (sp & (sp << 8))
-        return 0;
-    if (s[7] == ' ' && !(s[8] > 0x20 && s[8] < 0x7F))
-        return 0;
-    return 1;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+static inline uint64_t printable8(uint64_t v)
+{
+    uint64_t lo = v & ~HIGH8; /* each byte below 0x80: no carries */
+
+    return ((lo + ONES8 * (0x80 - 0x21)) & ~(lo + ONES8) & ~v) & HIGH8;
+}
+
+static inline uint64_t spaces8(uint64_t v)
+{
+    uint64_t t = v ^ (ONES8 * 0x20);
+
+    return ~(((t & ~HIGH8) + ~HIGH8) | t) & HIGH8;
+}
+
+/*
+** How many of the eight bytes at s (s[8] readable) clean_pass keeps as
+** they are, given that the byte before them is kept: printable ASCII,
+** and single spaces before printable ASCII.
+*/
+static inline size_t plain8(const unsigned char *s)
+{
+    uint64_t v = load8(s), pr = printable8(v), next, bad;
+
+    next = pr >> 8;
+    if (s[8] > 0x20 && s[8] < 0x7F)
+        next |= 0x80ull << 56;
+    bad = ~(pr | (spaces8(v) & next)) & HIGH8;
+    return bad == 0 ? 8 : (size_t)__builtin_ctzll(bad) >> 3;
 }
 
 /*
 ** The length of the UTF-8 character at s[at..n) if it is one cleaning
-** keeps as it is (not ASCII, not C1, no blank, nothing dropped), else 0.
+** keeps as it is (not ASCII, not C1, no blank, nothing dropped), with
+** its code point in *cp; else 0.
 */
 static inline size_t passthrough(const unsigned char *s, size_t n,
-                                 size_t at)
+                                 size_t at, unsigned *cp)
 {
     unsigned b0 = s[at], b1, b2;
 
@@ -666,8 +795,12 @@ static inline size_t passthrough(const unsigned char *s, size_t n,
     if (b0 < 0xC2 || at + 1 >= n || (s[at + 1] & 0xC0) != 0x80)
         return 0;
     b1 = s[at + 1];
-    if (b0 < 0xE0) /* U+0080..U+00A0 are C1 and the no-break space */
-        return b0 == 0xC2 && b1 <= 0xA0 ? 0 : 2;
+    if (b0 < 0xE0) { /* U+0080..U+00A0 are C1 and the no-break space */
+        if (b0 == 0xC2 && b1 <= 0xA0)
+            return 0;
+        *cp = ((b0 & 0x1Fu) << 6) | (b1 & 0x3Fu);
+        return 2;
+    }
     if (at + 2 >= n || (s[at + 2] & 0xC0) != 0x80)
         return 0;
     b2 = s[at + 2];
@@ -680,10 +813,13 @@ static inline size_t passthrough(const unsigned char *s, size_t n,
         if (b0 == 0xEF && ((b1 == 0xBB && b2 == 0xBF) ||
                            (b1 == 0xBF && b2 >= 0xB9 && b2 <= 0xBB)))
             return 0; /* U+FEFF, U+FFF9..U+FFFB */
+        *cp = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
         return 3;
     }
     if (at + 3 >= n || (s[at + 3] & 0xC0) != 0x80)
         return 0;
+    *cp = ((b0 & 0x07u) << 18) | ((b1 & 0x3Fu) << 12) |
+          ((b2 & 0x3Fu) << 6) | (s[at + 3] & 0x3Fu);
     return 4;
 }
 
@@ -708,41 +844,52 @@ static size_t terminal_escape(const unsigned char *s, size_t n, size_t at)
 /*
 ** One pass over valid UTF-8: map C1, drop controls, fold blanks and line
 ** ends. Blank runs become one space; blanks at line ends go; more than one
-** empty line becomes one. Returns 1 through *nonascii if a character NFC
-** may change was written (nfc_unstable(); NFC is needed only then).
+** empty line becomes one. Sets *nfc_at to an offset of out no later than
+** the first character the quick check (nfc_may_change) doubts, or to
+** (size_t)-1 when the output is NFC already.
 */
 static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
-                       struct thp_text_info *info, int *nonascii)
+                       struct thp_text_info *info, size_t *nfc_at)
 {
     size_t i = 0;
     int pending_space = 0, newlines = 0, at_start = 1;
+    unsigned last = 0; /* class of the last character kept (nfc_class) */
 
-    *nonascii = 0;
+    *nfc_at = (size_t)-1;
     while (i < n) {
         unsigned cp;
         size_t k, run = i;
 
+        if (newlines || pending_space)
+            last = 0; /* a break or a space will come before the run */
         /*
         ** fast path: a run of printable ASCII needs no decision, nor does
-        ** a single space between two of its characters (it is kept)
+        ** a single space between two of its characters (it is kept), nor
+        ** a character past ASCII that is kept as it is
         */
         for (;;) {
             size_t m;
 
-            if (run + 9 <= n && run > i && ascii8_plain(s + run)) {
-                run += 8; /* eight kept ASCII bytes at once */
-            } else if (run < n && s[run] > 0x20 && s[run] < 0x7F) {
+            if (run > i && run + 9 <= n) {
+                m = plain8(s + run); /* eight bytes at a time */
+                if (m > 0) {
+                    run += m;
+                    last = 0;
+                    if (m == 8)
+                        continue;
+                }
+            }
+            if (run < n && s[run] > 0x20 && s[run] < 0x7F) {
                 run++;
+                last = 0;
             } else if (run < n && s[run] == ' ' && run > i && run + 1 < n &&
                        ((s[run + 1] > 0x20 && s[run + 1] < 0x7F) ||
-                        passthrough(s, n, run + 1))) {
+                        passthrough(s, n, run + 1, &cp))) {
                 run++;
-            } else if (run < n && (m = passthrough(s, n, run)) > 0) {
-                unsigned c;
-
-                if (s[run] >= 0xCC && thp_utf8_at(s + run, n - run, &c) &&
-                    nfc_unstable(c))
-                    *nonascii = 1;
+                last = 0;
+            } else if (run < n && (m = passthrough(s, n, run, &cp)) > 0) {
+                if (nfc_may_change(cp, &last) && *nfc_at == (size_t)-1)
+                    *nfc_at = out->n + (run - i);
                 run += m; /* a character kept as it is */
             } else {
                 break;
@@ -811,6 +958,7 @@ static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
             pending_space = 0;
             if (cp == '\f') {
                 thp_buf_putc(out, '\f');
+                last = 0;
                 newlines = 0;
                 continue;
             }
@@ -827,17 +975,20 @@ static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
         if (newlines) {
             thp_buf_append(out, "\n\n", newlines > 1 ? 2 : 1);
             newlines = 0;
+            last = 0;
         } else if (pending_space && !at_start) {
             thp_buf_putc(out, ' ');
+            last = 0;
         }
         pending_space = 0;
         at_start = 0;
         if (cp < 0x80) {
             thp_buf_putc(out, (int)cp);
+            last = 0;
         } else {
+            if (nfc_may_change(cp, &last) && *nfc_at == (size_t)-1)
+                *nfc_at = out->n;
             thp_buf_put_utf8(out, cp);
-            if (nfc_unstable(cp))
-                *nonascii = 1;
         }
     }
     if (newlines)
@@ -845,96 +996,41 @@ static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
 }
 
 /*
-** Characters NFC may change or combine: the BMP in a bitmap built once
-** from utf8proc's data (a set bit: combining class > 0, excluded from
-** composition, a decomposition that does not come back as itself, a
-** character that some composition takes as its second (U+0301, Tamil
-** U+0BBE), or Hangul jamo). Precomposed letters that are NFC already
-** (é, ấ, ά, й) and Hangul syllables are not set: text made of them
-** skips the normaliser, which matters for Vietnamese, Greek, Russian
-** and Korean.
+** 1 if NFC leaves the stretch s[0..n) as it is: the quick check over
+** it, the first character starting with class 0.
 */
-static unsigned char nfc_unstable_map[0x10000 / 8];
-static pthread_once_t nfc_once = PTHREAD_ONCE_INIT;
-
-static void nfc_set(unsigned c)
+static int nfc_quick_yes(const unsigned char *s, size_t n)
 {
-    if (c < 0x10000)
-        nfc_unstable_map[c >> 3] |= (unsigned char)(1u << (c & 7));
-}
+    size_t i = 0;
+    unsigned last = 0, c;
 
-static void nfc_build(void)
-{
-    unsigned c;
+    while (i < n) {
+        size_t k = thp_utf8_at(s + i, n - i, &c);
 
-    for (c = 0x300; c < 0x10000; c++) {
-        const utf8proc_property_t *p;
-        utf8proc_int32_t seq[8];
-        utf8proc_ssize_t k, j;
-        int bc = 0;
-        utf8proc_uint8_t in[4], *nfc = NULL;
-        utf8proc_ssize_t len;
-
-        if (c >= 0xD800 && c < 0xE000)
-            continue;
-        p = utf8proc_get_property((utf8proc_int32_t)c);
-        if (p->combining_class != 0 || p->comp_exclusion)
-            nfc_set(c);
-        if ((c >= 0x1100 && c < 0x1200) || (c >= 0xA960 && c < 0xA980) ||
-            (c >= 0xD7B0 && c < 0xD800))
-            nfc_set(c);
-        if (p->decomp_seqindex == UINT16_MAX || p->decomp_type != 0)
-            continue;
-        k = utf8proc_decompose_char((utf8proc_int32_t)c, seq, 8,
-                                    UTF8PROC_DECOMPOSE, &bc);
-        len = utf8proc_encode_char((utf8proc_int32_t)c, in);
-        len = utf8proc_map(in, len, &nfc, UTF8PROC_STABLE |
-                                              UTF8PROC_COMPOSE);
-        if (len < 0 || (size_t)len != (size_t)utf8proc_encode_char(
-                                                (utf8proc_int32_t)c, in) ||
-            memcmp(nfc, in, (size_t)len) != 0) {
-            nfc_set(c); /* a singleton or an exclusion */
-        } else {
-            for (j = 1; j > 0 && j < k && k <= 8; j++)
-                nfc_set((unsigned)seq[j]); /* seconds of a composition */
-        }
-        free(nfc);
+        if (k == 0 || nfc_may_change(c, &last))
+            return 0;
+        i += k;
     }
-}
-
-/* 1 if NFC may change c or join it to the character before. */
-static inline int nfc_unstable(unsigned c)
-{
-    const utf8proc_property_t *p;
-
-    if (c < 0x300)
-        return 0;
-    if (c < 0x10000)
-        return (nfc_unstable_map[c >> 3] >> (c & 7)) & 1;
-    p = utf8proc_get_property((utf8proc_int32_t)c);
-    return p->combining_class != 0 || p->comp_exclusion ||
-           (p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0) ||
-           (p->category >= UTF8PROC_CATEGORY_MN &&
-            p->category <= UTF8PROC_CATEGORY_ME);
+    return 1;
 }
 
 /*
-** Normalise out->s[start..) to NFC, one stretch at a time: only the
-** stretches around a character nfc_unstable() flags, each from the last
-** character before it that NFC leaves alone (a starter nothing joins:
-** a boundary of normalisation) to the next such character. Sets
-** *changed when the text changed.
-** Returns THP_OK or THP_ERR_NOMEM.
+** Normalise out->s[from..) to NFC, one stretch at a time: only the
+** stretches around a character NFC may change (nfc_class() not 0), each
+** from the last character before it that NFC leaves alone (a starter
+** nothing joins: a boundary of normalisation) to the next such
+** character, and of those only the ones the quick check doubts. from
+** must be such a boundary (a line start). Sets *changed when the text
+** changed. Returns THP_OK or THP_ERR_NOMEM.
 */
-static int nfc_stretches(struct thp_buf *out, size_t start, int *changed)
+static int nfc_stretches(struct thp_buf *out, size_t from, int *changed)
 {
     const unsigned char *s;
-    size_t n = out->n, i = start, last_b = start, flushed = start;
+    size_t n = out->n, i = from, last_b = from, flushed = from;
     struct thp_buf tmp;
     int rc = THP_OK;
 
     *changed = 0;
-    pthread_once(&nfc_once, nfc_build);
     thp_buf_init(&tmp, 0);
     s = (const unsigned char *)out->s;
     while (i < n) {
@@ -956,7 +1052,7 @@ static int nfc_stretches(struct thp_buf *out, size_t start, int *changed)
         k = thp_utf8_at(s + i, n - i, &cp);
         if (k == 0)
             k = 1;
-        if (!nfc_unstable(cp)) {
+        if (nfc_class_of(cp) == 0) {
             last_b = i;
             i += k;
             continue;
@@ -967,9 +1063,13 @@ static int nfc_stretches(struct thp_buf *out, size_t start, int *changed)
 
             if (m == 0)
                 m = 1;
-            if (!nfc_unstable(cp))
+            if (nfc_class_of(cp) == 0)
                 break;
             r += m;
+        }
+        if (nfc_quick_yes(s + last_b, r - last_b)) {
+            i = last_b = r;
+            continue;
         }
         len = utf8proc_map(s + last_b, (utf8proc_ssize_t)(r - last_b), &nfc,
                            UTF8PROC_STABLE | UTF8PROC_COMPOSE);
@@ -993,7 +1093,7 @@ static int nfc_stretches(struct thp_buf *out, size_t start, int *changed)
         if (tmp.rc != THP_OK) {
             rc = tmp.rc;
         } else {
-            out->n = start;
+            out->n = from;
             thp_buf_append(out, tmp.s, tmp.n);
             rc = out->rc;
         }
@@ -1005,20 +1105,24 @@ static int nfc_stretches(struct thp_buf *out, size_t start, int *changed)
 int thp_text_clean(const char *in, size_t n, struct thp_buf *out,
                    struct thp_text_info *info, struct thp_err *err)
 {
-    size_t start = out->n;
-    int nonascii, changed = 0, rc;
+    size_t start = out->n, nfc_at, from;
+    int changed = 0, rc;
 
     pthread_once(&nfc_once, nfc_build);
     /* room for the text at once; the NUL a grown buffer may lack */
     if (thp_buf_grow(out, n + 16) == THP_OK && out->s != NULL)
         out->s[out->n] = '\0';
-    clean_pass((const unsigned char *)in, n, out, info, &nonascii);
+    clean_pass((const unsigned char *)in, n, out, info, &nfc_at);
     if (out->rc != THP_OK)
         return thp_err_set(err, out->rc, "cleaning: %s",
                            thp_strerror(out->rc));
-    if (!nonascii || out->n == start)
+    if (nfc_at == (size_t)-1 || out->n == start)
         return THP_OK;
-    rc = nfc_stretches(out, start, &changed);
+    /* from the start of the line the first doubt is on: a boundary */
+    from = nfc_at;
+    while (from > start && out->s[from - 1] != '\n')
+        from--;
+    rc = nfc_stretches(out, from, &changed);
     if (rc != THP_OK)
         return thp_err_set(err, rc, "normalising: %s", thp_strerror(rc));
     if (changed && info)
@@ -1026,70 +1130,89 @@ int thp_text_clean(const char *in, size_t n, struct thp_buf *out,
     return THP_OK;
 }
 
-/*
-** Decode in[0..n) as thp_text_decode does, but when the bytes are UTF-8
-** already (most input) point *res at in instead of copying; otherwise
-** decode into tmp and point *res there.
-*/
-static int decode_view(const char *in, size_t n, int flags,
-                       struct thp_buf *tmp, struct thp_text_info *info,
-                       struct thp_err *err, const char **res, size_t *rn)
+/* 1 if in[0..n) may be UTF-8 as it is: no byte order mark, no UTF-16. */
+static int may_be_utf8(const unsigned char *s, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)in;
-    int rc;
+    return !(n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) &&
+           !(n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
+                        (s[0] == 0xFE && s[1] == 0xFF))) &&
+           guess_utf16(s, n) == NULL;
+}
 
-    if (!(n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) &&
-        !(n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
-                     (s[0] == 0xFE && s[1] == 0xFF))) &&
-        guess_utf16(s, n) == NULL && thp_text_utf8_valid(in, n)) {
-        if (info) {
-            char label[32] = "", declared[32] = "";
+/* Record in info that in[0..n) was read as the UTF-8 it is. */
+static void utf8_info(const char *in, size_t n, int flags,
+                      struct thp_text_info *info)
+{
+    char label[32] = "", declared[32] = "";
 
-            if ((flags & THP_TEXT_HTML) &&
-                sniff_declared(in, n, label, sizeof label))
-                canon_charset(label, declared, sizeof declared);
-            snprintf(info->declared, sizeof info->declared, "%s",
-                     declared[0] ? declared : label);
-        }
-        set_charset(info, "UTF-8", THP_SRC_UTF8, 99);
-        *res = in;
-        *rn = n;
-        return THP_OK;
-    }
-    rc = thp_text_decode(in, n, flags, tmp, info, err);
-    *res = tmp->s ? tmp->s : "";
-    *rn = tmp->n;
-    return rc;
+    if (info == NULL)
+        return;
+    if ((flags & THP_TEXT_HTML) && sniff_declared(in, n, label, sizeof label))
+        canon_charset(label, declared, sizeof declared);
+    snprintf(info->declared, sizeof info->declared, "%s",
+             declared[0] ? declared : label);
+    set_charset(info, "UTF-8", THP_SRC_UTF8, 99);
 }
 
 int thp_text_prepare(const char *in, size_t n, int flags, struct thp_buf *out,
                      struct thp_text_info *info, struct thp_err *err)
 {
     struct thp_buf a, b;
-    struct thp_repair_info *ri = info ? &info->repair : NULL;
-    const char *cur;
-    size_t curn;
-    int rc, changed;
+    struct thp_repair_info *ri = info ? &info->repair : NULL, mine;
+    const char *cur = in;
+    size_t curn = n;
+    int rc = THP_OK, changed = -1;
 
     thp_buf_init(&a, out->max ? out->max * 4 : 0);
     thp_buf_init(&b, out->max ? out->max * 4 : 0);
-    /* each stage reads cur and writes a or b only when it changes it */
-    rc = decode_view(in, n, flags, &a, info, err, &cur, &curn);
-    /* references first: "Î&frac14;s" is mojibake only once decoded */
-    if (rc == THP_OK && !(flags & THP_TEXT_HTML) &&
-        memchr(cur, '&', curn) != NULL) {
-        rc = thp_repair_entities(cur, curn, &b, ri, err);
-        cur = b.s ? b.s : "";
-        curn = b.n;
+    /*
+    ** Each stage reads cur and writes a or b only when it changes it;
+    ** references come first ("Î&frac14;s" is mojibake only once
+    ** decoded). Most input is UTF-8 already: then the repair's scan
+    ** validates it in the same pass, and only input that is not is
+    ** decoded first (the references are decoded again then).
+    */
+    if (may_be_utf8((const unsigned char *)in, n)) {
+        thp_repair_info_init(&mine);
+        if (!(flags & THP_TEXT_HTML) && memchr(in, '&', n) != NULL) {
+            rc = thp_repair_entities(in, n, &b, &mine, err);
+            cur = b.s ? b.s : "";
+            curn = b.n;
+        }
+        /* references keep bytes that are not UTF-8 as they are */
+        if (rc == THP_OK)
+            rc = thp_repair_text_utf8(cur, curn, &a, &mine, err, &changed);
+        if (rc == THP_OK && changed >= 0) {
+            utf8_info(in, n, flags, info);
+            if (ri != NULL)
+                thp_repair_info_add(ri, &mine);
+            if (changed) {
+                cur = a.s ? a.s : "";
+                curn = a.n;
+            }
+        }
     }
-    if (rc == THP_OK) {
-        struct thp_buf *to = cur == b.s ? &a : &b;
+    if (rc == THP_OK && changed < 0) {
+        thp_buf_reset(&a);
+        thp_buf_reset(&b);
+        rc = thp_text_decode(in, n, flags, &a, info, err);
+        cur = a.s ? a.s : "";
+        curn = a.n;
+        if (rc == THP_OK && !(flags & THP_TEXT_HTML) &&
+            memchr(cur, '&', curn) != NULL) {
+            rc = thp_repair_entities(cur, curn, &b, ri, err);
+            cur = b.s ? b.s : "";
+            curn = b.n;
+        }
+        if (rc == THP_OK) {
+            struct thp_buf *to = cur == b.s ? &a : &b;
 
-        thp_buf_reset(to);
-        rc = thp_repair_text_lazy(cur, curn, to, ri, err, &changed);
-        if (rc == THP_OK && changed) {
-            cur = to->s ? to->s : "";
-            curn = to->n;
+            thp_buf_reset(to);
+            rc = thp_repair_text_lazy(cur, curn, to, ri, err, &changed);
+            if (rc == THP_OK && changed) {
+                cur = to->s ? to->s : "";
+                curn = to->n;
+            }
         }
     }
     if (rc == THP_OK)

@@ -118,6 +118,20 @@ int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
                          int *changed);
 
 /*
+** As thp_repair_text_lazy, but in[0..n) need not be UTF-8: it is
+** validated on the way, in the same pass. When it is not valid UTF-8,
+** *changed is -1, and out and info are left as they were (the caller
+** decodes it first, then repairs).
+*/
+int thp_repair_text_utf8(const char *in, size_t n, struct thp_buf *out,
+                         struct thp_repair_info *info, struct thp_err *err,
+                         int *changed);
+
+/* Add the counts of from to those of to (layers: the larger). */
+void thp_repair_info_add(struct thp_repair_info *to,
+                         const struct thp_repair_info *from);
+
+/*
 ** Decode HTML character references in in[0..n) (UTF-8), appending to out:
 ** named ones with their semicolon (&amp; &eacute; &ndash; &rsquo; &euro;
 ** ...: the Latin-1 set, the HTML 4 punctuation, symbols and arrows, no

@@ -226,7 +226,12 @@ static void test_blank_folding(void)
     CHECK(bad == 0);
 }
 
-/* NFC by stretches equals utf8proc's NFC of the whole text. */
+/*
+** NFC by stretches, after the quick check, equals utf8proc's NFC of the
+** whole text: marks that compose, marks that only reorder (Hebrew, Arabic,
+** Thai, Devanagari) in and out of order, a control dropped between two
+** marks, line breaks.
+*/
 static void test_nfc_stretches(void)
 {
     static const unsigned pool[] = {
@@ -234,31 +239,45 @@ static void test_nfc_stretches(void)
         0x00E9, 0x1EA5, 0x1100, 0x1161, 0x11A8, 0xAC00, 0x0B47, 0x0B3E,
         0x0BC6, 0x0BBE, 0x0915, 0x093C, 0x094D, 0x0E38, 0x0E48, 0x212B,
         0x0344, 0x1F71, 0x03B1, 0x0439, 0x0418, 0x0306, 0x05B8, 0x05D0,
-        0x0F73, 0x1D15E, 0x0958, 0x3099, 0x304B, 0xFB2C,
+        0x0F73, 0x1D15E, 0x0958, 0x3099, 0x304B, 0xFB2C, 0x05B0, 0x05B7,
+        0x05BC, 0x064B, 0x0650, 0x0651, 0x0628, 0x0E01, 0x0E39, 0x0E49,
+        0x0316, 0x031B, 0x0007, '\n', 0x1F600, 0x1F3FB, 0x0E40,
     };
     size_t i, bad = 0;
 
-    for (i = 0; i < 3000; i++) {
-        struct thp_buf in, out;
+    for (i = 0; i < 6000; i++) {
+        struct thp_buf in, out, plain;
         size_t len = next_rand() % 24, j;
         utf8proc_uint8_t *nfc = NULL;
         utf8proc_ssize_t m;
 
         thp_buf_init(&in, 0);
         thp_buf_init(&out, 0);
+        thp_buf_init(&plain, 0);
         thp_buf_putc(&in, 'x');
-        for (j = 0; j < len; j++)
-            thp_buf_put_utf8(&in, pool[next_rand() %
-                                       (sizeof pool / sizeof pool[0])]);
+        thp_buf_putc(&plain, 'x');
+        for (j = 0; j < len; j++) {
+            unsigned c = pool[next_rand() % (sizeof pool / sizeof pool[0])];
+
+            /* a line break must not end up at either end */
+            if (c == '\n' && (j == 0 || j + 1 == len))
+                c = 'o';
+            thp_buf_put_utf8(&in, c);
+            if (c != 0x0007) /* dropped by cleaning */
+                thp_buf_put_utf8(&plain, c);
+        }
         thp_buf_putc(&in, 'x');
-        m = utf8proc_map((const utf8proc_uint8_t *)in.s,
-                         (utf8proc_ssize_t)in.n, &nfc,
+        thp_buf_putc(&plain, 'x');
+        m = utf8proc_map((const utf8proc_uint8_t *)plain.s,
+                         (utf8proc_ssize_t)plain.n, &nfc,
                          UTF8PROC_STABLE | UTF8PROC_COMPOSE);
         if (thp_text_clean(in.s, in.n, &out, NULL, NULL) != THP_OK ||
             m < 0 || (size_t)m != out.n ||
             memcmp(nfc, out.s, (size_t)m) != 0) {
-            /* blanks are folded by cleaning: compare only blank-free */
-            if (strchr(in.s, ' ') == NULL) {
+            /* blanks and empty lines are folded by cleaning: compare
+            ** only text without them */
+            if (strchr(in.s, ' ') == NULL &&
+                strstr(in.s, "\n\n\n") == NULL) {
                 fprintf(stderr, "NFC differs for %s\n", in.s);
                 bad++;
             }
@@ -266,6 +285,67 @@ static void test_nfc_stretches(void)
         free(nfc);
         thp_buf_release(&in);
         thp_buf_release(&out);
+        thp_buf_release(&plain);
+    }
+    CHECK(bad == 0);
+}
+
+/*
+** thp_text_prepare validates UTF-8 in the repair's scan and decodes only
+** what is not UTF-8; its text and counts must be those of the stages run
+** one after the other: decode, references, repair, clean. Inputs: UTF-8
+** with mojibake, references and both, and the same with a stray byte
+** that is not UTF-8 early, late, or inside a damaged line.
+*/
+static void test_one_pass(void)
+{
+    static const char *const parts[] = {
+        "S\xC3\x83\xC2\xA3o Paulo", "caf\xC3\xA9", "&eacute;&amp;",
+        "10\xC3\x8E&frac14;s", "\xE2\x88\x9A\xC2\xA3", " ", "\n",
+        "plain words ", "\xE9", "\x92", "\xC3", "\xE2\x80\x99",
+        "\xCE\xB1\xCE\xB2", "&#233;", "\xEF\xBB\xBF",
+    };
+    size_t i, bad = 0;
+
+    for (i = 0; i < 3000; i++) {
+        struct thp_buf in, a, b, c, want, got;
+        struct thp_text_info ti, tw;
+        size_t k = 1 + next_rand() % 12, j;
+        int changed;
+
+        thp_buf_init(&in, 0);
+        thp_buf_init(&a, 0);
+        thp_buf_init(&b, 0);
+        thp_buf_init(&c, 0);
+        thp_buf_init(&want, 0);
+        thp_buf_init(&got, 0);
+        for (j = 0; j < k; j++)
+            thp_buf_puts(&in, parts[next_rand() %
+                                    (sizeof parts / sizeof parts[0])]);
+        thp_text_info_init(&ti);
+        thp_text_info_init(&tw);
+        thp_text_decode(in.s, in.n, 0, &a, &tw, NULL);
+        thp_repair_entities(a.s ? a.s : "", a.n, &b, &tw.repair, NULL);
+        thp_repair_text_lazy(b.s ? b.s : "", b.n, &c, &tw.repair, NULL,
+                             &changed);
+        if (!changed)
+            thp_buf_append(&c, b.s ? b.s : "", b.n);
+        thp_text_clean(c.s ? c.s : "", c.n, &want, &tw, NULL);
+        if (thp_text_prepare(in.s, in.n, 0, &got, &ti, NULL) != THP_OK ||
+            got.n != want.n || (got.n && memcmp(got.s, want.s, got.n)) ||
+            memcmp(&ti, &tw, sizeof ti) != 0) {
+            if (bad < 5)
+                fprintf(stderr, "one pass differs for \"%s\": \"%s\", "
+                        "want \"%s\"\n", in.s, got.s ? got.s : "",
+                        want.s ? want.s : "");
+            bad++;
+        }
+        thp_buf_release(&in);
+        thp_buf_release(&a);
+        thp_buf_release(&b);
+        thp_buf_release(&c);
+        thp_buf_release(&want);
+        thp_buf_release(&got);
     }
     CHECK(bad == 0);
 }
@@ -423,6 +503,7 @@ int main(void)
     test_central();
     test_nfc_stretches();
     test_blank_folding();
+    test_one_pass();
 
     /* property: any bytes give valid UTF-8 without control characters */
     for (i = 0; i < 3000 && bad == 0; i++) {
