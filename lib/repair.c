@@ -10,6 +10,7 @@
 ** builds on, in the project's text-repair notes.
 */
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,30 @@
 #define F_CONT1251 0x2000000u /* one in Windows-1251 */
 #define F_CONT437 0x4000000u  /* one in code page 437 */
 #define F_CONT1253 0x8000000u /* one in Windows-1253 */
+#define F_CONT1252 0x10000000u /* one in Windows-1252 */
+/*
+** Members of the sets some rules name, as bits beside the classes (every
+** member is a character of the tables): classes_of() gives them too.
+*/
+#define S_AFTER_A_TILDE (1ull << 32)
+#define S_ARABIC_FILLER (1ull << 33)
+#define S_AFTER_ROOT (1ull << 34)
+#define S_AFTER_QUOTE_A (1ull << 35)
+#define S_CYR_CAPS (1ull << 36)
+#define S_GREEK_CAPS (1ull << 37)
+#define S_AFTER_BETA_EURO (1ull << 38)
+#define S_LATIN_LEADS (1ull << 39)
+#define S_PUNCT_CONTS (1ull << 40)
+#define S_MAC_MATH (1ull << 41)
+#define S_MAC_LEAD2_EXT_A (1ull << 42)
+#define S_MAC_SYM_CONT (1ull << 43)
+#define S_MAC_LEAD3_SYM (1ull << 44)
+#define S_MAC_LEAD3_LETTER (1ull << 45)
+#define S_MAC_LEAD4 (1ull << 46)
+#define S_MAC_LEAD2_PUNCT (1ull << 47)
+#define S_MAC_LEAD2_LATIN (1ull << 48)
+#define S_MAC_LEAD2_SCRIPT (1ull << 49)
+#define S_CONT_OK_BEFORE (1ull << 50)
 
 struct cp_char {
     unsigned short cp;   /* the code point */
@@ -135,7 +160,6 @@ static int one_of(unsigned c, const unsigned short *set, size_t n)
     return 0;
 }
 
-#define ONE_OF(c, set) one_of((c), (set), sizeof(set) / sizeof(set)[0])
 
 /* Scripts, for telling letters of two alphabets glued together. */
 enum {
@@ -209,8 +233,7 @@ struct pick {
 struct work {
     unsigned *t, *u;       /* the line as code points; the next version */
     size_t n, cap;         /* characters in t; room in t and u */
-    const struct cp_char **e; /* table entry of each character of t */
-    unsigned *tf;          /* classes of each character of t */
+    uint64_t *tf;          /* classes of each character of t */
     unsigned short *lm;    /* lead bits of each character of t */
     unsigned char *taken;  /* characters of t claimed by a chosen run */
     size_t *start_of;      /* index + 1 of the chosen run starting here */
@@ -221,7 +244,7 @@ struct work {
     unsigned *dec;         /* replacements of all runs, back to back */
     size_t ndec, deccap;
     unsigned *win;         /* a window being judged */
-    unsigned *wf;          /* its classes */
+    uint64_t *wf;          /* its classes */
     size_t wincap, wfcap;
     unsigned *lv[MAX_LAYERS]; /* layers 2.. of a run being unwound (layer */
                               /* 1 is in dec, lv[0] is unused) */
@@ -236,7 +259,6 @@ static void work_release(struct work *w)
 
     thp_free(w->t);
     thp_free(w->u);
-    thp_free(w->e);
     thp_free(w->tf);
     thp_free(w->lm);
     thp_free(w->taken);
@@ -276,7 +298,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t sz)
 
 /*
 ** Make room for a line of n characters in the arrays that follow the
-** line (t, u, e, tf, lm, taken, start_of), which share one capacity:
+** line (t, u, tf, lm, taken, start_of), which share one capacity:
 ** each grows from the same w->cap to the same size.
 */
 static int work_line(struct work *w, size_t n)
@@ -295,11 +317,6 @@ static int work_line(struct work *w, size_t n)
     if (p == NULL)
         return 0;
     w->u = p;
-    cap = w->cap;
-    p = grow(w->e, &cap, n + 1, sizeof *w->e);
-    if (p == NULL)
-        return 0;
-    w->e = p;
     cap = w->cap;
     p = grow(w->tf, &cap, n + 1, sizeof *w->tf);
     if (p == NULL)
@@ -865,11 +882,11 @@ static int ordinary_text(const unsigned *d, size_t n)
 
 /*==================== Badness ====================*/
 
-/* Classes of c, the table's and the computed ones. */
-static unsigned classes_of(unsigned c)
+/* Classes of c, the table's and the computed ones, without set bits. */
+static uint64_t classes_slow(unsigned c)
 {
     const struct cp_char *e;
-    unsigned f;
+    uint64_t f;
     int cat;
 
     if (c < 0x80) {
@@ -895,6 +912,8 @@ static unsigned classes_of(unsigned c)
         f |= F_CONT437;
     if (e->cont & (1u << THP_CP_1253))
         f |= F_CONT1253;
+    if (e->cont & (1u << THP_CP_1252))
+        f |= F_CONT1252;
     if (c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
         c == 0x3000)
@@ -981,6 +1000,74 @@ static const unsigned short mac_lead2_script[] = {
     0x0155, 0x0158,
 };
 
+/*
+** Characters that may stand right before a run although they are
+** continuation bytes too: a run after any other continuation character
+** may be cut out of the middle of longer mojibake, read out of step.
+*/
+static const unsigned short cont_ok_before[] = {
+    0x00A0, 0x2013, 0x2014, 0x2015, 0x2018, 0x2019, 0x201A, 0x201C,
+    0x201D, 0x201E, 0x2022, 0x2026,
+};
+
+/* The classes of every character of the tables, and of ASCII. */
+static uint64_t table_classes[sizeof cp_chars / sizeof cp_chars[0]];
+static uint64_t ascii_classes[0x80];
+static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
+
+static void set_bits(const unsigned short *set, size_t n, uint64_t bit)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        table_classes[lookup(set[i]) - cp_chars] |= bit;
+}
+
+#define SET_BITS(set, bit) set_bits((set), sizeof(set) / sizeof(set)[0], bit)
+
+static void classes_build(void)
+{
+    size_t i;
+
+    for (i = 0; i < 0x80; i++)
+        ascii_classes[i] = classes_slow((unsigned)i);
+    for (i = 1; i < sizeof cp_chars / sizeof cp_chars[0]; i++)
+        table_classes[i] = classes_slow(cp_chars[i].cp);
+    SET_BITS(after_a_tilde, S_AFTER_A_TILDE);
+    SET_BITS(arabic_filler, S_ARABIC_FILLER);
+    SET_BITS(after_root, S_AFTER_ROOT);
+    SET_BITS(after_quote_a, S_AFTER_QUOTE_A);
+    SET_BITS(cyr_caps, S_CYR_CAPS);
+    SET_BITS(greek_caps, S_GREEK_CAPS);
+    SET_BITS(after_beta_euro, S_AFTER_BETA_EURO);
+    SET_BITS(latin_leads, S_LATIN_LEADS);
+    SET_BITS(punct_conts, S_PUNCT_CONTS);
+    SET_BITS(mac_math, S_MAC_MATH);
+    SET_BITS(mac_lead2_ext_a, S_MAC_LEAD2_EXT_A);
+    SET_BITS(mac_sym_cont, S_MAC_SYM_CONT);
+    SET_BITS(mac_lead3_sym, S_MAC_LEAD3_SYM);
+    SET_BITS(mac_lead3_letter, S_MAC_LEAD3_LETTER);
+    SET_BITS(mac_lead4, S_MAC_LEAD4);
+    SET_BITS(mac_lead2_punct, S_MAC_LEAD2_PUNCT);
+    SET_BITS(mac_lead2_latin, S_MAC_LEAD2_LATIN);
+    SET_BITS(mac_lead2_script, S_MAC_LEAD2_SCRIPT);
+    SET_BITS(cont_ok_before, S_CONT_OK_BEFORE);
+    table_classes[0] = 0; /* "nothing": a set member outside the tables */
+}
+
+/* Classes of c, with the set bits; classes_build() has run. */
+static uint64_t classes_of(unsigned c)
+{
+    const struct cp_char *e;
+
+    if (c < 0x80)
+        return ascii_classes[c];
+    e = lookup(c);
+    if (e != cp_chars)
+        return table_classes[e - cp_chars];
+    return classes_slow(c);
+}
+
 /* Families of rules: some are evidence for one kind of code page only. */
 #define RULES_MAC 0x1u /* UTF-8 read as Mac Roman or Mac Central European */
 #define RULES_CE 0x2u  /* UTF-8 read as Windows-1250 or ISO-8859-2 */
@@ -1016,11 +1103,11 @@ static int ascii_letter(unsigned c)
 ** letters before accented ones), at position i of s[0..n): how many
 ** match there.
 */
-static int other_rules(const unsigned *s, const unsigned *f, size_t n,
+static int other_rules(const unsigned *s, const uint64_t *f, size_t n,
                        size_t i, unsigned rules)
 {
     unsigned a = s[i];
-    unsigned fb = i + 1 < n ? f[i + 1] : 0, fc = i + 2 < n ? f[i + 2] : 0;
+    uint64_t fb = i + 1 < n ? f[i + 1] : 0, fc = i + 2 < n ? f[i + 2] : 0;
     unsigned c = i + 2 < n ? s[i + 2] : 0;
     unsigned prev = i > 0 ? s[i - 1] : 0;
     int bad = 0;
@@ -1051,7 +1138,8 @@ static int other_rules(const unsigned *s, const unsigned *f, size_t n,
     }
     if (rules & RULES_437) {
         unsigned b0 = lookup(a)->byte[THP_CP_437];
-        unsigned d = i + 3 < n ? s[i + 3] : 0, fd = i + 3 < n ? f[i + 3] : 0;
+        unsigned d = i + 3 < n ? s[i + 3] : 0;
+        uint64_t fd = i + 3 < n ? f[i + 3] : 0;
 
         /* D1: box drawing or a block (leads C2..DF) glued to a letter,
         ** then a continuation */
@@ -1072,43 +1160,43 @@ static int other_rules(const unsigned *s, const unsigned *f, size_t n,
 ** Our rules for UTF-8 read as Mac Roman or Mac Central European, at
 ** position i of s[0..n) (classes in f): how many match there.
 */
-static int mac_rules(const unsigned *s, const unsigned *f, size_t n,
+static int mac_rules(const unsigned *s, const uint64_t *f, size_t n,
                      size_t i)
 {
-    unsigned a = s[i];
-    unsigned b = i + 1 < n ? s[i + 1] : 0, fb = i + 1 < n ? f[i + 1] : 0;
-    unsigned fc = i + 2 < n ? f[i + 2] : 0;
-    unsigned fd = i + 3 < n ? f[i + 3] : 0;
+    unsigned a = s[i], b = i + 1 < n ? s[i + 1] : 0;
+    uint64_t fa = f[i], fb = i + 1 < n ? f[i + 1] : 0;
+    uint64_t fc = i + 2 < n ? f[i + 2] : 0;
+    uint64_t fd = i + 3 < n ? f[i + 3] : 0;
     int bad = 0;
 
     /* M1: √ before a letter or symbol, or right after a letter, or
     ** before a maths symbol and a small letter ("√∫pěl") */
     bad += a == 0x221A && (fb & F_MACCONT) &&
-           (!ONE_OF(b, mac_math) || (i > 0 && (f[i - 1] & F_LETTER)) ||
+           (!(fb & S_MAC_MATH) || (i > 0 && (f[i - 1] & F_LETTER)) ||
             (fc & F_LOWER));
     /* M2: ƒ ≈ ń Ň (C4/C5: Latin Extended-A) before a letter/symbol */
-    bad += ONE_OF(a, mac_lead2_ext_a) && (fb & F_MACCONT) &&
-           ((fb & F_LETTER) || ONE_OF(b, mac_sym_cont));
+    bad += (fa & S_MAC_LEAD2_EXT_A) && (fb & F_MACCONT) &&
+           ((fb & F_LETTER) || (fb & S_MAC_SYM_CONT));
     /* M3: ‡ · ‚ „ ‰ (E0..E4: U+1000..U+4FFF) before two */
-    bad += ONE_OF(a, mac_lead3_sym) && (fb & F_MACCONT) &&
+    bad += (fa & S_MAC_LEAD3_SYM) && (fb & F_MACCONT) &&
            (fc & F_MACCONT);
     /* M4: a letter that is a 3-byte lead, then two continuations, not
     ** both letters (CJK and Vietnamese read as Mac, "Šļ•") */
-    bad += ONE_OF(a, mac_lead3_letter) && (fb & F_MACCONT) &&
+    bad += (fa & S_MAC_LEAD3_LETTER) && (fb & F_MACCONT) &&
            (fc & F_MACCONT) && (!(fb & F_LETTER) || !(fc & F_LETTER));
     /* M5: Apple's logo U+F8FF, ū Ò Ú Û Ù (F0..F4: emoji and beyond),
     ** then three */
-    bad += ONE_OF(a, mac_lead4) && (fb & F_MACCONT) &&
+    bad += (fa & S_MAC_LEAD4) && (fb & F_MACCONT) &&
            (fc & F_MACCONT) && (fd & F_MACCONT);
     /* M6: punctuation that is a 2-byte lead, then a continuation */
-    bad += ONE_OF(a, mac_lead2_punct) && (fb & F_MACCONT);
+    bad += (fa & S_MAC_LEAD2_PUNCT) && (fb & F_MACCONT);
     /* M7: the same for Latin, only inside a word ("Bucure»ôti"), as
     ** "«época»" is how Spanish is written */
-    bad += ONE_OF(a, mac_lead2_latin) && (fb & F_MACCONT) && i > 0 &&
+    bad += (fa & S_MAC_LEAD2_LATIN) && (fb & F_MACCONT) && i > 0 &&
            (f[i - 1] & F_LETTER);
     /* M8: letters that are leads of Greek or Arabic, then one (what
     ** they would decode to must still pass plausible_text) */
-    bad += ONE_OF(a, mac_lead2_script) && (fb & F_MACCONT);
+    bad += (fa & S_MAC_LEAD2_SCRIPT) && (fb & F_MACCONT);
     /* M9: Vietnamese (E1 BA / E1 BB) read as Mac Central European */
     bad += a == 0x0160 && (b == 0x013C || b == 0x013D) &&
            (fc & F_MACCONT);
@@ -1128,7 +1216,7 @@ static int mac_rules(const unsigned *s, const unsigned *f, size_t n,
 ** code-page-specific families (RULES_*): a Mac reading of "“É" is no
 ** evidence that "É”" is Windows-1252 mojibake.
 */
-static int count_bad(const unsigned *s, const unsigned *f, size_t n,
+static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
                      int at_start, unsigned rules)
 {
     const unsigned any_ua_like = CLS_BAD | CLS_LA | CLS_UA | CLS_BOX |
@@ -1140,11 +1228,19 @@ static int count_bad(const unsigned *s, const unsigned *f, size_t n,
     int bad = 0;
 
     for (i = 0; i < n; i++) {
-        unsigned a = s[i], fa = f[i];
-        unsigned b = i + 1 < n ? s[i + 1] : 0, fb = i + 1 < n ? f[i + 1] : 0;
-        unsigned c = i + 2 < n ? s[i + 2] : 0, fc = i + 2 < n ? f[i + 2] : 0;
-        unsigned fd = i + 3 < n ? f[i + 3] : 0;
-        unsigned d = i + 3 < n ? s[i + 3] : 0;
+        unsigned a = s[i];
+        unsigned b = i + 1 < n ? s[i + 1] : 0;
+        unsigned c = i + 2 < n ? s[i + 2] : 0;
+        uint64_t fa, fb, fc, fd;
+        unsigned d;
+
+        if ((a | b | c) < 0x80)
+            continue; /* every rule needs a character past ASCII here */
+        fa = f[i];
+        fb = i + 1 < n ? f[i + 1] : 0;
+        fc = i + 2 < n ? f[i + 2] : 0;
+        fd = i + 3 < n ? f[i + 3] : 0;
+        d = i + 3 < n ? s[i + 3] : 0;
 
         if (a < 0x80 && !(fa & F_ALPHA) && a != ' ' && a != '.' &&
             a != ',' && a != '?' && a != '!' && !(at_start && i == 0))
@@ -1181,24 +1277,24 @@ static int count_bad(const unsigned *s, const unsigned *f, size_t n,
         /* ours: Ã before ” » › ends Portuguese capitals ("IRMÃ”") unless
         ** a letter follows ("HÃ”TEL") */
         bad += (a == 0xC2 || a == 0xC3 || a == 0xCE || a == 0xD0) &&
-               (ONE_OF(b, after_a_tilde) || (fb & (CLS_SP | CLS_EP))) &&
+               ((fb & S_AFTER_A_TILDE) || (fb & (CLS_SP | CLS_EP))) &&
                !(a == 0xC3 && (b == 0x201D || b == 0xBB || b == 0x203A) &&
                  !(fc & F_LETTER));                                  /* 20 */
         bad += a == 0xD7 && (b == 0xB2 || b == 0xB3);                /* 21 */
         bad += (a == 0xD8 || a == 0xD9) && (c == 0xD8 || c == 0xD9) &&
                ((fb & (CLS_COMMON | CLS_CUR | CLS_BAD | CLS_NUM |
-                       CLS_SP)) || ONE_OF(b, arabic_filler)) &&
+                       CLS_SP)) || (fb & S_ARABIC_FILLER)) &&
                ((fd & (CLS_COMMON | CLS_CUR | CLS_BAD | CLS_NUM |
-                       CLS_SP)) || ONE_OF(d, arabic_filler));        /* 22 */
+                       CLS_SP)) || (fd & S_ARABIC_FILLER));          /* 22 */
         bad += a == 0xE0 && (b == 0xB2 || b == 0xB5 || b == 0xB9 ||
                              (b >= 0xBC && b <= 0xBE));              /* 23 */
-        bad += a == 0x221A && ONE_OF(b, after_root);                 /* 24 */
+        bad += a == 0x221A && (fb & S_AFTER_ROOT);                   /* 24 */
         bad += a == 0x2248 && (b == 0xB0 || b == 0xA2);              /* 25 */
-        bad += a == 0x201A && b == 0xC4 && ONE_OF(c, after_quote_a); /* 26 */
+        bad += a == 0x201A && b == 0xC4 && (fc & S_AFTER_QUOTE_A);   /* 26 */
         bad += a == 0x201A && (b == 0xE2 || b == 0xF3) &&
                (c == 0xE0 || c == 0xE4 || c == 0xB0 || c == 0xEA);   /* 27 */
         bad += a == 0x0432 && b == 0x0402;                           /* 28 */
-        bad += ONE_OF(a, cyr_caps) && ONE_OF(c, cyr_caps) &&
+        bad += (fa & S_CYR_CAPS) && (fc & S_CYR_CAPS) &&
                ((fb & (CLS_C1 | CLS_BAD | CLS_SP | CLS_EP | CLS_CUR)) ||
                 b == 0xB0 || b == 0xB5);                             /* 29 */
         bad += a == 0x0413 && b == 0x045E && c == 0x0412 &&
@@ -1214,8 +1310,8 @@ static int count_bad(const unsigned *s, const unsigned *f, size_t n,
         bad += ((fa & (F_AZ | CLS_EP)) || a == '.' || a == ',' ||
                 a == '?' || a == '!') && b == 0xC2 &&
                (c == ' ' || (fc & (CLS_SP | CLS_EP)));               /* 34 */
-        bad += a == 0x03B2 && b == 0x20AC && ONE_OF(c, after_beta_euro);
-        bad += ONE_OF(a, greek_caps) && ONE_OF(c, greek_caps) &&
+        bad += a == 0x03B2 && b == 0x20AC && (fc & S_AFTER_BETA_EURO);
+        bad += (fa & S_GREEK_CAPS) && (fc & S_GREEK_CAPS) &&
                ((fb & (CLS_C1 | CLS_BAD | CLS_SP | CLS_EP | CLS_CUR)) ||
                 b == 0xB0);                                          /* 36 */
         bad += a == 0x0101 && b == 0x20AC;                           /* 37 */
@@ -1234,8 +1330,7 @@ static int count_bad(const unsigned *s, const unsigned *f, size_t n,
         /* P2: â (E2: U+2000..U+2FFF) before punctuation and another
         ** character that are both continuation bytes ("â„–" for "№") */
         bad += a == 0xE2 && b >= 0x80 && !(fb & F_LETTER) &&
-               (lookup(b)->cont & 1u) && c >= 0x80 &&
-               (lookup(c)->cont & 1u);
+               (fb & F_CONT1252) && c >= 0x80 && (fc & F_CONT1252);
         /* L4: an accented small letter between two capitals ("PêUNE") */
         bad += (fa & F_UPPER) && b >= 0x80 && (fb & F_LOWER) &&
                script_of(b) == SC_LATIN && (fc & F_UPPER) && (fc & F_ALPHA);
@@ -1251,7 +1346,7 @@ static int count_bad(const unsigned *s, const unsigned *f, size_t n,
         ** Extended-A (C2..C5 in Windows-1252 or -1250), punctuation or a
         ** no-break space, then a small letter: "Ã…land", "Ã–sterreich",
         ** "Å\u00A0egan" */
-        bad += ONE_OF(a, latin_leads) && ONE_OF(b, punct_conts) &&
+        bad += (fa & S_LATIN_LEADS) && (fb & S_PUNCT_CONTS) &&
                (fc & F_LOWER);
         /* L1: a lower-case letter, then an accented capital, then more:
         ** "FlĂĽchtlinge" (Windows-1250), "siÄ™" (Windows-1252) */
@@ -1300,15 +1395,6 @@ static int window_bad(struct work *w, const unsigned *t, size_t n, size_t a,
 
 /*==================== Judging runs ====================*/
 
-/*
-** Characters that may stand right before a run although they are
-** continuation bytes too: a run after any other continuation character
-** may be cut out of the middle of longer mojibake, read out of step.
-*/
-static const unsigned short cont_ok_before[] = {
-    0x00A0, 0x2013, 0x2014, 0x2015, 0x2018, 0x2019, 0x201A, 0x201C,
-    0x201D, 0x201E, 0x2022, 0x2026,
-};
 
 /* Make room for layers of up to need characters. */
 static int grow_layers(struct work *w, size_t need)
@@ -1387,7 +1473,7 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
 
     r->verdict = VERDICT_NO;
     if (left >= 0x80 && (lookup(left)->cont & (1u << r->cp)) &&
-        !ONE_OF(left, cont_ok_before))
+        !(classes_of(left) & S_CONT_OK_BEFORE))
         return 0;
     if (!grow_layers(w, r->nrep))
         return -1;
@@ -1417,10 +1503,6 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
         for (i = 0; i < nl[k]; i++)
             d[i] = c1_as_1252(d[i]);
     }
-    before = window_bad(w, t, n, r->start, r->end, t + r->start,
-                        r->end - r->start, rules);
-    if (before < 0)
-        return -1;
     /*
     ** Each layer is judged by the rules of every code page in the chain
     ** ("SĂŁo" is bad as Windows-1250 mojibake), and a deeper layer is
@@ -1455,7 +1537,11 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
         }
     }
     if (best_bad == INT_MAX)
-        return 0;
+        return 0; /* no layer is plausible text */
+    before = window_bad(w, t, n, r->start, r->end, t + r->start,
+                        r->end - r->start, rules);
+    if (before < 0)
+        return -1;
     if (best_bad < before && !(best == 0 && sus[0]))
         r->verdict = VERDICT_YES;
     else if (best_bad <= before && ordinary_text(lvl[best], nl[best]))
@@ -1590,9 +1676,9 @@ static int same_judgement(const struct work *w, const struct run *e,
         memcmp(w->dec + e->rep, w->dec + r->rep, r->nrep * sizeof *w->dec))
         return 0;
     le = left >= 0x80 && (lookup(left)->cont & (1u << e->cp)) &&
-         !ONE_OF(left, cont_ok_before);
+         !(classes_of(left) & S_CONT_OK_BEFORE);
     lr = left >= 0x80 && (lookup(left)->cont & (1u << r->cp)) &&
-         !ONE_OF(left, cont_ok_before);
+         !(classes_of(left) & S_CONT_OK_BEFORE);
     return le == lr;
 }
 
@@ -1609,21 +1695,22 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     size_t i, k, m = 0, nyes = 0;
     int cp, shown[THP_CP_COUNT] = {0}, plain[THP_CP_COUNT] = {0};
     struct pick *picks;
-    unsigned *tmp;
+    unsigned *tmp, leads = 0;
 
     *changed = 0;
     for (i = 0; i < w->n; i++) {
-        w->e[i] = lookup(w->t[i]);
-        w->lm[i] = w->e[i]->lead;
-        w->tf[i] = classes_of(w->t[i]);
+        w->lm[i] = lookup(w->t[i])->lead;
+        leads |= w->lm[i];
     }
     w->nruns = 0;
     w->ndec = 0;
     for (cp = 0; cp < THP_CP_COUNT; cp++)
-        if (!find_runs(w, cp))
+        if ((leads & (1u << cp)) && !find_runs(w, cp))
             return -1;
     if (w->nruns == 0)
-        return 0;
+        return 0; /* most second passes end here */
+    for (i = 0; i < w->n; i++)
+        w->tf[i] = classes_of(w->t[i]);
     /*
     ** A run another code page already found, with the same span, the
     ** same reading and the same rules ("Ã©" in Windows-1252, Latin-1
@@ -1884,11 +1971,12 @@ static int repair_line(struct work *w, const unsigned char *s, size_t len,
     return THP_OK;
 }
 
-/* Append the repaired line w->t to out. */
-static int emit_line(const struct work *w, struct thp_buf *out)
+/* Encode the repaired line w->t as UTF-8 into out (reset first). */
+static int encode_line(const struct work *w, struct thp_buf *out)
 {
     size_t i;
 
+    thp_buf_reset(out);
     for (i = 0; i < w->n; i++) {
         if (w->t[i] < 0x80)
             thp_buf_putc(out, (int)w->t[i]);
@@ -1993,32 +2081,47 @@ void thp_repair_info_add(struct thp_repair_info *to,
     to->entities_invalid += from->entities_invalid;
 }
 
+/* How repair_scan works (flags). */
+#define SCAN_CHECK 0x1 /* in may be anything: stop at what is not UTF-8 */
+#define SCAN_EAGER 0x2 /* hand text on as the scan passes it, not only */
+                       /* once a line has changed */
+/* Unchanged text an eager scan hands on at once, at most (in L2). */
+#define EAGER_CHUNK 65536
+
 /*
-** thp_repair_text_lazy and thp_repair_text_utf8: with check, in may be
-** anything, and *changed is -1 (out as it was) when it is not UTF-8.
+** The scan behind every entry point: undo mojibake in in[0..n), handing
+** the result to sink in pieces, in order, each ending at a line end but
+** the last: runs of unchanged text straight from in, repaired lines from
+** a buffer of their own. Without SCAN_EAGER nothing is handed on until a
+** line has changed. *dirty gets 1 if a line changed, 0 if none did (then
+** nothing was handed on unless SCAN_EAGER), -1 with SCAN_CHECK when in
+** is not UTF-8 (the scan stopped there; what was handed on is to be
+** thrown away). Returns THP_OK, THP_ERR_NOMEM, or what sink returned.
 */
-static int repair_lazy(const char *in, size_t n, struct thp_buf *out,
-                       struct thp_repair_info *info, struct thp_err *err,
-                       int *changed, int check)
+static int repair_scan(const char *in, size_t n, int mode,
+                       thp_repair_sink sink, void *arg,
+                       struct thp_repair_info *info, int *dirty)
 {
     const unsigned char *s = (const unsigned char *)in;
     struct work w;
-    size_t i = 0, done = 0, prev_at = 0, flushed = 0, out_n = out->n;
+    struct thp_buf line;
+    size_t i = 0, done = 0, prev_at = 0, flushed = 0;
     unsigned prev_lead = 0;
     const struct cp_char *prev_e = &cp_chars[0];
-    int rc = THP_OK, dirty = 0;
+    int rc = THP_OK;
 
+    pthread_once(&classes_once, classes_build);
     memset(&w, 0, sizeof w);
-    w.check = check;
-    *changed = 0;
+    w.check = (mode & SCAN_CHECK) != 0;
+    thp_buf_init(&line, 0);
+    *dirty = 0;
     /*
     ** The scan: mojibake needs a character that is a UTF-8 lead byte in
     ** some code page right before one that is a continuation byte in the
     ** same code page (or a space, U+FFFD or '?' standing for one), and
     ** together with what follows they must spell a plausible character
     ** (cluster_here). Only a line holding such a cluster (or an invalid
-    ** byte) is looked at closely; everything else is copied in bulk, and
-    ** only once a line has changed (until then out is not touched).
+    ** byte) is looked at closely; everything else is handed on in bulk.
     */
     while (i < n) {
         size_t k = thp_utf8_ascii_prefix(s + i, n - i), start, end;
@@ -2033,8 +2136,21 @@ static int repair_lazy(const char *in, size_t n, struct thp_buf *out,
             if (i >= n)
                 break;
         }
+        if ((mode & SCAN_EAGER) && i - flushed >= EAGER_CHUNK) {
+            /* the lines the scan has passed, while they are in cache */
+            const char *nl = memrchr(in + flushed, '\n', i - flushed);
+
+            if (nl != NULL) {
+                rc = sink(arg, in + flushed, (size_t)(nl + 1 - in) - flushed);
+                if (rc != THP_OK)
+                    break;
+                flushed = (size_t)(nl + 1 - in);
+                if (done < flushed)
+                    done = flushed;
+            }
+        }
         k = thp_utf8_at(s + i, n - i, &c);
-        if (k == 0 && check) {
+        if (k == 0 && w.check) {
             w.invalid = 1;
             break;
         }
@@ -2064,56 +2180,69 @@ static int repair_lazy(const char *in, size_t n, struct thp_buf *out,
         if (end < n)
             end++;
         rc = repair_line(&w, s + start, end - start, info, &line_dirty);
-        if (rc != THP_OK || (w.invalid && check))
+        if (rc != THP_OK || (w.invalid && w.check))
             break;
         if (line_dirty) {
-            /* the text before it, copied only now */
-            thp_buf_append(out, in + flushed, start - flushed);
-            emit_line(&w, out);
+            /* the text before it, handed on only now */
+            if (start > flushed)
+                rc = sink(arg, in + flushed, start - flushed);
+            if (rc == THP_OK)
+                rc = encode_line(&w, &line);
+            if (rc == THP_OK)
+                rc = sink(arg, line.s, line.n);
+            if (rc != THP_OK)
+                break;
             flushed = end;
-            dirty = 1;
+            *dirty = 1;
         }
         done = i = end;
         prev_lead = 0;
     }
-    if (rc == THP_OK && w.invalid && check) {
-        work_release(&w);
-        out->n = out_n; /* what was appended goes */
-        if (out->s != NULL)
-            out->s[out_n] = '\0';
-        *changed = -1;
-        return THP_OK;
-    }
-    if (rc == THP_OK && dirty)
-        rc = thp_buf_append(out, in + flushed, n - flushed);
+    if (rc == THP_OK && w.invalid && w.check)
+        *dirty = -1;
+    else if (rc == THP_OK && flushed < n &&
+             (*dirty || (mode & SCAN_EAGER)))
+        rc = sink(arg, in + flushed, n - flushed);
     work_release(&w);
-    if (rc == THP_OK && out->rc != THP_OK)
-        rc = out->rc;
-    if (rc != THP_OK)
-        return thp_err_set(err, rc, "repairing text: %s", thp_strerror(rc));
-    *changed = dirty;
-    return THP_OK;
+    thp_buf_release(&line);
+    return rc;
+}
+
+/* A sink that appends to a buffer. */
+static int buf_sink(void *arg, const char *s, size_t n)
+{
+    return thp_buf_append(arg, s, n);
 }
 
 int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
                          struct thp_repair_info *info, struct thp_err *err,
                          int *changed)
 {
-    return repair_lazy(in, n, out, info, err, changed, 0);
+    int rc = repair_scan(in, n, 0, buf_sink, out, info, changed);
+
+    if (rc == THP_OK && out->rc != THP_OK)
+        rc = out->rc;
+    if (rc != THP_OK)
+        return thp_err_set(err, rc, "repairing text: %s", thp_strerror(rc));
+    return THP_OK;
 }
 
-int thp_repair_text_utf8(const char *in, size_t n, struct thp_buf *out,
-                         struct thp_repair_info *info, struct thp_err *err,
-                         int *changed)
+int thp_repair_text_stream(const char *in, size_t n, thp_repair_sink sink,
+                           void *arg, struct thp_repair_info *info,
+                           struct thp_err *err, int *valid)
 {
     struct thp_repair_info mine;
-    int rc;
+    int rc, dirty;
 
     thp_repair_info_init(&mine);
-    rc = repair_lazy(in, n, out, &mine, err, changed, 1);
-    if (rc == THP_OK && *changed >= 0 && info != NULL)
+    rc = repair_scan(in, n, SCAN_CHECK | SCAN_EAGER, sink, arg, &mine,
+                     &dirty);
+    if (rc != THP_OK)
+        return thp_err_set(err, rc, "repairing text: %s", thp_strerror(rc));
+    *valid = dirty >= 0;
+    if (*valid && info != NULL)
         thp_repair_info_add(info, &mine);
-    return rc;
+    return THP_OK;
 }
 
 /*==================== Character references ====================*/

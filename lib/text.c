@@ -841,21 +841,45 @@ static size_t terminal_escape(const unsigned char *s, size_t n, size_t at)
     return 0;
 }
 
-/*
-** One pass over valid UTF-8: map C1, drop controls, fold blanks and line
-** ends. Blank runs become one space; blanks at line ends go; more than one
-** empty line becomes one. Sets *nfc_at to an offset of out no later than
-** the first character the quick check (nfc_may_change) doubts, or to
-** (size_t)-1 when the output is NFC already.
-*/
-static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
-                       struct thp_text_info *info, size_t *nfc_at)
-{
-    size_t i = 0;
-    int pending_space = 0, newlines = 0, at_start = 1;
-    unsigned last = 0; /* class of the last character kept (nfc_class) */
+/* Cleaning under way: what a piece of text leaves for the next. */
+struct clean {
+    struct thp_buf *out;
+    struct thp_text_info *info;
+    size_t start;      /* where the cleaned text begins in out */
+    size_t nfc_at;     /* (size_t)-1, or an offset of out no later than */
+                       /* the first character the quick check doubts */
+    int pending_space; /* blanks seen, not yet written */
+    int newlines;      /* line breaks seen, not yet written */
+    int at_start;      /* nothing written yet */
+    unsigned last;     /* nfc_class of the last character written */
+};
 
-    *nfc_at = (size_t)-1;
+static void clean_init(struct clean *c, struct thp_buf *out,
+                       struct thp_text_info *info)
+{
+    memset(c, 0, sizeof *c);
+    c->out = out;
+    c->info = info;
+    c->start = out->n;
+    c->nfc_at = (size_t)-1;
+    c->at_start = 1;
+}
+
+/*
+** Clean one piece of valid UTF-8, s[0..n), that ends at a line end or
+** ends the text: map C1, drop controls, fold blanks and line ends. Blank
+** runs become one space; blanks at line ends go; more than one empty
+** line becomes one. clean_finish() ends the text.
+*/
+static void clean_piece(struct clean *cs, const unsigned char *s, size_t n)
+{
+    struct thp_buf *out = cs->out;
+    struct thp_text_info *info = cs->info;
+    size_t i = 0, *nfc_at = &cs->nfc_at;
+    int pending_space = cs->pending_space, newlines = cs->newlines;
+    int at_start = cs->at_start;
+    unsigned last = cs->last;
+
     while (i < n) {
         unsigned cp;
         size_t k, run = i;
@@ -991,8 +1015,10 @@ static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
             thp_buf_put_utf8(out, cp);
         }
     }
-    if (newlines)
-        thp_buf_putc(out, '\n');
+    cs->pending_space = pending_space;
+    cs->newlines = newlines;
+    cs->at_start = at_start;
+    cs->last = last;
 }
 
 /*
@@ -1102,32 +1128,55 @@ static int nfc_stretches(struct thp_buf *out, size_t from, int *changed)
     return rc;
 }
 
+/*
+** End the text clean_piece() was given: its last line break, then NFC
+** over the stretches the quick check doubts, from the start of the line
+** the first of them is on (a boundary of normalisation).
+*/
+static int clean_finish(struct clean *cs, struct thp_err *err)
+{
+    struct thp_buf *out = cs->out;
+    size_t from = cs->nfc_at;
+    int changed = 0, rc;
+
+    if (cs->newlines)
+        thp_buf_putc(out, '\n');
+    if (out->rc != THP_OK)
+        return thp_err_set(err, out->rc, "cleaning: %s",
+                           thp_strerror(out->rc));
+    if (from == (size_t)-1 || out->n == cs->start)
+        return THP_OK;
+    while (from > cs->start && out->s[from - 1] != '\n')
+        from--;
+    rc = nfc_stretches(out, from, &changed);
+    if (rc != THP_OK)
+        return thp_err_set(err, rc, "normalising: %s", thp_strerror(rc));
+    if (changed && cs->info)
+        cs->info->normalized = 1;
+    return THP_OK;
+}
+
 int thp_text_clean(const char *in, size_t n, struct thp_buf *out,
                    struct thp_text_info *info, struct thp_err *err)
 {
-    size_t start = out->n, nfc_at, from;
-    int changed = 0, rc;
+    struct clean cs;
 
     pthread_once(&nfc_once, nfc_build);
     /* room for the text at once; the NUL a grown buffer may lack */
     if (thp_buf_grow(out, n + 16) == THP_OK && out->s != NULL)
         out->s[out->n] = '\0';
-    clean_pass((const unsigned char *)in, n, out, info, &nfc_at);
-    if (out->rc != THP_OK)
-        return thp_err_set(err, out->rc, "cleaning: %s",
-                           thp_strerror(out->rc));
-    if (nfc_at == (size_t)-1 || out->n == start)
-        return THP_OK;
-    /* from the start of the line the first doubt is on: a boundary */
-    from = nfc_at;
-    while (from > start && out->s[from - 1] != '\n')
-        from--;
-    rc = nfc_stretches(out, from, &changed);
-    if (rc != THP_OK)
-        return thp_err_set(err, rc, "normalising: %s", thp_strerror(rc));
-    if (changed && info)
-        info->normalized = 1;
-    return THP_OK;
+    clean_init(&cs, out, info);
+    clean_piece(&cs, (const unsigned char *)in, n);
+    return clean_finish(&cs, err);
+}
+
+/* thp_repair_text_stream's sink: clean each piece into the output. */
+static int clean_sink(void *arg, const char *s, size_t n)
+{
+    struct clean *cs = arg;
+
+    clean_piece(cs, (const unsigned char *)s, n);
+    return cs->out->rc;
 }
 
 /* 1 if in[0..n) may be UTF-8 as it is: no byte order mark, no UTF-16. */
@@ -1158,42 +1207,56 @@ int thp_text_prepare(const char *in, size_t n, int flags, struct thp_buf *out,
                      struct thp_text_info *info, struct thp_err *err)
 {
     struct thp_buf a, b;
-    struct thp_repair_info *ri = info ? &info->repair : NULL, mine;
+    struct thp_repair_info *ri = info ? &info->repair : NULL;
+    struct clean cs;
     const char *cur = in;
-    size_t curn = n;
-    int rc = THP_OK, changed = -1;
+    size_t curn = n, start = out->n;
+    int rc = THP_OK, valid = 0;
 
+    pthread_once(&nfc_once, nfc_build);
+    /* room for the text at once; the NUL a grown buffer may lack */
+    if (thp_buf_grow(out, n + 16) == THP_OK && out->s != NULL)
+        out->s[out->n] = '\0';
     thp_buf_init(&a, out->max ? out->max * 4 : 0);
     thp_buf_init(&b, out->max ? out->max * 4 : 0);
     /*
-    ** Each stage reads cur and writes a or b only when it changes it;
-    ** references come first ("Î&frac14;s" is mojibake only once
-    ** decoded). Most input is UTF-8 already: then the repair's scan
-    ** validates it in the same pass, and only input that is not is
-    ** decoded first (the references are decoded again then).
+    ** References come first ("Î&frac14;s" is mojibake only once decoded),
+    ** then the repair, which hands each piece of its result to cleaning
+    ** as it goes: the text is not copied between the stages. Most input
+    ** is UTF-8 already, and the repair's scan validates it in the same
+    ** pass; input that is not is decoded first, and what was cleaned of
+    ** it so far is thrown away.
     */
     if (may_be_utf8((const unsigned char *)in, n)) {
+        struct thp_repair_info mine;
+        struct thp_text_info saved;
+
+        if (info != NULL)
+            saved = *info;
         thp_repair_info_init(&mine);
         if (!(flags & THP_TEXT_HTML) && memchr(in, '&', n) != NULL) {
+            /* references keep bytes that are not UTF-8 as they are */
             rc = thp_repair_entities(in, n, &b, &mine, err);
             cur = b.s ? b.s : "";
             curn = b.n;
         }
-        /* references keep bytes that are not UTF-8 as they are */
+        clean_init(&cs, out, info);
         if (rc == THP_OK)
-            rc = thp_repair_text_utf8(cur, curn, &a, &mine, err, &changed);
-        if (rc == THP_OK && changed >= 0) {
+            rc = thp_repair_text_stream(cur, curn, clean_sink, &cs, &mine,
+                                        err, &valid);
+        if (rc == THP_OK && valid) {
             utf8_info(in, n, flags, info);
             if (ri != NULL)
                 thp_repair_info_add(ri, &mine);
-            if (changed) {
-                cur = a.s ? a.s : "";
-                curn = a.n;
-            }
+        } else if (rc == THP_OK) {
+            out->n = start;
+            if (out->s != NULL)
+                out->s[start] = '\0';
+            if (info != NULL)
+                *info = saved;
         }
     }
-    if (rc == THP_OK && changed < 0) {
-        thp_buf_reset(&a);
+    if (rc == THP_OK && !valid) {
         thp_buf_reset(&b);
         rc = thp_text_decode(in, n, flags, &a, info, err);
         cur = a.s ? a.s : "";
@@ -1204,19 +1267,13 @@ int thp_text_prepare(const char *in, size_t n, int flags, struct thp_buf *out,
             cur = b.s ? b.s : "";
             curn = b.n;
         }
-        if (rc == THP_OK) {
-            struct thp_buf *to = cur == b.s ? &a : &b;
-
-            thp_buf_reset(to);
-            rc = thp_repair_text_lazy(cur, curn, to, ri, err, &changed);
-            if (rc == THP_OK && changed) {
-                cur = to->s ? to->s : "";
-                curn = to->n;
-            }
-        }
+        clean_init(&cs, out, info);
+        if (rc == THP_OK)
+            rc = thp_repair_text_stream(cur, curn, clean_sink, &cs, ri, err,
+                                        &valid);
     }
     if (rc == THP_OK)
-        rc = thp_text_clean(cur, curn, out, info, err);
+        rc = clean_finish(&cs, err);
     thp_buf_release(&a);
     thp_buf_release(&b);
     return rc;

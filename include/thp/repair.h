@@ -118,14 +118,26 @@ int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
                          int *changed);
 
 /*
-** As thp_repair_text_lazy, but in[0..n) need not be UTF-8: it is
-** validated on the way, in the same pass. When it is not valid UTF-8,
-** *changed is -1, and out and info are left as they were (the caller
-** decodes it first, then repairs).
+** Where thp_repair_text_stream hands its result: pieces of text, in
+** order. Returns THP_OK, or an error code, which stops the repair and is
+** what it returns.
 */
-int thp_repair_text_utf8(const char *in, size_t n, struct thp_buf *out,
-                         struct thp_repair_info *info, struct thp_err *err,
-                         int *changed);
+typedef int (*thp_repair_sink)(void *arg, const char *s, size_t n);
+
+/*
+** Undo mojibake in in[0..n), which need not be UTF-8: it is validated in
+** the same pass. The result goes to sink as it is made, in pieces that
+** end at line ends (but the last): unchanged text straight from in, in
+** pieces of up to 64 KiB so that a consumer reads them while they are in
+** cache, and repaired lines. *valid is 1 when in was valid UTF-8; when
+** it is 0, the scan stopped at the first invalid byte, what sink got is
+** to be thrown away and info is left as it was (the caller decodes in
+** first, then repairs). Returns THP_OK, THP_ERR_NOMEM or sink's error
+** (recorded in err, which may be NULL).
+*/
+int thp_repair_text_stream(const char *in, size_t n, thp_repair_sink sink,
+                           void *arg, struct thp_repair_info *info,
+                           struct thp_err *err, int *valid);
 
 /* Add the counts of from to those of to (layers: the larger). */
 void thp_repair_info_add(struct thp_repair_info *to,
