@@ -233,6 +233,7 @@ struct pick {
 struct work {
     unsigned *t, *u;       /* the line as code points; the next version */
     size_t n, cap;         /* characters in t; room in t and u */
+    const struct cp_char **e; /* table entry of each character of t */
     uint64_t *tf;          /* classes of each character of t */
     unsigned short *lm;    /* lead bits of each character of t */
     unsigned char *taken;  /* characters of t claimed by a chosen run */
@@ -259,6 +260,7 @@ static void work_release(struct work *w)
 
     thp_free(w->t);
     thp_free(w->u);
+    thp_free(w->e);
     thp_free(w->tf);
     thp_free(w->lm);
     thp_free(w->taken);
@@ -298,7 +300,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t sz)
 
 /*
 ** Make room for a line of n characters in the arrays that follow the
-** line (t, u, tf, lm, taken, start_of), which share one capacity:
+** line (t, u, e, tf, lm, taken, start_of), which share one capacity:
 ** each grows from the same w->cap to the same size.
 */
 static int work_line(struct work *w, size_t n)
@@ -317,6 +319,11 @@ static int work_line(struct work *w, size_t n)
     if (p == NULL)
         return 0;
     w->u = p;
+    cap = w->cap;
+    p = grow(w->e, &cap, n + 1, sizeof *w->e);
+    if (p == NULL)
+        return 0;
+    w->e = p;
     cap = w->cap;
     p = grow(w->tf, &cap, n + 1, sizeof *w->tf);
     if (p == NULL)
@@ -393,7 +400,7 @@ static size_t decode_bytes(const unsigned char *b, size_t len, unsigned *u)
         return 6;
     }
     /* rejects overlongs, surrogates and code points past U+10FFFF */
-    return thp_utf8_decode(b, len, u) == len ? len : 0;
+    return thp_utf8_at(b, len, u) == len ? len : 0;
 }
 
 /*
@@ -410,10 +417,12 @@ static size_t decode_bytes(const unsigned char *b, size_t len, unsigned *u)
 **     (any byte) in a continuation place; the character is kept when
 **     only one plausible one fits, else it becomes U+FFFD.
 ** *kind gets the EXT_* flags that were used (0 for a plain cluster).
+** e: the table entry of each character of t, or NULL (looked up).
 */
-static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
-                          unsigned flags, unsigned *u, unsigned *extra,
-                          unsigned *kind)
+static size_t cluster_ext(const unsigned *t,
+                          const struct cp_char *const *e, size_t n,
+                          size_t i, int cp, unsigned flags, unsigned *u,
+                          unsigned *extra, unsigned *kind)
 {
     unsigned char b[6];
     size_t len, k, lost = 0, spaces = 0;
@@ -421,7 +430,7 @@ static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
 
     *extra = 0;
     *kind = 0;
-    b[0] = (unsigned char)byte_in(t[i], cp);
+    b[0] = (unsigned char)(e ? e[i]->byte[cp] : byte_in(t[i], cp));
     if (b[0] < 0xC2 || b[0] > 0xF4)
         return 0;
     len = b[0] < 0xE0 ? 2 : b[0] < 0xF0 ? 3 : 4;
@@ -445,7 +454,8 @@ static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
     for (k = 1; k < len; k++) {
         unsigned c = t[i + k];
 
-        b[k] = (unsigned char)byte_in(c, cp);
+        b[k] = (unsigned char)(c < 0x80 ? c
+                               : e ? e[i + k]->byte[cp] : byte_in(c, cp));
         if ((b[k] & 0xC0) == 0x80 || (len == 6 && k == 3 && b[k] == 0xED))
             continue;
         if ((flags & EXT_A0) && c == ' ' && a0_is_nbsp(cp) && len <= 3 &&
@@ -554,7 +564,7 @@ static size_t cluster_at(const unsigned *t, size_t n, size_t i, int cp,
 {
     unsigned extra, kind;
 
-    return cluster_ext(t, n, i, cp, 0, u, &extra, &kind);
+    return cluster_ext(t, NULL, n, i, cp, 0, u, &extra, &kind);
 }
 
 /*
@@ -618,12 +628,15 @@ static int mac_suspect(unsigned lead, unsigned u, int cp)
 static size_t unwind(const unsigned *s, size_t n, unsigned *out, int *cp,
                      int *suspect)
 {
+    unsigned leads = n > 0 ? lookup(s[0])->lead : 0;
     int k;
 
     for (k = 0; k < THP_CP_COUNT; k++) {
         size_t i = 0, m = 0, len;
         unsigned u;
 
+        if (!(leads & (1u << k)))
+            continue; /* the first character must start a sequence */
         while (i < n) {
             len = cluster_at(s, n, i, k, &u);
             if (len == 0)
@@ -1209,15 +1222,15 @@ static int mac_rules(const unsigned *s, const uint64_t *f, size_t n,
 }
 
 /*
-** Count unlikely sequences in s[0..n) (classes in f). at_start: s begins
-** the line. The first 37 rules are ftfy's (notes 2.3), the rest ours: for
+** Count unlikely sequences in s[0..n) (classes in f) that start in
+** s[0..upto). at_start: s begins the line. The first 37 rules are ftfy's (notes 2.3), the rest ours: for
 ** UTF-8 read as Mac Roman or Mac Central European (which ftfy does not
 ** look for), as Windows-1250, and letter case gone wrong. rules picks the
 ** code-page-specific families (RULES_*): a Mac reading of "“É" is no
 ** evidence that "É”" is Windows-1252 mojibake.
 */
 static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
-                     int at_start, unsigned rules)
+                     size_t upto, int at_start, unsigned rules)
 {
     const unsigned any_ua_like = CLS_BAD | CLS_LA | CLS_UA | CLS_BOX |
                                  CLS_SP | CLS_EP | CLS_CUR | CLS_NUM |
@@ -1227,7 +1240,7 @@ static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
     size_t i;
     int bad = 0;
 
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < upto; i++) {
         unsigned a = s[i];
         unsigned b = i + 1 < n ? s[i + 1] : 0;
         unsigned c = i + 2 < n ? s[i + 2] : 0;
@@ -1361,19 +1374,26 @@ static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
 
 /*
 ** Badness of the line t[0..n) (w->t, whose classes are w->tf) around
-** characters [a, b), with those
-** characters replaced by r[0..nr): only CTX characters of context either
-** side are looked at, which is enough for every rule to see its match.
-** rules: as for count_bad. Returns -1 when memory runs out.
+** characters [a, b), with those characters replaced by r[0..nr) (r may
+** be t + a itself: the line as it is). Only CTX characters of context
+** either side are looked at, which is enough for every rule to see its
+** match; and of the context after, the rules are not counted where they
+** start past its first character: there they read nothing but the line
+** as it is, the same whatever replaces [a, b), so the windows of one run
+** compare as if they were counted. rules: as for count_bad. Returns -1
+** when memory runs out.
 */
 static int window_bad(struct work *w, const unsigned *t, size_t n, size_t a,
                       size_t b, const unsigned *r, size_t nr, unsigned rules)
 {
     size_t lo = a > CTX ? a - CTX : 0, hi = n - b > CTX ? b + CTX : n;
-    size_t len = (a - lo) + nr + (hi - b), i;
-
+    size_t len = (a - lo) + nr + (hi - b), upto = (a - lo) + nr + 1, i;
     void *p;
 
+    if (upto > len)
+        upto = len;
+    if (r == t + a) /* the line as it is: no copy */
+        return count_bad(t + lo, w->tf + lo, hi - lo, upto, lo == 0, rules);
     p = grow(w->win, &w->wincap, len, sizeof *w->win);
     if (p == NULL)
         return -1;
@@ -1390,7 +1410,7 @@ static int window_bad(struct work *w, const unsigned *t, size_t n, size_t a,
     for (i = a - lo; i < a - lo + nr; i++)
         w->wf[i] = classes_of(w->win[i]);
     memcpy(w->wf + (a - lo) + nr, w->tf + b, (hi - b) * sizeof *w->wf);
-    return count_bad(w->win, w->wf, len, lo == 0, rules);
+    return count_bad(w->win, w->wf, len, upto, lo == 0, rules);
 }
 
 /*==================== Judging runs ====================*/
@@ -1602,8 +1622,8 @@ static int find_runs(struct work *w, int cp)
 
             if (i >= n || !(w->lm[i] & bit))
                 break;
-            len = cluster_ext(t, n, i, cp, EXT_A0 | EXT_LOSSY, &u, &extra,
-                              &kind);
+            len = cluster_ext(t, w->e, n, i, cp, EXT_A0 | EXT_LOSSY, &u,
+                              &extra, &kind);
             if (len == 0)
                 break;
             d = grow(w->dec, &w->deccap, w->ndec + 2, sizeof *d);
@@ -1699,7 +1719,8 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
 
     *changed = 0;
     for (i = 0; i < w->n; i++) {
-        w->lm[i] = lookup(w->t[i])->lead;
+        w->e[i] = lookup(w->t[i]);
+        w->lm[i] = w->e[i]->lead;
         leads |= w->lm[i];
     }
     w->nruns = 0;
@@ -1710,7 +1731,9 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     if (w->nruns == 0)
         return 0; /* most second passes end here */
     for (i = 0; i < w->n; i++)
-        w->tf[i] = classes_of(w->t[i]);
+        w->tf[i] = w->t[i] < 0x80 ? ascii_classes[w->t[i]]
+                   : w->e[i] != cp_chars ? table_classes[w->e[i] - cp_chars]
+                                         : classes_slow(w->t[i]);
     /*
     ** A run another code page already found, with the same span, the
     ** same reading and the same rules ("Ã©" in Windows-1252, Latin-1
@@ -1771,7 +1794,13 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
             k++;
         }
     }
-    qsort(picks, nyes, sizeof *picks, by_length);
+    for (k = 1; k < nyes; k++) { /* a few: insertion sort, stable */
+        struct pick p = picks[k];
+
+        for (i = k; i > 0 && by_length(&picks[i - 1], &p) > 0; i--)
+            picks[i] = picks[i - 1];
+        picks[i] = p;
+    }
     for (k = 0; k < nyes; k++) {
         const struct run *r = &w->runs[picks[k].idx];
 
@@ -1944,7 +1973,7 @@ static int repair_line(struct work *w, const unsigned char *s, size_t len,
         return THP_ERR_NOMEM;
     while (i < len) {
         unsigned c;
-        size_t k = thp_utf8_decode(s + i, len - i, &c);
+        size_t k = thp_utf8_at(s + i, len - i, &c);
 
         if (k == 0) { /* a broken contract: keep the output valid */
             c = 0xFFFD;
@@ -2003,7 +2032,7 @@ static int cluster_here(const unsigned char *s, size_t n, size_t at,
     int cp;
 
     while (m < 6 && at < n) {
-        k = thp_utf8_decode(s + at, n - at, &t[m]);
+        k = thp_utf8_at(s + at, n - at, &t[m]);
         if (k == 0)
             break;
         at += k;
@@ -2013,7 +2042,7 @@ static int cluster_here(const unsigned char *s, size_t n, size_t at,
         unsigned u, extra, kind;
 
         if ((mask & (1u << cp)) &&
-            cluster_ext(t, m, 0, cp, EXT_A0 | EXT_LOSSY, &u, &extra,
+            cluster_ext(t, NULL, m, 0, cp, EXT_A0 | EXT_LOSSY, &u, &extra,
                         &kind) &&
             plausible_char(u, (int)utf8proc_category((utf8proc_int32_t)u)))
             return 1;

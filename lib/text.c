@@ -766,8 +766,8 @@ static inline uint64_t spaces8(uint64_t v)
 }
 
 /*
-** How many of the eight bytes at s (s[8] readable) clean_pass keeps as
-** they are, given that the byte before them is kept: printable ASCII,
+** How many of the eight bytes at s (s[8] readable) clean_piece keeps as
+** they are, given that the first is printable ASCII: printable ASCII,
 ** and single spaces before printable ASCII.
 */
 static inline size_t plain8(const unsigned char *s)
@@ -891,27 +891,22 @@ static void clean_piece(struct clean *cs, const unsigned char *s, size_t n)
         ** a single space between two of its characters (it is kept), nor
         ** a character past ASCII that is kept as it is
         */
-        for (;;) {
+        while (run < n) {
+            unsigned b = s[run];
             size_t m;
 
-            if (run > i && run + 9 <= n) {
-                m = plain8(s + run); /* eight bytes at a time */
-                if (m > 0) {
-                    run += m;
-                    last = 0;
-                    if (m == 8)
-                        continue;
-                }
-            }
-            if (run < n && s[run] > 0x20 && s[run] < 0x7F) {
-                run++;
+            if (b > 0x20 && b < 0x7F) {
+                /* eight bytes at a time: it is kept, so a space after it
+                ** may be */
+                m = run + 9 <= n ? plain8(s + run) : 1;
+                run += m;
                 last = 0;
-            } else if (run < n && s[run] == ' ' && run > i && run + 1 < n &&
+            } else if (b == ' ' && run > i && run + 1 < n &&
                        ((s[run + 1] > 0x20 && s[run + 1] < 0x7F) ||
                         passthrough(s, n, run + 1, &cp))) {
                 run++;
                 last = 0;
-            } else if (run < n && (m = passthrough(s, n, run, &cp)) > 0) {
+            } else if (b >= 0x80 && (m = passthrough(s, n, run, &cp)) > 0) {
                 if (nfc_may_change(cp, &last) && *nfc_at == (size_t)-1)
                     *nfc_at = out->n + (run - i);
                 run += m; /* a character kept as it is */
