@@ -140,6 +140,19 @@ static const struct cp_char *lookup(unsigned c)
     return &cp_chars[cp_block[page - 1][c & 0xFF]];
 }
 
+/*
+** The general category of each BMP character (utf8proc's), filled once
+** by classes_build(): the repair asks for categories all the time.
+*/
+static unsigned char bmp_category[0x10000];
+
+static inline int category(unsigned c)
+{
+    if (c < 0x10000)
+        return bmp_category[c];
+    return (int)utf8proc_category((utf8proc_int32_t)c);
+}
+
 /* c's byte in code page cp, or 0 when cp cannot write it. */
 static unsigned byte_in(unsigned c, int cp)
 {
@@ -215,6 +228,7 @@ struct run {
     int verdict;        /* VERDICT_* */
     int nlayers;        /* layers the replacement undoes */
     int suspect;        /* one character mac_suspect() distrusts */
+    int judged;         /* verdict and replacement are known */
     size_t found;       /* length of the layer-1 reading as found */
     unsigned kind;      /* EXT_* damage undone besides the code page */
     unsigned char cps[MAX_LAYERS]; /* code page of each layer, outer first */
@@ -238,6 +252,7 @@ struct work {
     unsigned short *lm;    /* lead bits of each character of t */
     unsigned char *taken;  /* characters of t claimed by a chosen run */
     size_t *start_of;      /* index + 1 of the chosen run starting here */
+    size_t *judged_at;     /* index + 1 of the first run judged here */
     struct run *runs;
     size_t nruns, runcap;
     struct pick *picks;    /* the runs judged better, to be ordered */
@@ -265,6 +280,7 @@ static void work_release(struct work *w)
     thp_free(w->lm);
     thp_free(w->taken);
     thp_free(w->start_of);
+    thp_free(w->judged_at);
     thp_free(w->runs);
     thp_free(w->picks);
     thp_free(w->dec);
@@ -300,7 +316,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t sz)
 
 /*
 ** Make room for a line of n characters in the arrays that follow the
-** line (t, u, e, tf, lm, taken, start_of), which share one capacity:
+** line (t, u, e, tf, lm, taken, start_of, judged_at), which share one capacity:
 ** each grows from the same w->cap to the same size.
 */
 static int work_line(struct work *w, size_t n)
@@ -344,6 +360,11 @@ static int work_line(struct work *w, size_t n)
     if (p == NULL)
         return 0;
     w->start_of = p;
+    cap = w->cap;
+    p = grow(w->judged_at, &cap, n + 1, sizeof *w->judged_at);
+    if (p == NULL)
+        return 0;
+    w->judged_at = p;
     w->cap = cap;
     return 1;
 }
@@ -380,7 +401,7 @@ static int ascii_letter(unsigned c);
 
 static int is_letter_or_digit(unsigned c)
 {
-    utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)c);
+    utf8proc_category_t cat = category(c);
 
     return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
            cat == UTF8PROC_CATEGORY_ND;
@@ -509,8 +530,7 @@ static size_t cluster_ext(const unsigned *t,
             if (!decode_bytes(b, len, &v))
                 continue;
             v = c1_as_1252(v);
-            if (!plausible_char(v, (int)utf8proc_category(
-                                       (utf8proc_int32_t)v)))
+            if (!plausible_char(v, category(v)))
                 continue;
             if (lead3 && v >= 0x2018 && v <= 0x201D && v != 0x201A &&
                 v != 0x201B) {
@@ -540,7 +560,7 @@ static size_t cluster_ext(const unsigned *t,
     if (!decode_bytes(b, len, u))
         return 0;
     if (spaces && *u != 0x00A0 &&
-        !is_letter_cat((int)utf8proc_category((utf8proc_int32_t)*u)))
+        !is_letter_cat(category(*u)))
         return 0; /* a space for 0xA0 only where a letter comes out */
     if (spaces) {
         size_t after = i + len;
@@ -591,7 +611,7 @@ static int rare_result(unsigned u)
                (u >= 0x0166 && u <= 0x0169) || (u >= 0x016C && u <= 0x016D) ||
                u == 0x017F;
     return u >= 0x0660 &&
-           utf8proc_category((utf8proc_int32_t)u) == UTF8PROC_CATEGORY_ND;
+           category(u) == UTF8PROC_CATEGORY_ND;
 }
 
 static int mac_suspect(unsigned lead, unsigned u, int cp)
@@ -600,7 +620,7 @@ static int mac_suspect(unsigned lead, unsigned u, int cp)
 
     if (cp != THP_CP_MACROMAN && cp != THP_CP_MACCE)
         return 0;
-    cat = (int)utf8proc_category((utf8proc_int32_t)lead);
+    cat = category(lead);
     if (rare_result(u))
         return 1;
     if (cat < UTF8PROC_CATEGORY_PC || cat > UTF8PROC_CATEGORY_SO)
@@ -730,7 +750,7 @@ static int plausible_char(unsigned c, int cat)
 */
 static int exotic_letter(unsigned u)
 {
-    int cat = (int)utf8proc_category((utf8proc_int32_t)u);
+    int cat = category(u);
 
     if (!is_letter_cat(cat))
         return 0;
@@ -747,7 +767,7 @@ static int science_greek(unsigned c)
 /* 1 if a combining mark may follow c: a letter, digit, mark or emoji. */
 static int base_char(unsigned c)
 {
-    int cat = (int)utf8proc_category((utf8proc_int32_t)c);
+    int cat = category(c);
 
     return is_letter_cat(cat) || is_mark_cat(cat) ||
            cat == UTF8PROC_CATEGORY_ND || cat == UTF8PROC_CATEGORY_SO;
@@ -777,7 +797,7 @@ static unsigned view_at(const struct view *v, size_t p)
 static int letter_at(const struct view *v, size_t p)
 {
     return is_letter_cat(
-        (int)utf8proc_category((utf8proc_int32_t)view_at(v, p)));
+        category(view_at(v, p)));
 }
 
 /*
@@ -830,7 +850,7 @@ static int plausible_text(const struct view *v)
     }
     for (p = first; p < last; p++) {
         unsigned c = view_at(v, p);
-        int cat = (int)utf8proc_category((utf8proc_int32_t)c);
+        int cat = category(c);
         int inside = p >= v->a && p < v->a + v->nd, sc;
 
         if (inside) {
@@ -878,7 +898,7 @@ static int ordinary_text(const unsigned *d, size_t n)
     size_t i;
 
     for (i = 0; i < n; i++) {
-        int cat = (int)utf8proc_category((utf8proc_int32_t)d[i]);
+        int cat = category(d[i]);
 
         if (is_mark_cat(cat) && i > 0 && base_char(d[i - 1]))
             continue;
@@ -931,7 +951,7 @@ static uint64_t classes_slow(unsigned c)
         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
         c == 0x3000)
         f |= F_WS;
-    cat = (int)utf8proc_category((utf8proc_int32_t)c);
+    cat = category(c);
     if (is_letter_cat(cat))
         f |= F_LETTER | F_WORD;
     if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT)
@@ -1041,6 +1061,10 @@ static void set_bits(const unsigned short *set, size_t n, uint64_t bit)
 static void classes_build(void)
 {
     size_t i;
+
+    for (i = 0; i < 0x10000; i++)
+        bmp_category[i] =
+            (unsigned char)utf8proc_category((utf8proc_int32_t)i);
 
     for (i = 0; i < 0x80; i++)
         ascii_classes[i] = classes_slow((unsigned)i);
@@ -1448,7 +1472,7 @@ static size_t count_letters(const unsigned *d, size_t n)
     size_t i, k = 0;
 
     for (i = 0; i < n; i++)
-        k += is_letter_cat((int)utf8proc_category((utf8proc_int32_t)d[i]));
+        k += is_letter_cat(category(d[i]));
     return k;
 }
 
@@ -1459,7 +1483,7 @@ static int deeper_on_tie(const unsigned *d, size_t n, const unsigned *e,
     int sc = SC_NONE, letters = 0, latin = 0, alphabet = 1;
 
     for (i = 0; i < n; i++) {
-        int cat = (int)utf8proc_category((utf8proc_int32_t)d[i]);
+        int cat = category(d[i]);
         int s = script_of(d[i]);
 
         if (is_letter_cat(cat))
@@ -1663,10 +1687,9 @@ static void take_run(struct work *w, size_t idx)
     w->start_of[r->start] = idx + 1;
 }
 
-static int by_length(const void *pa, const void *pb)
+/* The order runs are chosen in: longest, plain, shown, first found. */
+static int by_length(const struct pick *a, const struct pick *b)
 {
-    const struct pick *a = pa, *b = pb;
-
     if (a->len != b->len)
         return a->len > b->len ? -1 : 1;
     if ((a->kind != 0) != (b->kind != 0))
@@ -1674,6 +1697,29 @@ static int by_length(const void *pa, const void *pb)
     if (a->shown != b->shown)
         return a->shown ? -1 : 1;
     return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static int by_length_q(const void *a, const void *b)
+{
+    return by_length(a, b);
+}
+
+/* Sort p[0..n) by_length (few: insertion sort). */
+static void sort_picks(struct pick *p, size_t n)
+{
+    size_t i, k;
+
+    if (n > 64) {
+        qsort(p, n, sizeof *p, by_length_q);
+        return;
+    }
+    for (k = 1; k < n; k++) {
+        struct pick x = p[k];
+
+        for (i = k; i > 0 && by_length(&p[i - 1], &x) > 0; i--)
+            p[i] = p[i - 1];
+        p[i] = x;
+    }
 }
 
 /*
@@ -1703,6 +1749,78 @@ static int same_judgement(const struct work *w, const struct run *e,
 }
 
 /*
+** Judge run idx unless it was: a run another code page found with the
+** same span, the same reading and the same rules ("Ã©" in Windows-1252,
+** Latin-1 and Windows-1254) gets the verdict of the one judged first.
+** Returns 0, or -1 when memory runs out.
+*/
+static int judge_once(struct work *w, size_t idx)
+{
+    struct run *r = &w->runs[idx];
+    size_t first = w->judged_at[r->start];
+
+    if (r->judged)
+        return 0;
+    r->judged = 1;
+    if (first) {
+        const struct run *e = &w->runs[first - 1];
+
+        if (same_judgement(w, e, r)) {
+            r->verdict = e->verdict;
+            if (r->verdict != VERDICT_NO) {
+                memcpy(w->dec + r->rep, w->dec + e->rep,
+                       e->nrep * sizeof *w->dec);
+                r->nrep = e->nrep;
+                r->nlayers = e->nlayers;
+                memcpy(r->cps, e->cps, sizeof r->cps);
+                r->cps[0] = (unsigned char)r->cp;
+            }
+            return 0;
+        }
+    } else {
+        w->judged_at[r->start] = idx + 1;
+    }
+    return judge(w, w->t, w->n, r);
+}
+
+/*
+** Runs that assume damage, of one length, from order[k] on: put those
+** of a code page with a plain run judged better in the line first
+** (judging the plain runs of their code pages; *known marks the code
+** pages plain[] is known for). Returns 0, or -1 when memory runs out.
+*/
+static int shown_first(struct work *w, struct pick *order, size_t k,
+                       int *plain, unsigned *known)
+{
+    size_t end = k, i, j;
+
+    while (end < w->nruns && order[end].kind != 0 &&
+           order[end].len == order[k].len)
+        end++;
+    if (end - k < 2)
+        return 0; /* alone: its place does not depend on it */
+    for (i = k; i < end; i++) {
+        int cp = w->runs[order[i].idx].cp;
+
+        if (*known & (1u << cp))
+            continue;
+        *known |= 1u << cp;
+        for (j = 0; j < w->nruns; j++) {
+            if (w->runs[j].cp != cp || w->runs[j].kind != 0)
+                continue;
+            if (judge_once(w, j) < 0)
+                return -1;
+            if (w->runs[j].verdict == VERDICT_YES)
+                plain[cp] = 1;
+        }
+    }
+    for (i = k; i < end; i++)
+        order[i].shown = plain[w->runs[order[i].idx].cp];
+    sort_picks(order + k, end - k);
+    return 0;
+}
+
+/*
 ** One pass over the line w->t: find every run in every code page, judge
 ** them, take the clearly better ones (longest first, then earlier code
 ** pages), then the neutral ones of a code page the line has just shown
@@ -1712,10 +1830,10 @@ static int same_judgement(const struct work *w, const struct run *e,
 static int repair_pass(struct work *w, struct thp_repair_info *info,
                        int *changed)
 {
-    size_t i, k, m = 0, nyes = 0;
+    size_t i, k, m = 0;
     int cp, shown[THP_CP_COUNT] = {0}, plain[THP_CP_COUNT] = {0};
-    struct pick *picks;
-    unsigned *tmp, leads = 0;
+    struct pick *order;
+    unsigned *tmp, leads = 0, known = 0;
 
     *changed = 0;
     for (i = 0; i < w->n; i++) {
@@ -1735,84 +1853,54 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
                    : w->e[i] != cp_chars ? table_classes[w->e[i] - cp_chars]
                                          : classes_slow(w->t[i]);
     /*
-    ** A run another code page already found, with the same span, the
-    ** same reading and the same rules ("Ã©" in Windows-1252, Latin-1
-    ** and Windows-1254), gets the same verdict without judging again.
+    ** Runs are judged in the order they are chosen in, and only while
+    ** they are free: where runs of two code pages overlap, the one that
+    ** explains more characters wins ("Ã\u0083Â£" read as Latin-1 twice
+    ** is one run in Latin-1, while Windows-1252 only explains its "Â£"),
+    ** a plain one before one that assumes damage, and on a tie the earlier
+    ** code page; so sorting by length, plainness and index gives that
+    ** order, and a run that overlaps one taken before it need not be
+    ** judged at all. Among runs that assume damage, those of a code page
+    ** with a plain run judged better in the line come first.
     */
-    memset(w->start_of, 0, w->n * sizeof *w->start_of);
-    for (i = 0; i < w->nruns; i++) {
-        struct run *r = &w->runs[i];
-        size_t first = w->start_of[r->start];
-
-        if (first) {
-            const struct run *e = &w->runs[first - 1];
-
-            if (same_judgement(w, e, r)) {
-                r->verdict = e->verdict;
-                if (r->verdict != VERDICT_NO) {
-                    memcpy(w->dec + r->rep, w->dec + e->rep,
-                           e->nrep * sizeof *w->dec);
-                    r->nrep = e->nrep;
-                    r->nlayers = e->nlayers;
-                    memcpy(r->cps, e->cps, sizeof r->cps);
-                    r->cps[0] = (unsigned char)r->cp;
-                }
-                nyes += r->verdict == VERDICT_YES;
-                continue;
-            }
-        } else {
-            w->start_of[r->start] = i + 1;
-        }
-        if (judge(w, w->t, w->n, r) < 0)
-            return -1;
-        nyes += r->verdict == VERDICT_YES;
-    }
-    if (nyes == 0)
-        return 0; /* neutral runs need a clearly better one beside them */
     memset(w->taken, 0, w->n);
     memset(w->start_of, 0, w->n * sizeof *w->start_of);
-    /*
-    ** Where runs of two code pages overlap, the one that explains more
-    ** characters wins ("Ã\u0083Â£" read as Latin-1 twice is one run in
-    ** Latin-1, while Windows-1252 only explains its "Â£"); on a tie the
-    ** earlier code page does. Runs were found in code page order, so
-    ** sorting by length, then by index, gives that order.
-    */
-    picks = grow(w->picks, &w->pickcap, nyes, sizeof *picks);
-    if (picks == NULL)
+    memset(w->judged_at, 0, w->n * sizeof *w->judged_at);
+    order = grow(w->picks, &w->pickcap, w->nruns, sizeof *order);
+    if (order == NULL)
         return -1;
-    w->picks = picks;
-    for (i = 0; i < w->nruns; i++)
-        if (w->runs[i].verdict == VERDICT_YES && w->runs[i].kind == 0)
-            plain[w->runs[i].cp] = 1;
-    for (i = 0, k = 0; i < w->nruns; i++) {
-        if (w->runs[i].verdict == VERDICT_YES) {
-            picks[k].shown = plain[w->runs[i].cp];
-            picks[k].len = w->runs[i].end - w->runs[i].start;
-            picks[k].idx = i;
-            picks[k].kind = w->runs[i].kind;
-            k++;
-        }
+    w->picks = order;
+    for (i = 0; i < w->nruns; i++) {
+        order[i].len = w->runs[i].end - w->runs[i].start;
+        order[i].idx = i;
+        order[i].kind = w->runs[i].kind;
+        order[i].shown = 0;
     }
-    for (k = 1; k < nyes; k++) { /* a few: insertion sort, stable */
-        struct pick p = picks[k];
+    sort_picks(order, w->nruns);
+    for (k = 0; k < w->nruns; k++) {
+        const struct run *r;
 
-        for (i = k; i > 0 && by_length(&picks[i - 1], &p) > 0; i--)
-            picks[i] = picks[i - 1];
-        picks[i] = p;
-    }
-    for (k = 0; k < nyes; k++) {
-        const struct run *r = &w->runs[picks[k].idx];
-
-        if (run_free(w, r)) {
-            take_run(w, picks[k].idx);
+        if (order[k].kind != 0 &&
+            (k == 0 || order[k - 1].kind == 0 ||
+             order[k - 1].len != order[k].len) &&
+            shown_first(w, order, k, plain, &known) < 0)
+            return -1;
+        r = &w->runs[order[k].idx];
+        if (!run_free(w, r))
+            continue;
+        if (judge_once(w, order[k].idx) < 0)
+            return -1;
+        if (r->verdict == VERDICT_YES) {
+            take_run(w, order[k].idx);
             shown[r->cp] = 1;
             *changed = 1;
         }
     }
+    if (!*changed)
+        return 0; /* neutral runs need a clearly better one beside them */
     for (i = 0; i < w->nruns; i++) {
-        if (w->runs[i].verdict == VERDICT_NEUTRAL && shown[w->runs[i].cp] &&
-            run_free(w, &w->runs[i]))
+        if (w->runs[i].judged && w->runs[i].verdict == VERDICT_NEUTRAL &&
+            shown[w->runs[i].cp] && run_free(w, &w->runs[i]))
             take_run(w, i);
     }
     if (!*changed)
@@ -1851,7 +1939,7 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
 /* 1 if c is a letter; upper/lower through *upper. */
 static int letter_case(unsigned c, int *upper, int *lower)
 {
-    int cat = (int)utf8proc_category((utf8proc_int32_t)c);
+    int cat = category(c);
 
     *upper = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
     *lower = cat == UTF8PROC_CATEGORY_LL;
@@ -1891,7 +1979,7 @@ static size_t word_oddities(const unsigned *t, size_t n)
 /* 1 if c is a symbol (maths, currency, modifier, other; † ‡ § ¶). */
 static int is_symbol(unsigned c)
 {
-    int cat = (int)utf8proc_category((utf8proc_int32_t)c);
+    int cat = category(c);
 
     return (cat >= UTF8PROC_CATEGORY_SM && cat <= UTF8PROC_CATEGORY_SO) ||
            c == 0x2020 || c == 0x2021 || c == 0x00A7 || c == 0x00B6;
@@ -2044,7 +2132,7 @@ static int cluster_here(const unsigned char *s, size_t n, size_t at,
         if ((mask & (1u << cp)) &&
             cluster_ext(t, NULL, m, 0, cp, EXT_A0 | EXT_LOSSY, &u, &extra,
                         &kind) &&
-            plausible_char(u, (int)utf8proc_category((utf8proc_int32_t)u)))
+            plausible_char(u, category(u)))
             return 1;
     }
     return 0;
@@ -2153,7 +2241,8 @@ static int repair_scan(const char *in, size_t n, int mode,
     ** byte) is looked at closely; everything else is handed on in bulk.
     */
     while (i < n) {
-        size_t k = thp_utf8_ascii_prefix(s + i, n - i), start, end;
+        size_t k = s[i] < 0x80 ? thp_utf8_ascii_prefix(s + i, n - i) : 0;
+        size_t start, end;
         unsigned c;
         int line_dirty;
 
