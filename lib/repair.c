@@ -76,6 +76,7 @@
 #define S_MAC_LEAD2_LATIN (1ull << 48)
 #define S_MAC_LEAD2_SCRIPT (1ull << 49)
 #define S_CONT_OK_BEFORE (1ull << 50)
+#define S_RULE_CHAR (1ull << 51) /* a rule names it as its first */
 
 struct cp_char {
     unsigned short cp;   /* the code point */
@@ -1043,6 +1044,14 @@ static const unsigned short cont_ok_before[] = {
     0x201D, 0x201E, 0x2022, 0x2026,
 };
 
+/* The first characters count_bad()'s rules name one by one. */
+static const unsigned short rule_chars[] = {
+    0x0152, 0x0153, 0x00C2, 0x00C3, 0x00CE, 0x00D0, 0x00D7, 0x00D8,
+    0x00D9, 0x00E0, 0x221A, 0x2248, 0x201A, 0x0432, 0x0412, 0x0413,
+    0x0420, 0x0421, 0x03B2, 0x0392, 0x0393, 0x039E, 0x039F, 0x0101,
+    0x00E2, 0x0102, 0x00C4, 0x0139,
+};
+
 /* The classes of every character of the tables, and of ASCII. */
 static uint64_t table_classes[sizeof cp_chars / sizeof cp_chars[0]];
 static uint64_t ascii_classes[0x80];
@@ -1089,6 +1098,7 @@ static void classes_build(void)
     SET_BITS(mac_lead2_latin, S_MAC_LEAD2_LATIN);
     SET_BITS(mac_lead2_script, S_MAC_LEAD2_SCRIPT);
     SET_BITS(cont_ok_before, S_CONT_OK_BEFORE);
+    SET_BITS(rule_chars, S_RULE_CHAR);
     table_classes[0] = 0; /* "nothing": a set member outside the tables */
 }
 
@@ -1279,15 +1289,47 @@ static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
         fd = i + 3 < n ? f[i + 3] : 0;
         d = i + 3 < n ? s[i + 3] : 0;
 
-        if (a < 0x80 && !(fa & F_ALPHA) && a != ' ' && a != '.' &&
-            a != ',' && a != '?' && a != '!' && !(at_start && i == 0))
-            continue; /* no rule starts with other ASCII */
+        if (a < 0x80) {
+            /* the rules that may start with ASCII: a letter, a space or
+            ** . , ? ! before characters past ASCII */
+            if (!(fa & F_ALPHA) && a != ' ' && a != '.' && a != ',' &&
+                a != '?' && a != '!')
+                continue;
+            if (b == 0)
+                continue;
+            bad += (fa & F_ALPHA) && (fb & (CLS_LC | CLS_UC)) &&
+                   (fc & CLS_BAD);                                    /* 3 */
+            bad += a == ' ' && (fb & CLS_UA) && (fc & CLS_CUR);       /* 8 */
+            bad += (fa & F_AZ) && (fb & CLS_UA) &&
+                   (fc & (CLS_SP | CLS_CUR));                        /* 13 */
+            bad += (fa & F_AZ) && (b == 0xC3 || b == 0xC2) &&
+                   c == ' ';                                         /* 32 */
+            bad += (fa & F_AZ) && (fb & F_WS) &&
+                   (c == 0xC3 || c == 0xC2) && d == ' ';
+            bad += ((fa & F_AZ) || a == '.' || a == ',' || a == '?' ||
+                    a == '!') && b == 0xC2 &&
+                   (c == ' ' || (fc & (CLS_SP | CLS_EP)));           /* 34 */
+            /* A1: "voilÃ." a small letter, Ã, then neither a letter nor
+            ** a space: à whose byte 0xA0 vanished */
+            bad += (fa & F_AZ) && b == 0xC3 && !(fc & F_LETTER) &&
+                   c != ' ' && !(fc & F_WORD);
+            /* L4: an accented small letter between two capitals */
+            bad += (fa & F_UPPER) && b >= 0x80 && (fb & F_LOWER) &&
+                   script_of(b) == SC_LATIN && (fc & F_UPPER) &&
+                   (fc & F_ALPHA);
+            /* L3: two capitals, then an accented small letter */
+            bad += (fa & F_UPPER) && (fb & F_UPPER) && c >= 0x80 &&
+                   (fc & F_LOWER) && script_of(c) == SC_LATIN;
+            /* L1: a lower-case letter, then an accented capital, then
+            ** more */
+            bad += (fa & F_LOWER) && b >= 0x80 && (fb & F_UPPER) &&
+                   script_of(b) == SC_LATIN && c >= 0x80;
+            continue;
+        }
         bad += (fa & CLS_C1) != 0;                                    /* 1 */
         if (b == 0)
             continue;
         bad += (fa & any_ua_like) && (fb & CLS_BAD);                  /* 2 */
-        bad += (fa & F_ALPHA) && (fb & (CLS_LC | CLS_UC)) &&
-               (fc & CLS_BAD);                                        /* 3 */
         bad += (fa & CLS_BAD) && (fb & after_bad);                    /* 4 */
         bad += (fa & (CLS_LA | CLS_LC | CLS_BOX | CLS_EP | CLS_CUR |
                       CLS_NUM)) && (fb & CLS_UA);                     /* 5 */
@@ -1301,97 +1343,101 @@ static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
         bad += (fa & (CLS_LA | CLS_UA | CLS_CUR | CLS_NUM | CLS_BOX |
                       CLS_LAW)) && (fb & CLS_EP) && (fc & CLS_SP);   /* 11 */
         bad += (fa & (CLS_CUR | CLS_NUM | CLS_BOX)) && (fb & CLS_SP);
-        bad += (fa & F_AZ) && (fb & CLS_UA) &&
-               (fc & (CLS_SP | CLS_CUR));                            /* 13 */
         bad += (fa & CLS_BOX) && (fb & CLS_KAO);                     /* 14 */
         bad += (fa & (CLS_LA | CLS_UA | CLS_CUR | CLS_NUM | CLS_SP |
                       CLS_EP | CLS_LAW)) && (fb & CLS_BOX);          /* 15 */
         bad += (fa & CLS_BOX) && (fb & CLS_EP);                      /* 16 */
         bad += (fa & (CLS_LA | CLS_UA)) && (fb & (CLS_SP | CLS_EP)) &&
                (fc & F_WORD);                                        /* 17 */
-        bad += (a == 0x0152 || a == 0x0153) && !(fb & F_ALPHA);      /* 18 */
         bad += (fa & CLS_UA) && b == 0x00B0;                         /* 19 */
-        /* ours: Ã before ” » › ends Portuguese capitals ("IRMÃ”") unless
-        ** a letter follows ("HÃ”TEL") */
-        bad += (a == 0xC2 || a == 0xC3 || a == 0xCE || a == 0xD0) &&
-               ((fb & S_AFTER_A_TILDE) || (fb & (CLS_SP | CLS_EP))) &&
-               !(a == 0xC3 && (b == 0x201D || b == 0xBB || b == 0x203A) &&
-                 !(fc & F_LETTER));                                  /* 20 */
-        bad += a == 0xD7 && (b == 0xB2 || b == 0xB3);                /* 21 */
-        bad += (a == 0xD8 || a == 0xD9) && (c == 0xD8 || c == 0xD9) &&
-               ((fb & (CLS_COMMON | CLS_CUR | CLS_BAD | CLS_NUM |
-                       CLS_SP)) || (fb & S_ARABIC_FILLER)) &&
-               ((fd & (CLS_COMMON | CLS_CUR | CLS_BAD | CLS_NUM |
-                       CLS_SP)) || (fd & S_ARABIC_FILLER));          /* 22 */
-        bad += a == 0xE0 && (b == 0xB2 || b == 0xB5 || b == 0xB9 ||
-                             (b >= 0xBC && b <= 0xBE));              /* 23 */
-        bad += a == 0x221A && (fb & S_AFTER_ROOT);                   /* 24 */
-        bad += a == 0x2248 && (b == 0xB0 || b == 0xA2);              /* 25 */
-        bad += a == 0x201A && b == 0xC4 && (fc & S_AFTER_QUOTE_A);   /* 26 */
-        bad += a == 0x201A && (b == 0xE2 || b == 0xF3) &&
-               (c == 0xE0 || c == 0xE4 || c == 0xB0 || c == 0xEA);   /* 27 */
-        bad += a == 0x0432 && b == 0x0402;                           /* 28 */
-        bad += (fa & S_CYR_CAPS) && (fc & S_CYR_CAPS) &&
-               ((fb & (CLS_C1 | CLS_BAD | CLS_SP | CLS_EP | CLS_CUR)) ||
-                b == 0xB0 || b == 0xB5);                             /* 29 */
-        bad += a == 0x0413 && b == 0x045E && c == 0x0412 &&
-               d == 0x0402 && i + 6 < n && s[i + 4] == 0x0412 &&
-               s[i + 5] != '\n' &&
-               ((f[i + 6] & F_ALPHA) || s[i + 6] == ' ');            /* 30 */
-        bad += a == 0xC3 && (b == 0xA0 || b == 0xA1);                /* 31 */
-        bad += (fa & F_AZ) && (b == 0xC3 || b == 0xC2) && c == ' ';  /* 32 */
-        bad += (fa & F_AZ) && (fb & F_WS) && (c == 0xC3 || c == 0xC2) &&
-               d == ' ';
-        bad += at_start && i == 0 && (a == 0xC3 || a == 0xC2) &&
-               b == ' ';                                             /* 33 */
-        bad += ((fa & (F_AZ | CLS_EP)) || a == '.' || a == ',' ||
-                a == '?' || a == '!') && b == 0xC2 &&
+        if (fa & S_RULE_CHAR) {
+            /* the rules that name their first character */
+            bad += (a == 0x0152 || a == 0x0153) && !(fb & F_ALPHA);  /* 18 */
+            /* ours: Ã before ” » › ends Portuguese capitals ("IRMÃ”")
+            ** unless a letter follows ("HÃ”TEL") */
+            bad += (a == 0xC2 || a == 0xC3 || a == 0xCE || a == 0xD0) &&
+                   ((fb & S_AFTER_A_TILDE) || (fb & (CLS_SP | CLS_EP))) &&
+                   !(a == 0xC3 && (b == 0x201D || b == 0xBB ||
+                                   b == 0x203A) &&
+                     !(fc & F_LETTER));                              /* 20 */
+            bad += a == 0xD7 && (b == 0xB2 || b == 0xB3);            /* 21 */
+            bad += (a == 0xD8 || a == 0xD9) && (c == 0xD8 || c == 0xD9) &&
+                   ((fb & (CLS_COMMON | CLS_CUR | CLS_BAD | CLS_NUM |
+                           CLS_SP)) || (fb & S_ARABIC_FILLER)) &&
+                   ((fd & (CLS_COMMON | CLS_CUR | CLS_BAD | CLS_NUM |
+                           CLS_SP)) || (fd & S_ARABIC_FILLER));      /* 22 */
+            bad += a == 0xE0 && (b == 0xB2 || b == 0xB5 || b == 0xB9 ||
+                                 (b >= 0xBC && b <= 0xBE));          /* 23 */
+            bad += a == 0x221A && (fb & S_AFTER_ROOT);               /* 24 */
+            bad += a == 0x2248 && (b == 0xB0 || b == 0xA2);          /* 25 */
+            bad += a == 0x201A && b == 0xC4 &&
+                   (fc & S_AFTER_QUOTE_A);                           /* 26 */
+            bad += a == 0x201A && (b == 0xE2 || b == 0xF3) &&
+                   (c == 0xE0 || c == 0xE4 || c == 0xB0 ||
+                    c == 0xEA);                                      /* 27 */
+            bad += a == 0x0432 && b == 0x0402;                       /* 28 */
+            bad += (fa & S_CYR_CAPS) && (fc & S_CYR_CAPS) &&
+                   ((fb & (CLS_C1 | CLS_BAD | CLS_SP | CLS_EP |
+                           CLS_CUR)) ||
+                    b == 0xB0 || b == 0xB5);                         /* 29 */
+            bad += a == 0x0413 && b == 0x045E && c == 0x0412 &&
+                   d == 0x0402 && i + 6 < n && s[i + 4] == 0x0412 &&
+                   s[i + 5] != '\n' &&
+                   ((f[i + 6] & F_ALPHA) || s[i + 6] == ' ');        /* 30 */
+            bad += a == 0xC3 && (b == 0xA0 || b == 0xA1);            /* 31 */
+            bad += at_start && i == 0 && (a == 0xC3 || a == 0xC2) &&
+                   b == ' ';                                         /* 33 */
+            bad += a == 0x03B2 && b == 0x20AC &&
+                   (fc & S_AFTER_BETA_EURO);                         /* 35 */
+            bad += (fa & S_GREEK_CAPS) && (fc & S_GREEK_CAPS) &&
+                   ((fb & (CLS_C1 | CLS_BAD | CLS_SP | CLS_EP |
+                           CLS_CUR)) ||
+                    b == 0xB0);                                      /* 36 */
+            bad += a == 0x0101 && b == 0x20AC;                       /* 37 */
+            /* P2: â (E2: U+2000..U+2FFF) before punctuation and another
+            ** character that are both continuation bytes ("â„–" for
+            ** "№") */
+            bad += a == 0xE2 && b >= 0x80 && !(fb & F_LETTER) &&
+                   (fb & F_CONT1252) && c >= 0x80 && (fc & F_CONT1252);
+            /* W1: Ă Ä Ĺ (C3..C5 in Windows-1250 and ISO-8859-2), a
+            ** letter that is a continuation byte there, then lower
+            ** case: "Ĺľupanija" */
+            if (rules & RULES_CE)
+                bad += (a == 0x0102 || a == 0x00C4 || a == 0x0139) &&
+                       (fb & F_LETTER) && (fb & F_CONT1250) &&
+                       (fc & F_LOWER);
+        }
+        bad += (fa & CLS_EP) && b == 0xC2 &&
                (c == ' ' || (fc & (CLS_SP | CLS_EP)));               /* 34 */
-        bad += a == 0x03B2 && b == 0x20AC && (fc & S_AFTER_BETA_EURO);
-        bad += (fa & S_GREEK_CAPS) && (fc & S_GREEK_CAPS) &&
-               ((fb & (CLS_C1 | CLS_BAD | CLS_SP | CLS_EP | CLS_CUR)) ||
-                b == 0xB0);                                          /* 36 */
-        bad += a == 0x0101 && b == 0x20AC;                           /* 37 */
 
         if (rules & RULES_MAC)
             bad += mac_rules(s, f, n, i);
         if (rules & (RULES_1251 | RULES_437 | RULES_1253))
             bad += other_rules(s, f, n, i, rules);
-        /* A1: "voilÃ." a small letter, Ã, then neither a letter nor a
-        ** space: à whose byte 0xA0 vanished */
-        bad += (fa & F_AZ) && b == 0xC3 && !(fc & F_LETTER) && c != ' ' &&
-               !(fc & F_WORD);
         /* F1: U+FFFD right after a character past ASCII that is no
         ** space: a byte lost inside mojibake ("Г\uFFFD" for "Ø") */
-        bad += b == 0xFFFD && a >= 0x80 && !(fa & F_WS);
-        /* P2: â (E2: U+2000..U+2FFF) before punctuation and another
-        ** character that are both continuation bytes ("â„–" for "№") */
-        bad += a == 0xE2 && b >= 0x80 && !(fb & F_LETTER) &&
-               (fb & F_CONT1252) && c >= 0x80 && (fc & F_CONT1252);
+        bad += b == 0xFFFD && !(fa & F_WS);
         /* L4: an accented small letter between two capitals ("PêUNE") */
         bad += (fa & F_UPPER) && b >= 0x80 && (fb & F_LOWER) &&
                script_of(b) == SC_LATIN && (fc & F_UPPER) && (fc & F_ALPHA);
         /* L3: two capitals, then an accented small letter ("IRMà") */
         bad += (fa & F_UPPER) && (fb & F_UPPER) && c >= 0x80 &&
                (fc & F_LOWER) && script_of(c) == SC_LATIN;
-        /* W1: Ă Ä Ĺ (C3..C5 in Windows-1250 and ISO-8859-2), a letter
-        ** that is a continuation byte there, then lower case: "Ĺľupanija" */
-        if (rules & RULES_CE)
-            bad += (a == 0x0102 || a == 0x00C4 || a == 0x0139) &&
-                   (fb & F_LETTER) && (fb & F_CONT1250) && (fc & F_LOWER);
         /* P1: a letter that is a lead byte of Latin-1 or Latin
         ** Extended-A (C2..C5 in Windows-1252 or -1250), punctuation or a
         ** no-break space, then a small letter: "Ã…land", "Ã–sterreich",
         ** "Å\u00A0egan" */
         bad += (fa & S_LATIN_LEADS) && (fb & S_PUNCT_CONTS) &&
                (fc & F_LOWER);
-        /* L1: a lower-case letter, then an accented capital, then more:
-        ** "FlĂĽchtlinge" (Windows-1250), "siÄ™" (Windows-1252) */
-        bad += (fa & F_LOWER) && script_of(a) == SC_LATIN && b >= 0x80 &&
-               (fb & F_UPPER) && script_of(b) == SC_LATIN && c >= 0x80;
-        /* L2: an accented small letter, then an accented capital */
-        bad += a >= 0x80 && (fa & F_LOWER) && script_of(a) == SC_LATIN &&
-               b >= 0x80 && (fb & F_UPPER) && script_of(b) == SC_LATIN;
+        if ((fa & F_LOWER) && script_of(a) == SC_LATIN && b >= 0x80 &&
+            (fb & F_UPPER) && script_of(b) == SC_LATIN) {
+            /* L1: a lower-case letter, then an accented capital, then
+            ** more: "FlĂĽchtlinge" (Windows-1250), "siÄ™"
+            ** (Windows-1252); L2: an accented small letter, then an
+            ** accented capital */
+            bad += c >= 0x80;
+            bad += 1;
+        }
     }
     return bad;
 }
@@ -1645,6 +1691,12 @@ static int find_runs(struct work *w, int cp)
             unsigned *d;
 
             if (i >= n || !(w->lm[i] & bit))
+                break;
+            /* what cluster_ext() needs after the lead, tested first: a
+            ** continuation, a stand-in for one, or "Ã" losing its 0xA0 */
+            if (i + 1 < n && !(w->e[i + 1]->cont & bit) &&
+                t[i + 1] != ' ' && t[i + 1] != 0xFFFD && t[i + 1] != '?' &&
+                t[i] != 0xC3)
                 break;
             len = cluster_ext(t, w->e, n, i, cp, EXT_A0 | EXT_LOSSY, &u,
                               &extra, &kind);
