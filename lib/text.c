@@ -786,8 +786,8 @@ static inline size_t plain8(const unsigned char *s)
 ** keeps as it is (not ASCII, not C1, no blank, nothing dropped), with
 ** its code point in *cp; else 0.
 */
-static inline size_t passthrough(const unsigned char *s, size_t n,
-                                 size_t at, unsigned *cp)
+static inline __attribute__((always_inline)) size_t
+passthrough(const unsigned char *s, size_t n, size_t at, unsigned *cp)
 {
     unsigned b0 = s[at], b1, b2;
 
@@ -905,6 +905,10 @@ static void clean_piece(struct clean *cs, const unsigned char *s, size_t n)
                        ((s[run + 1] > 0x20 && s[run + 1] < 0x7F) ||
                         passthrough(s, n, run + 1, &cp))) {
                 run++;
+                last = 0;
+            } else if (b >= 0xC3 && b <= 0xCB && run + 1 < n &&
+                       (s[run + 1] & 0xC0) == 0x80) {
+                run += 2; /* U+00C0..U+02FF: kept, and NFC keeps them */
                 last = 0;
             } else if (b >= 0x80 && (m = passthrough(s, n, run, &cp)) > 0) {
                 if (nfc_may_change(cp, &last) && *nfc_at == (size_t)-1)
