@@ -1547,6 +1547,48 @@ static int deeper_on_tie(const unsigned *d, size_t n, const unsigned *e,
 }
 
 /*
+** The block a character past U+07FF belongs to, for telling whether two
+** such letters could stand together: CJK, kana and Hangul are one, the
+** rest go by 128 code points (one Indic script, Thai, ...).
+*/
+static unsigned block_of(unsigned c)
+{
+    if ((c >= 0x3000 && c < 0xA000) || (c >= 0xAC00 && c < 0xD7B0) ||
+        (c >= 0xF900 && c < 0xFB00) || (c >= 0x20000 && c < 0x323B0))
+        return 1;
+    return 2 + (c >> 7);
+}
+
+/*
+** 1 unless a character past U+07FF of d[0..nd), which would replace
+** characters [a, b) of t[0..n), touches a letter (in d or in t) and
+** none of its own block: a run that needs a lost no-break byte is taken
+** only where the three-byte characters it gives stand alone or go on in
+** their script ("à¸ าษา" is Thai; "é” uma" read as "锠uma" is not, nor
+** "é »à« P" as "頻ૠP").
+*/
+static int kin_beside(const unsigned *t, size_t n, size_t a, size_t b,
+                      const unsigned *d, size_t nd)
+{
+    size_t j;
+
+    for (j = 0; j < nd; j++) {
+        unsigned k, p, q;
+
+        if (d[j] < 0x0800)
+            continue;
+        k = block_of(d[j]);
+        p = j > 0 ? d[j - 1] : a > 0 ? t[a - 1] : 0;
+        q = j + 1 < nd ? d[j + 1] : b < n ? t[b] : 0;
+        if (!(p >= 0x0800 && block_of(p) == k) &&
+            !(q >= 0x0800 && block_of(q) == k) &&
+            (is_letter_cat(category(p)) || is_letter_cat(category(q))))
+            return 0;
+    }
+    return 1;
+}
+
+/*
 ** Decide about run r of the line t[0..n): unwind its layers (each layer
 ** must read back entirely as UTF-8 in some code page), keep the least bad
 ** of the plausible ones (on a tie, see alphabet_word()), and compare it with
@@ -1565,6 +1607,9 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
     if (left >= 0x80 && (lookup(left)->cont & (1u << r->cp)) &&
         !(classes_of(left) & S_CONT_OK_BEFORE))
         return 0;
+    if ((r->kind & EXT_A0) &&
+        !kin_beside(t, n, r->start, r->end, w->dec + r->rep, r->nrep))
+        return 0; /* "”é” uma" is not "”锠uma" */
     if (!grow_layers(w, r->nrep))
         return -1;
     lvl[0] = w->dec + r->rep;
