@@ -241,7 +241,7 @@ enum { VERDICT_NO = 0, VERDICT_NEUTRAL, VERDICT_YES };
 struct pick {
     size_t len, idx;
     unsigned kind; /* EXT_* damage the run assumes: less is preferred */
-    int shown;     /* its code page has a plain run judged better */
+    size_t cover;  /* characters the runs of its code page span */
 };
 
 /* Scratch space of one call, grown as lines need it. */
@@ -1784,15 +1784,18 @@ static void take_run(struct work *w, size_t idx)
     w->start_of[r->start] = idx + 1;
 }
 
-/* The order runs are chosen in: longest, plain, shown, first found. */
+/*
+** The order runs are chosen in: longest, plain, of the code page whose
+** runs span more of the line, first found.
+*/
 static int by_length(const struct pick *a, const struct pick *b)
 {
     if (a->len != b->len)
         return a->len > b->len ? -1 : 1;
     if ((a->kind != 0) != (b->kind != 0))
         return a->kind ? 1 : -1;
-    if (a->shown != b->shown)
-        return a->shown ? -1 : 1;
+    if (a->cover != b->cover)
+        return a->cover > b->cover ? -1 : 1;
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
@@ -1881,43 +1884,6 @@ static int judge_once(struct work *w, size_t idx)
 }
 
 /*
-** Runs that assume damage, of one length, from order[k] on: put those
-** of a code page with a plain run judged better in the line first
-** (judging the plain runs of their code pages; *known marks the code
-** pages plain[] is known for). Returns 0, or -1 when memory runs out.
-*/
-static int shown_first(struct work *w, struct pick *order, size_t k,
-                       int *plain, unsigned *known)
-{
-    size_t end = k, i, j;
-
-    while (end < w->nruns && order[end].kind != 0 &&
-           order[end].len == order[k].len)
-        end++;
-    if (end - k < 2)
-        return 0; /* alone: its place does not depend on it */
-    for (i = k; i < end; i++) {
-        int cp = w->runs[order[i].idx].cp;
-
-        if (*known & (1u << cp))
-            continue;
-        *known |= 1u << cp;
-        for (j = 0; j < w->nruns; j++) {
-            if (w->runs[j].cp != cp || w->runs[j].kind != 0)
-                continue;
-            if (judge_once(w, j) < 0)
-                return -1;
-            if (w->runs[j].verdict == VERDICT_YES)
-                plain[cp] = 1;
-        }
-    }
-    for (i = k; i < end; i++)
-        order[i].shown = plain[w->runs[order[i].idx].cp];
-    sort_picks(order + k, end - k);
-    return 0;
-}
-
-/*
 ** One pass over the line w->t: find every run in every code page, judge
 ** them, take the clearly better ones (longest first, then earlier code
 ** pages), then the neutral ones of a code page the line has just shown
@@ -1928,9 +1894,10 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
                        int *changed)
 {
     size_t i, k, m = 0;
-    int cp, shown[THP_CP_COUNT] = {0}, plain[THP_CP_COUNT] = {0};
+    int cp, shown[THP_CP_COUNT] = {0};
+    size_t cover[THP_CP_COUNT] = {0};
     struct pick *order;
-    unsigned *tmp, leads = 0, known = 0;
+    unsigned *tmp, leads = 0;
 
     *changed = 0;
     for (i = 0; i < w->n; i++) {
@@ -1954,11 +1921,11 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     ** they are free: where runs of two code pages overlap, the one that
     ** explains more characters wins ("Ã\u0083Â£" read as Latin-1 twice
     ** is one run in Latin-1, while Windows-1252 only explains its "Â£"),
-    ** a plain one before one that assumes damage, and on a tie the earlier
-    ** code page; so sorting by length, plainness and index gives that
-    ** order, and a run that overlaps one taken before it need not be
-    ** judged at all. Among runs that assume damage, those of a code page
-    ** with a plain run judged better in the line come first.
+    ** a plain one before one that assumes damage, then the one of the code
+    ** page whose runs span more of the line (a line is mostly shown
+    ** through one), and on a tie the earlier code page; so sorting by
+    ** length, plainness, span and index gives that order, and a run
+    ** that overlaps one taken before it need not be judged at all.
     */
     memset(w->taken, 0, w->n);
     memset(w->start_of, 0, w->n * sizeof *w->start_of);
@@ -1967,21 +1934,18 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     if (order == NULL)
         return -1;
     w->picks = order;
+    for (i = 0; i < w->nruns; i++)
+        cover[w->runs[i].cp] += w->runs[i].end - w->runs[i].start;
     for (i = 0; i < w->nruns; i++) {
         order[i].len = w->runs[i].end - w->runs[i].start;
         order[i].idx = i;
         order[i].kind = w->runs[i].kind;
-        order[i].shown = 0;
+        order[i].cover = cover[w->runs[i].cp];
     }
     sort_picks(order, w->nruns);
     for (k = 0; k < w->nruns; k++) {
         const struct run *r;
 
-        if (order[k].kind != 0 &&
-            (k == 0 || order[k - 1].kind == 0 ||
-             order[k - 1].len != order[k].len) &&
-            shown_first(w, order, k, plain, &known) < 0)
-            return -1;
         r = &w->runs[order[k].idx];
         if (!run_free(w, r))
             continue;
