@@ -266,6 +266,8 @@ struct work {
     unsigned *lv[MAX_LAYERS]; /* layers 2.. of a run being unwound (layer */
                               /* 1 is in dec, lv[0] is unused) */
     size_t lvcap;
+    unsigned inner;        /* code pages of inner layers undone in the */
+                           /* line by an earlier pass */
     int check;             /* stop at the first byte that is not UTF-8 */
     int invalid;           /* such a byte was met */
 };
@@ -1884,6 +1886,40 @@ static int judge_once(struct work *w, size_t idx)
 }
 
 /*
+** 1 if the letters run r gives are of the script of the nearest letter
+** either side of it in the line (within four characters, past blanks,
+** punctuation and digits), or are one Greek letter as science writes
+** it: "–∏" read as Mac Roman is "и" between Russian words, "╨┤╨╛" read
+** as code page 437 "до", but "×£" between digits is no Hebrew "ף".
+*/
+static int script_goes_on(const struct work *w, const struct run *r)
+{
+    const unsigned *d = w->dec + r->rep;
+    size_t j, k, q;
+    int sc = SC_NONE;
+
+    for (j = 0; j < r->nrep && sc == SC_NONE; j++)
+        if (is_letter_cat(category(d[j])))
+            sc = script_of(d[j]);
+    if (sc == SC_NONE)
+        return 0;
+    if (r->nrep == 1 && science_greek(d[0]))
+        return 1;
+    for (k = 1, q = r->start; k <= 4 && q > 0; k++) {
+        q--;
+        if (is_letter_cat(category(w->t[q]))) {
+            if (script_of(w->t[q]) == sc)
+                return 1;
+            break;
+        }
+    }
+    for (k = 1, q = r->end; k <= 4 && q < w->n; k++, q++)
+        if (is_letter_cat(category(w->t[q])))
+            return script_of(w->t[q]) == sc;
+    return 0;
+}
+
+/*
 ** One pass over the line w->t: find every run in every code page, judge
 ** them, take the clearly better ones (longest first, then earlier code
 ** pages), then the neutral ones of a code page the line has just shown
@@ -1957,12 +1993,18 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
             *changed = 1;
         }
     }
-    if (!*changed)
+    if (!*changed && !w->inner)
         return 0; /* neutral runs need a clearly better one beside them */
     for (i = 0; i < w->nruns; i++) {
-        if (w->runs[i].judged && w->runs[i].verdict == VERDICT_NEUTRAL &&
-            shown[w->runs[i].cp] && run_free(w, &w->runs[i]))
+        const struct run *r = &w->runs[i];
+
+        if (r->judged && r->verdict == VERDICT_NEUTRAL &&
+            (shown[r->cp] ||
+             ((w->inner & (1u << r->cp)) && script_goes_on(w, r))) &&
+            run_free(w, r)) {
             take_run(w, i);
+            *changed = 1;
+        }
     }
     if (!*changed)
         return 0;
@@ -1978,6 +2020,8 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
         memcpy(w->u + m, w->dec + r->rep, r->nrep * sizeof *w->u);
         m += r->nrep;
         i = r->end;
+        for (l = 1; l < r->nlayers; l++)
+            w->inner |= 1u << r->cps[l];
         if (info == NULL)
             continue;
         info->runs++;
@@ -2136,6 +2180,7 @@ static int repair_line(struct work *w, const unsigned char *s, size_t len,
     if (w->invalid && w->check)
         return THP_OK; /* not UTF-8: the caller gives up */
     w->n = n;
+    w->inner = 0;
     while (changed) {
         if (repair_pass(w, info, &changed) < 0)
             return THP_ERR_NOMEM;
