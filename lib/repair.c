@@ -2060,7 +2060,7 @@ static int letter_case(unsigned c, int *upper, int *lower)
 */
 static size_t word_oddities(const unsigned *t, size_t n)
 {
-    size_t i, odd = 0;
+    size_t i, odd = 0, open = (size_t)-1;
 
     for (i = 0; i < n; i++) {
         int up, low, pup, plow, nup, nlow, pl, nl;
@@ -2072,11 +2072,33 @@ static size_t word_oddities(const unsigned *t, size_t n)
             continue;
         pl = letter_case(p, &pup, &plow);
         nl = letter_case(q, &nup, &nlow);
-        if (!is_l)
-            odd += pl && nl && c != 0x00B7 && c != 0x2019 && c != 0x02BC;
-        else
+        if (!is_l) {
+            odd += (pl && nl && c != 0x00B7 && c != 0x2019 &&
+                    c != 0x02BC) ||
+                   /* a symbol whose Mac Roman byte is a small Latin-1
+                   ** letter, glued to a letter: "Helsingiss‰", "s¯" */
+                   ((pl || nl) && !(pl && nl) &&
+                    ((c >= 0x02D8 && c <= 0x02DD) || c == 0x00AF ||
+                     c == 0x00B8 || c == 0x02C7 || c == 0x2030 ||
+                     (c == 0x00F7 && nl) ||
+                     ((c == 0x201A || c == 0x201E) && pl)));
+        } else {
             odd += (up && pl && plow) || (low && nl && nup && q < 0x80) ||
-                   (p >= '0' && p <= '9' && q >= '0' && q <= '9');
+                   (p >= '0' && p <= '9' && q >= '0' && q <= '9') ||
+                   /* "ñ" alone: Windows-1252's en dash */
+                   (c == 0x00F1 && p == ' ' && q == ' ');
+            /* "ëspecialí", "ìtextî": quotes around a word, as letters */
+            if ((c == 0x00EB || c == 0x00EC) && !pl && nl)
+                open = i;
+            else if (open != (size_t)-1 && !nl &&
+                     ((c == 0x00ED && t[open] == 0x00EB) ||
+                      (c == 0x00EE && t[open] == 0x00EC))) {
+                odd++;
+                open = (size_t)-1;
+            }
+        }
+        if (c == ' ')
+            open = (size_t)-1;
     }
     return odd;
 }
@@ -2117,7 +2139,8 @@ static int latin1_as_mac(struct work *w)
         if (l >= 0x80 && l < 0xA0)
             return 0; /* a hole of Windows-1252 */
         w->u[i] = l;
-        if (l != c && l != 0x20AC && is_symbol(l) && !is_symbol(c))
+        if (l != c && l != 0x20AC && l != 0x2122 && is_symbol(l) &&
+            !is_symbol(c))
             return 0; /* a letter gives a symbol: "T•Ø•R" not "T¥¯¥R" */
         changes += l != c;
     }
@@ -2147,6 +2170,26 @@ static int mac_for_latin1(const struct cp_char *e, unsigned c)
     /* Ä Å Ç É Ñ Ö Ü: Windows-1252 punctuation in Mac Roman */
     return b >= 0x80 && b <= 0x86;
 }
+
+/*
+** 1 if c at s[i..n) (valid UTF-8) is one of the other marks of Latin-1
+** read as Mac Roman that word_oddities() counts where no small letter
+** comes before: "÷" (Ö) before a letter, "ñ" (an en dash) alone, "ë" or
+** "ì" (an opening quote) starting a word. The scan's test, beside
+** mac_for_latin1().
+*/
+static int latin1_mark(const unsigned char *s, size_t n, size_t i,
+                       unsigned c)
+{
+    if (c == 0x00F7)
+        return 1;
+    if (c == 0x00F1)
+        return i > 0 && s[i - 1] == ' ' && i + 2 < n && s[i + 2] == ' ';
+    if (c == 0x00EB || c == 0x00EC)
+        return i == 0 || s[i - 1] == ' ' || s[i - 1] == '\n';
+    return 0;
+}
+
 
 /*
 ** Repair one line s[0..len) (with its '\n', if any) into w->t, setting
@@ -2386,7 +2429,8 @@ static int repair_scan(const char *in, size_t n, int mode,
                 !(c == 0xFFFD &&
                   damage_here(s, n, prev_at, i, prev_lead, prev_e)) &&
                 !(i > 0 && s[i - 1] >= 'a' && s[i - 1] <= 'z' &&
-                  mac_for_latin1(e, c))) {
+                  mac_for_latin1(e, c)) &&
+                !latin1_mark(s, n, i, c)) {
                 prev_lead = e->lead;
                 prev_e = e;
                 prev_at = i;
