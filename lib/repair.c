@@ -2055,8 +2055,11 @@ static int letter_case(unsigned c, int *upper, int *lower)
 ** How many characters of t[0..n) look wrong inside Latin words: a
 ** non-letter between two letters ("S„o"; not '·' or '’'), a capital
 ** right after a small letter ("cafÈ"), a small letter right before an
-** ASCII capital ("ìCities"), or a letter between two digits ("28ñ29");
-** only characters past ASCII count.
+** ASCII capital ("ìCities"), a letter between two digits ("28ñ29"); and
+** marks of Latin-1 read as Mac Roman: a symbol whose byte there is a
+** small letter glued to one side of a word ("Helsingiss‰", "s¯",
+** "irm„"), "÷" (Ö) before small letters, "ñ" (an en dash) alone, "ë…í"
+** or "ì…î" (quotes) around a word. Only characters past ASCII count.
 */
 static size_t word_oddities(const unsigned *t, size_t n)
 {
@@ -2080,7 +2083,8 @@ static size_t word_oddities(const unsigned *t, size_t n)
                    ((pl || nl) && !(pl && nl) &&
                     ((c >= 0x02D8 && c <= 0x02DD) || c == 0x00AF ||
                      c == 0x00B8 || c == 0x02C7 || c == 0x2030 ||
-                     (c == 0x00F7 && nl) ||
+                     (c == 0x00F7 && nl && nlow && i + 2 < n &&
+                      letter_case(t[i + 2], &nup, &nlow) && nlow) ||
                      ((c == 0x201A || c == 0x201E) && pl)));
         } else {
             odd += (up && pl && plow) || (low && nl && nup && q < 0x80) ||
@@ -2174,7 +2178,7 @@ static int mac_for_latin1(const struct cp_char *e, unsigned c)
 /*
 ** 1 if c at s[i..n) (valid UTF-8) is one of the other marks of Latin-1
 ** read as Mac Roman that word_oddities() counts where no small letter
-** comes before: "÷" (Ö) before a letter, "ñ" (an en dash) alone, "ë" or
+** comes before: "÷" (Ö) before small letters, "ñ" (an en dash) alone, "ë" or
 ** "ì" (an opening quote) starting a word. The scan's test, beside
 ** mac_for_latin1().
 */
