@@ -1174,6 +1174,16 @@ static int other_rules(const unsigned *s, const uint64_t *f, size_t n,
                 (prev >= 0x80 && script_of(prev) == SC_LATIN &&
                  (f[i - 1] & F_LETTER)));
     }
+    if (rules & RULES_1251) {
+        /* R2: Г (C3, the lead of à) right after a Latin letter, then a
+        ** space or a no-break space: "cittГ " is "città" whose 0xA0 was
+        ** lost */
+        bad += a == 0x0413 && i + 1 < n &&
+               (s[i + 1] == ' ' || s[i + 1] == 0xA0) && prev != 0 &&
+               (ascii_letter(prev) ||
+                (prev >= 0x80 && script_of(prev) == SC_LATIN &&
+                 (f[i - 1] & F_LETTER)));
+    }
     if (rules & RULES_1253) {
         /* G1: Β Γ Δ Ε (leads of Latin) glued to a Latin letter, then a
         ** continuation; G2: Π or Ρ (leads of Cyrillic), a continuation,
