@@ -230,6 +230,7 @@ struct run {
     int nlayers;        /* layers the replacement undoes */
     int suspect;        /* one character mac_suspect() distrusts */
     int judged;         /* verdict and replacement are known */
+    int bad;            /* badness of the replacement, in its window */
     size_t found;       /* length of the layer-1 reading as found */
     unsigned kind;      /* EXT_* damage undone besides the code page */
     unsigned char cps[MAX_LAYERS]; /* code page of each layer, outer first */
@@ -489,7 +490,7 @@ static size_t cluster_ext(const unsigned *t,
             continue;
         }
         if ((flags & EXT_LOSSY) && (c == 0xFFFD || c == '?') && len <= 4 &&
-            lost == 0 && (c == 0xFFFD || len > 2)) {
+            lost == 0) {
             b[k] = 0x80; /* a stand-in, tried for real below */
             lost++;
             lostpos = (int)k;
@@ -515,7 +516,7 @@ static size_t cluster_ext(const unsigned *t,
                     b[1] == 0x80;
 
         unsigned quotes = 0, nquotes = 0, side = 0, nside = 0;
-        int opening = 0;
+        int opening = 0, any_byte = 0;
 
         if (lead3) {
             /* "â€\uFFFD" is nearly always a lost quote: the one quote
@@ -526,8 +527,14 @@ static size_t cluster_ext(const unsigned *t,
 
             opening = is_letter_or_digit(next) && !is_letter_or_digit(prev);
         }
+    retry:
+        /*
+        ** the lost byte is one the code page leaves undefined; a '?' may
+        ** also have stood for a byte that was lost in a conversion
+        ** further on, and any is tried when no undefined one fits
+        */
         for (bb = 0x80; bb < 0xC0; bb++) {
-            if (c == 0xFFFD && !is_hole(cp, bb))
+            if (!is_hole(cp, bb) && !(c == '?' && any_byte))
                 continue;
             b[lostpos] = (unsigned char)bb;
             if (!decode_bytes(b, len, &v))
@@ -554,7 +561,11 @@ static size_t cluster_ext(const unsigned *t,
             found = side;
             nfound = 1;
         }
-        if (nfound == 0 && c == 0xFFFD)
+        if (nfound == 0 && c == '?' && !any_byte) {
+            any_byte = 1;
+            goto retry;
+        }
+        if (nfound == 0)
             return 0;
         *u = nfound == 1 ? found : 0xFFFD;
         *kind = EXT_LOSSY;
@@ -1333,9 +1344,11 @@ static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
             bad += (fa & F_UPPER) && (fb & F_UPPER) && c >= 0x80 &&
                    (fc & F_LOWER) && script_of(c) == SC_LATIN;
             /* L1: a lower-case letter, then an accented capital, then
-            ** more */
+            ** more; L5: ... not before another capital ("PerchÊ",
+            ** "dÊjà" for "perché", "déjà") */
             bad += (fa & F_LOWER) && b >= 0x80 && (fb & F_UPPER) &&
-                   script_of(b) == SC_LATIN && c >= 0x80;
+                   script_of(b) == SC_LATIN && (c >= 0x80 ||
+                                                !(fc & F_UPPER));
             continue;
         }
         bad += (fa & CLS_C1) != 0;                                    /* 1 */
@@ -1427,8 +1440,10 @@ static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
         if (rules & (RULES_1251 | RULES_437 | RULES_1253))
             bad += other_rules(s, f, n, i, rules);
         /* F1: U+FFFD right after a character past ASCII that is no
-        ** space: a byte lost inside mojibake ("Г\uFFFD" for "Ø") */
+        ** space: a byte lost inside mojibake ("Г\uFFFD" for "Ø"); F2:
+        ** '?' between two such letters ("Ч?Ч™" for "ט") */
         bad += b == 0xFFFD && !(fa & F_WS);
+        bad += b == '?' && (fa & F_LETTER) && c >= 0x80 && (fc & F_LETTER);
         /* L4: an accented small letter between two capitals ("PêUNE") */
         bad += (fa & F_UPPER) && b >= 0x80 && (fb & F_LOWER) &&
                script_of(b) == SC_LATIN && (fc & F_UPPER) && (fc & F_ALPHA);
@@ -1446,9 +1461,11 @@ static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
             /* L1: a lower-case letter, then an accented capital, then
             ** more: "FlĂĽchtlinge" (Windows-1250), "siÄ™"
             ** (Windows-1252); L2: an accented small letter, then an
-            ** accented capital */
+            ** accented capital; L5: ... not before another capital
+            ** ("dÊjà", "cosÏ") */
             bad += c >= 0x80;
             bad += 1;
+            bad += !(fc & F_UPPER);
         }
     }
     return bad;
@@ -1700,6 +1717,7 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
         memcpy(w->dec + r->rep, lvl[best], nl[best] * sizeof(unsigned));
     r->nrep = nl[best];
     r->nlayers = best + 1;
+    r->bad = best_bad;
     for (k = 0; k <= best; k++)
         r->cps[k] = (unsigned char)cps[k];
     return 0;
@@ -1992,16 +2010,35 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     for (k = 0; k < w->nruns; k++) {
         const struct run *r;
 
-        r = &w->runs[order[k].idx];
+        size_t pick = order[k].idx, j;
+
+        r = &w->runs[pick];
         if (!run_free(w, r))
             continue;
-        if (judge_once(w, order[k].idx) < 0)
+        if (judge_once(w, pick) < 0)
             return -1;
-        if (r->verdict == VERDICT_YES) {
-            take_run(w, order[k].idx);
-            shown[r->cp] = 1;
-            *changed = 1;
+        if (r->verdict != VERDICT_YES)
+            continue;
+        /*
+        ** another code page's reading of the very same characters may be
+        ** better text ("PerchĂŠ" is "Perché" in ISO-8859-2, "PerchÊ" in
+        ** Windows-1250): the least bad is taken, on a tie this one
+        */
+        for (j = 0; j < w->nruns; j++) {
+            const struct run *o = &w->runs[j];
+
+            if (j == pick || o->start != r->start || o->end != r->end ||
+                o->kind != r->kind)
+                continue;
+            if (judge_once(w, j) < 0)
+                return -1;
+            if (o->verdict == VERDICT_YES && o->bad < w->runs[pick].bad)
+                pick = j;
         }
+        r = &w->runs[pick];
+        take_run(w, pick);
+        shown[r->cp] = 1;
+        *changed = 1;
     }
     if (!*changed && !w->inner)
         return 0; /* neutral runs need a clearly better one beside them */
