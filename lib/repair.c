@@ -771,11 +771,13 @@ static int exotic_letter(unsigned u)
     return script_of(u) != SC_LATIN || (u >= 0x0180 && u < 0x0300);
 }
 
-/* Greek letters science glues to Latin ones: "10μm", "TNFα", "Ωcm". */
+/* Greek letters science glues to Latin ones: "10μm", "TNFα", "Ωcm",
+** "ΛCDM", "Θ(n)". */
 static int science_greek(unsigned c)
 {
     return (c >= 0x03B1 && c <= 0x03C9) || c == 0x0394 || c == 0x03A3 ||
-           c == 0x03A9 || c == 0x03A6 || c == 0x03A8 || c == 0x0393;
+           c == 0x03A9 || c == 0x03A6 || c == 0x03A8 || c == 0x0393 ||
+           c == 0x039B || c == 0x0398 || c == 0x03A0;
 }
 
 /* 1 if a combining mark may follow c: a letter, digit, mark or emoji. */
@@ -905,16 +907,17 @@ static int plausible_text(const struct view *v)
 /*
 ** 1 if d[0..n) is ordinary enough to be repaired on the strength of
 ** other runs of the same code page in the line alone: letters (with
-** their combining marks), digits, spaces, common punctuation and symbols.
+** their combining marks, the first one's base maybe before, the
+** character before d), digits, spaces, common punctuation and symbols.
 */
-static int ordinary_text(const unsigned *d, size_t n)
+static int ordinary_text(const unsigned *d, size_t n, unsigned before)
 {
     size_t i;
 
     for (i = 0; i < n; i++) {
         int cat = category(d[i]);
 
-        if (is_mark_cat(cat) && i > 0 && base_char(d[i - 1]))
+        if (is_mark_cat(cat) && base_char(i > 0 ? d[i - 1] : before))
             continue;
         if (is_letter_cat(cat) ||
             (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
@@ -1211,10 +1214,11 @@ static int other_rules(const unsigned *s, const uint64_t *f, size_t n,
         unsigned d = i + 3 < n ? s[i + 3] : 0;
         uint64_t fd = i + 3 < n ? f[i + 3] : 0;
 
-        /* D1: box drawing or a block (leads C2..DF) glued to a letter,
-        ** then a continuation */
+        /* D1: box drawing or a block (leads C2..DF) glued to a letter
+        ** (or after a digit: "IL-1╬▒"), then a continuation */
         bad += b0 >= 0xC2 && b0 <= 0xDF && (fb & F_CONT437) &&
-               ((prev && (f[i - 1] & F_LETTER)) || (fc & F_LETTER));
+               ((prev && (f[i - 1] & F_LETTER)) || (fc & F_LETTER) ||
+                (prev >= '0' && prev <= '9'));
         /* D2: α ß Γ π ... (leads E0..EF) then two continuations, the
         ** second not a Greek letter */
         bad += b0 >= 0xE0 && b0 <= 0xEF && (fb & F_CONT437) &&
@@ -1434,6 +1438,11 @@ static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
         }
         bad += (fa & CLS_EP) && b == 0xC2 &&
                (c == ' ' || (fc & (CLS_SP | CLS_EP)));               /* 34 */
+        /* S1: Î Ï (CE CF: leads of Greek) and punctuation that is a
+        ** continuation: one Greek letter, as science writes them ("TNFÏ„"
+        ** for "TNFτ", "10Ï€m" for "10πm") */
+        bad += (a == 0xCE || a == 0xCF) && (fb & F_CONT1252) &&
+               !(fb & F_LETTER);
 
         if (rules & RULES_MAC)
             bad += mac_rules(s, f, n, i);
@@ -1708,7 +1717,8 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
         return -1;
     if (best_bad < before && !(best == 0 && sus[0]))
         r->verdict = VERDICT_YES;
-    else if (best_bad <= before && ordinary_text(lvl[best], nl[best]))
+    else if (best_bad <= before &&
+             ordinary_text(lvl[best], nl[best], left))
         r->verdict = VERDICT_NEUTRAL;
     else
         return 0;
@@ -2134,7 +2144,9 @@ static size_t word_oddities(const unsigned *t, size_t n)
                       letter_case(t[i + 2], &nup, &nlow) && nlow) ||
                      ((c == 0x201A || c == 0x201E) && pl)));
         } else {
-            odd += (up && pl && plow) || (low && nl && nup && q < 0x80) ||
+            odd += (up && pl && plow) ||
+                   (low && nl && nup && q < 0x80 &&
+                    script_of(c) == SC_LATIN) ||
                    (p >= '0' && p <= '9' && q >= '0' && q <= '9') ||
                    /* "ñ" alone: Windows-1252's en dash */
                    (c == 0x00F1 && p == ' ' && q == ' ');

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include <utf8proc.h>
+
 #include "check.h"
 #include "thp/mem.h"
 #include "thp/repair.h"
@@ -936,6 +938,159 @@ static void test_kinds(void)
     thp_buf_release(&tmp);
 }
 
+/* 1 if UTF-8 s[0..n) holds letters past ASCII and all are Latin. */
+static int latin_only(const char *s, size_t n)
+{
+    size_t i = 0;
+    int any = 0;
+
+    while (i < n) {
+        unsigned c = next_cp(s, n, &i);
+
+        if (c < 0x80)
+            continue;
+        if (utf8proc_category((utf8proc_int32_t)c) <= UTF8PROC_CATEGORY_LO &&
+            c >= 0x0370 && !(c >= 0x1E00 && c < 0x1F00))
+            return 0;
+        any = 1;
+    }
+    return any;
+}
+
+/* Repair bad[0..bn) and count it fixed when it gives want. */
+static void tally(const char *what, const char *bad, size_t bn,
+                  const char *want, size_t wn, struct thp_buf *out,
+                  size_t *tried, size_t *fixed)
+{
+    if (bn == wn && memcmp(bad, want, wn) == 0)
+        return; /* no code page alters it: not damage */
+    (*tried)++;
+    if (repair(bad, bn, out, NULL) == THP_OK && same(out, want, wn))
+        (*fixed)++;
+    else if (getenv("REPAIR_VERBOSE"))
+        fprintf(stderr, "miss %s:\n  in:  %.*s\n  out: %s\n", what, (int)bn,
+                bad, out->s);
+}
+
+/*
+** More kinds of damage, each over text made here: one Greek letter of
+** science glued to ASCII letters and digits ("10μm", "TNFα") through
+** the code pages that make it two characters; text with combining
+** marks (the sentences decomposed, NFD) shown through Windows-1252 and
+** Mac Roman; the sentences written in Latin letters shown through
+** Windows-1251. Recall is printed for each, and the clean forms must
+** stay as they are (false positives).
+*/
+static void test_more_kinds(void)
+{
+    static const char *const forms[] = {
+        "cells of 10%sm", "TNF%s rose", "IL-1%s and IL-6", "the %s-helix",
+        "a 5%s resistor", "%sT of 3 K", "at %s = 500 nm", "%sx%sy",
+        "2%s", "anti-%s",
+    };
+    static const unsigned greek[] = {
+        0x03B1, 0x03B2, 0x03B3, 0x03B4, 0x03B5, 0x03B6, 0x03B7, 0x03B8,
+        0x03BA, 0x03BB, 0x03BC, 0x03BD, 0x03BE, 0x03C0, 0x03C1, 0x03C3,
+        0x03C4, 0x03C6, 0x03C7, 0x03C8, 0x03C9, 0x0394, 0x03A3, 0x03A6,
+        0x03A8, 0x03A9, 0x0393, 0x039B, 0x0398,
+    };
+    static const int greek_cps[] = {THP_CP_1252, THP_CP_LATIN1,
+                                    THP_CP_MACROMAN, THP_CP_437};
+    static const int nfd_cps[] = {THP_CP_1252, THP_CP_MACROMAN};
+    struct thp_buf clean, d, out;
+    size_t i, f, g, k, changed = 0, nclean = 0;
+
+    thp_buf_init(&clean, 0);
+    thp_buf_init(&d, 0);
+    thp_buf_init(&out, 0);
+    for (k = 0; k < sizeof greek_cps / sizeof greek_cps[0]; k++) {
+        size_t tried = 0, fixed = 0;
+
+        for (f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+            for (g = 0; g < sizeof greek / sizeof greek[0]; g++) {
+                const char *q;
+
+                thp_buf_reset(&clean);
+                for (q = forms[f]; *q; q++) {
+                    if (q[0] == '%' && q[1] == 's') {
+                        thp_buf_put_utf8(&clean, greek[g]);
+                        q++;
+                    } else {
+                        thp_buf_putc(&clean, *q);
+                    }
+                }
+                if (k == 0) {
+                    nclean++;
+                    if (repair(clean.s, clean.n, &out, NULL) != THP_OK ||
+                        !same(&out, clean.s, clean.n)) {
+                        fprintf(stderr, "clean science changed: %s -> %s\n",
+                                clean.s, out.s);
+                        changed++;
+                    }
+                }
+                thp_buf_reset(&d);
+                damage(clean.s, clean.n, greek_cps[k], &d);
+                tally("greek glued", d.s, d.n, clean.s, clean.n, &out,
+                      &tried, &fixed);
+            }
+        }
+        printf("  %-36s %zu/%zu\n", k == 0 ? "Greek glued to ASCII, "
+               "windows-1252" : k == 1 ? "Greek glued to ASCII, iso-8859-1"
+               : k == 2 ? "Greek glued to ASCII, macroman"
+               : "Greek glued to ASCII, cp437", fixed, tried);
+        /* cp437 shows a lone Greek letter as two box characters, which
+        ** text drawn in boxes holds: only those glued to a letter or
+        ** after a digit are taken */
+        CHECK(tried > 0 &&
+              fixed * 100 >= tried * (greek_cps[k] == THP_CP_437 ? 80 : 95));
+    }
+    printf("  %-36s %zu strings, %zu changed (false positives)\n",
+           "clean science notation", nclean, changed);
+    CHECK(changed == 0);
+    for (k = 0; k < sizeof nfd_cps / sizeof nfd_cps[0]; k++) {
+        size_t tried = 0, fixed = 0;
+
+        for (i = 0; i < N_SENTENCES; i++) {
+            utf8proc_uint8_t *nfd = NULL;
+            utf8proc_ssize_t m = utf8proc_map(
+                (const utf8proc_uint8_t *)sentences[i],
+                (utf8proc_ssize_t)strlen(sentences[i]), &nfd,
+                UTF8PROC_STABLE | UTF8PROC_DECOMPOSE);
+
+            if (m > 0 && strcmp((const char *)nfd, sentences[i]) != 0) {
+                thp_buf_reset(&d);
+                damage((const char *)nfd, (size_t)m, nfd_cps[k], &d);
+                tally("combining marks", d.s, d.n, (const char *)nfd,
+                      (size_t)m, &out, &tried, &fixed);
+            }
+            free(nfd);
+        }
+        printf("  %-36s %zu/%zu\n", k == 0 ? "combining marks, windows-1252"
+               : "combining marks, macroman", fixed, tried);
+        CHECK(tried > 0 && fixed * 100 >= tried * 85);
+    }
+    {
+        size_t tried = 0, fixed = 0;
+
+        for (i = 0; i < N_SENTENCES; i++) {
+            const char *s = sentences[i];
+
+            if (!latin_only(s, strlen(s)))
+                continue;
+            thp_buf_reset(&d);
+            damage(s, strlen(s), THP_CP_1251, &d);
+            tally("latin via 1251", d.s, d.n, s, strlen(s), &out, &tried,
+                  &fixed);
+        }
+        printf("  %-36s %zu/%zu\n", "Latin text, windows-1251", fixed,
+               tried);
+        CHECK(tried > 0 && fixed * 100 >= tried * 90);
+    }
+    thp_buf_release(&clean);
+    thp_buf_release(&d);
+    thp_buf_release(&out);
+}
+
 /*
 ** 1 if UTF-8 s[0..n) holds a letter and the punctuation right after it
 ** that are, in a Windows or ISO code page (not the Mac ones, whose
@@ -1573,6 +1728,7 @@ int main(void)
 {
     test_damage();
     test_kinds();
+    test_more_kinds();
     test_punct_pairs();
     test_glued_punct();
     test_clean();
