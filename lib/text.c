@@ -823,22 +823,51 @@ passthrough(const unsigned char *s, size_t n, size_t at, unsigned *cp)
     return 4;
 }
 
+/* Longest string sequence (OSC, DCS ...) taken as one: a title, a link. */
+#define ESC_STRING_MAX 512
+
 /*
-** Length of a terminal escape sequence at s[at..n) (ESC '[' parameters
-** and a final letter: "\x1b[31m"), or 0 if there is none.
+** Length of a terminal escape sequence at s[at..n) (ECMA-48), or 0 if
+** there is none: CSI, ESC '[' with parameters, intermediates and a final
+** byte ("\x1b[31m", "\x1b[?25l", "\x1b[2 q"); a string, ESC ']' (OSC),
+** 'P', 'X', '^' or '_' up to BEL or ESC '\\' ("\x1b]0;title\x07"); ESC,
+** intermediates and a final byte ("\x1b(B"); and the one-byte ones
+** terminals use: ESC 7 8 = > c D E H M N O Z.
 */
 static size_t terminal_escape(const unsigned char *s, size_t n, size_t at)
 {
     size_t i = at + 2;
 
-    if (at + 2 > n || s[at] != 0x1B || s[at + 1] != '[')
+    if (at + 1 >= n || s[at] != 0x1B)
         return 0;
-    while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == ';' ||
-                     s[i] == '?'))
-        i++;
-    if (i < n && s[i] >= 0x40 && s[i] <= 0x7E)
-        return i + 1 - at;
-    return 0;
+    switch (s[at + 1]) {
+    case '[':
+        while (i < n && s[i] >= 0x30 && s[i] <= 0x3F)
+            i++; /* parameters */
+        while (i < n && s[i] >= 0x20 && s[i] <= 0x2F)
+            i++; /* intermediates */
+        return i < n && s[i] >= 0x40 && s[i] <= 0x7E ? i + 1 - at : 0;
+    case ']': case 'P': case 'X': case '^': case '_':
+        for (; i < n && i - at < ESC_STRING_MAX; i++) {
+            if (s[i] == 0x07)
+                return i + 1 - at;
+            if (s[i] == 0x1B && i + 1 < n && s[i + 1] == '\\')
+                return i + 2 - at;
+            if (s[i] == '\n')
+                break; /* not a string after all */
+        }
+        return 0;
+    case '7': case '8': case '=': case '>': case 'c': case 'D': case 'E':
+    case 'H': case 'M': case 'N': case 'O': case 'Z':
+        return 2;
+    default:
+        while (i - 1 < n && s[i - 1] >= 0x21 && s[i - 1] <= 0x2F)
+            i++; /* intermediates ("(" of "\x1b(B"), then a final */
+        if (i - 1 > at + 1 && i - 1 < n && s[i - 1] >= 0x30 &&
+            s[i - 1] <= 0x7E)
+            return i - at;
+        return 0;
+    }
 }
 
 /* Cleaning under way: what a piece of text leaves for the next. */

@@ -350,6 +350,134 @@ static void test_one_pass(void)
     CHECK(bad == 0);
 }
 
+/* Texts for the generated cases below, in several scripts. */
+static const char *const texts[] = {
+    "The consultation took place in Johannesburg and Lyon.",
+    "A coopera\xC3\xA7\xC3\xA3o entre S\xC3\xA3o Paulo e Lisboa \xC3\xA9 "
+    "grande.",
+    "Die Fl\xC3\xBC" "chtlinge in Z\xC3\xBCrich erhielten Hilfe.",
+    "Za\xC5\xBC\xC3\xB3\xC5\x82\xC4\x87 g\xC4\x99\xC5\x9Bl\xC4\x85 "
+    "ja\xC5\xBA\xC5\x84 w \xC5\x81odzi.",
+    "\xD0\x91\xD0\xB5\xD0\xB6\xD0\xB5\xD0\xBD\xD1\x86\xD1\x8B \xD0\xB8 "
+    "\xD0\xBC\xD0\xB8\xD0\xB3\xD1\x80\xD0\xB0\xD0\xBD\xD1\x82\xD1\x8B.",
+    "\xCE\x97 \xCE\x95\xCE\xBB\xCE\xBB\xCE\xAC\xCE\xB4\xCE\xB1 \xCF\x80"
+    "\xCF\x81\xCF\x8C\xCF\x83\xCF\x86\xCF\x85\xCE\xB3\xCE\xB5\xCF\x82.",
+    "\xE9\x9A\xBE\xE6\xB0\x91 \xE5\x92\x8C \xE7\xA7\xBB\xE6\xB0\x91.",
+};
+
+#define N_TEXTS (sizeof texts / sizeof texts[0])
+
+/* Prepare s[0..n) into out (reset first); 1 if it went through. */
+static int prep(const char *s, size_t n, struct thp_buf *out)
+{
+    thp_buf_reset(out);
+    return thp_text_prepare(s, n, 0, out, NULL, NULL) == THP_OK;
+}
+
+/*
+** Terminal escapes go whole, line and paragraph separators are line
+** breaks, and capital entity names are decoded in plain text: each
+** generated over the texts above, and counted. An escape put before
+** every word must leave the text as it was without it; U+2028 and
+** U+2029 between the sentences must give the text with "\n" and "\n\n";
+** a capital word written with &XXX; references must give the word.
+*/
+static void test_generated_cleaning(void)
+{
+    static const char *const escapes[] = {
+        "\x1B[31m", "\x1B[0m", "\x1B[1;32m", "\x1B[K", "\x1B[2J",
+        "\x1B[?25l", "\x1B[38;5;208m", "\x1B[2 q", "\x1B]0;a title\x07",
+        "\x1B]8;;http://example.org/\x1B\\", "\x1B(B", "\x1B)0", "\x1B" "7",
+        "\x1B" "8", "\x1B=", "\x1B>", "\x1B" "c", "\x1BM",
+    };
+    static const struct {
+        unsigned cp;
+        const char *name;
+    } caps[] = {
+        {0xC0, "AGRAVE"}, {0xC1, "AACUTE"}, {0xC2, "ACIRC"},
+        {0xC3, "ATILDE"}, {0xC4, "AUML"}, {0xC5, "ARING"}, {0xC7, "CCEDIL"},
+        {0xC8, "EGRAVE"}, {0xC9, "EACUTE"}, {0xCA, "ECIRC"}, {0xCB, "EUML"},
+        {0xCD, "IACUTE"}, {0xCE, "ICIRC"}, {0xD1, "NTILDE"},
+        {0xD3, "OACUTE"}, {0xD4, "OCIRC"}, {0xD5, "OTILDE"}, {0xD6, "OUML"},
+        {0xD8, "OSLASH"}, {0xDA, "UACUTE"}, {0xDC, "UUML"},
+        {0xDD, "YACUTE"},
+    };
+    struct thp_buf in, want, got, tmp;
+    size_t i, e, k, tried = 0, fixed = 0;
+
+    thp_buf_init(&in, 0);
+    thp_buf_init(&want, 0);
+    thp_buf_init(&got, 0);
+    thp_buf_init(&tmp, 0);
+    for (i = 0; i < N_TEXTS; i++) {
+        const char *t = texts[i];
+
+        prep(t, strlen(t), &want);
+        for (e = 0; e < sizeof escapes / sizeof escapes[0]; e++) {
+            const char *p;
+
+            thp_buf_reset(&in);
+            thp_buf_puts(&in, escapes[e]);
+            for (p = t; *p; p++) {
+                thp_buf_putc(&in, *p);
+                if (*p == ' ')
+                    thp_buf_puts(&in, escapes[e]);
+            }
+            tried++;
+            if (prep(in.s, in.n, &got) && got.n == want.n &&
+                memcmp(got.s, want.s, want.n) == 0)
+                fixed++;
+            else
+                fprintf(stderr, "escape %zu left: %s\n", e, got.s);
+        }
+    }
+    printf("terminal escapes dropped whole: %zu/%zu texts\n", fixed, tried);
+    CHECK(tried > 0 && fixed == tried);
+    /* separators: all the texts as one, U+2028 or U+2029 between them */
+    for (k = 0; k < 2; k++) {
+        thp_buf_reset(&in);
+        thp_buf_reset(&tmp);
+        for (i = 0; i < N_TEXTS; i++) {
+            if (i) {
+                thp_buf_puts(&in, k ? "\xE2\x80\xA9" : "\xE2\x80\xA8");
+                thp_buf_puts(&tmp, k ? "\n\n" : "\n");
+            }
+            thp_buf_puts(&in, texts[i]);
+            thp_buf_puts(&tmp, texts[i]);
+        }
+        prep(tmp.s, tmp.n, &want);
+        CHECK(prep(in.s, in.n, &got));
+        CHECK(got.n == want.n && memcmp(got.s, want.s, want.n) == 0);
+    }
+    /* capital references: every capital letter above, in a word */
+    tried = fixed = 0;
+    for (k = 0; k < sizeof caps / sizeof caps[0]; k++) {
+        thp_buf_reset(&in);
+        thp_buf_reset(&tmp);
+        thp_buf_printf(&in, "CAF&%s; &%s;COLE AND &%s;&%s;",
+                       caps[k].name, caps[k].name, caps[k].name,
+                       caps[k].name);
+        thp_buf_puts(&tmp, "CAF");
+        thp_buf_put_utf8(&tmp, caps[k].cp);
+        thp_buf_putc(&tmp, ' ');
+        thp_buf_put_utf8(&tmp, caps[k].cp);
+        thp_buf_puts(&tmp, "COLE AND ");
+        thp_buf_put_utf8(&tmp, caps[k].cp);
+        thp_buf_put_utf8(&tmp, caps[k].cp);
+        tried++;
+        if (prep(in.s, in.n, &got) && strcmp(got.s, tmp.s) == 0)
+            fixed++;
+        else
+            fprintf(stderr, "capital reference left: %s\n", got.s);
+    }
+    printf("capital references decoded: %zu/%zu\n", fixed, tried);
+    CHECK(fixed == tried);
+    thp_buf_release(&in);
+    thp_buf_release(&want);
+    thp_buf_release(&got);
+    thp_buf_release(&tmp);
+}
+
 int main(void)
 {
     size_t i, bad = 0;
@@ -504,6 +632,7 @@ int main(void)
     test_nfc_stretches();
     test_blank_folding();
     test_one_pass();
+    test_generated_cleaning();
 
     /* property: any bytes give valid UTF-8 without control characters */
     for (i = 0; i < 3000 && bad == 0; i++) {
