@@ -1104,8 +1104,10 @@ static int nfc_stretches(struct thp_buf *out, size_t from, int *changed)
             continue;
         }
         k = thp_utf8_at(s + i, n - i, &cp);
-        if (k == 0)
+        if (k == 0) { /* cannot happen: out holds valid UTF-8 */
             k = 1;
+            cp = 0xFFFD;
+        }
         if (nfc_class_of(cp) == 0) {
             last_b = i;
             i += k;
@@ -1115,8 +1117,10 @@ static int nfc_stretches(struct thp_buf *out, size_t from, int *changed)
         for (r = i + k; r < n;) {
             size_t m = thp_utf8_at(s + r, n - r, &cp);
 
-            if (m == 0)
+            if (m == 0) {
                 m = 1;
+                cp = 0xFFFD;
+            }
             if (nfc_class_of(cp) == 0)
                 break;
             r += m;

@@ -51,8 +51,8 @@ size_t thp_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
 
 /* thp_utf8_decode inline, for the hot loops of text repair and
 ** cleaning: the two- and three-byte forms most text holds first. */
-static inline size_t thp_utf8_at(const unsigned char *s, size_t n,
-                                 unsigned *cp)
+static inline __attribute__((always_inline)) size_t
+thp_utf8_at(const unsigned char *s, size_t n, unsigned *cp)
 {
     unsigned c = s[0];
 
