@@ -10,6 +10,7 @@
 ** builds on, in the project's text-repair notes.
 */
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,31 @@
 #define F_CONT1251 0x2000000u /* one in Windows-1251 */
 #define F_CONT437 0x4000000u  /* one in code page 437 */
 #define F_CONT1253 0x8000000u /* one in Windows-1253 */
+#define F_CONT1252 0x10000000u /* one in Windows-1252 */
+/*
+** Members of the sets some rules name, as bits beside the classes (every
+** member is a character of the tables): classes_of() gives them too.
+*/
+#define S_AFTER_A_TILDE (1ull << 32)
+#define S_ARABIC_FILLER (1ull << 33)
+#define S_AFTER_ROOT (1ull << 34)
+#define S_AFTER_QUOTE_A (1ull << 35)
+#define S_CYR_CAPS (1ull << 36)
+#define S_GREEK_CAPS (1ull << 37)
+#define S_AFTER_BETA_EURO (1ull << 38)
+#define S_LATIN_LEADS (1ull << 39)
+#define S_PUNCT_CONTS (1ull << 40)
+#define S_MAC_MATH (1ull << 41)
+#define S_MAC_LEAD2_EXT_A (1ull << 42)
+#define S_MAC_SYM_CONT (1ull << 43)
+#define S_MAC_LEAD3_SYM (1ull << 44)
+#define S_MAC_LEAD3_LETTER (1ull << 45)
+#define S_MAC_LEAD4 (1ull << 46)
+#define S_MAC_LEAD2_PUNCT (1ull << 47)
+#define S_MAC_LEAD2_LATIN (1ull << 48)
+#define S_MAC_LEAD2_SCRIPT (1ull << 49)
+#define S_CONT_OK_BEFORE (1ull << 50)
+#define S_RULE_CHAR (1ull << 51) /* a rule names it as its first */
 
 struct cp_char {
     unsigned short cp;   /* the code point */
@@ -115,6 +141,19 @@ static const struct cp_char *lookup(unsigned c)
     return &cp_chars[cp_block[page - 1][c & 0xFF]];
 }
 
+/*
+** The general category of each BMP character (utf8proc's), filled once
+** by classes_build(): the repair asks for categories all the time.
+*/
+static unsigned char bmp_category[0x10000];
+
+static inline int category(unsigned c)
+{
+    if (c < 0x10000)
+        return bmp_category[c];
+    return (int)utf8proc_category((utf8proc_int32_t)c);
+}
+
 /* c's byte in code page cp, or 0 when cp cannot write it. */
 static unsigned byte_in(unsigned c, int cp)
 {
@@ -135,7 +174,6 @@ static int one_of(unsigned c, const unsigned short *set, size_t n)
     return 0;
 }
 
-#define ONE_OF(c, set) one_of((c), (set), sizeof(set) / sizeof(set)[0])
 
 /* Scripts, for telling letters of two alphabets glued together. */
 enum {
@@ -191,6 +229,8 @@ struct run {
     int verdict;        /* VERDICT_* */
     int nlayers;        /* layers the replacement undoes */
     int suspect;        /* one character mac_suspect() distrusts */
+    int judged;         /* verdict and replacement are known */
+    int bad;            /* badness of the replacement, in its window */
     size_t found;       /* length of the layer-1 reading as found */
     unsigned kind;      /* EXT_* damage undone besides the code page */
     unsigned char cps[MAX_LAYERS]; /* code page of each layer, outer first */
@@ -202,7 +242,7 @@ enum { VERDICT_NO = 0, VERDICT_NEUTRAL, VERDICT_YES };
 struct pick {
     size_t len, idx;
     unsigned kind; /* EXT_* damage the run assumes: less is preferred */
-    int shown;     /* its code page has a plain run judged better */
+    size_t cover;  /* characters the runs of its code page span */
 };
 
 /* Scratch space of one call, grown as lines need it. */
@@ -210,10 +250,11 @@ struct work {
     unsigned *t, *u;       /* the line as code points; the next version */
     size_t n, cap;         /* characters in t; room in t and u */
     const struct cp_char **e; /* table entry of each character of t */
-    unsigned *tf;          /* classes of each character of t */
+    uint64_t *tf;          /* classes of each character of t */
     unsigned short *lm;    /* lead bits of each character of t */
     unsigned char *taken;  /* characters of t claimed by a chosen run */
     size_t *start_of;      /* index + 1 of the chosen run starting here */
+    size_t *judged_at;     /* index + 1 of the first run judged here */
     struct run *runs;
     size_t nruns, runcap;
     struct pick *picks;    /* the runs judged better, to be ordered */
@@ -221,11 +262,15 @@ struct work {
     unsigned *dec;         /* replacements of all runs, back to back */
     size_t ndec, deccap;
     unsigned *win;         /* a window being judged */
-    unsigned *wf;          /* its classes */
+    uint64_t *wf;          /* its classes */
     size_t wincap, wfcap;
     unsigned *lv[MAX_LAYERS]; /* layers 2.. of a run being unwound (layer */
                               /* 1 is in dec, lv[0] is unused) */
     size_t lvcap;
+    unsigned inner;        /* code pages of inner layers undone in the */
+                           /* line by an earlier pass */
+    int check;             /* stop at the first byte that is not UTF-8 */
+    int invalid;           /* such a byte was met */
 };
 
 static void work_release(struct work *w)
@@ -239,6 +284,7 @@ static void work_release(struct work *w)
     thp_free(w->lm);
     thp_free(w->taken);
     thp_free(w->start_of);
+    thp_free(w->judged_at);
     thp_free(w->runs);
     thp_free(w->picks);
     thp_free(w->dec);
@@ -274,7 +320,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t sz)
 
 /*
 ** Make room for a line of n characters in the arrays that follow the
-** line (t, u, e, tf, lm, taken, start_of), which share one capacity:
+** line (t, u, e, tf, lm, taken, start_of, judged_at), which share one capacity:
 ** each grows from the same w->cap to the same size.
 */
 static int work_line(struct work *w, size_t n)
@@ -318,6 +364,11 @@ static int work_line(struct work *w, size_t n)
     if (p == NULL)
         return 0;
     w->start_of = p;
+    cap = w->cap;
+    p = grow(w->judged_at, &cap, n + 1, sizeof *w->judged_at);
+    if (p == NULL)
+        return 0;
+    w->judged_at = p;
     w->cap = cap;
     return 1;
 }
@@ -354,7 +405,7 @@ static int ascii_letter(unsigned c);
 
 static int is_letter_or_digit(unsigned c)
 {
-    utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)c);
+    utf8proc_category_t cat = category(c);
 
     return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
            cat == UTF8PROC_CATEGORY_ND;
@@ -374,7 +425,7 @@ static size_t decode_bytes(const unsigned char *b, size_t len, unsigned *u)
         return 6;
     }
     /* rejects overlongs, surrogates and code points past U+10FFFF */
-    return thp_utf8_decode(b, len, u) == len ? len : 0;
+    return thp_utf8_at(b, len, u) == len ? len : 0;
 }
 
 /*
@@ -391,10 +442,12 @@ static size_t decode_bytes(const unsigned char *b, size_t len, unsigned *u)
 **     (any byte) in a continuation place; the character is kept when
 **     only one plausible one fits, else it becomes U+FFFD.
 ** *kind gets the EXT_* flags that were used (0 for a plain cluster).
+** e: the table entry of each character of t, or NULL (looked up).
 */
-static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
-                          unsigned flags, unsigned *u, unsigned *extra,
-                          unsigned *kind)
+static size_t cluster_ext(const unsigned *t,
+                          const struct cp_char *const *e, size_t n,
+                          size_t i, int cp, unsigned flags, unsigned *u,
+                          unsigned *extra, unsigned *kind)
 {
     unsigned char b[6];
     size_t len, k, lost = 0, spaces = 0;
@@ -402,7 +455,7 @@ static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
 
     *extra = 0;
     *kind = 0;
-    b[0] = (unsigned char)byte_in(t[i], cp);
+    b[0] = (unsigned char)(e ? e[i]->byte[cp] : byte_in(t[i], cp));
     if (b[0] < 0xC2 || b[0] > 0xF4)
         return 0;
     len = b[0] < 0xE0 ? 2 : b[0] < 0xF0 ? 3 : 4;
@@ -426,7 +479,8 @@ static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
     for (k = 1; k < len; k++) {
         unsigned c = t[i + k];
 
-        b[k] = (unsigned char)byte_in(c, cp);
+        b[k] = (unsigned char)(c < 0x80 ? c
+                               : e ? e[i + k]->byte[cp] : byte_in(c, cp));
         if ((b[k] & 0xC0) == 0x80 || (len == 6 && k == 3 && b[k] == 0xED))
             continue;
         if ((flags & EXT_A0) && c == ' ' && a0_is_nbsp(cp) && len <= 3 &&
@@ -436,7 +490,7 @@ static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
             continue;
         }
         if ((flags & EXT_LOSSY) && (c == 0xFFFD || c == '?') && len <= 4 &&
-            lost == 0 && (c == 0xFFFD || len > 2)) {
+            lost == 0) {
             b[k] = 0x80; /* a stand-in, tried for real below */
             lost++;
             lostpos = (int)k;
@@ -462,7 +516,7 @@ static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
                     b[1] == 0x80;
 
         unsigned quotes = 0, nquotes = 0, side = 0, nside = 0;
-        int opening = 0;
+        int opening = 0, any_byte = 0;
 
         if (lead3) {
             /* "â€\uFFFD" is nearly always a lost quote: the one quote
@@ -473,15 +527,20 @@ static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
 
             opening = is_letter_or_digit(next) && !is_letter_or_digit(prev);
         }
+    retry:
+        /*
+        ** the lost byte is one the code page leaves undefined; a '?' may
+        ** also have stood for a byte that was lost in a conversion
+        ** further on, and any is tried when no undefined one fits
+        */
         for (bb = 0x80; bb < 0xC0; bb++) {
-            if (c == 0xFFFD && !is_hole(cp, bb))
+            if (!is_hole(cp, bb) && !(c == '?' && any_byte))
                 continue;
             b[lostpos] = (unsigned char)bb;
             if (!decode_bytes(b, len, &v))
                 continue;
             v = c1_as_1252(v);
-            if (!plausible_char(v, (int)utf8proc_category(
-                                       (utf8proc_int32_t)v)))
+            if (!plausible_char(v, category(v)))
                 continue;
             if (lead3 && v >= 0x2018 && v <= 0x201D && v != 0x201A &&
                 v != 0x201B) {
@@ -502,7 +561,11 @@ static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
             found = side;
             nfound = 1;
         }
-        if (nfound == 0 && c == 0xFFFD)
+        if (nfound == 0 && c == '?' && !any_byte) {
+            any_byte = 1;
+            goto retry;
+        }
+        if (nfound == 0)
             return 0;
         *u = nfound == 1 ? found : 0xFFFD;
         *kind = EXT_LOSSY;
@@ -511,7 +574,7 @@ static size_t cluster_ext(const unsigned *t, size_t n, size_t i, int cp,
     if (!decode_bytes(b, len, u))
         return 0;
     if (spaces && *u != 0x00A0 &&
-        !is_letter_cat((int)utf8proc_category((utf8proc_int32_t)*u)))
+        !is_letter_cat(category(*u)))
         return 0; /* a space for 0xA0 only where a letter comes out */
     if (spaces) {
         size_t after = i + len;
@@ -535,7 +598,7 @@ static size_t cluster_at(const unsigned *t, size_t n, size_t i, int cp,
 {
     unsigned extra, kind;
 
-    return cluster_ext(t, n, i, cp, 0, u, &extra, &kind);
+    return cluster_ext(t, NULL, n, i, cp, 0, u, &extra, &kind);
 }
 
 /*
@@ -562,7 +625,7 @@ static int rare_result(unsigned u)
                (u >= 0x0166 && u <= 0x0169) || (u >= 0x016C && u <= 0x016D) ||
                u == 0x017F;
     return u >= 0x0660 &&
-           utf8proc_category((utf8proc_int32_t)u) == UTF8PROC_CATEGORY_ND;
+           category(u) == UTF8PROC_CATEGORY_ND;
 }
 
 static int mac_suspect(unsigned lead, unsigned u, int cp)
@@ -571,7 +634,7 @@ static int mac_suspect(unsigned lead, unsigned u, int cp)
 
     if (cp != THP_CP_MACROMAN && cp != THP_CP_MACCE)
         return 0;
-    cat = (int)utf8proc_category((utf8proc_int32_t)lead);
+    cat = category(lead);
     if (rare_result(u))
         return 1;
     if (cat < UTF8PROC_CATEGORY_PC || cat > UTF8PROC_CATEGORY_SO)
@@ -599,12 +662,15 @@ static int mac_suspect(unsigned lead, unsigned u, int cp)
 static size_t unwind(const unsigned *s, size_t n, unsigned *out, int *cp,
                      int *suspect)
 {
+    unsigned leads = n > 0 ? lookup(s[0])->lead : 0;
     int k;
 
     for (k = 0; k < THP_CP_COUNT; k++) {
         size_t i = 0, m = 0, len;
         unsigned u;
 
+        if (!(leads & (1u << k)))
+            continue; /* the first character must start a sequence */
         while (i < n) {
             len = cluster_at(s, n, i, k, &u);
             if (len == 0)
@@ -698,24 +764,26 @@ static int plausible_char(unsigned c, int cat)
 */
 static int exotic_letter(unsigned u)
 {
-    int cat = (int)utf8proc_category((utf8proc_int32_t)u);
+    int cat = category(u);
 
     if (!is_letter_cat(cat))
         return 0;
     return script_of(u) != SC_LATIN || (u >= 0x0180 && u < 0x0300);
 }
 
-/* Greek letters science glues to Latin ones: "10μm", "TNFα", "Ωcm". */
+/* Greek letters science glues to Latin ones: "10μm", "TNFα", "Ωcm",
+** "ΛCDM", "Θ(n)". */
 static int science_greek(unsigned c)
 {
     return (c >= 0x03B1 && c <= 0x03C9) || c == 0x0394 || c == 0x03A3 ||
-           c == 0x03A9 || c == 0x03A6 || c == 0x03A8 || c == 0x0393;
+           c == 0x03A9 || c == 0x03A6 || c == 0x03A8 || c == 0x0393 ||
+           c == 0x039B || c == 0x0398 || c == 0x03A0;
 }
 
 /* 1 if a combining mark may follow c: a letter, digit, mark or emoji. */
 static int base_char(unsigned c)
 {
-    int cat = (int)utf8proc_category((utf8proc_int32_t)c);
+    int cat = category(c);
 
     return is_letter_cat(cat) || is_mark_cat(cat) ||
            cat == UTF8PROC_CATEGORY_ND || cat == UTF8PROC_CATEGORY_SO;
@@ -745,7 +813,7 @@ static unsigned view_at(const struct view *v, size_t p)
 static int letter_at(const struct view *v, size_t p)
 {
     return is_letter_cat(
-        (int)utf8proc_category((utf8proc_int32_t)view_at(v, p)));
+        category(view_at(v, p)));
 }
 
 /*
@@ -798,7 +866,7 @@ static int plausible_text(const struct view *v)
     }
     for (p = first; p < last; p++) {
         unsigned c = view_at(v, p);
-        int cat = (int)utf8proc_category((utf8proc_int32_t)c);
+        int cat = category(c);
         int inside = p >= v->a && p < v->a + v->nd, sc;
 
         if (inside) {
@@ -839,16 +907,17 @@ static int plausible_text(const struct view *v)
 /*
 ** 1 if d[0..n) is ordinary enough to be repaired on the strength of
 ** other runs of the same code page in the line alone: letters (with
-** their combining marks), digits, spaces, common punctuation and symbols.
+** their combining marks, the first one's base maybe before, the
+** character before d), digits, spaces, common punctuation and symbols.
 */
-static int ordinary_text(const unsigned *d, size_t n)
+static int ordinary_text(const unsigned *d, size_t n, unsigned before)
 {
     size_t i;
 
     for (i = 0; i < n; i++) {
-        int cat = (int)utf8proc_category((utf8proc_int32_t)d[i]);
+        int cat = category(d[i]);
 
-        if (is_mark_cat(cat) && i > 0 && base_char(d[i - 1]))
+        if (is_mark_cat(cat) && base_char(i > 0 ? d[i - 1] : before))
             continue;
         if (is_letter_cat(cat) ||
             (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
@@ -863,11 +932,11 @@ static int ordinary_text(const unsigned *d, size_t n)
 
 /*==================== Badness ====================*/
 
-/* Classes of c, the table's and the computed ones. */
-static unsigned classes_of(unsigned c)
+/* Classes of c, the table's and the computed ones, without set bits. */
+static uint64_t classes_slow(unsigned c)
 {
     const struct cp_char *e;
-    unsigned f;
+    uint64_t f;
     int cat;
 
     if (c < 0x80) {
@@ -893,11 +962,13 @@ static unsigned classes_of(unsigned c)
         f |= F_CONT437;
     if (e->cont & (1u << THP_CP_1253))
         f |= F_CONT1253;
+    if (e->cont & (1u << THP_CP_1252))
+        f |= F_CONT1252;
     if (c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
         c == 0x3000)
         f |= F_WS;
-    cat = (int)utf8proc_category((utf8proc_int32_t)c);
+    cat = category(c);
     if (is_letter_cat(cat))
         f |= F_LETTER | F_WORD;
     if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT)
@@ -979,6 +1050,87 @@ static const unsigned short mac_lead2_script[] = {
     0x0155, 0x0158,
 };
 
+/*
+** Characters that may stand right before a run although they are
+** continuation bytes too: a run after any other continuation character
+** may be cut out of the middle of longer mojibake, read out of step.
+*/
+static const unsigned short cont_ok_before[] = {
+    0x00A0, 0x2013, 0x2014, 0x2015, 0x2018, 0x2019, 0x201A, 0x201C,
+    0x201D, 0x201E, 0x2022, 0x2026,
+};
+
+/* The first characters count_bad()'s rules name one by one. */
+static const unsigned short rule_chars[] = {
+    0x0152, 0x0153, 0x00C2, 0x00C3, 0x00CE, 0x00D0, 0x00D7, 0x00D8,
+    0x00D9, 0x00E0, 0x221A, 0x2248, 0x201A, 0x0432, 0x0412, 0x0413,
+    0x0420, 0x0421, 0x03B2, 0x0392, 0x0393, 0x039E, 0x039F, 0x0101,
+    0x00E2, 0x0102, 0x00C4, 0x0139,
+};
+
+/* The classes of every character of the tables, and of ASCII. */
+static uint64_t table_classes[sizeof cp_chars / sizeof cp_chars[0]];
+static uint64_t ascii_classes[0x80];
+static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
+
+static void set_bits(const unsigned short *set, size_t n, uint64_t bit)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        table_classes[lookup(set[i]) - cp_chars] |= bit;
+}
+
+#define SET_BITS(set, bit) set_bits((set), sizeof(set) / sizeof(set)[0], bit)
+
+static void classes_build(void)
+{
+    size_t i;
+
+    for (i = 0; i < 0x10000; i++)
+        bmp_category[i] =
+            (unsigned char)utf8proc_category((utf8proc_int32_t)i);
+
+    for (i = 0; i < 0x80; i++)
+        ascii_classes[i] = classes_slow((unsigned)i);
+    for (i = 1; i < sizeof cp_chars / sizeof cp_chars[0]; i++)
+        table_classes[i] = classes_slow(cp_chars[i].cp);
+    SET_BITS(after_a_tilde, S_AFTER_A_TILDE);
+    SET_BITS(arabic_filler, S_ARABIC_FILLER);
+    SET_BITS(after_root, S_AFTER_ROOT);
+    SET_BITS(after_quote_a, S_AFTER_QUOTE_A);
+    SET_BITS(cyr_caps, S_CYR_CAPS);
+    SET_BITS(greek_caps, S_GREEK_CAPS);
+    SET_BITS(after_beta_euro, S_AFTER_BETA_EURO);
+    SET_BITS(latin_leads, S_LATIN_LEADS);
+    SET_BITS(punct_conts, S_PUNCT_CONTS);
+    SET_BITS(mac_math, S_MAC_MATH);
+    SET_BITS(mac_lead2_ext_a, S_MAC_LEAD2_EXT_A);
+    SET_BITS(mac_sym_cont, S_MAC_SYM_CONT);
+    SET_BITS(mac_lead3_sym, S_MAC_LEAD3_SYM);
+    SET_BITS(mac_lead3_letter, S_MAC_LEAD3_LETTER);
+    SET_BITS(mac_lead4, S_MAC_LEAD4);
+    SET_BITS(mac_lead2_punct, S_MAC_LEAD2_PUNCT);
+    SET_BITS(mac_lead2_latin, S_MAC_LEAD2_LATIN);
+    SET_BITS(mac_lead2_script, S_MAC_LEAD2_SCRIPT);
+    SET_BITS(cont_ok_before, S_CONT_OK_BEFORE);
+    SET_BITS(rule_chars, S_RULE_CHAR);
+    table_classes[0] = 0; /* "nothing": a set member outside the tables */
+}
+
+/* Classes of c, with the set bits; classes_build() has run. */
+static uint64_t classes_of(unsigned c)
+{
+    const struct cp_char *e;
+
+    if (c < 0x80)
+        return ascii_classes[c];
+    e = lookup(c);
+    if (e != cp_chars)
+        return table_classes[e - cp_chars];
+    return classes_slow(c);
+}
+
 /* Families of rules: some are evidence for one kind of code page only. */
 #define RULES_MAC 0x1u /* UTF-8 read as Mac Roman or Mac Central European */
 #define RULES_CE 0x2u  /* UTF-8 read as Windows-1250 or ISO-8859-2 */
@@ -1014,11 +1166,11 @@ static int ascii_letter(unsigned c)
 ** letters before accented ones), at position i of s[0..n): how many
 ** match there.
 */
-static int other_rules(const unsigned *s, const unsigned *f, size_t n,
+static int other_rules(const unsigned *s, const uint64_t *f, size_t n,
                        size_t i, unsigned rules)
 {
     unsigned a = s[i];
-    unsigned fb = i + 1 < n ? f[i + 1] : 0, fc = i + 2 < n ? f[i + 2] : 0;
+    uint64_t fb = i + 1 < n ? f[i + 1] : 0, fc = i + 2 < n ? f[i + 2] : 0;
     unsigned c = i + 2 < n ? s[i + 2] : 0;
     unsigned prev = i > 0 ? s[i - 1] : 0;
     int bad = 0;
@@ -1036,6 +1188,16 @@ static int other_rules(const unsigned *s, const unsigned *f, size_t n,
                 (prev >= 0x80 && script_of(prev) == SC_LATIN &&
                  (f[i - 1] & F_LETTER)));
     }
+    if (rules & RULES_1251) {
+        /* R2: Г (C3, the lead of à) right after a Latin letter, then a
+        ** space or a no-break space: "cittГ " is "città" whose 0xA0 was
+        ** lost */
+        bad += a == 0x0413 && i + 1 < n &&
+               (s[i + 1] == ' ' || s[i + 1] == 0xA0) && prev != 0 &&
+               (ascii_letter(prev) ||
+                (prev >= 0x80 && script_of(prev) == SC_LATIN &&
+                 (f[i - 1] & F_LETTER)));
+    }
     if (rules & RULES_1253) {
         /* G1: Β Γ Δ Ε (leads of Latin) glued to a Latin letter, then a
         ** continuation; G2: Π or Ρ (leads of Cyrillic), a continuation,
@@ -1049,12 +1211,14 @@ static int other_rules(const unsigned *s, const unsigned *f, size_t n,
     }
     if (rules & RULES_437) {
         unsigned b0 = lookup(a)->byte[THP_CP_437];
-        unsigned d = i + 3 < n ? s[i + 3] : 0, fd = i + 3 < n ? f[i + 3] : 0;
+        unsigned d = i + 3 < n ? s[i + 3] : 0;
+        uint64_t fd = i + 3 < n ? f[i + 3] : 0;
 
-        /* D1: box drawing or a block (leads C2..DF) glued to a letter,
-        ** then a continuation */
+        /* D1: box drawing or a block (leads C2..DF) glued to a letter
+        ** (or after a digit: "IL-1╬▒"), then a continuation */
         bad += b0 >= 0xC2 && b0 <= 0xDF && (fb & F_CONT437) &&
-               ((prev && (f[i - 1] & F_LETTER)) || (fc & F_LETTER));
+               ((prev && (f[i - 1] & F_LETTER)) || (fc & F_LETTER) ||
+                (prev >= '0' && prev <= '9'));
         /* D2: α ß Γ π ... (leads E0..EF) then two continuations, the
         ** second not a Greek letter */
         bad += b0 >= 0xE0 && b0 <= 0xEF && (fb & F_CONT437) &&
@@ -1070,43 +1234,43 @@ static int other_rules(const unsigned *s, const unsigned *f, size_t n,
 ** Our rules for UTF-8 read as Mac Roman or Mac Central European, at
 ** position i of s[0..n) (classes in f): how many match there.
 */
-static int mac_rules(const unsigned *s, const unsigned *f, size_t n,
+static int mac_rules(const unsigned *s, const uint64_t *f, size_t n,
                      size_t i)
 {
-    unsigned a = s[i];
-    unsigned b = i + 1 < n ? s[i + 1] : 0, fb = i + 1 < n ? f[i + 1] : 0;
-    unsigned fc = i + 2 < n ? f[i + 2] : 0;
-    unsigned fd = i + 3 < n ? f[i + 3] : 0;
+    unsigned a = s[i], b = i + 1 < n ? s[i + 1] : 0;
+    uint64_t fa = f[i], fb = i + 1 < n ? f[i + 1] : 0;
+    uint64_t fc = i + 2 < n ? f[i + 2] : 0;
+    uint64_t fd = i + 3 < n ? f[i + 3] : 0;
     int bad = 0;
 
     /* M1: √ before a letter or symbol, or right after a letter, or
     ** before a maths symbol and a small letter ("√∫pěl") */
     bad += a == 0x221A && (fb & F_MACCONT) &&
-           (!ONE_OF(b, mac_math) || (i > 0 && (f[i - 1] & F_LETTER)) ||
+           (!(fb & S_MAC_MATH) || (i > 0 && (f[i - 1] & F_LETTER)) ||
             (fc & F_LOWER));
     /* M2: ƒ ≈ ń Ň (C4/C5: Latin Extended-A) before a letter/symbol */
-    bad += ONE_OF(a, mac_lead2_ext_a) && (fb & F_MACCONT) &&
-           ((fb & F_LETTER) || ONE_OF(b, mac_sym_cont));
+    bad += (fa & S_MAC_LEAD2_EXT_A) && (fb & F_MACCONT) &&
+           ((fb & F_LETTER) || (fb & S_MAC_SYM_CONT));
     /* M3: ‡ · ‚ „ ‰ (E0..E4: U+1000..U+4FFF) before two */
-    bad += ONE_OF(a, mac_lead3_sym) && (fb & F_MACCONT) &&
+    bad += (fa & S_MAC_LEAD3_SYM) && (fb & F_MACCONT) &&
            (fc & F_MACCONT);
     /* M4: a letter that is a 3-byte lead, then two continuations, not
     ** both letters (CJK and Vietnamese read as Mac, "Šļ•") */
-    bad += ONE_OF(a, mac_lead3_letter) && (fb & F_MACCONT) &&
+    bad += (fa & S_MAC_LEAD3_LETTER) && (fb & F_MACCONT) &&
            (fc & F_MACCONT) && (!(fb & F_LETTER) || !(fc & F_LETTER));
     /* M5: Apple's logo U+F8FF, ū Ò Ú Û Ù (F0..F4: emoji and beyond),
     ** then three */
-    bad += ONE_OF(a, mac_lead4) && (fb & F_MACCONT) &&
+    bad += (fa & S_MAC_LEAD4) && (fb & F_MACCONT) &&
            (fc & F_MACCONT) && (fd & F_MACCONT);
     /* M6: punctuation that is a 2-byte lead, then a continuation */
-    bad += ONE_OF(a, mac_lead2_punct) && (fb & F_MACCONT);
+    bad += (fa & S_MAC_LEAD2_PUNCT) && (fb & F_MACCONT);
     /* M7: the same for Latin, only inside a word ("Bucure»ôti"), as
     ** "«época»" is how Spanish is written */
-    bad += ONE_OF(a, mac_lead2_latin) && (fb & F_MACCONT) && i > 0 &&
+    bad += (fa & S_MAC_LEAD2_LATIN) && (fb & F_MACCONT) && i > 0 &&
            (f[i - 1] & F_LETTER);
     /* M8: letters that are leads of Greek or Arabic, then one (what
     ** they would decode to must still pass plausible_text) */
-    bad += ONE_OF(a, mac_lead2_script) && (fb & F_MACCONT);
+    bad += (fa & S_MAC_LEAD2_SCRIPT) && (fb & F_MACCONT);
     /* M9: Vietnamese (E1 BA / E1 BB) read as Mac Central European */
     bad += a == 0x0160 && (b == 0x013C || b == 0x013D) &&
            (fc & F_MACCONT);
@@ -1119,15 +1283,15 @@ static int mac_rules(const unsigned *s, const unsigned *f, size_t n,
 }
 
 /*
-** Count unlikely sequences in s[0..n) (classes in f). at_start: s begins
-** the line. The first 37 rules are ftfy's (notes 2.3), the rest ours: for
+** Count unlikely sequences in s[0..n) (classes in f) that start in
+** s[0..upto). at_start: s begins the line. The first 37 rules are ftfy's (notes 2.3), the rest ours: for
 ** UTF-8 read as Mac Roman or Mac Central European (which ftfy does not
 ** look for), as Windows-1250, and letter case gone wrong. rules picks the
 ** code-page-specific families (RULES_*): a Mac reading of "“É" is no
 ** evidence that "É”" is Windows-1252 mojibake.
 */
-static int count_bad(const unsigned *s, const unsigned *f, size_t n,
-                     int at_start, unsigned rules)
+static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
+                     size_t upto, int at_start, unsigned rules)
 {
     const unsigned any_ua_like = CLS_BAD | CLS_LA | CLS_UA | CLS_BOX |
                                  CLS_SP | CLS_EP | CLS_CUR | CLS_NUM |
@@ -1137,22 +1301,64 @@ static int count_bad(const unsigned *s, const unsigned *f, size_t n,
     size_t i;
     int bad = 0;
 
-    for (i = 0; i < n; i++) {
-        unsigned a = s[i], fa = f[i];
-        unsigned b = i + 1 < n ? s[i + 1] : 0, fb = i + 1 < n ? f[i + 1] : 0;
-        unsigned c = i + 2 < n ? s[i + 2] : 0, fc = i + 2 < n ? f[i + 2] : 0;
-        unsigned fd = i + 3 < n ? f[i + 3] : 0;
-        unsigned d = i + 3 < n ? s[i + 3] : 0;
+    for (i = 0; i < upto; i++) {
+        unsigned a = s[i];
+        unsigned b = i + 1 < n ? s[i + 1] : 0;
+        unsigned c = i + 2 < n ? s[i + 2] : 0;
+        uint64_t fa, fb, fc, fd;
+        unsigned d;
 
-        if (a < 0x80 && !(fa & F_ALPHA) && a != ' ' && a != '.' &&
-            a != ',' && a != '?' && a != '!' && !(at_start && i == 0))
-            continue; /* no rule starts with other ASCII */
+        if ((a | b | c) < 0x80)
+            continue; /* every rule needs a character past ASCII here */
+        fa = f[i];
+        fb = i + 1 < n ? f[i + 1] : 0;
+        fc = i + 2 < n ? f[i + 2] : 0;
+        fd = i + 3 < n ? f[i + 3] : 0;
+        d = i + 3 < n ? s[i + 3] : 0;
+
+        if (a < 0x80) {
+            /* the rules that may start with ASCII: a letter, a space or
+            ** . , ? ! before characters past ASCII */
+            if (!(fa & F_ALPHA) && a != ' ' && a != '.' && a != ',' &&
+                a != '?' && a != '!')
+                continue;
+            if (b == 0)
+                continue;
+            bad += (fa & F_ALPHA) && (fb & (CLS_LC | CLS_UC)) &&
+                   (fc & CLS_BAD);                                    /* 3 */
+            bad += a == ' ' && (fb & CLS_UA) && (fc & CLS_CUR);       /* 8 */
+            bad += (fa & F_AZ) && (fb & CLS_UA) &&
+                   (fc & (CLS_SP | CLS_CUR));                        /* 13 */
+            bad += (fa & F_AZ) && (b == 0xC3 || b == 0xC2) &&
+                   c == ' ';                                         /* 32 */
+            bad += (fa & F_AZ) && (fb & F_WS) &&
+                   (c == 0xC3 || c == 0xC2) && d == ' ';
+            bad += ((fa & F_AZ) || a == '.' || a == ',' || a == '?' ||
+                    a == '!') && b == 0xC2 &&
+                   (c == ' ' || (fc & (CLS_SP | CLS_EP)));           /* 34 */
+            /* A1: "voilÃ." a small letter, Ã, then neither a letter nor
+            ** a space: à whose byte 0xA0 vanished */
+            bad += (fa & F_AZ) && b == 0xC3 && !(fc & F_LETTER) &&
+                   c != ' ' && !(fc & F_WORD);
+            /* L4: an accented small letter between two capitals */
+            bad += (fa & F_UPPER) && b >= 0x80 && (fb & F_LOWER) &&
+                   script_of(b) == SC_LATIN && (fc & F_UPPER) &&
+                   (fc & F_ALPHA);
+            /* L3: two capitals, then an accented small letter */
+            bad += (fa & F_UPPER) && (fb & F_UPPER) && c >= 0x80 &&
+                   (fc & F_LOWER) && script_of(c) == SC_LATIN;
+            /* L1: a lower-case letter, then an accented capital, then
+            ** more; L5: ... not before another capital ("PerchÊ",
+            ** "dÊjà" for "perché", "déjà") */
+            bad += (fa & F_LOWER) && b >= 0x80 && (fb & F_UPPER) &&
+                   script_of(b) == SC_LATIN && (c >= 0x80 ||
+                                                !(fc & F_UPPER));
+            continue;
+        }
         bad += (fa & CLS_C1) != 0;                                    /* 1 */
         if (b == 0)
             continue;
         bad += (fa & any_ua_like) && (fb & CLS_BAD);                  /* 2 */
-        bad += (fa & F_ALPHA) && (fb & (CLS_LC | CLS_UC)) &&
-               (fc & CLS_BAD);                                        /* 3 */
         bad += (fa & CLS_BAD) && (fb & after_bad);                    /* 4 */
         bad += (fa & (CLS_LA | CLS_LC | CLS_BOX | CLS_EP | CLS_CUR |
                       CLS_NUM)) && (fb & CLS_UA);                     /* 5 */
@@ -1166,117 +1372,136 @@ static int count_bad(const unsigned *s, const unsigned *f, size_t n,
         bad += (fa & (CLS_LA | CLS_UA | CLS_CUR | CLS_NUM | CLS_BOX |
                       CLS_LAW)) && (fb & CLS_EP) && (fc & CLS_SP);   /* 11 */
         bad += (fa & (CLS_CUR | CLS_NUM | CLS_BOX)) && (fb & CLS_SP);
-        bad += (fa & F_AZ) && (fb & CLS_UA) &&
-               (fc & (CLS_SP | CLS_CUR));                            /* 13 */
         bad += (fa & CLS_BOX) && (fb & CLS_KAO);                     /* 14 */
         bad += (fa & (CLS_LA | CLS_UA | CLS_CUR | CLS_NUM | CLS_SP |
                       CLS_EP | CLS_LAW)) && (fb & CLS_BOX);          /* 15 */
         bad += (fa & CLS_BOX) && (fb & CLS_EP);                      /* 16 */
         bad += (fa & (CLS_LA | CLS_UA)) && (fb & (CLS_SP | CLS_EP)) &&
                (fc & F_WORD);                                        /* 17 */
-        bad += (a == 0x0152 || a == 0x0153) && !(fb & F_ALPHA);      /* 18 */
         bad += (fa & CLS_UA) && b == 0x00B0;                         /* 19 */
-        /* ours: Ã before ” » › ends Portuguese capitals ("IRMÃ”") unless
-        ** a letter follows ("HÃ”TEL") */
-        bad += (a == 0xC2 || a == 0xC3 || a == 0xCE || a == 0xD0) &&
-               (ONE_OF(b, after_a_tilde) || (fb & (CLS_SP | CLS_EP))) &&
-               !(a == 0xC3 && (b == 0x201D || b == 0xBB || b == 0x203A) &&
-                 !(fc & F_LETTER));                                  /* 20 */
-        bad += a == 0xD7 && (b == 0xB2 || b == 0xB3);                /* 21 */
-        bad += (a == 0xD8 || a == 0xD9) && (c == 0xD8 || c == 0xD9) &&
-               ((fb & (CLS_COMMON | CLS_CUR | CLS_BAD | CLS_NUM |
-                       CLS_SP)) || ONE_OF(b, arabic_filler)) &&
-               ((fd & (CLS_COMMON | CLS_CUR | CLS_BAD | CLS_NUM |
-                       CLS_SP)) || ONE_OF(d, arabic_filler));        /* 22 */
-        bad += a == 0xE0 && (b == 0xB2 || b == 0xB5 || b == 0xB9 ||
-                             (b >= 0xBC && b <= 0xBE));              /* 23 */
-        bad += a == 0x221A && ONE_OF(b, after_root);                 /* 24 */
-        bad += a == 0x2248 && (b == 0xB0 || b == 0xA2);              /* 25 */
-        bad += a == 0x201A && b == 0xC4 && ONE_OF(c, after_quote_a); /* 26 */
-        bad += a == 0x201A && (b == 0xE2 || b == 0xF3) &&
-               (c == 0xE0 || c == 0xE4 || c == 0xB0 || c == 0xEA);   /* 27 */
-        bad += a == 0x0432 && b == 0x0402;                           /* 28 */
-        bad += ONE_OF(a, cyr_caps) && ONE_OF(c, cyr_caps) &&
-               ((fb & (CLS_C1 | CLS_BAD | CLS_SP | CLS_EP | CLS_CUR)) ||
-                b == 0xB0 || b == 0xB5);                             /* 29 */
-        bad += a == 0x0413 && b == 0x045E && c == 0x0412 &&
-               d == 0x0402 && i + 6 < n && s[i + 4] == 0x0412 &&
-               s[i + 5] != '\n' &&
-               ((f[i + 6] & F_ALPHA) || s[i + 6] == ' ');            /* 30 */
-        bad += a == 0xC3 && (b == 0xA0 || b == 0xA1);                /* 31 */
-        bad += (fa & F_AZ) && (b == 0xC3 || b == 0xC2) && c == ' ';  /* 32 */
-        bad += (fa & F_AZ) && (fb & F_WS) && (c == 0xC3 || c == 0xC2) &&
-               d == ' ';
-        bad += at_start && i == 0 && (a == 0xC3 || a == 0xC2) &&
-               b == ' ';                                             /* 33 */
-        bad += ((fa & (F_AZ | CLS_EP)) || a == '.' || a == ',' ||
-                a == '?' || a == '!') && b == 0xC2 &&
+        if (fa & S_RULE_CHAR) {
+            /* the rules that name their first character */
+            bad += (a == 0x0152 || a == 0x0153) && !(fb & F_ALPHA);  /* 18 */
+            /* ours: Ã before ” » › ends Portuguese capitals ("IRMÃ”")
+            ** unless a letter follows ("HÃ”TEL") */
+            bad += (a == 0xC2 || a == 0xC3 || a == 0xCE || a == 0xD0) &&
+                   ((fb & S_AFTER_A_TILDE) || (fb & (CLS_SP | CLS_EP))) &&
+                   !(a == 0xC3 && (b == 0x201D || b == 0xBB ||
+                                   b == 0x203A) &&
+                     !(fc & F_LETTER));                              /* 20 */
+            bad += a == 0xD7 && (b == 0xB2 || b == 0xB3);            /* 21 */
+            bad += (a == 0xD8 || a == 0xD9) && (c == 0xD8 || c == 0xD9) &&
+                   ((fb & (CLS_COMMON | CLS_CUR | CLS_BAD | CLS_NUM |
+                           CLS_SP)) || (fb & S_ARABIC_FILLER)) &&
+                   ((fd & (CLS_COMMON | CLS_CUR | CLS_BAD | CLS_NUM |
+                           CLS_SP)) || (fd & S_ARABIC_FILLER));      /* 22 */
+            bad += a == 0xE0 && (b == 0xB2 || b == 0xB5 || b == 0xB9 ||
+                                 (b >= 0xBC && b <= 0xBE));          /* 23 */
+            bad += a == 0x221A && (fb & S_AFTER_ROOT);               /* 24 */
+            bad += a == 0x2248 && (b == 0xB0 || b == 0xA2);          /* 25 */
+            bad += a == 0x201A && b == 0xC4 &&
+                   (fc & S_AFTER_QUOTE_A);                           /* 26 */
+            bad += a == 0x201A && (b == 0xE2 || b == 0xF3) &&
+                   (c == 0xE0 || c == 0xE4 || c == 0xB0 ||
+                    c == 0xEA);                                      /* 27 */
+            bad += a == 0x0432 && b == 0x0402;                       /* 28 */
+            bad += (fa & S_CYR_CAPS) && (fc & S_CYR_CAPS) &&
+                   ((fb & (CLS_C1 | CLS_BAD | CLS_SP | CLS_EP |
+                           CLS_CUR)) ||
+                    b == 0xB0 || b == 0xB5);                         /* 29 */
+            bad += a == 0x0413 && b == 0x045E && c == 0x0412 &&
+                   d == 0x0402 && i + 6 < n && s[i + 4] == 0x0412 &&
+                   s[i + 5] != '\n' &&
+                   ((f[i + 6] & F_ALPHA) || s[i + 6] == ' ');        /* 30 */
+            bad += a == 0xC3 && (b == 0xA0 || b == 0xA1);            /* 31 */
+            bad += at_start && i == 0 && (a == 0xC3 || a == 0xC2) &&
+                   b == ' ';                                         /* 33 */
+            bad += a == 0x03B2 && b == 0x20AC &&
+                   (fc & S_AFTER_BETA_EURO);                         /* 35 */
+            bad += (fa & S_GREEK_CAPS) && (fc & S_GREEK_CAPS) &&
+                   ((fb & (CLS_C1 | CLS_BAD | CLS_SP | CLS_EP |
+                           CLS_CUR)) ||
+                    b == 0xB0);                                      /* 36 */
+            bad += a == 0x0101 && b == 0x20AC;                       /* 37 */
+            /* P2: â (E2: U+2000..U+2FFF) before punctuation and another
+            ** character that are both continuation bytes ("â„–" for
+            ** "№") */
+            bad += a == 0xE2 && b >= 0x80 && !(fb & F_LETTER) &&
+                   (fb & F_CONT1252) && c >= 0x80 && (fc & F_CONT1252);
+            /* W1: Ă Ä Ĺ (C3..C5 in Windows-1250 and ISO-8859-2), a
+            ** letter that is a continuation byte there, then lower
+            ** case: "Ĺľupanija" */
+            if (rules & RULES_CE)
+                bad += (a == 0x0102 || a == 0x00C4 || a == 0x0139) &&
+                       (fb & F_LETTER) && (fb & F_CONT1250) &&
+                       (fc & F_LOWER);
+        }
+        bad += (fa & CLS_EP) && b == 0xC2 &&
                (c == ' ' || (fc & (CLS_SP | CLS_EP)));               /* 34 */
-        bad += a == 0x03B2 && b == 0x20AC && ONE_OF(c, after_beta_euro);
-        bad += ONE_OF(a, greek_caps) && ONE_OF(c, greek_caps) &&
-               ((fb & (CLS_C1 | CLS_BAD | CLS_SP | CLS_EP | CLS_CUR)) ||
-                b == 0xB0);                                          /* 36 */
-        bad += a == 0x0101 && b == 0x20AC;                           /* 37 */
+        /* S1: Î Ï (CE CF: leads of Greek) and punctuation that is a
+        ** continuation: one Greek letter, as science writes them ("TNFÏ„"
+        ** for "TNFτ", "10Ï€m" for "10πm") */
+        bad += (a == 0xCE || a == 0xCF) && (fb & F_CONT1252) &&
+               !(fb & F_LETTER);
 
         if (rules & RULES_MAC)
             bad += mac_rules(s, f, n, i);
         if (rules & (RULES_1251 | RULES_437 | RULES_1253))
             bad += other_rules(s, f, n, i, rules);
-        /* A1: "voilÃ." a small letter, Ã, then neither a letter nor a
-        ** space: à whose byte 0xA0 vanished */
-        bad += (fa & F_AZ) && b == 0xC3 && !(fc & F_LETTER) && c != ' ' &&
-               !(fc & F_WORD);
         /* F1: U+FFFD right after a character past ASCII that is no
-        ** space: a byte lost inside mojibake ("Г\uFFFD" for "Ø") */
-        bad += b == 0xFFFD && a >= 0x80 && !(fa & F_WS);
-        /* P2: â (E2: U+2000..U+2FFF) before punctuation and another
-        ** character that are both continuation bytes ("â„–" for "№") */
-        bad += a == 0xE2 && b >= 0x80 && !(fb & F_LETTER) &&
-               (lookup(b)->cont & 1u) && c >= 0x80 &&
-               (lookup(c)->cont & 1u);
+        ** space: a byte lost inside mojibake ("Г\uFFFD" for "Ø"); F2:
+        ** '?' between two such letters ("Ч?Ч™" for "ט") */
+        bad += b == 0xFFFD && !(fa & F_WS);
+        bad += b == '?' && (fa & F_LETTER) && c >= 0x80 && (fc & F_LETTER);
         /* L4: an accented small letter between two capitals ("PêUNE") */
         bad += (fa & F_UPPER) && b >= 0x80 && (fb & F_LOWER) &&
                script_of(b) == SC_LATIN && (fc & F_UPPER) && (fc & F_ALPHA);
         /* L3: two capitals, then an accented small letter ("IRMà") */
         bad += (fa & F_UPPER) && (fb & F_UPPER) && c >= 0x80 &&
                (fc & F_LOWER) && script_of(c) == SC_LATIN;
-        /* W1: Ă Ä Ĺ (C3..C5 in Windows-1250 and ISO-8859-2), a letter
-        ** that is a continuation byte there, then lower case: "Ĺľupanija" */
-        if (rules & RULES_CE)
-            bad += (a == 0x0102 || a == 0x00C4 || a == 0x0139) &&
-                   (fb & F_LETTER) && (fb & F_CONT1250) && (fc & F_LOWER);
         /* P1: a letter that is a lead byte of Latin-1 or Latin
         ** Extended-A (C2..C5 in Windows-1252 or -1250), punctuation or a
         ** no-break space, then a small letter: "Ã…land", "Ã–sterreich",
         ** "Å\u00A0egan" */
-        bad += ONE_OF(a, latin_leads) && ONE_OF(b, punct_conts) &&
+        bad += (fa & S_LATIN_LEADS) && (fb & S_PUNCT_CONTS) &&
                (fc & F_LOWER);
-        /* L1: a lower-case letter, then an accented capital, then more:
-        ** "FlĂĽchtlinge" (Windows-1250), "siÄ™" (Windows-1252) */
-        bad += (fa & F_LOWER) && script_of(a) == SC_LATIN && b >= 0x80 &&
-               (fb & F_UPPER) && script_of(b) == SC_LATIN && c >= 0x80;
-        /* L2: an accented small letter, then an accented capital */
-        bad += a >= 0x80 && (fa & F_LOWER) && script_of(a) == SC_LATIN &&
-               b >= 0x80 && (fb & F_UPPER) && script_of(b) == SC_LATIN;
+        if ((fa & F_LOWER) && script_of(a) == SC_LATIN && b >= 0x80 &&
+            (fb & F_UPPER) && script_of(b) == SC_LATIN) {
+            /* L1: a lower-case letter, then an accented capital, then
+            ** more: "FlĂĽchtlinge" (Windows-1250), "siÄ™"
+            ** (Windows-1252); L2: an accented small letter, then an
+            ** accented capital; L5: ... not before another capital
+            ** ("dÊjà", "cosÏ") */
+            bad += c >= 0x80;
+            bad += 1;
+            bad += !(fc & F_UPPER);
+        }
     }
     return bad;
 }
 
 /*
 ** Badness of the line t[0..n) (w->t, whose classes are w->tf) around
-** characters [a, b), with those
-** characters replaced by r[0..nr): only CTX characters of context either
-** side are looked at, which is enough for every rule to see its match.
-** rules: as for count_bad. Returns -1 when memory runs out.
+** characters [a, b), with those characters replaced by r[0..nr) (r may
+** be t + a itself: the line as it is). Only CTX characters of context
+** either side are looked at, which is enough for every rule to see its
+** match; and of the context after, the rules are not counted where they
+** start past its first character: there they read nothing but the line
+** as it is, the same whatever replaces [a, b), so the windows of one run
+** compare as if they were counted. rules: as for count_bad. Returns -1
+** when memory runs out.
 */
 static int window_bad(struct work *w, const unsigned *t, size_t n, size_t a,
                       size_t b, const unsigned *r, size_t nr, unsigned rules)
 {
     size_t lo = a > CTX ? a - CTX : 0, hi = n - b > CTX ? b + CTX : n;
-    size_t len = (a - lo) + nr + (hi - b), i;
-
+    size_t len = (a - lo) + nr + (hi - b), upto = (a - lo) + nr + 1, i;
     void *p;
 
+    if (upto > len)
+        upto = len;
+    if (r == t + a) /* the line as it is: no copy */
+        return count_bad(t + lo, w->tf + lo, hi - lo, upto, lo == 0, rules);
     p = grow(w->win, &w->wincap, len, sizeof *w->win);
     if (p == NULL)
         return -1;
@@ -1293,20 +1518,11 @@ static int window_bad(struct work *w, const unsigned *t, size_t n, size_t a,
     for (i = a - lo; i < a - lo + nr; i++)
         w->wf[i] = classes_of(w->win[i]);
     memcpy(w->wf + (a - lo) + nr, w->tf + b, (hi - b) * sizeof *w->wf);
-    return count_bad(w->win, w->wf, len, lo == 0, rules);
+    return count_bad(w->win, w->wf, len, upto, lo == 0, rules);
 }
 
 /*==================== Judging runs ====================*/
 
-/*
-** Characters that may stand right before a run although they are
-** continuation bytes too: a run after any other continuation character
-** may be cut out of the middle of longer mojibake, read out of step.
-*/
-static const unsigned short cont_ok_before[] = {
-    0x00A0, 0x2013, 0x2014, 0x2015, 0x2018, 0x2019, 0x201A, 0x201C,
-    0x201D, 0x201E, 0x2022, 0x2026,
-};
 
 /* Make room for layers of up to need characters. */
 static int grow_layers(struct work *w, size_t need)
@@ -1340,7 +1556,7 @@ static size_t count_letters(const unsigned *d, size_t n)
     size_t i, k = 0;
 
     for (i = 0; i < n; i++)
-        k += is_letter_cat((int)utf8proc_category((utf8proc_int32_t)d[i]));
+        k += is_letter_cat(category(d[i]));
     return k;
 }
 
@@ -1351,7 +1567,7 @@ static int deeper_on_tie(const unsigned *d, size_t n, const unsigned *e,
     int sc = SC_NONE, letters = 0, latin = 0, alphabet = 1;
 
     for (i = 0; i < n; i++) {
-        int cat = (int)utf8proc_category((utf8proc_int32_t)d[i]);
+        int cat = category(d[i]);
         int s = script_of(d[i]);
 
         if (is_letter_cat(cat))
@@ -1366,6 +1582,48 @@ static int deeper_on_tie(const unsigned *d, size_t n, const unsigned *e,
     if (letters == 0) /* symbols may only give symbols: "¬°" -> "¡" */
         return count_letters(e, ne) == 0;
     return latin > 0 && !alphabet; /* not "√π" (Mac Roman "ù") */
+}
+
+/*
+** The block a character past U+07FF belongs to, for telling whether two
+** such letters could stand together: CJK, kana and Hangul are one, the
+** rest go by 128 code points (one Indic script, Thai, ...).
+*/
+static unsigned block_of(unsigned c)
+{
+    if ((c >= 0x3000 && c < 0xA000) || (c >= 0xAC00 && c < 0xD7B0) ||
+        (c >= 0xF900 && c < 0xFB00) || (c >= 0x20000 && c < 0x323B0))
+        return 1;
+    return 2 + (c >> 7);
+}
+
+/*
+** 1 unless a character past U+07FF of d[0..nd), which would replace
+** characters [a, b) of t[0..n), touches a letter (in d or in t) and
+** none of its own block: a run that needs a lost no-break byte is taken
+** only where the three-byte characters it gives stand alone or go on in
+** their script ("à¸ าษา" is Thai; "é” uma" read as "锠uma" is not, nor
+** "é »à« P" as "頻ૠP").
+*/
+static int kin_beside(const unsigned *t, size_t n, size_t a, size_t b,
+                      const unsigned *d, size_t nd)
+{
+    size_t j;
+
+    for (j = 0; j < nd; j++) {
+        unsigned k, p, q;
+
+        if (d[j] < 0x0800)
+            continue;
+        k = block_of(d[j]);
+        p = j > 0 ? d[j - 1] : a > 0 ? t[a - 1] : 0;
+        q = j + 1 < nd ? d[j + 1] : b < n ? t[b] : 0;
+        if (!(p >= 0x0800 && block_of(p) == k) &&
+            !(q >= 0x0800 && block_of(q) == k) &&
+            (is_letter_cat(category(p)) || is_letter_cat(category(q))))
+            return 0;
+    }
+    return 1;
 }
 
 /*
@@ -1385,8 +1643,11 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
 
     r->verdict = VERDICT_NO;
     if (left >= 0x80 && (lookup(left)->cont & (1u << r->cp)) &&
-        !ONE_OF(left, cont_ok_before))
+        !(classes_of(left) & S_CONT_OK_BEFORE))
         return 0;
+    if ((r->kind & EXT_A0) &&
+        !kin_beside(t, n, r->start, r->end, w->dec + r->rep, r->nrep))
+        return 0; /* "”é” uma" is not "”锠uma" */
     if (!grow_layers(w, r->nrep))
         return -1;
     lvl[0] = w->dec + r->rep;
@@ -1415,10 +1676,6 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
         for (i = 0; i < nl[k]; i++)
             d[i] = c1_as_1252(d[i]);
     }
-    before = window_bad(w, t, n, r->start, r->end, t + r->start,
-                        r->end - r->start, rules);
-    if (before < 0)
-        return -1;
     /*
     ** Each layer is judged by the rules of every code page in the chain
     ** ("SĂŁo" is bad as Windows-1250 mojibake), and a deeper layer is
@@ -1453,10 +1710,15 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
         }
     }
     if (best_bad == INT_MAX)
-        return 0;
+        return 0; /* no layer is plausible text */
+    before = window_bad(w, t, n, r->start, r->end, t + r->start,
+                        r->end - r->start, rules);
+    if (before < 0)
+        return -1;
     if (best_bad < before && !(best == 0 && sus[0]))
         r->verdict = VERDICT_YES;
-    else if (best_bad <= before && ordinary_text(lvl[best], nl[best]))
+    else if (best_bad <= before &&
+             ordinary_text(lvl[best], nl[best], left))
         r->verdict = VERDICT_NEUTRAL;
     else
         return 0;
@@ -1465,6 +1727,7 @@ static int judge(struct work *w, const unsigned *t, size_t n, struct run *r)
         memcpy(w->dec + r->rep, lvl[best], nl[best] * sizeof(unsigned));
     r->nrep = nl[best];
     r->nlayers = best + 1;
+    r->bad = best_bad;
     for (k = 0; k <= best; k++)
         r->cps[k] = (unsigned char)cps[k];
     return 0;
@@ -1514,8 +1777,14 @@ static int find_runs(struct work *w, int cp)
 
             if (i >= n || !(w->lm[i] & bit))
                 break;
-            len = cluster_ext(t, n, i, cp, EXT_A0 | EXT_LOSSY, &u, &extra,
-                              &kind);
+            /* what cluster_ext() needs after the lead, tested first: a
+            ** continuation, a stand-in for one, or "Ã" losing its 0xA0 */
+            if (i + 1 < n && !(w->e[i + 1]->cont & bit) &&
+                t[i + 1] != ' ' && t[i + 1] != 0xFFFD && t[i + 1] != '?' &&
+                t[i] != 0xC3)
+                break;
+            len = cluster_ext(t, w->e, n, i, cp, EXT_A0 | EXT_LOSSY, &u,
+                              &extra, &kind);
             if (len == 0)
                 break;
             d = grow(w->dec, &w->deccap, w->ndec + 2, sizeof *d);
@@ -1555,17 +1824,42 @@ static void take_run(struct work *w, size_t idx)
     w->start_of[r->start] = idx + 1;
 }
 
-static int by_length(const void *pa, const void *pb)
+/*
+** The order runs are chosen in: longest, plain, of the code page whose
+** runs span more of the line, first found.
+*/
+static int by_length(const struct pick *a, const struct pick *b)
 {
-    const struct pick *a = pa, *b = pb;
-
     if (a->len != b->len)
         return a->len > b->len ? -1 : 1;
     if ((a->kind != 0) != (b->kind != 0))
         return a->kind ? 1 : -1;
-    if (a->shown != b->shown)
-        return a->shown ? -1 : 1;
+    if (a->cover != b->cover)
+        return a->cover > b->cover ? -1 : 1;
     return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static int by_length_q(const void *a, const void *b)
+{
+    return by_length(a, b);
+}
+
+/* Sort p[0..n) by_length (few: insertion sort). */
+static void sort_picks(struct pick *p, size_t n)
+{
+    size_t i, k;
+
+    if (n > 64) {
+        qsort(p, n, sizeof *p, by_length_q);
+        return;
+    }
+    for (k = 1; k < n; k++) {
+        struct pick x = p[k];
+
+        for (i = k; i > 0 && by_length(&p[i - 1], &x) > 0; i--)
+            p[i] = p[i - 1];
+        p[i] = x;
+    }
 }
 
 /*
@@ -1588,10 +1882,79 @@ static int same_judgement(const struct work *w, const struct run *e,
         memcmp(w->dec + e->rep, w->dec + r->rep, r->nrep * sizeof *w->dec))
         return 0;
     le = left >= 0x80 && (lookup(left)->cont & (1u << e->cp)) &&
-         !ONE_OF(left, cont_ok_before);
+         !(classes_of(left) & S_CONT_OK_BEFORE);
     lr = left >= 0x80 && (lookup(left)->cont & (1u << r->cp)) &&
-         !ONE_OF(left, cont_ok_before);
+         !(classes_of(left) & S_CONT_OK_BEFORE);
     return le == lr;
+}
+
+/*
+** Judge run idx unless it was: a run another code page found with the
+** same span, the same reading and the same rules ("Ã©" in Windows-1252,
+** Latin-1 and Windows-1254) gets the verdict of the one judged first.
+** Returns 0, or -1 when memory runs out.
+*/
+static int judge_once(struct work *w, size_t idx)
+{
+    struct run *r = &w->runs[idx];
+    size_t first = w->judged_at[r->start];
+
+    if (r->judged)
+        return 0;
+    r->judged = 1;
+    if (first) {
+        const struct run *e = &w->runs[first - 1];
+
+        if (same_judgement(w, e, r)) {
+            r->verdict = e->verdict;
+            if (r->verdict != VERDICT_NO) {
+                memcpy(w->dec + r->rep, w->dec + e->rep,
+                       e->nrep * sizeof *w->dec);
+                r->nrep = e->nrep;
+                r->nlayers = e->nlayers;
+                memcpy(r->cps, e->cps, sizeof r->cps);
+                r->cps[0] = (unsigned char)r->cp;
+            }
+            return 0;
+        }
+    } else {
+        w->judged_at[r->start] = idx + 1;
+    }
+    return judge(w, w->t, w->n, r);
+}
+
+/*
+** 1 if the letters run r gives are of the script of the nearest letter
+** either side of it in the line (within four characters, past blanks,
+** punctuation and digits), or are one Greek letter as science writes
+** it: "–∏" read as Mac Roman is "и" between Russian words, "╨┤╨╛" read
+** as code page 437 "до", but "×£" between digits is no Hebrew "ף".
+*/
+static int script_goes_on(const struct work *w, const struct run *r)
+{
+    const unsigned *d = w->dec + r->rep;
+    size_t j, k, q;
+    int sc = SC_NONE;
+
+    for (j = 0; j < r->nrep && sc == SC_NONE; j++)
+        if (is_letter_cat(category(d[j])))
+            sc = script_of(d[j]);
+    if (sc == SC_NONE)
+        return 0;
+    if (r->nrep == 1 && science_greek(d[0]))
+        return 1;
+    for (k = 1, q = r->start; k <= 4 && q > 0; k++) {
+        q--;
+        if (is_letter_cat(category(w->t[q]))) {
+            if (script_of(w->t[q]) == sc)
+                return 1;
+            break;
+        }
+    }
+    for (k = 1, q = r->end; k <= 4 && q < w->n; k++, q++)
+        if (is_letter_cat(category(w->t[q])))
+            return script_of(w->t[q]) == sc;
+    return 0;
 }
 
 /*
@@ -1604,98 +1967,101 @@ static int same_judgement(const struct work *w, const struct run *e,
 static int repair_pass(struct work *w, struct thp_repair_info *info,
                        int *changed)
 {
-    size_t i, k, m = 0, nyes = 0;
-    int cp, shown[THP_CP_COUNT] = {0}, plain[THP_CP_COUNT] = {0};
-    struct pick *picks;
-    unsigned *tmp;
+    size_t i, k, m = 0;
+    int cp, shown[THP_CP_COUNT] = {0};
+    size_t cover[THP_CP_COUNT] = {0};
+    struct pick *order;
+    unsigned *tmp, leads = 0;
 
     *changed = 0;
     for (i = 0; i < w->n; i++) {
         w->e[i] = lookup(w->t[i]);
         w->lm[i] = w->e[i]->lead;
-        w->tf[i] = classes_of(w->t[i]);
+        leads |= w->lm[i];
     }
     w->nruns = 0;
     w->ndec = 0;
     for (cp = 0; cp < THP_CP_COUNT; cp++)
-        if (!find_runs(w, cp))
+        if ((leads & (1u << cp)) && !find_runs(w, cp))
             return -1;
     if (w->nruns == 0)
-        return 0;
+        return 0; /* most second passes end here */
+    for (i = 0; i < w->n; i++)
+        w->tf[i] = w->t[i] < 0x80 ? ascii_classes[w->t[i]]
+                   : w->e[i] != cp_chars ? table_classes[w->e[i] - cp_chars]
+                                         : classes_slow(w->t[i]);
     /*
-    ** A run another code page already found, with the same span, the
-    ** same reading and the same rules ("Ã©" in Windows-1252, Latin-1
-    ** and Windows-1254), gets the same verdict without judging again.
+    ** Runs are judged in the order they are chosen in, and only while
+    ** they are free: where runs of two code pages overlap, the one that
+    ** explains more characters wins ("Ã\u0083Â£" read as Latin-1 twice
+    ** is one run in Latin-1, while Windows-1252 only explains its "Â£"),
+    ** a plain one before one that assumes damage, then the one of the code
+    ** page whose runs span more of the line (a line is mostly shown
+    ** through one), and on a tie the earlier code page; so sorting by
+    ** length, plainness, span and index gives that order, and a run
+    ** that overlaps one taken before it need not be judged at all.
     */
-    memset(w->start_of, 0, w->n * sizeof *w->start_of);
-    for (i = 0; i < w->nruns; i++) {
-        struct run *r = &w->runs[i];
-        size_t first = w->start_of[r->start];
-
-        if (first) {
-            const struct run *e = &w->runs[first - 1];
-
-            if (same_judgement(w, e, r)) {
-                r->verdict = e->verdict;
-                if (r->verdict != VERDICT_NO) {
-                    memcpy(w->dec + r->rep, w->dec + e->rep,
-                           e->nrep * sizeof *w->dec);
-                    r->nrep = e->nrep;
-                    r->nlayers = e->nlayers;
-                    memcpy(r->cps, e->cps, sizeof r->cps);
-                    r->cps[0] = (unsigned char)r->cp;
-                }
-                nyes += r->verdict == VERDICT_YES;
-                continue;
-            }
-        } else {
-            w->start_of[r->start] = i + 1;
-        }
-        if (judge(w, w->t, w->n, r) < 0)
-            return -1;
-        nyes += r->verdict == VERDICT_YES;
-    }
-    if (nyes == 0)
-        return 0; /* neutral runs need a clearly better one beside them */
     memset(w->taken, 0, w->n);
     memset(w->start_of, 0, w->n * sizeof *w->start_of);
-    /*
-    ** Where runs of two code pages overlap, the one that explains more
-    ** characters wins ("Ã\u0083Â£" read as Latin-1 twice is one run in
-    ** Latin-1, while Windows-1252 only explains its "Â£"); on a tie the
-    ** earlier code page does. Runs were found in code page order, so
-    ** sorting by length, then by index, gives that order.
-    */
-    picks = grow(w->picks, &w->pickcap, nyes, sizeof *picks);
-    if (picks == NULL)
+    memset(w->judged_at, 0, w->n * sizeof *w->judged_at);
+    order = grow(w->picks, &w->pickcap, w->nruns, sizeof *order);
+    if (order == NULL)
         return -1;
-    w->picks = picks;
+    w->picks = order;
     for (i = 0; i < w->nruns; i++)
-        if (w->runs[i].verdict == VERDICT_YES && w->runs[i].kind == 0)
-            plain[w->runs[i].cp] = 1;
-    for (i = 0, k = 0; i < w->nruns; i++) {
-        if (w->runs[i].verdict == VERDICT_YES) {
-            picks[k].shown = plain[w->runs[i].cp];
-            picks[k].len = w->runs[i].end - w->runs[i].start;
-            picks[k].idx = i;
-            picks[k].kind = w->runs[i].kind;
-            k++;
-        }
+        cover[w->runs[i].cp] += w->runs[i].end - w->runs[i].start;
+    for (i = 0; i < w->nruns; i++) {
+        order[i].len = w->runs[i].end - w->runs[i].start;
+        order[i].idx = i;
+        order[i].kind = w->runs[i].kind;
+        order[i].cover = cover[w->runs[i].cp];
     }
-    qsort(picks, nyes, sizeof *picks, by_length);
-    for (k = 0; k < nyes; k++) {
-        const struct run *r = &w->runs[picks[k].idx];
+    sort_picks(order, w->nruns);
+    for (k = 0; k < w->nruns; k++) {
+        const struct run *r;
 
-        if (run_free(w, r)) {
-            take_run(w, picks[k].idx);
-            shown[r->cp] = 1;
+        size_t pick = order[k].idx, j;
+
+        r = &w->runs[pick];
+        if (!run_free(w, r))
+            continue;
+        if (judge_once(w, pick) < 0)
+            return -1;
+        if (r->verdict != VERDICT_YES)
+            continue;
+        /*
+        ** another code page's reading of the very same characters may be
+        ** better text ("PerchĂŠ" is "Perché" in ISO-8859-2, "PerchÊ" in
+        ** Windows-1250): the least bad is taken, on a tie this one
+        */
+        for (j = 0; j < w->nruns; j++) {
+            const struct run *o = &w->runs[j];
+
+            if (j == pick || o->start != r->start || o->end != r->end ||
+                o->kind != r->kind)
+                continue;
+            if (judge_once(w, j) < 0)
+                return -1;
+            if (o->verdict == VERDICT_YES && o->bad < w->runs[pick].bad)
+                pick = j;
+        }
+        r = &w->runs[pick];
+        take_run(w, pick);
+        shown[r->cp] = 1;
+        *changed = 1;
+    }
+    if (!*changed && !w->inner)
+        return 0; /* neutral runs need a clearly better one beside them */
+    for (i = 0; i < w->nruns; i++) {
+        const struct run *r = &w->runs[i];
+
+        if (r->judged && r->verdict == VERDICT_NEUTRAL &&
+            (shown[r->cp] ||
+             ((w->inner & (1u << r->cp)) && script_goes_on(w, r))) &&
+            run_free(w, r)) {
+            take_run(w, i);
             *changed = 1;
         }
-    }
-    for (i = 0; i < w->nruns; i++) {
-        if (w->runs[i].verdict == VERDICT_NEUTRAL && shown[w->runs[i].cp] &&
-            run_free(w, &w->runs[i]))
-            take_run(w, i);
     }
     if (!*changed)
         return 0;
@@ -1711,6 +2077,8 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
         memcpy(w->u + m, w->dec + r->rep, r->nrep * sizeof *w->u);
         m += r->nrep;
         i = r->end;
+        for (l = 1; l < r->nlayers; l++)
+            w->inner |= 1u << r->cps[l];
         if (info == NULL)
             continue;
         info->runs++;
@@ -1733,7 +2101,7 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
 /* 1 if c is a letter; upper/lower through *upper. */
 static int letter_case(unsigned c, int *upper, int *lower)
 {
-    int cat = (int)utf8proc_category((utf8proc_int32_t)c);
+    int cat = category(c);
 
     *upper = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
     *lower = cat == UTF8PROC_CATEGORY_LL;
@@ -1744,12 +2112,15 @@ static int letter_case(unsigned c, int *upper, int *lower)
 ** How many characters of t[0..n) look wrong inside Latin words: a
 ** non-letter between two letters ("S„o"; not '·' or '’'), a capital
 ** right after a small letter ("cafÈ"), a small letter right before an
-** ASCII capital ("ìCities"), or a letter between two digits ("28ñ29");
-** only characters past ASCII count.
+** ASCII capital ("ìCities"), a letter between two digits ("28ñ29"); and
+** marks of Latin-1 read as Mac Roman: a symbol whose byte there is a
+** small letter glued to one side of a word ("Helsingiss‰", "s¯",
+** "irm„"), "÷" (Ö) before small letters, "ñ" (an en dash) alone, "ë…í"
+** or "ì…î" (quotes) around a word. Only characters past ASCII count.
 */
 static size_t word_oddities(const unsigned *t, size_t n)
 {
-    size_t i, odd = 0;
+    size_t i, odd = 0, open = (size_t)-1;
 
     for (i = 0; i < n; i++) {
         int up, low, pup, plow, nup, nlow, pl, nl;
@@ -1761,11 +2132,36 @@ static size_t word_oddities(const unsigned *t, size_t n)
             continue;
         pl = letter_case(p, &pup, &plow);
         nl = letter_case(q, &nup, &nlow);
-        if (!is_l)
-            odd += pl && nl && c != 0x00B7 && c != 0x2019 && c != 0x02BC;
-        else
-            odd += (up && pl && plow) || (low && nl && nup && q < 0x80) ||
-                   (p >= '0' && p <= '9' && q >= '0' && q <= '9');
+        if (!is_l) {
+            odd += (pl && nl && c != 0x00B7 && c != 0x2019 &&
+                    c != 0x02BC) ||
+                   /* a symbol whose Mac Roman byte is a small Latin-1
+                   ** letter, glued to a letter: "Helsingiss‰", "s¯" */
+                   ((pl || nl) && !(pl && nl) &&
+                    ((c >= 0x02D8 && c <= 0x02DD) || c == 0x00AF ||
+                     c == 0x00B8 || c == 0x02C7 || c == 0x2030 ||
+                     (c == 0x00F7 && nl && nlow && i + 2 < n &&
+                      letter_case(t[i + 2], &nup, &nlow) && nlow) ||
+                     ((c == 0x201A || c == 0x201E) && pl)));
+        } else {
+            odd += (up && pl && plow) ||
+                   (low && nl && nup && q < 0x80 &&
+                    script_of(c) == SC_LATIN) ||
+                   (p >= '0' && p <= '9' && q >= '0' && q <= '9') ||
+                   /* "ñ" alone: Windows-1252's en dash */
+                   (c == 0x00F1 && p == ' ' && q == ' ');
+            /* "ëspecialí", "ìtextî": quotes around a word, as letters */
+            if ((c == 0x00EB || c == 0x00EC) && !pl && nl)
+                open = i;
+            else if (open != (size_t)-1 && !nl &&
+                     ((c == 0x00ED && t[open] == 0x00EB) ||
+                      (c == 0x00EE && t[open] == 0x00EC))) {
+                odd++;
+                open = (size_t)-1;
+            }
+        }
+        if (c == ' ')
+            open = (size_t)-1;
     }
     return odd;
 }
@@ -1773,7 +2169,7 @@ static size_t word_oddities(const unsigned *t, size_t n)
 /* 1 if c is a symbol (maths, currency, modifier, other; † ‡ § ¶). */
 static int is_symbol(unsigned c)
 {
-    int cat = (int)utf8proc_category((utf8proc_int32_t)c);
+    int cat = category(c);
 
     return (cat >= UTF8PROC_CATEGORY_SM && cat <= UTF8PROC_CATEGORY_SO) ||
            c == 0x2020 || c == 0x2021 || c == 0x00A7 || c == 0x00B6;
@@ -1806,7 +2202,8 @@ static int latin1_as_mac(struct work *w)
         if (l >= 0x80 && l < 0xA0)
             return 0; /* a hole of Windows-1252 */
         w->u[i] = l;
-        if (l != c && l != 0x20AC && is_symbol(l) && !is_symbol(c))
+        if (l != c && l != 0x20AC && l != 0x2122 && is_symbol(l) &&
+            !is_symbol(c))
             return 0; /* a letter gives a symbol: "T•Ø•R" not "T¥¯¥R" */
         changes += l != c;
     }
@@ -1838,6 +2235,26 @@ static int mac_for_latin1(const struct cp_char *e, unsigned c)
 }
 
 /*
+** 1 if c at s[i..n) (valid UTF-8) is one of the other marks of Latin-1
+** read as Mac Roman that word_oddities() counts where no small letter
+** comes before: "÷" (Ö) before small letters, "ñ" (an en dash) alone, "ë" or
+** "ì" (an opening quote) starting a word. The scan's test, beside
+** mac_for_latin1().
+*/
+static int latin1_mark(const unsigned char *s, size_t n, size_t i,
+                       unsigned c)
+{
+    if (c == 0x00F7)
+        return 1;
+    if (c == 0x00F1)
+        return i > 0 && s[i - 1] == ' ' && i + 2 < n && s[i + 2] == ' ';
+    if (c == 0x00EB || c == 0x00EC)
+        return i == 0 || s[i - 1] == ' ' || s[i - 1] == '\n';
+    return 0;
+}
+
+
+/*
 ** Repair one line s[0..len) (with its '\n', if any) into w->t, setting
 ** *dirty when it changed. Passes run until one changes nothing, so that
 ** repairing the result again is a no-op; each pass that changes
@@ -1855,17 +2272,21 @@ static int repair_line(struct work *w, const unsigned char *s, size_t len,
         return THP_ERR_NOMEM;
     while (i < len) {
         unsigned c;
-        size_t k = thp_utf8_decode(s + i, len - i, &c);
+        size_t k = thp_utf8_at(s + i, len - i, &c);
 
         if (k == 0) { /* a broken contract: keep the output valid */
             c = 0xFFFD;
             k = 1;
             *dirty = 1;
+            w->invalid = 1;
         }
         w->t[n++] = c;
         i += k;
     }
+    if (w->invalid && w->check)
+        return THP_OK; /* not UTF-8: the caller gives up */
     w->n = n;
+    w->inner = 0;
     while (changed) {
         if (repair_pass(w, info, &changed) < 0)
             return THP_ERR_NOMEM;
@@ -1879,11 +2300,12 @@ static int repair_line(struct work *w, const unsigned char *s, size_t len,
     return THP_OK;
 }
 
-/* Append the repaired line w->t to out. */
-static int emit_line(const struct work *w, struct thp_buf *out)
+/* Encode the repaired line w->t as UTF-8 into out (reset first). */
+static int encode_line(const struct work *w, struct thp_buf *out)
 {
     size_t i;
 
+    thp_buf_reset(out);
     for (i = 0; i < w->n; i++) {
         if (w->t[i] < 0x80)
             thp_buf_putc(out, (int)w->t[i]);
@@ -1910,7 +2332,7 @@ static int cluster_here(const unsigned char *s, size_t n, size_t at,
     int cp;
 
     while (m < 6 && at < n) {
-        k = thp_utf8_decode(s + at, n - at, &t[m]);
+        k = thp_utf8_at(s + at, n - at, &t[m]);
         if (k == 0)
             break;
         at += k;
@@ -1920,9 +2342,9 @@ static int cluster_here(const unsigned char *s, size_t n, size_t at,
         unsigned u, extra, kind;
 
         if ((mask & (1u << cp)) &&
-            cluster_ext(t, m, 0, cp, EXT_A0 | EXT_LOSSY, &u, &extra,
+            cluster_ext(t, NULL, m, 0, cp, EXT_A0 | EXT_LOSSY, &u, &extra,
                         &kind) &&
-            plausible_char(u, (int)utf8proc_category((utf8proc_int32_t)u)))
+            plausible_char(u, category(u)))
             return 1;
     }
     return 0;
@@ -1973,30 +2395,66 @@ int thp_repair_text(const char *in, size_t n, struct thp_buf *out,
     return rc;
 }
 
-int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
-                         struct thp_repair_info *info, struct thp_err *err,
-                         int *changed)
+void thp_repair_info_add(struct thp_repair_info *to,
+                         const struct thp_repair_info *from)
+{
+    int cp;
+
+    for (cp = 0; cp < THP_CP_COUNT; cp++)
+        to->mojibake[cp] += from->mojibake[cp];
+    to->runs += from->runs;
+    if (from->layers > to->layers)
+        to->layers = from->layers;
+    to->latin1_as_mac += from->latin1_as_mac;
+    to->entities += from->entities;
+    to->entities_invalid += from->entities_invalid;
+}
+
+/* How repair_scan works (flags). */
+#define SCAN_CHECK 0x1 /* in may be anything: stop at what is not UTF-8 */
+#define SCAN_EAGER 0x2 /* hand text on as the scan passes it, not only */
+                       /* once a line has changed */
+/* Unchanged text an eager scan hands on at once, at most (in L2). */
+#define EAGER_CHUNK 65536
+
+/*
+** The scan behind every entry point: undo mojibake in in[0..n), handing
+** the result to sink in pieces, in order, each ending at a line end but
+** the last: runs of unchanged text straight from in, repaired lines from
+** a buffer of their own. Without SCAN_EAGER nothing is handed on until a
+** line has changed. *dirty gets 1 if a line changed, 0 if none did (then
+** nothing was handed on unless SCAN_EAGER), -1 with SCAN_CHECK when in
+** is not UTF-8 (the scan stopped there; what was handed on is to be
+** thrown away). Returns THP_OK, THP_ERR_NOMEM, or what sink returned.
+*/
+static int repair_scan(const char *in, size_t n, int mode,
+                       thp_repair_sink sink, void *arg,
+                       struct thp_repair_info *info, int *dirty)
 {
     const unsigned char *s = (const unsigned char *)in;
     struct work w;
+    struct thp_buf line;
     size_t i = 0, done = 0, prev_at = 0, flushed = 0;
     unsigned prev_lead = 0;
     const struct cp_char *prev_e = &cp_chars[0];
-    int rc = THP_OK, dirty = 0;
+    int rc = THP_OK;
 
+    pthread_once(&classes_once, classes_build);
     memset(&w, 0, sizeof w);
-    *changed = 0;
+    w.check = (mode & SCAN_CHECK) != 0;
+    thp_buf_init(&line, 0);
+    *dirty = 0;
     /*
     ** The scan: mojibake needs a character that is a UTF-8 lead byte in
     ** some code page right before one that is a continuation byte in the
     ** same code page (or a space, U+FFFD or '?' standing for one), and
     ** together with what follows they must spell a plausible character
     ** (cluster_here). Only a line holding such a cluster (or an invalid
-    ** byte) is looked at closely; everything else is copied in bulk, and
-    ** only once a line has changed (until then out is not touched).
+    ** byte) is looked at closely; everything else is handed on in bulk.
     */
     while (i < n) {
-        size_t k = thp_utf8_ascii_prefix(s + i, n - i), start, end;
+        size_t k = s[i] < 0x80 ? thp_utf8_ascii_prefix(s + i, n - i) : 0;
+        size_t start, end;
         unsigned c;
         int line_dirty;
 
@@ -2008,7 +2466,24 @@ int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
             if (i >= n)
                 break;
         }
+        if ((mode & SCAN_EAGER) && i - flushed >= EAGER_CHUNK) {
+            /* the lines the scan has passed, while they are in cache */
+            const char *nl = memrchr(in + flushed, '\n', i - flushed);
+
+            if (nl != NULL) {
+                rc = sink(arg, in + flushed, (size_t)(nl + 1 - in) - flushed);
+                if (rc != THP_OK)
+                    break;
+                flushed = (size_t)(nl + 1 - in);
+                if (done < flushed)
+                    done = flushed;
+            }
+        }
         k = thp_utf8_at(s + i, n - i, &c);
+        if (k == 0 && w.check) {
+            w.invalid = 1;
+            break;
+        }
         if (k > 0) {
             const struct cp_char *e = lookup(c);
 
@@ -2017,7 +2492,8 @@ int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
                 !(c == 0xFFFD &&
                   damage_here(s, n, prev_at, i, prev_lead, prev_e)) &&
                 !(i > 0 && s[i - 1] >= 'a' && s[i - 1] <= 'z' &&
-                  mac_for_latin1(e, c))) {
+                  mac_for_latin1(e, c)) &&
+                !latin1_mark(s, n, i, c)) {
                 prev_lead = e->lead;
                 prev_e = e;
                 prev_at = i;
@@ -2035,26 +2511,68 @@ int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
         if (end < n)
             end++;
         rc = repair_line(&w, s + start, end - start, info, &line_dirty);
-        if (rc != THP_OK)
+        if (rc != THP_OK || (w.invalid && w.check))
             break;
         if (line_dirty) {
-            /* the text before it, copied only now */
-            thp_buf_append(out, in + flushed, start - flushed);
-            emit_line(&w, out);
+            /* the text before it, handed on only now */
+            if (start > flushed)
+                rc = sink(arg, in + flushed, start - flushed);
+            if (rc == THP_OK)
+                rc = encode_line(&w, &line);
+            if (rc == THP_OK)
+                rc = sink(arg, line.s, line.n);
+            if (rc != THP_OK)
+                break;
             flushed = end;
-            dirty = 1;
+            *dirty = 1;
         }
         done = i = end;
         prev_lead = 0;
     }
-    if (rc == THP_OK && dirty)
-        rc = thp_buf_append(out, in + flushed, n - flushed);
+    if (rc == THP_OK && w.invalid && w.check)
+        *dirty = -1;
+    else if (rc == THP_OK && flushed < n &&
+             (*dirty || (mode & SCAN_EAGER)))
+        rc = sink(arg, in + flushed, n - flushed);
     work_release(&w);
+    thp_buf_release(&line);
+    return rc;
+}
+
+/* A sink that appends to a buffer. */
+static int buf_sink(void *arg, const char *s, size_t n)
+{
+    return thp_buf_append(arg, s, n);
+}
+
+int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
+                         struct thp_repair_info *info, struct thp_err *err,
+                         int *changed)
+{
+    int rc = repair_scan(in, n, 0, buf_sink, out, info, changed);
+
     if (rc == THP_OK && out->rc != THP_OK)
         rc = out->rc;
     if (rc != THP_OK)
         return thp_err_set(err, rc, "repairing text: %s", thp_strerror(rc));
-    *changed = dirty;
+    return THP_OK;
+}
+
+int thp_repair_text_stream(const char *in, size_t n, thp_repair_sink sink,
+                           void *arg, struct thp_repair_info *info,
+                           struct thp_err *err, int *valid)
+{
+    struct thp_repair_info mine;
+    int rc, dirty;
+
+    thp_repair_info_init(&mine);
+    rc = repair_scan(in, n, SCAN_CHECK | SCAN_EAGER, sink, arg, &mine,
+                     &dirty);
+    if (rc != THP_OK)
+        return thp_err_set(err, rc, "repairing text: %s", thp_strerror(rc));
+    *valid = dirty >= 0;
+    if (*valid && info != NULL)
+        thp_repair_info_add(info, &mine);
     return THP_OK;
 }
 

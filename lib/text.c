@@ -625,40 +625,169 @@ static int is_nbsp(unsigned cp)
     return cp == 0x00A0 || cp == 0x2007 || cp == 0x202F;
 }
 
-static inline int nfc_unstable(unsigned c);
+/*
+** What NFC may do to a character, for the BMP in a table built once from
+** utf8proc's data:
+**   0          nothing: a starter NFC leaves alone and joins to nothing
+**              before it (ASCII, é, ấ, ά, й, Hangul syllables, CJK);
+**   1..254     a combining mark of that class that no composition takes:
+**              NFC only reorders it, when the mark right before it has a
+**              higher class (Hindi's virama, Thai tone marks, Hebrew
+**              points);
+**   NFC_MAYBE  anything else: the second of a composition (U+0301,
+**              Tamil U+0BBE), Hangul jamo, an exclusion, a character
+**              whose decomposition does not come back as itself.
+** Text is NFC when it holds no NFC_MAYBE character and its marks are in
+** order (Unicode's quick check), so most text in any script skips the
+** normaliser, and text that does not is normalised only in the stretches
+** around such characters.
+*/
+#define NFC_MAYBE 255
+static unsigned char nfc_class[0x10000];
+static pthread_once_t nfc_once = PTHREAD_ONCE_INIT;
+
+static void nfc_build(void)
+{
+    unsigned c;
+
+    for (c = 0x300; c < 0x10000; c++) {
+        const utf8proc_property_t *p;
+
+        if (c >= 0xD800 && c < 0xE000)
+            continue;
+        p = utf8proc_get_property((utf8proc_int32_t)c);
+        if (p->combining_class != 0 && nfc_class[c] == 0)
+            nfc_class[c] = (unsigned char)(p->combining_class < NFC_MAYBE
+                                               ? p->combining_class
+                                               : NFC_MAYBE - 1);
+    }
+    for (c = 0x300; c < 0x10000; c++) {
+        const utf8proc_property_t *p;
+        utf8proc_int32_t seq[8];
+        utf8proc_ssize_t k, j;
+        int bc = 0;
+        utf8proc_uint8_t in[4], *nfc = NULL;
+        utf8proc_ssize_t len, ilen;
+
+        if (c >= 0xD800 && c < 0xE000)
+            continue;
+        p = utf8proc_get_property((utf8proc_int32_t)c);
+        if (p->comp_exclusion || (c >= 0x1100 && c < 0x1200) ||
+            (c >= 0xA960 && c < 0xA980) || (c >= 0xD7B0 && c < 0xD800))
+            nfc_class[c] = NFC_MAYBE;
+        if (p->decomp_seqindex == UINT16_MAX || p->decomp_type != 0)
+            continue;
+        k = utf8proc_decompose_char((utf8proc_int32_t)c, seq, 8,
+                                    UTF8PROC_DECOMPOSE, &bc);
+        ilen = utf8proc_encode_char((utf8proc_int32_t)c, in);
+        len = utf8proc_map(in, ilen, &nfc, UTF8PROC_STABLE |
+                                               UTF8PROC_COMPOSE);
+        if (len < 0 || len != ilen || memcmp(nfc, in, (size_t)len) != 0) {
+            nfc_class[c] = NFC_MAYBE; /* a singleton or an exclusion */
+        } else {
+            for (j = 1; j > 0 && j < k && k <= 8; j++)
+                if (seq[j] < 0x10000) /* seconds of a composition */
+                    nfc_class[seq[j]] = NFC_MAYBE;
+        }
+        free(nfc);
+    }
+}
+
+/* nfc_class() of a character past the BMP: 0 or NFC_MAYBE. */
+static unsigned nfc_class_astral(unsigned c)
+{
+    const utf8proc_property_t *p = utf8proc_get_property((utf8proc_int32_t)c);
+
+    return p->combining_class != 0 || p->comp_exclusion ||
+                   (p->decomp_seqindex != UINT16_MAX &&
+                    p->decomp_type == 0) ||
+                   (p->category >= UTF8PROC_CATEGORY_MN &&
+                    p->category <= UTF8PROC_CATEGORY_ME)
+               ? NFC_MAYBE
+               : 0;
+}
+
+static inline unsigned nfc_class_of(unsigned c)
+{
+    if (c < 0x300)
+        return 0;
+    return c < 0x10000 ? nfc_class[c] : nfc_class_astral(c);
+}
 
 /*
-** 1 if the eight bytes at s (with s[-1] and s[8] readable, and s[-1]
-** printable) are all printable ASCII or single spaces between printable
-** ones: what clean_pass keeps as it is.
+** The quick check, one character c at a time: 1 if NFC may change the
+** text at c, given *last, the class of the character before (updated).
 */
-static inline int ascii8_plain(const unsigned char *s)
+static inline int nfc_may_change(unsigned c, unsigned *last)
 {
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    uint64_t v, sp, t;
+    unsigned k = nfc_class_of(c);
+
+    if (k == 0) {
+        *last = 0;
+        return 0;
+    }
+    if (k == NFC_MAYBE || *last > k)
+        return 1;
+    *last = k;
+    return 0;
+}
+
+/*
+** Eight bytes at s as a little-endian word, and masks over such words:
+** the top bit of each byte that is printable ASCII (0x21..0x7E), or a
+** space.
+*/
+#define ONES8 0x0101010101010101ull
+#define HIGH8 0x8080808080808080ull
+
+static inline uint64_t load8(const unsigned char *s)
+{
+    uint64_t v;
 
     memcpy(&v, s, 8);
-    /* a byte >= 0x80, or below 0x20 (SWAR: v - 0x20 borrows), or 0x7F */
-    if ((v | (v - ones * 0x20) | (v + ones * 0x01)) & high)
-        return 0;
-    /* spaces: exact 0x80 marks on bytes equal to 0x20 */
-    t = v ^ (ones * 0x20);
-    sp = ~(((t & ~high) + ~high) | t | ~high);
-    /* no two spaces in a row (the test is the same in either byte
-    ** order), and a last space followed by a printable byte */
-    if (sp & (sp << 8))
-        return 0;
-    if (s[7] == ' ' && !(s[8] > 0x20 && s[8] < 0x7F))
-        return 0;
-    return 1;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+static inline uint64_t printable8(uint64_t v)
+{
+    uint64_t lo = v & ~HIGH8; /* each byte below 0x80: no carries */
+
+    return ((lo + ONES8 * (0x80 - 0x21)) & ~(lo + ONES8) & ~v) & HIGH8;
+}
+
+static inline uint64_t spaces8(uint64_t v)
+{
+    uint64_t t = v ^ (ONES8 * 0x20);
+
+    return ~(((t & ~HIGH8) + ~HIGH8) | t) & HIGH8;
+}
+
+/*
+** How many of the eight bytes at s (s[8] readable) clean_piece keeps as
+** they are, given that the first is printable ASCII: printable ASCII,
+** and single spaces before printable ASCII.
+*/
+static inline size_t plain8(const unsigned char *s)
+{
+    uint64_t v = load8(s), pr = printable8(v), next, bad;
+
+    next = pr >> 8;
+    if (s[8] > 0x20 && s[8] < 0x7F)
+        next |= 0x80ull << 56;
+    bad = ~(pr | (spaces8(v) & next)) & HIGH8;
+    return bad == 0 ? 8 : (size_t)__builtin_ctzll(bad) >> 3;
 }
 
 /*
 ** The length of the UTF-8 character at s[at..n) if it is one cleaning
-** keeps as it is (not ASCII, not C1, no blank, nothing dropped), else 0.
+** keeps as it is (not ASCII, not C1, no blank, nothing dropped), with
+** its code point in *cp; else 0.
 */
-static inline size_t passthrough(const unsigned char *s, size_t n,
-                                 size_t at)
+static inline __attribute__((always_inline)) size_t
+passthrough(const unsigned char *s, size_t n, size_t at, unsigned *cp)
 {
     unsigned b0 = s[at], b1, b2;
 
@@ -666,8 +795,12 @@ static inline size_t passthrough(const unsigned char *s, size_t n,
     if (b0 < 0xC2 || at + 1 >= n || (s[at + 1] & 0xC0) != 0x80)
         return 0;
     b1 = s[at + 1];
-    if (b0 < 0xE0) /* U+0080..U+00A0 are C1 and the no-break space */
-        return b0 == 0xC2 && b1 <= 0xA0 ? 0 : 2;
+    if (b0 < 0xE0) { /* U+0080..U+00A0 are C1 and the no-break space */
+        if (b0 == 0xC2 && b1 <= 0xA0)
+            return 0;
+        *cp = ((b0 & 0x1Fu) << 6) | (b1 & 0x3Fu);
+        return 2;
+    }
     if (at + 2 >= n || (s[at + 2] & 0xC0) != 0x80)
         return 0;
     b2 = s[at + 2];
@@ -680,69 +813,135 @@ static inline size_t passthrough(const unsigned char *s, size_t n,
         if (b0 == 0xEF && ((b1 == 0xBB && b2 == 0xBF) ||
                            (b1 == 0xBF && b2 >= 0xB9 && b2 <= 0xBB)))
             return 0; /* U+FEFF, U+FFF9..U+FFFB */
+        *cp = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
         return 3;
     }
     if (at + 3 >= n || (s[at + 3] & 0xC0) != 0x80)
         return 0;
+    *cp = ((b0 & 0x07u) << 18) | ((b1 & 0x3Fu) << 12) |
+          ((b2 & 0x3Fu) << 6) | (s[at + 3] & 0x3Fu);
     return 4;
 }
 
+/* Longest string sequence (OSC, DCS ...) taken as one: a title, a link. */
+#define ESC_STRING_MAX 512
+
 /*
-** Length of a terminal escape sequence at s[at..n) (ESC '[' parameters
-** and a final letter: "\x1b[31m"), or 0 if there is none.
+** Length of a terminal escape sequence at s[at..n) (ECMA-48), or 0 if
+** there is none: CSI, ESC '[' with parameters, intermediates and a final
+** byte ("\x1b[31m", "\x1b[?25l", "\x1b[2 q"); a string, ESC ']' (OSC),
+** 'P', 'X', '^' or '_' up to BEL or ESC '\\' ("\x1b]0;title\x07"); ESC,
+** intermediates and a final byte ("\x1b(B"); and the one-byte ones
+** terminals use: ESC 7 8 = > c D E H M N O Z.
 */
 static size_t terminal_escape(const unsigned char *s, size_t n, size_t at)
 {
     size_t i = at + 2;
 
-    if (at + 2 > n || s[at] != 0x1B || s[at + 1] != '[')
+    if (at + 1 >= n || s[at] != 0x1B)
         return 0;
-    while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == ';' ||
-                     s[i] == '?'))
-        i++;
-    if (i < n && s[i] >= 0x40 && s[i] <= 0x7E)
-        return i + 1 - at;
-    return 0;
+    switch (s[at + 1]) {
+    case '[':
+        while (i < n && s[i] >= 0x30 && s[i] <= 0x3F)
+            i++; /* parameters */
+        while (i < n && s[i] >= 0x20 && s[i] <= 0x2F)
+            i++; /* intermediates */
+        return i < n && s[i] >= 0x40 && s[i] <= 0x7E ? i + 1 - at : 0;
+    case ']': case 'P': case 'X': case '^': case '_':
+        for (; i < n && i - at < ESC_STRING_MAX; i++) {
+            if (s[i] == 0x07)
+                return i + 1 - at;
+            if (s[i] == 0x1B && i + 1 < n && s[i + 1] == '\\')
+                return i + 2 - at;
+            if (s[i] == '\n')
+                break; /* not a string after all */
+        }
+        return 0;
+    case '7': case '8': case '=': case '>': case 'c': case 'D': case 'E':
+    case 'H': case 'M': case 'N': case 'O': case 'Z':
+        return 2;
+    default:
+        while (i - 1 < n && s[i - 1] >= 0x21 && s[i - 1] <= 0x2F)
+            i++; /* intermediates ("(" of "\x1b(B"), then a final */
+        if (i - 1 > at + 1 && i - 1 < n && s[i - 1] >= 0x30 &&
+            s[i - 1] <= 0x7E)
+            return i - at;
+        return 0;
+    }
+}
+
+/* Cleaning under way: what a piece of text leaves for the next. */
+struct clean {
+    struct thp_buf *out;
+    struct thp_text_info *info;
+    size_t start;      /* where the cleaned text begins in out */
+    size_t nfc_at;     /* (size_t)-1, or an offset of out no later than */
+                       /* the first character the quick check doubts */
+    int pending_space; /* blanks seen, not yet written */
+    int newlines;      /* line breaks seen, not yet written */
+    int at_start;      /* nothing written yet */
+    unsigned last;     /* nfc_class of the last character written */
+};
+
+static void clean_init(struct clean *c, struct thp_buf *out,
+                       struct thp_text_info *info)
+{
+    memset(c, 0, sizeof *c);
+    c->out = out;
+    c->info = info;
+    c->start = out->n;
+    c->nfc_at = (size_t)-1;
+    c->at_start = 1;
 }
 
 /*
-** One pass over valid UTF-8: map C1, drop controls, fold blanks and line
-** ends. Blank runs become one space; blanks at line ends go; more than one
-** empty line becomes one. Returns 1 through *nonascii if a character NFC
-** may change was written (nfc_unstable(); NFC is needed only then).
+** Clean one piece of valid UTF-8, s[0..n), that ends at a line end or
+** ends the text: map C1, drop controls, fold blanks and line ends. Blank
+** runs become one space; blanks at line ends go; more than one empty
+** line becomes one. clean_finish() ends the text.
 */
-static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
-                       struct thp_text_info *info, int *nonascii)
+static void clean_piece(struct clean *cs, const unsigned char *s, size_t n)
 {
-    size_t i = 0;
-    int pending_space = 0, newlines = 0, at_start = 1;
+    struct thp_buf *out = cs->out;
+    struct thp_text_info *info = cs->info;
+    size_t i = 0, *nfc_at = &cs->nfc_at;
+    int pending_space = cs->pending_space, newlines = cs->newlines;
+    int at_start = cs->at_start;
+    unsigned last = cs->last;
 
-    *nonascii = 0;
     while (i < n) {
         unsigned cp;
         size_t k, run = i;
 
+        if (newlines || pending_space)
+            last = 0; /* a break or a space will come before the run */
         /*
         ** fast path: a run of printable ASCII needs no decision, nor does
-        ** a single space between two of its characters (it is kept)
+        ** a single space between two of its characters (it is kept), nor
+        ** a character past ASCII that is kept as it is
         */
-        for (;;) {
+        while (run < n) {
+            unsigned b = s[run];
             size_t m;
 
-            if (run + 9 <= n && run > i && ascii8_plain(s + run)) {
-                run += 8; /* eight kept ASCII bytes at once */
-            } else if (run < n && s[run] > 0x20 && s[run] < 0x7F) {
-                run++;
-            } else if (run < n && s[run] == ' ' && run > i && run + 1 < n &&
+            if (b > 0x20 && b < 0x7F) {
+                /* eight bytes at a time: it is kept, so a space after it
+                ** may be */
+                m = run + 9 <= n ? plain8(s + run) : 1;
+                run += m;
+                last = 0;
+            } else if (b == ' ' && run > i && run + 1 < n &&
                        ((s[run + 1] > 0x20 && s[run + 1] < 0x7F) ||
-                        passthrough(s, n, run + 1))) {
+                        passthrough(s, n, run + 1, &cp))) {
                 run++;
-            } else if (run < n && (m = passthrough(s, n, run)) > 0) {
-                unsigned c;
-
-                if (s[run] >= 0xCC && thp_utf8_at(s + run, n - run, &c) &&
-                    nfc_unstable(c))
-                    *nonascii = 1;
+                last = 0;
+            } else if (b >= 0xC3 && b <= 0xCB && run + 1 < n &&
+                       (s[run + 1] & 0xC0) == 0x80) {
+                run += 2; /* U+00C0..U+02FF: kept, and NFC keeps them */
+                last = 0;
+            } else if (b >= 0x80 && (m = passthrough(s, n, run, &cp)) > 0) {
+                if (nfc_may_change(cp, &last) && *nfc_at == (size_t)-1)
+                    *nfc_at = out->n + (run - i);
                 run += m; /* a character kept as it is */
             } else {
                 break;
@@ -811,6 +1010,7 @@ static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
             pending_space = 0;
             if (cp == '\f') {
                 thp_buf_putc(out, '\f');
+                last = 0;
                 newlines = 0;
                 continue;
             }
@@ -827,114 +1027,64 @@ static void clean_pass(const unsigned char *s, size_t n, struct thp_buf *out,
         if (newlines) {
             thp_buf_append(out, "\n\n", newlines > 1 ? 2 : 1);
             newlines = 0;
+            last = 0;
         } else if (pending_space && !at_start) {
             thp_buf_putc(out, ' ');
+            last = 0;
         }
         pending_space = 0;
         at_start = 0;
         if (cp < 0x80) {
             thp_buf_putc(out, (int)cp);
+            last = 0;
         } else {
+            if (nfc_may_change(cp, &last) && *nfc_at == (size_t)-1)
+                *nfc_at = out->n;
             thp_buf_put_utf8(out, cp);
-            if (nfc_unstable(cp))
-                *nonascii = 1;
         }
     }
-    if (newlines)
-        thp_buf_putc(out, '\n');
+    cs->pending_space = pending_space;
+    cs->newlines = newlines;
+    cs->at_start = at_start;
+    cs->last = last;
 }
 
 /*
-** Characters NFC may change or combine: the BMP in a bitmap built once
-** from utf8proc's data (a set bit: combining class > 0, excluded from
-** composition, a decomposition that does not come back as itself, a
-** character that some composition takes as its second (U+0301, Tamil
-** U+0BBE), or Hangul jamo). Precomposed letters that are NFC already
-** (é, ấ, ά, й) and Hangul syllables are not set: text made of them
-** skips the normaliser, which matters for Vietnamese, Greek, Russian
-** and Korean.
+** 1 if NFC leaves the stretch s[0..n) as it is: the quick check over
+** it, the first character starting with class 0.
 */
-static unsigned char nfc_unstable_map[0x10000 / 8];
-static pthread_once_t nfc_once = PTHREAD_ONCE_INIT;
-
-static void nfc_set(unsigned c)
+static int nfc_quick_yes(const unsigned char *s, size_t n)
 {
-    if (c < 0x10000)
-        nfc_unstable_map[c >> 3] |= (unsigned char)(1u << (c & 7));
-}
+    size_t i = 0;
+    unsigned last = 0, c;
 
-static void nfc_build(void)
-{
-    unsigned c;
+    while (i < n) {
+        size_t k = thp_utf8_at(s + i, n - i, &c);
 
-    for (c = 0x300; c < 0x10000; c++) {
-        const utf8proc_property_t *p;
-        utf8proc_int32_t seq[8];
-        utf8proc_ssize_t k, j;
-        int bc = 0;
-        utf8proc_uint8_t in[4], *nfc = NULL;
-        utf8proc_ssize_t len;
-
-        if (c >= 0xD800 && c < 0xE000)
-            continue;
-        p = utf8proc_get_property((utf8proc_int32_t)c);
-        if (p->combining_class != 0 || p->comp_exclusion)
-            nfc_set(c);
-        if ((c >= 0x1100 && c < 0x1200) || (c >= 0xA960 && c < 0xA980) ||
-            (c >= 0xD7B0 && c < 0xD800))
-            nfc_set(c);
-        if (p->decomp_seqindex == UINT16_MAX || p->decomp_type != 0)
-            continue;
-        k = utf8proc_decompose_char((utf8proc_int32_t)c, seq, 8,
-                                    UTF8PROC_DECOMPOSE, &bc);
-        len = utf8proc_encode_char((utf8proc_int32_t)c, in);
-        len = utf8proc_map(in, len, &nfc, UTF8PROC_STABLE |
-                                              UTF8PROC_COMPOSE);
-        if (len < 0 || (size_t)len != (size_t)utf8proc_encode_char(
-                                                (utf8proc_int32_t)c, in) ||
-            memcmp(nfc, in, (size_t)len) != 0) {
-            nfc_set(c); /* a singleton or an exclusion */
-        } else {
-            for (j = 1; j > 0 && j < k && k <= 8; j++)
-                nfc_set((unsigned)seq[j]); /* seconds of a composition */
-        }
-        free(nfc);
+        if (k == 0 || nfc_may_change(c, &last))
+            return 0;
+        i += k;
     }
-}
-
-/* 1 if NFC may change c or join it to the character before. */
-static inline int nfc_unstable(unsigned c)
-{
-    const utf8proc_property_t *p;
-
-    if (c < 0x300)
-        return 0;
-    if (c < 0x10000)
-        return (nfc_unstable_map[c >> 3] >> (c & 7)) & 1;
-    p = utf8proc_get_property((utf8proc_int32_t)c);
-    return p->combining_class != 0 || p->comp_exclusion ||
-           (p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0) ||
-           (p->category >= UTF8PROC_CATEGORY_MN &&
-            p->category <= UTF8PROC_CATEGORY_ME);
+    return 1;
 }
 
 /*
-** Normalise out->s[start..) to NFC, one stretch at a time: only the
-** stretches around a character nfc_unstable() flags, each from the last
-** character before it that NFC leaves alone (a starter nothing joins:
-** a boundary of normalisation) to the next such character. Sets
-** *changed when the text changed.
-** Returns THP_OK or THP_ERR_NOMEM.
+** Normalise out->s[from..) to NFC, one stretch at a time: only the
+** stretches around a character NFC may change (nfc_class() not 0), each
+** from the last character before it that NFC leaves alone (a starter
+** nothing joins: a boundary of normalisation) to the next such
+** character, and of those only the ones the quick check doubts. from
+** must be such a boundary (a line start). Sets *changed when the text
+** changed. Returns THP_OK or THP_ERR_NOMEM.
 */
-static int nfc_stretches(struct thp_buf *out, size_t start, int *changed)
+static int nfc_stretches(struct thp_buf *out, size_t from, int *changed)
 {
     const unsigned char *s;
-    size_t n = out->n, i = start, last_b = start, flushed = start;
+    size_t n = out->n, i = from, last_b = from, flushed = from;
     struct thp_buf tmp;
     int rc = THP_OK;
 
     *changed = 0;
-    pthread_once(&nfc_once, nfc_build);
     thp_buf_init(&tmp, 0);
     s = (const unsigned char *)out->s;
     while (i < n) {
@@ -954,9 +1104,11 @@ static int nfc_stretches(struct thp_buf *out, size_t start, int *changed)
             continue;
         }
         k = thp_utf8_at(s + i, n - i, &cp);
-        if (k == 0)
+        if (k == 0) { /* cannot happen: out holds valid UTF-8 */
             k = 1;
-        if (!nfc_unstable(cp)) {
+            cp = 0xFFFD;
+        }
+        if (nfc_class_of(cp) == 0) {
             last_b = i;
             i += k;
             continue;
@@ -965,11 +1117,17 @@ static int nfc_stretches(struct thp_buf *out, size_t start, int *changed)
         for (r = i + k; r < n;) {
             size_t m = thp_utf8_at(s + r, n - r, &cp);
 
-            if (m == 0)
+            if (m == 0) {
                 m = 1;
-            if (!nfc_unstable(cp))
+                cp = 0xFFFD;
+            }
+            if (nfc_class_of(cp) == 0)
                 break;
             r += m;
+        }
+        if (nfc_quick_yes(s + last_b, r - last_b)) {
+            i = last_b = r;
+            continue;
         }
         len = utf8proc_map(s + last_b, (utf8proc_ssize_t)(r - last_b), &nfc,
                            UTF8PROC_STABLE | UTF8PROC_COMPOSE);
@@ -993,7 +1151,7 @@ static int nfc_stretches(struct thp_buf *out, size_t start, int *changed)
         if (tmp.rc != THP_OK) {
             rc = tmp.rc;
         } else {
-            out->n = start;
+            out->n = from;
             thp_buf_append(out, tmp.s, tmp.n);
             rc = out->rc;
         }
@@ -1002,64 +1160,79 @@ static int nfc_stretches(struct thp_buf *out, size_t start, int *changed)
     return rc;
 }
 
+/*
+** End the text clean_piece() was given: its last line break, then NFC
+** over the stretches the quick check doubts, from the start of the line
+** the first of them is on (a boundary of normalisation).
+*/
+static int clean_finish(struct clean *cs, struct thp_err *err)
+{
+    struct thp_buf *out = cs->out;
+    size_t from = cs->nfc_at;
+    int changed = 0, rc;
+
+    if (cs->newlines)
+        thp_buf_putc(out, '\n');
+    if (out->rc != THP_OK)
+        return thp_err_set(err, out->rc, "cleaning: %s",
+                           thp_strerror(out->rc));
+    if (from == (size_t)-1 || out->n == cs->start)
+        return THP_OK;
+    while (from > cs->start && out->s[from - 1] != '\n')
+        from--;
+    rc = nfc_stretches(out, from, &changed);
+    if (rc != THP_OK)
+        return thp_err_set(err, rc, "normalising: %s", thp_strerror(rc));
+    if (changed && cs->info)
+        cs->info->normalized = 1;
+    return THP_OK;
+}
+
 int thp_text_clean(const char *in, size_t n, struct thp_buf *out,
                    struct thp_text_info *info, struct thp_err *err)
 {
-    size_t start = out->n;
-    int nonascii, changed = 0, rc;
+    struct clean cs;
 
     pthread_once(&nfc_once, nfc_build);
     /* room for the text at once; the NUL a grown buffer may lack */
     if (thp_buf_grow(out, n + 16) == THP_OK && out->s != NULL)
         out->s[out->n] = '\0';
-    clean_pass((const unsigned char *)in, n, out, info, &nonascii);
-    if (out->rc != THP_OK)
-        return thp_err_set(err, out->rc, "cleaning: %s",
-                           thp_strerror(out->rc));
-    if (!nonascii || out->n == start)
-        return THP_OK;
-    rc = nfc_stretches(out, start, &changed);
-    if (rc != THP_OK)
-        return thp_err_set(err, rc, "normalising: %s", thp_strerror(rc));
-    if (changed && info)
-        info->normalized = 1;
-    return THP_OK;
+    clean_init(&cs, out, info);
+    clean_piece(&cs, (const unsigned char *)in, n);
+    return clean_finish(&cs, err);
 }
 
-/*
-** Decode in[0..n) as thp_text_decode does, but when the bytes are UTF-8
-** already (most input) point *res at in instead of copying; otherwise
-** decode into tmp and point *res there.
-*/
-static int decode_view(const char *in, size_t n, int flags,
-                       struct thp_buf *tmp, struct thp_text_info *info,
-                       struct thp_err *err, const char **res, size_t *rn)
+/* thp_repair_text_stream's sink: clean each piece into the output. */
+static int clean_sink(void *arg, const char *s, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)in;
-    int rc;
+    struct clean *cs = arg;
 
-    if (!(n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) &&
-        !(n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
-                     (s[0] == 0xFE && s[1] == 0xFF))) &&
-        guess_utf16(s, n) == NULL && thp_text_utf8_valid(in, n)) {
-        if (info) {
-            char label[32] = "", declared[32] = "";
+    clean_piece(cs, (const unsigned char *)s, n);
+    return cs->out->rc;
+}
 
-            if ((flags & THP_TEXT_HTML) &&
-                sniff_declared(in, n, label, sizeof label))
-                canon_charset(label, declared, sizeof declared);
-            snprintf(info->declared, sizeof info->declared, "%s",
-                     declared[0] ? declared : label);
-        }
-        set_charset(info, "UTF-8", THP_SRC_UTF8, 99);
-        *res = in;
-        *rn = n;
-        return THP_OK;
-    }
-    rc = thp_text_decode(in, n, flags, tmp, info, err);
-    *res = tmp->s ? tmp->s : "";
-    *rn = tmp->n;
-    return rc;
+/* 1 if in[0..n) may be UTF-8 as it is: no byte order mark, no UTF-16. */
+static int may_be_utf8(const unsigned char *s, size_t n)
+{
+    return !(n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) &&
+           !(n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
+                        (s[0] == 0xFE && s[1] == 0xFF))) &&
+           guess_utf16(s, n) == NULL;
+}
+
+/* Record in info that in[0..n) was read as the UTF-8 it is. */
+static void utf8_info(const char *in, size_t n, int flags,
+                      struct thp_text_info *info)
+{
+    char label[32] = "", declared[32] = "";
+
+    if (info == NULL)
+        return;
+    if ((flags & THP_TEXT_HTML) && sniff_declared(in, n, label, sizeof label))
+        canon_charset(label, declared, sizeof declared);
+    snprintf(info->declared, sizeof info->declared, "%s",
+             declared[0] ? declared : label);
+    set_charset(info, "UTF-8", THP_SRC_UTF8, 99);
 }
 
 int thp_text_prepare(const char *in, size_t n, int flags, struct thp_buf *out,
@@ -1067,33 +1240,72 @@ int thp_text_prepare(const char *in, size_t n, int flags, struct thp_buf *out,
 {
     struct thp_buf a, b;
     struct thp_repair_info *ri = info ? &info->repair : NULL;
-    const char *cur;
-    size_t curn;
-    int rc, changed;
+    struct clean cs;
+    const char *cur = in;
+    size_t curn = n, start = out->n;
+    int rc = THP_OK, valid = 0;
 
+    pthread_once(&nfc_once, nfc_build);
+    /* room for the text at once; the NUL a grown buffer may lack */
+    if (thp_buf_grow(out, n + 16) == THP_OK && out->s != NULL)
+        out->s[out->n] = '\0';
     thp_buf_init(&a, out->max ? out->max * 4 : 0);
     thp_buf_init(&b, out->max ? out->max * 4 : 0);
-    /* each stage reads cur and writes a or b only when it changes it */
-    rc = decode_view(in, n, flags, &a, info, err, &cur, &curn);
-    /* references first: "Î&frac14;s" is mojibake only once decoded */
-    if (rc == THP_OK && !(flags & THP_TEXT_HTML) &&
-        memchr(cur, '&', curn) != NULL) {
-        rc = thp_repair_entities(cur, curn, &b, ri, err);
-        cur = b.s ? b.s : "";
-        curn = b.n;
-    }
-    if (rc == THP_OK) {
-        struct thp_buf *to = cur == b.s ? &a : &b;
+    /*
+    ** References come first ("Î&frac14;s" is mojibake only once decoded),
+    ** then the repair, which hands each piece of its result to cleaning
+    ** as it goes: the text is not copied between the stages. Most input
+    ** is UTF-8 already, and the repair's scan validates it in the same
+    ** pass; input that is not is decoded first, and what was cleaned of
+    ** it so far is thrown away.
+    */
+    if (may_be_utf8((const unsigned char *)in, n)) {
+        struct thp_repair_info mine;
+        struct thp_text_info saved;
 
-        thp_buf_reset(to);
-        rc = thp_repair_text_lazy(cur, curn, to, ri, err, &changed);
-        if (rc == THP_OK && changed) {
-            cur = to->s ? to->s : "";
-            curn = to->n;
+        if (info != NULL)
+            saved = *info;
+        thp_repair_info_init(&mine);
+        if (!(flags & THP_TEXT_HTML) && memchr(in, '&', n) != NULL) {
+            /* references keep bytes that are not UTF-8 as they are */
+            rc = thp_repair_entities(in, n, &b, &mine, err);
+            cur = b.s ? b.s : "";
+            curn = b.n;
+        }
+        clean_init(&cs, out, info);
+        if (rc == THP_OK)
+            rc = thp_repair_text_stream(cur, curn, clean_sink, &cs, &mine,
+                                        err, &valid);
+        if (rc == THP_OK && valid) {
+            utf8_info(in, n, flags, info);
+            if (ri != NULL)
+                thp_repair_info_add(ri, &mine);
+        } else if (rc == THP_OK) {
+            out->n = start;
+            if (out->s != NULL)
+                out->s[start] = '\0';
+            if (info != NULL)
+                *info = saved;
         }
     }
+    if (rc == THP_OK && !valid) {
+        thp_buf_reset(&b);
+        rc = thp_text_decode(in, n, flags, &a, info, err);
+        cur = a.s ? a.s : "";
+        curn = a.n;
+        if (rc == THP_OK && !(flags & THP_TEXT_HTML) &&
+            memchr(cur, '&', curn) != NULL) {
+            rc = thp_repair_entities(cur, curn, &b, ri, err);
+            cur = b.s ? b.s : "";
+            curn = b.n;
+        }
+        clean_init(&cs, out, info);
+        if (rc == THP_OK)
+            rc = thp_repair_text_stream(cur, curn, clean_sink, &cs, ri, err,
+                                        &valid);
+    }
     if (rc == THP_OK)
-        rc = thp_text_clean(cur, curn, out, info, err);
+        rc = clean_finish(&cs, err);
     thp_buf_release(&a);
     thp_buf_release(&b);
     return rc;

@@ -49,24 +49,43 @@ int thp_buf_put_utf8(struct thp_buf *b, unsigned cp);
 */
 size_t thp_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
 
-/* thp_utf8_decode with the two- and three-byte forms most text holds
-** decoded inline, for the hot loops of text repair and cleaning. */
-static inline size_t thp_utf8_at(const unsigned char *s, size_t n,
-                                 unsigned *cp)
+/* thp_utf8_decode inline, for the hot loops of text repair and
+** cleaning: the two- and three-byte forms most text holds first. */
+static inline __attribute__((always_inline)) size_t
+thp_utf8_at(const unsigned char *s, size_t n, unsigned *cp)
 {
     unsigned c = s[0];
 
-    if (c >= 0xC2 && c <= 0xDF && n >= 2 && (s[1] & 0xC0) == 0x80) {
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        if (n < 2 || (s[1] & 0xC0) != 0x80)
+            return 0;
         *cp = ((c & 0x1F) << 6) | (s[1] & 0x3F);
         return 2;
     }
-    if (c >= 0xE1 && c <= 0xEC && n >= 3 && (s[1] & 0xC0) == 0x80 &&
-        (s[2] & 0xC0) == 0x80) {
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+            (c == 0xE0 && s[1] < 0xA0) ||  /* overlong */
+            (c == 0xED && s[1] >= 0xA0))   /* surrogate */
+            return 0;
         *cp = ((c & 0x0F) << 12) | ((unsigned)(s[1] & 0x3F) << 6) |
               (s[2] & 0x3F);
         return 3;
     }
-    return thp_utf8_decode(s, n, cp);
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+            (s[3] & 0xC0) != 0x80 ||
+            (c == 0xF0 && s[1] < 0x90) ||  /* overlong */
+            (c == 0xF4 && s[1] >= 0x90))   /* above U+10FFFF */
+            return 0;
+        *cp = ((c & 0x07) << 18) | ((unsigned)(s[1] & 0x3F) << 12) |
+              ((unsigned)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+        return 4;
+    }
+    return 0;
 }
 
 /* Length of the leading run of ASCII bytes of s[0..n), 8 bytes a step. */

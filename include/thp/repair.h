@@ -1,6 +1,7 @@
 /*
 ** repair.h: undoing mojibake and HTML character references in text that
-** is already valid UTF-8, so the index holds the words people wrote.
+** is valid UTF-8 (thp_repair_text_stream checks that as it goes), so the
+** index holds the words people wrote.
 **
 ** Mojibake is UTF-8 that was once read through a single-byte code page:
 ** "São" stored as UTF-8 (53 C3 A3 6F) and shown as Windows-1252 reads
@@ -13,12 +14,16 @@
 ** (no controls, unassigned or private-use code points, stray combining
 ** marks, or letters of one alphabet glued to another's). A run that is
 ** neither better nor worse once undone ("Ã…" for "Å") is undone only
-** when the same line has a clearly better run of the same code page.
+** when the same line has a clearly better run of the same code page, or
+** an earlier pass over the line undid an inner layer in that code page
+** and the run gives letters of the script around it. Where runs of
+** several code pages overlap, the longest wins, then a plain one, then
+** the one of the code page whose runs span more of the line.
 ** Damage on top is undone too: a space (or nothing) where the byte 0xA0
 ** was ("Ã la carte"), U+FFFD or '?' for a byte the code page lacks
 ** (recovered when one character fits, else U+FFFD), CESU-8 surrogate
-** pairs; and, with no UTF-8 involved, Latin-1 text read as Mac Roman
-** ("cafÈ" -> "café"). docs/REPAIR.md lists every kind and what is left
+** pairs, combining marks; and, with no UTF-8 involved, Latin-1 text read
+** as Mac Roman ("cafÈ" -> "café", "Helsingiss‰" -> "Helsingissä"). docs/REPAIR.md lists every kind and what is left
 ** alone on purpose.
 **
 ** Invariants:
@@ -37,8 +42,9 @@
 **   - Text with no two adjacent characters that could be the lead and
 **     continuation bytes of UTF-8 in a single code page costs one scan.
 **
-** The functions are pure, keep no state, and are safe to call from
-** several threads at once.
+** The functions keep no state between calls (their tables are built
+** once, on first use, thread-safely) and are safe to call from several
+** threads at once.
 */
 #ifndef THP_REPAIR_H
 #define THP_REPAIR_H
@@ -116,6 +122,32 @@ int thp_repair_text(const char *in, size_t n, struct thp_buf *out,
 int thp_repair_text_lazy(const char *in, size_t n, struct thp_buf *out,
                          struct thp_repair_info *info, struct thp_err *err,
                          int *changed);
+
+/*
+** Where thp_repair_text_stream hands its result: pieces of text, in
+** order. Returns THP_OK, or an error code, which stops the repair and is
+** what it returns.
+*/
+typedef int (*thp_repair_sink)(void *arg, const char *s, size_t n);
+
+/*
+** Undo mojibake in in[0..n), which need not be UTF-8: it is validated in
+** the same pass. The result goes to sink as it is made, in pieces that
+** end at line ends (but the last): unchanged text straight from in, in
+** pieces of up to 64 KiB so that a consumer reads them while they are in
+** cache, and repaired lines. *valid is 1 when in was valid UTF-8; when
+** it is 0, the scan stopped at the first invalid byte, what sink got is
+** to be thrown away and info is left as it was (the caller decodes in
+** first, then repairs). Returns THP_OK, THP_ERR_NOMEM or sink's error
+** (recorded in err, which may be NULL).
+*/
+int thp_repair_text_stream(const char *in, size_t n, thp_repair_sink sink,
+                           void *arg, struct thp_repair_info *info,
+                           struct thp_err *err, int *valid);
+
+/* Add the counts of from to those of to (layers: the larger). */
+void thp_repair_info_add(struct thp_repair_info *to,
+                         const struct thp_repair_info *from);
 
 /*
 ** Decode HTML character references in in[0..n) (UTF-8), appending to out:

@@ -12,9 +12,15 @@
 **           leaves them to its parser), then mojibake undone: UTF-8 that
 **           was once read through a single-byte code page
 **   clean   C1 controls that are really Windows-1252 punctuation are
-**           mapped back, NUL and other control characters dropped, line
-**           ends made LF, no-break spaces and runs of blanks folded, and
-**           the result normalised to NFC (utf8proc).
+**           mapped back, NUL and other control characters and terminal
+**           escapes dropped, line ends (and U+2028, U+2029) made LF,
+**           no-break spaces and runs of blanks folded, and the result
+**           normalised to NFC (utf8proc) where the quick check doubts
+**           it.
+**
+** For input that is UTF-8 already (most), the repair's scan validates it
+** in the same pass and hands the text to cleaning piece by piece, so it
+** is read once and not copied between the steps.
 **
 ** What was decided and changed is reported in struct thp_text_info so the
 ** indexer can record it per document.
@@ -81,7 +87,8 @@ int thp_text_clean(const char *in, size_t n, struct thp_buf *out,
 
 /*
 ** The whole pipeline: decode, repair (references only without
-** THP_TEXT_HTML), clean. out receives the result.
+** THP_TEXT_HTML), clean. out receives the result; on an error it may
+** hold part of it.
 */
 int thp_text_prepare(const char *in, size_t n, int flags, struct thp_buf *out,
                      struct thp_text_info *info, struct thp_err *err);

@@ -80,6 +80,24 @@ check_eq "short undeclared Windows-1250" "Uchodźcy w Łodzi" "$OUT"
 check_contains "... detected as Windows-1250" "$ERR" "WINDOWS-1250 (detected"
 run "$INDEX" --repair-text < <(printf '\x1b[1;31mred\x1b[0m &EACUTE;COLE\n')
 check_eq "terminal escapes dropped whole, capital references decoded" "red ÉCOLE" "$OUT"
+# --- more damage: '?' for a lost byte, layers over one-letter words, ------
+# --- science's Greek letters, symbols glued to words, escapes --------------
+run "$INDEX" --repair-text < <(printf 'S\xc3\x83?o Paulo e \xc3\xa2\xe2\x82\xac\xc5\x93ok\xc3\xa2\xe2\x82\xac?\n')
+check_eq "lossy mojibake with '?' for the lost byte" "S�o Paulo e “ok”" "$OUT"
+run "$INDEX" --repair-text < <(printf '\xc3\xa2\xe2\x82\xac\xe2\x80\x9c\xc3\xa2\xcb\x86\xc2\x8f\x20\xc3\xa2\xe2\x82\xac\xe2\x80\x9c\xc3\x82\xc2\xba\xc3\xa2\xe2\x82\xac\xe2\x80\x9c\xc3\xa2\xcb\x86\xc2\x8f\x20\xc3\xa2\xe2\x82\xac\xe2\x80\x9c\xc3\x82\xc2\xba\xc3\xa2\xe2\x82\xac\xe2\x80\x9c\xc3\xa2\xcb\x86\xc2\x8f\xc3\xa2\xe2\x82\xac\xe2\x80\x9c\xc3\xa2\xe2\x80\xb0\xc2\xa5\n')
+check_eq "a one-letter word under Mac Roman and Windows-1252" "и ми миг" "$OUT"
+run "$INDEX" --repair-text < <(printf 'TNF\xc3\x8f\xe2\x80\x9e rose, IL-1\xe2\x95\xac\xe2\x96\x92\n')
+check_eq "Greek letters of science through Windows-1252 and cp437" "TNFτ rose, IL-1α" "$OUT"
+run "$INDEX" --repair-text < <(printf 'Helsingiss\xe2\x80\xb0 ja syksyll\xe2\x80\xb0\n')
+check_eq "Latin-1 read as Mac Roman, symbols glued to words" "Helsingissä ja syksyllä" "$OUT"
+run "$INDEX" --repair-text < <(printf 'La citt\xd0\x93 \xd0\x93\xd0\x81 gi\xd0\x93 pronta\n')
+check_eq "a lost no-break byte through Windows-1251" "La città è già pronta" "$OUT"
+run "$INDEX" --repair-text < <(printf '\x1b]0;title\x07\x1b(Bplain\x1b[2 q text\n')
+check_eq "OSC strings and charset escapes dropped whole" "plain text" "$OUT"
+for clean in 'é” uma' 'Il est allé »à« Paris' '”é” uma' 'πT of 3 K' '10μm'; do
+    run "$INDEX" --repair-text < <(printf '%s\n' "$clean")
+    check_eq "clean text untouched: $clean" "$clean" "$OUT"
+done
 for clean in '3×£10' '“ß”' '—à' '„ď…' 'Ã' 'Å ja' 'Ð is eth'; do
     run "$INDEX" --repair-text < <(printf '%s\n' "$clean")
     check_eq "clean text untouched: $clean" "$clean" "$OUT"

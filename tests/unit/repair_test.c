@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include <utf8proc.h>
+
 #include "check.h"
 #include "thp/mem.h"
 #include "thp/repair.h"
@@ -153,6 +155,55 @@ static const char *const sentences[] = {
     "Visiwa vya \xC3\x85land",
     "Last-Translator: Danilo \xC5\xA0" "egan",
     "\xC3\x96sterreich und die Schweiz",
+    /* the other languages the tokenizer stems: Armenian, Basque,
+    ** Danish, Finnish, Irish, Nepali, Serbian, Tamil, Yiddish (pointed
+    ** Hebrew letters) and Indonesian (ASCII) */
+    "\xD5\x93\xD5\xA1\xD5\xAD\xD5\xBD\xD5\xBF\xD5\xA1\xD5\xAF\xD5\xA1"
+    "\xD5\xB6\xD5\xB6\xD5\xA5\xD6\x80\xD5\xA8 \xD6\x87 \xD5\xB4\xD5\xAB"
+    "\xD5\xA3\xD6\x80\xD5\xA1\xD5\xB6\xD5\xBF\xD5\xB6\xD5\xA5\xD6\x80"
+    "\xD5\xA8 \xD4\xB5\xD6\x80\xD6\x87\xD5\xA1\xD5\xB6\xD5\xB8\xD6\x82"
+    "\xD5\xB4 \xD5\xBD\xD5\xBF\xD5\xA1\xD6\x81\xD5\xA1\xD5\xB6 \xD6\x85"
+    "\xD5\xA3\xD5\xB6\xD5\xB8\xD6\x82\xD5\xA9\xD5\xB5\xD5\xB8\xD6\x82"
+    "\xD5\xB6\xD6\x89",
+    "Errefuxiatuek eta migratzaileek laguntza jaso zuten Donostian; e"
+    "uskara ikastaroak daude.",
+    "Flygtninge i K\xC3\xB8" "benhavn f\xC3\xA5r hj\xC3\xA6lp til bol"
+    "ig og sprogkurser; \xC3\x85rhus f\xC3\xB8lger efter.",
+    "Pakolaiset ja maahanmuuttajat saivat apua Helsingiss\xC3\xA4; ki"
+    "elikurssit jatkuvat syksyll\xC3\xA4.",
+    "Fuair d\xC3\xAD" "deanaithe agus imircigh c\xC3\xBAnamh i mBaile"
+    " \xC3\x81tha Cliath; t\xC3\xA1 ranganna Gaeilge ar si\xC3\xBAl.",
+    "\xE0\xA4\xB6\xE0\xA4\xB0\xE0\xA4\xA3\xE0\xA4\xBE\xE0\xA4\xB0\xE0"
+    "\xA5\x8D\xE0\xA4\xA5\xE0\xA5\x80 \xE0\xA4\xB0 \xE0\xA4\x86\xE0\xA4"
+    "\xAA\xE0\xA5\x8D\xE0\xA4\xB0\xE0\xA4\xB5\xE0\xA4\xBE\xE0\xA4\xB8"
+    "\xE0\xA5\x80\xE0\xA4\xB9\xE0\xA4\xB0\xE0\xA5\x82\xE0\xA4\xB2\xE0"
+    "\xA5\x87 \xE0\xA4\x95\xE0\xA4\xBE\xE0\xA4\xA0\xE0\xA4\xAE\xE0\xA4"
+    "\xBE\xE0\xA4\xA1\xE0\xA5\x8C\xE0\xA4\x82\xE0\xA4\xAE\xE0\xA4\xBE"
+    " \xE0\xA4\xB8\xE0\xA4\xB9\xE0\xA4\xAF\xE0\xA5\x8B\xE0\xA4\x97 \xE0"
+    "\xA4\xAA\xE0\xA4\xBE\xE0\xA4\x8F\xE0\xA5\xA4",
+    "\xD0\x98\xD0\xB7\xD0\xB1\xD0\xB5\xD0\xB3\xD0\xBB\xD0\xB8\xD1\x86"
+    "\xD0\xB5 \xD0\xB8 \xD0\xBC\xD0\xB8\xD0\xB3\xD1\x80\xD0\xB0\xD0\xBD"
+    "\xD1\x82\xD0\xB8 \xD1\x83 \xD0\x91\xD0\xB5\xD0\xBE\xD0\xB3\xD1\x80"
+    "\xD0\xB0\xD0\xB4\xD1\x83 \xD0\xB4\xD0\xBE\xD0\xB1\xD0\xB8\xD0\xBB"
+    "\xD0\xB8 \xD1\x81\xD1\x83 \xD0\xBF\xD0\xBE\xD0\xBC\xD0\xBE\xD1\x9B"
+    "; \xD1\x92\xD0\xB0\xD1\x86\xD0\xB8 \xD1\x83\xD1\x87\xD0\xB5 \xD1"
+    "\x98\xD0\xB5\xD0\xB7\xD0\xB8\xD0\xBA.",
+    "\xE0\xAE\x85\xE0\xAE\x95\xE0\xAE\xA4\xE0\xAE\xBF\xE0\xAE\x95\xE0"
+    "\xAE\xB3\xE0\xAF\x81\xE0\xAE\xAE\xE0\xAF\x8D \xE0\xAE\x95\xE0\xAF"
+    "\x81\xE0\xAE\x9F\xE0\xAE\xBF\xE0\xAE\xAF\xE0\xAF\x87\xE0\xAE\xB1"
+    "\xE0\xAE\xBF\xE0\xAE\x95\xE0\xAE\xB3\xE0\xAF\x81\xE0\xAE\xAE\xE0"
+    "\xAF\x8D \xE0\xAE\x9A\xE0\xAF\x86\xE0\xAE\xA9\xE0\xAF\x8D\xE0\xAE"
+    "\xA9\xE0\xAF\x88\xE0\xAE\xAF\xE0\xAE\xBF\xE0\xAE\xB2\xE0\xAF\x8D"
+    " \xE0\xAE\x89\xE0\xAE\xA4\xE0\xAE\xB5\xE0\xAE\xBF \xE0\xAE\xAA\xE0"
+    "\xAF\x86\xE0\xAE\xB1\xE0\xAF\x8D\xE0\xAE\xB1\xE0\xAE\xA9\xE0\xAE"
+    "\xB0\xE0\xAF\x8D.",
+    "\xD7\x93\xD7\x99 \xD7\xA4\xD6\xBC\xD7\x9C\xD7\x99\xD7\x98\xD7\x99"
+    "\xD7\x9D \xD7\x90\xD7\x95\xD7\x9F \xD7\x90\xD7\x99\xD7\x9E\xD7\x99"
+    "\xD7\x92\xD7\xA8\xD7\x90\xD6\xB7\xD7\xA0\xD7\x98\xD7\x9F \xD7\x94"
+    "\xD7\x90\xD6\xB8\xD7\x91\xD7\x9F \xD7\x91\xD7\x90\xD6\xB7\xD7\xA7"
+    "\xD7\x95\xD7\x9E\xD7\xA2\xD7\x9F \xD7\x94\xD7\x99\xD7\x9C\xD7\xA3"
+    " \xD7\x90\xD7\x99\xD7\x9F \xD7\xA0\xD7\x99\xD7\x95\xD6\xBE\xD7\x99"
+    "\xD7\x90\xD6\xB8\xD7\xA8\xD7\xA7.",
     /* Uzbek's okina U+02BB is CA BB: Mac Roman shows it as a no-break
     ** space and "ª", which is too much like Czech "v\u00A0č" or Slovak
     ** "v\u00A0ľ" to be undone: a known miss for the Mac paths */
@@ -483,10 +534,13 @@ static unsigned next_cp(const char *s, size_t n, size_t *i)
 ** UTF-8 s[0..n) shown through code page cp with a twist, into out:
 **   LOSE_A0    byte 0xA0 comes out as a plain space
 **   LOSE_A0_COLLAPSE  ... and a space right after it is gone (HTML)
+**   LOSE_A0_VANISH    byte 0xA0 is gone altogether
 **   LOSSY      a byte cp leaves undefined comes out as U+FFFD
+**   LOSSY_Q    ... as '?'
 **   CESU       4-byte sequences first written as CESU-8 surrogate pairs
 */
-enum { LOSE_A0 = 1, LOSE_A0_COLLAPSE, LOSSY, CESU };
+enum { LOSE_A0 = 1, LOSE_A0_COLLAPSE, LOSE_A0_VANISH, LOSSY, LOSSY_Q,
+       CESU };
 
 static void damage_kind(const char *s, size_t n, int cp, int kind,
                         struct thp_buf *out)
@@ -523,6 +577,8 @@ static void damage_kind(const char *s, size_t n, int cp, int kind,
             thp_buf_putc(out, (int)c);
             continue;
         }
+        if (c == 0xA0 && kind == LOSE_A0_VANISH)
+            continue;
         if (c == 0xA0 && (kind == LOSE_A0 || kind == LOSE_A0_COLLAPSE)) {
             thp_buf_putc(out, ' ');
             if (kind == LOSE_A0_COLLAPSE && i + 1 < b.n && b.s[i + 1] == ' ')
@@ -532,6 +588,8 @@ static void damage_kind(const char *s, size_t n, int cp, int kind,
         u = thp_repair_cp_char(cp, c);
         if (kind == LOSSY && u == c && c < 0xA0)
             u = 0xFFFD;
+        if (kind == LOSSY_Q && u == c && c < 0xA0)
+            u = '?';
         thp_buf_put_utf8(out, u);
     }
     thp_buf_release(&b);
@@ -545,10 +603,11 @@ static int has_byte(const char *s, size_t n, int cp, int kind)
     for (i = 0; i < n; i++) {
         unsigned c = (unsigned char)s[i];
 
-        if (kind == LOSSY && c >= 0x80 && c < 0xA0 &&
+        if ((kind == LOSSY || kind == LOSSY_Q) && c >= 0x80 && c < 0xA0 &&
             thp_repair_cp_char(cp, c) == c)
             return 1;
-        if ((kind == LOSE_A0 || kind == LOSE_A0_COLLAPSE) && c == 0xA0)
+        if ((kind == LOSE_A0 || kind == LOSE_A0_COLLAPSE ||
+             kind == LOSE_A0_VANISH) && c == 0xA0)
             return 1;
         if (kind == CESU && c >= 0xF0)
             return 1;
@@ -605,13 +664,24 @@ static void test_kinds(void)
         {"no-break byte lost, collapsed", THP_CP_1252, LOSE_A0_COLLAPSE, 900},
         {"no-break byte lost, iso-8859-1", THP_CP_LATIN1, LOSE_A0, 900},
         {"no-break byte lost, windows-1250", THP_CP_1250, LOSE_A0, 900},
-        {"no-break byte lost, windows-1251", THP_CP_1251, LOSE_A0, 500},
+        {"no-break byte lost, windows-1251", THP_CP_1251, LOSE_A0, 900},
+        {"no-break byte lost, windows-1253", THP_CP_1253, LOSE_A0, 600},
+        {"no-break byte lost, windows-1254", THP_CP_1254, LOSE_A0, 900},
+        {"no-break byte lost, windows-1257", THP_CP_1257, LOSE_A0, 600},
+        {"no-break byte lost, iso-8859-2", THP_CP_LATIN2, LOSE_A0, 800},
+        {"no-break byte vanished, windows-1252", THP_CP_1252,
+         LOSE_A0_VANISH, 100},
         {"CESU-8, windows-1252", THP_CP_1252, CESU, 1000},
         {"CESU-8, iso-8859-1", THP_CP_LATIN1, CESU, 1000},
         {"CESU-8, macroman", THP_CP_MACROMAN, CESU, 1000},
+        {"CESU-8, windows-1250", THP_CP_1250, CESU, 1000},
+        {"CESU-8, mac-centraleurope", THP_CP_MACCE, CESU, 1000},
+        {"CESU-8, cp437", THP_CP_437, CESU, 1000},
     };
     static const int lossy_cps[] = {THP_CP_1252, THP_CP_1250, THP_CP_1251,
                                     THP_CP_1253, THP_CP_1254, THP_CP_1257};
+    static const int lossy_kinds[] = {LOSSY, LOSSY_Q};
+    size_t lk;
     struct thp_buf d, out, tmp;
     size_t i, k;
 
@@ -646,9 +716,10 @@ static void test_kinds(void)
     ** lost one byte at most (two lost bytes are not recovered: skipped,
     ** and counted).
     */
+    for (lk = 0; lk < 2; lk++)
     for (k = 0; k < sizeof lossy_cps / sizeof lossy_cps[0]; k++) {
         size_t tried = 0, ok = 0, kept = 0, lost = 0, twice = 0;
-        int cp = lossy_cps[k];
+        int cp = lossy_cps[k], lkind = lossy_kinds[lk];
 
         for (i = 0; i < N_SENTENCES; i++) {
             const char *s = sentences[i];
@@ -673,7 +744,7 @@ static void test_kinds(void)
             if (repair(d.s, d.n, &out, NULL) != THP_OK || !same(&out, s, n))
                 continue;
             thp_buf_reset(&d);
-            damage_kind(s, n, cp, LOSSY, &d);
+            damage_kind(s, n, cp, lkind, &d);
             tried++;
             if (repair(d.s, d.n, &out, NULL) == THP_OK &&
                 lossy_match(s, n, &out, cp, &kept, &lost))
@@ -682,11 +753,13 @@ static void test_kinds(void)
                 fprintf(stderr, "miss lossy %s #%zu:\n  in:  %s\n  out: %s\n",
                         thp_repair_cp_name(cp), i, d.s, out.s);
         }
-        printf("  lossy %-30s %zu/%zu lines, characters with a lost byte: "
-               "%zu recovered, %zu U+FFFD (%zu lines with two lost in one "
-               "character)\n", thp_repair_cp_name(cp), ok, tried, kept, lost,
+        printf("  lossy %-12s %-17s %zu/%zu lines, characters with a lost "
+               "byte: %zu recovered, %zu U+FFFD (%zu lines with two lost in "
+               "one character)\n", thp_repair_cp_name(cp),
+               lkind == LOSSY ? "(U+FFFD)" : "('?')", ok, tried, kept, lost,
                twice);
-        CHECK(ok * 10 >= tried * 9);
+        /* a '?' is also a character of its own: less is recovered */
+        CHECK(ok * 100 >= tried * (lkind == LOSSY ? 90 : 75));
     }
     /* Windows-1251 has one hole (0x98): what it held is recovered */
     {
@@ -865,6 +938,159 @@ static void test_kinds(void)
     thp_buf_release(&tmp);
 }
 
+/* 1 if UTF-8 s[0..n) holds letters past ASCII and all are Latin. */
+static int latin_only(const char *s, size_t n)
+{
+    size_t i = 0;
+    int any = 0;
+
+    while (i < n) {
+        unsigned c = next_cp(s, n, &i);
+
+        if (c < 0x80)
+            continue;
+        if (utf8proc_category((utf8proc_int32_t)c) <= UTF8PROC_CATEGORY_LO &&
+            c >= 0x0370 && !(c >= 0x1E00 && c < 0x1F00))
+            return 0;
+        any = 1;
+    }
+    return any;
+}
+
+/* Repair bad[0..bn) and count it fixed when it gives want. */
+static void tally(const char *what, const char *bad, size_t bn,
+                  const char *want, size_t wn, struct thp_buf *out,
+                  size_t *tried, size_t *fixed)
+{
+    if (bn == wn && memcmp(bad, want, wn) == 0)
+        return; /* no code page alters it: not damage */
+    (*tried)++;
+    if (repair(bad, bn, out, NULL) == THP_OK && same(out, want, wn))
+        (*fixed)++;
+    else if (getenv("REPAIR_VERBOSE"))
+        fprintf(stderr, "miss %s:\n  in:  %.*s\n  out: %s\n", what, (int)bn,
+                bad, out->s);
+}
+
+/*
+** More kinds of damage, each over text made here: one Greek letter of
+** science glued to ASCII letters and digits ("10μm", "TNFα") through
+** the code pages that make it two characters; text with combining
+** marks (the sentences decomposed, NFD) shown through Windows-1252 and
+** Mac Roman; the sentences written in Latin letters shown through
+** Windows-1251. Recall is printed for each, and the clean forms must
+** stay as they are (false positives).
+*/
+static void test_more_kinds(void)
+{
+    static const char *const forms[] = {
+        "cells of 10%sm", "TNF%s rose", "IL-1%s and IL-6", "the %s-helix",
+        "a 5%s resistor", "%sT of 3 K", "at %s = 500 nm", "%sx%sy",
+        "2%s", "anti-%s",
+    };
+    static const unsigned greek[] = {
+        0x03B1, 0x03B2, 0x03B3, 0x03B4, 0x03B5, 0x03B6, 0x03B7, 0x03B8,
+        0x03BA, 0x03BB, 0x03BC, 0x03BD, 0x03BE, 0x03C0, 0x03C1, 0x03C3,
+        0x03C4, 0x03C6, 0x03C7, 0x03C8, 0x03C9, 0x0394, 0x03A3, 0x03A6,
+        0x03A8, 0x03A9, 0x0393, 0x039B, 0x0398,
+    };
+    static const int greek_cps[] = {THP_CP_1252, THP_CP_LATIN1,
+                                    THP_CP_MACROMAN, THP_CP_437};
+    static const int nfd_cps[] = {THP_CP_1252, THP_CP_MACROMAN};
+    struct thp_buf clean, d, out;
+    size_t i, f, g, k, changed = 0, nclean = 0;
+
+    thp_buf_init(&clean, 0);
+    thp_buf_init(&d, 0);
+    thp_buf_init(&out, 0);
+    for (k = 0; k < sizeof greek_cps / sizeof greek_cps[0]; k++) {
+        size_t tried = 0, fixed = 0;
+
+        for (f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+            for (g = 0; g < sizeof greek / sizeof greek[0]; g++) {
+                const char *q;
+
+                thp_buf_reset(&clean);
+                for (q = forms[f]; *q; q++) {
+                    if (q[0] == '%' && q[1] == 's') {
+                        thp_buf_put_utf8(&clean, greek[g]);
+                        q++;
+                    } else {
+                        thp_buf_putc(&clean, *q);
+                    }
+                }
+                if (k == 0) {
+                    nclean++;
+                    if (repair(clean.s, clean.n, &out, NULL) != THP_OK ||
+                        !same(&out, clean.s, clean.n)) {
+                        fprintf(stderr, "clean science changed: %s -> %s\n",
+                                clean.s, out.s);
+                        changed++;
+                    }
+                }
+                thp_buf_reset(&d);
+                damage(clean.s, clean.n, greek_cps[k], &d);
+                tally("greek glued", d.s, d.n, clean.s, clean.n, &out,
+                      &tried, &fixed);
+            }
+        }
+        printf("  %-36s %zu/%zu\n", k == 0 ? "Greek glued to ASCII, "
+               "windows-1252" : k == 1 ? "Greek glued to ASCII, iso-8859-1"
+               : k == 2 ? "Greek glued to ASCII, macroman"
+               : "Greek glued to ASCII, cp437", fixed, tried);
+        /* cp437 shows a lone Greek letter as two box characters, which
+        ** text drawn in boxes holds: only those glued to a letter or
+        ** after a digit are taken */
+        CHECK(tried > 0 &&
+              fixed * 100 >= tried * (greek_cps[k] == THP_CP_437 ? 80 : 95));
+    }
+    printf("  %-36s %zu strings, %zu changed (false positives)\n",
+           "clean science notation", nclean, changed);
+    CHECK(changed == 0);
+    for (k = 0; k < sizeof nfd_cps / sizeof nfd_cps[0]; k++) {
+        size_t tried = 0, fixed = 0;
+
+        for (i = 0; i < N_SENTENCES; i++) {
+            utf8proc_uint8_t *nfd = NULL;
+            utf8proc_ssize_t m = utf8proc_map(
+                (const utf8proc_uint8_t *)sentences[i],
+                (utf8proc_ssize_t)strlen(sentences[i]), &nfd,
+                UTF8PROC_STABLE | UTF8PROC_DECOMPOSE);
+
+            if (m > 0 && strcmp((const char *)nfd, sentences[i]) != 0) {
+                thp_buf_reset(&d);
+                damage((const char *)nfd, (size_t)m, nfd_cps[k], &d);
+                tally("combining marks", d.s, d.n, (const char *)nfd,
+                      (size_t)m, &out, &tried, &fixed);
+            }
+            free(nfd);
+        }
+        printf("  %-36s %zu/%zu\n", k == 0 ? "combining marks, windows-1252"
+               : "combining marks, macroman", fixed, tried);
+        CHECK(tried > 0 && fixed * 100 >= tried * 85);
+    }
+    {
+        size_t tried = 0, fixed = 0;
+
+        for (i = 0; i < N_SENTENCES; i++) {
+            const char *s = sentences[i];
+
+            if (!latin_only(s, strlen(s)))
+                continue;
+            thp_buf_reset(&d);
+            damage(s, strlen(s), THP_CP_1251, &d);
+            tally("latin via 1251", d.s, d.n, s, strlen(s), &out, &tried,
+                  &fixed);
+        }
+        printf("  %-36s %zu/%zu\n", "Latin text, windows-1251", fixed,
+               tried);
+        CHECK(tried > 0 && fixed * 100 >= tried * 90);
+    }
+    thp_buf_release(&clean);
+    thp_buf_release(&d);
+    thp_buf_release(&out);
+}
+
 /*
 ** 1 if UTF-8 s[0..n) holds a letter and the punctuation right after it
 ** that are, in a Windows or ISO code page (not the Mac ones, whose
@@ -910,7 +1136,10 @@ static void test_punct_pairs(void)
         "\xC2\xA0", "\xE2\x80\xB2",
     };
     /* accented letters of en nl pt es fr de tr, and of it ca sv da no
-    ** is fi pl cs sk hu hr sl ro lt lv et */
+    ** is fi pl cs sk hu hr sl ro lt lv et eu ga; then letters of the
+    ** other alphabets the tokenizer stems: Greek, Russian and Serbian
+    ** Cyrillic, Armenian, Hebrew (Yiddish), Arabic, Devanagari (Hindi,
+    ** Nepali), Tamil */
     static const char letters[] =
         "\xC3\xA0\xC3\xA1\xC3\xA2\xC3\xA3\xC3\xA4\xC3\xA5\xC3\xA6\xC3\xA7"
         "\xC3\xA8\xC3\xA9\xC3\xAA\xC3\xAB\xC3\xAC\xC3\xAD\xC3\xAE\xC3\xAF"
@@ -930,7 +1159,26 @@ static void test_punct_pairs(void)
         "\xC8\x99\xC8\x98\xC8\x9B\xC8\x9A\xC5\xA3\xC5\xA2"
         "\xC4\x97\xC4\x96\xC4\xAF\xC4\xAE\xC5\xAB\xC5\xAA\xC5\xB3\xC5\xB2"
         "\xC4\x81\xC4\x80\xC4\x93\xC4\x92\xC4\xA3\xC4\xA2\xC4\xAB\xC4\xAA"
-        "\xC4\xB7\xC4\xB6\xC4\xBC\xC4\xBB\xC5\x86\xC5\x85\xC5\x93\xC5\x92";
+        "\xC4\xB7\xC4\xB6\xC4\xBC\xC4\xBB\xC5\x86\xC5\x85\xC5\x93\xC5\x92"
+        "\xCE\xAC\xCE\xAD\xCE\xAE\xCE\xAF\xCF\x8C\xCF\x8D\xCF\x8E\xCF\x8A"
+        "\xCE\x90\xCE\xB1\xCF\x89\xCE\xA9\xCE\x86\xD0\x81\xD1\x91\xD0\xB9"
+        "\xD1\x8A\xD1\x92\xD1\x9B\xD1\x99\xD1\x9A\xD1\x9F\xD1\x98\xD0\x99"
+        "\xD0\x82\xD0\x8B\xD0\x89\xD0\x8A\xD0\x8F\xD0\x88\xD1\x89\xD1\x8B"
+        "\xD1\x8D\xD1\x8E\xD1\x8F\xD0\xB0\xD0\xB1\xD0\xB2\xD0\xB3\xD0\xB4"
+        "\xD0\xB5\xD0\xB6\xD0\xB7\xD0\xB8\xD0\xBA\xD0\xBB\xD0\xBC\xD0\xBD"
+        "\xD0\xBE\xD0\xBF\xD1\x80\xD1\x81\xD1\x82\xD1\x83\xD1\x84\xD1\x85"
+        "\xD1\x86\xD1\x87\xD1\x88\xD5\xA1\xD5\xA5\xD6\x87\xD4\xB1\xD5\x90"
+        "\xD6\x80\xD5\xB8\xD5\xAD\xD7\x90\xD7\xA9\xD7\xA4\xD7\x91\xD7\xAA"
+        "\xD8\xA7\xD9\x84\xD9\x84\xD8\xA9\xD9\x89\xD9\x8A\xD9\x83\xD9\x81"
+        "\xD9\x82\xD8\xBA\xD8\xB9\xD8\xB4\xD8\xB5\xD8\xB6\xD8\xB7\xD8\xB8"
+        "\xD8\xAB\xD8\xAE\xD8\xB0\xD8\xA3\xD8\xA5\xD8\xA2\xD8\xA4\xD8\xA6"
+        "\xD8\xA1\xE0\xA4\x95\xE0\xA4\xB7\xE0\xA4\xA3\xE0\xA4\xA4\xE0\xA4"
+        "\x9F\xE0\xA4\xA1\xE0\xA4\xA6\xE0\xA4\xA8\xE0\xA4\xAE\xE0\xA4\xAF"
+        "\xE0\xA4\xB0\xE0\xA4\xB2\xE0\xA4\xB5\xE0\xA4\xB6\xE0\xA4\xB8\xE0"
+        "\xA4\xB9\xE0\xAE\x95\xE0\xAE\x99\xE0\xAE\x9A\xE0\xAE\x9E\xE0\xAE"
+        "\x9F\xE0\xAE\xA3\xE0\xAE\xA4\xE0\xAE\xA8\xE0\xAE\xAA\xE0\xAE\xAE"
+        "\xE0\xAE\xAF\xE0\xAE\xB0\xE0\xAE\xB2\xE0\xAE\xB5\xE0\xAE\xB4\xE0"
+        "\xAE\xB3\xE0\xAE\xB1\xE0\xAE\xA9";
     static const char *const forms[] = {
         "%P%L", "%L%P", "%P%L%P", "a%P%Lb", "%La%P", "%P%La", "X%L%P",
         "de %P%Lbc%P", "o %L%P ok", "%P%L%L%P", "%L%P%L",
@@ -980,6 +1228,99 @@ static void test_punct_pairs(void)
     printf("punctuation beside accented letters: %zu short lines, %zu "
            "changed (false positives); %zu skipped as they spell UTF-8\n",
            tried, changed, spelled);
+    CHECK(changed == 0);
+    thp_buf_release(&line);
+    thp_buf_release(&out);
+}
+
+/*
+** False repairs in running text: every word of every sentence (all the
+** languages above) with the quotes, dashes and ellipses of many
+** languages glued to it, alone on a line (short lines have the least
+** context) and in its sentence. None may change, but those whose
+** punctuation and letter spell one UTF-8 character in a Windows code
+** page (pair_spells_utf8, undone by design), which are counted apart.
+*/
+static void test_glued_punct(void)
+{
+    /* how a word is wrapped: before it, after it */
+    static const char *const wrap[][2] = {
+        {"\xE2\x80\x9C", "\xE2\x80\x9D"},     /* English “ ” */
+        {"\xE2\x80\x9E", "\xE2\x80\x9C"},     /* German, Czech „ “ */
+        {"\xE2\x80\x9E", "\xE2\x80\x9D"},     /* Polish, Hungarian „ ” */
+        {"\xE2\x80\x9D", "\xE2\x80\x9D"},     /* Swedish, Finnish ” ” */
+        {"\xC2\xAB", "\xC2\xBB"},             /* « » */
+        {"\xC2\xAB\xC2\xA0", "\xC2\xA0\xC2\xBB"}, /* French « » */
+        {"\xC2\xBB", "\xC2\xAB"},             /* Danish, German » « */
+        {"\xE2\x80\xB9", "\xE2\x80\xBA"},     /* ‹ › */
+        {"\xE2\x80\x98", "\xE2\x80\x99"},     /* ‘ ’ */
+        {"\xE2\x80\x9A", "\xE2\x80\x98"},     /* ‚ ‘ */
+        {"\xE3\x80\x8C", "\xE3\x80\x8D"},     /* CJK 「 」 */
+        {"\xE2\x80\x94", ""},                 /* —word */
+        {"", "\xE2\x80\x94"},                 /* word— */
+        {"\xE2\x80\x93", ""},                 /* –word */
+        {"", "\xE2\x80\x93"},                 /* word– */
+        {"\xE2\x80\xA6", ""},                 /* …word */
+        {"", "\xE2\x80\xA6"},                 /* word… */
+        {"\xE2\x80\x9E", "\xE2\x80\xA6"},     /* „word… */
+        {"\xE2\x80\x9C", "\xE2\x80\xA6\xE2\x80\x9D"}, /* “word…” */
+        {"\xC2\xBF", "?"},                    /* Spanish ¿ ? */
+        {"\xC2\xA1", "!"},                    /* Spanish ¡ ! */
+        {"(", ")"},
+        {"\"", "\""},
+        {"", "\xE2\x80\x99s"},                /* word’s */
+        {"\xE2\x80\xA2", ""},                 /* •word */
+        {"\xC2\xB7", "\xC2\xB7"},             /* ·word· */
+        {"\xD7\xB4", "\xD7\xB4"},             /* Hebrew ״ ״ */
+        {"\xD5\x9C", "\xD5\x9E"},             /* Armenian ՜ ՞ */
+        {"", "\xD8\x8C"},                     /* Arabic comma ، */
+        {"", "\xE0\xA5\xA4"},                 /* Devanagari danda । */
+        {"\xE2\x80\x94\xC2\xA0", "\xC2\xA0\xE2\x80\x94"}, /* — word — */
+    };
+    struct thp_buf line, out;
+    size_t i, w, tried = 0, changed = 0, spelled = 0, words = 0;
+
+    thp_buf_init(&line, 0);
+    thp_buf_init(&out, 0);
+    for (i = 0; i < N_SENTENCES; i++) {
+        const char *s = sentences[i], *p = s;
+
+        while (*p) {
+            const char *q = strchr(p, ' '), *end = q ? q : p + strlen(p);
+            size_t form;
+
+            words++;
+            for (w = 0; w < sizeof wrap / sizeof wrap[0]; w++) {
+                for (form = 0; form < 2; form++) {
+                    thp_buf_reset(&line);
+                    if (form == 1)
+                        thp_buf_append(&line, s, (size_t)(p - s));
+                    thp_buf_puts(&line, wrap[w][0]);
+                    thp_buf_append(&line, p, (size_t)(end - p));
+                    thp_buf_puts(&line, wrap[w][1]);
+                    if (form == 1)
+                        thp_buf_puts(&line, end);
+                    if (pair_spells_utf8(line.s, line.n)) {
+                        spelled++;
+                        continue;
+                    }
+                    tried++;
+                    if (repair(line.s, line.n, &out, NULL) != THP_OK ||
+                        !same(&out, line.s, line.n)) {
+                        if (changed < 50)
+                            fprintf(stderr, "glued punctuation changed: "
+                                    "%s -> %s\n", line.s, out.s);
+                        changed++;
+                    }
+                }
+            }
+            p = q ? q + 1 : end;
+        }
+    }
+    printf("punctuation glued to words: %zu words of %zu sentences, %zu "
+           "lines, %zu changed (false positives); %zu skipped as they "
+           "spell UTF-8\n", words, N_SENTENCES, tried, changed, spelled);
+    CHECK(tried > 25000);
     CHECK(changed == 0);
     thp_buf_release(&line);
     thp_buf_release(&out);
@@ -1387,7 +1728,9 @@ int main(void)
 {
     test_damage();
     test_kinds();
+    test_more_kinds();
     test_punct_pairs();
+    test_glued_punct();
     test_clean();
     test_cases();
     test_properties();

@@ -226,7 +226,12 @@ static void test_blank_folding(void)
     CHECK(bad == 0);
 }
 
-/* NFC by stretches equals utf8proc's NFC of the whole text. */
+/*
+** NFC by stretches, after the quick check, equals utf8proc's NFC of the
+** whole text: marks that compose, marks that only reorder (Hebrew, Arabic,
+** Thai, Devanagari) in and out of order, a control dropped between two
+** marks, line breaks.
+*/
 static void test_nfc_stretches(void)
 {
     static const unsigned pool[] = {
@@ -234,31 +239,45 @@ static void test_nfc_stretches(void)
         0x00E9, 0x1EA5, 0x1100, 0x1161, 0x11A8, 0xAC00, 0x0B47, 0x0B3E,
         0x0BC6, 0x0BBE, 0x0915, 0x093C, 0x094D, 0x0E38, 0x0E48, 0x212B,
         0x0344, 0x1F71, 0x03B1, 0x0439, 0x0418, 0x0306, 0x05B8, 0x05D0,
-        0x0F73, 0x1D15E, 0x0958, 0x3099, 0x304B, 0xFB2C,
+        0x0F73, 0x1D15E, 0x0958, 0x3099, 0x304B, 0xFB2C, 0x05B0, 0x05B7,
+        0x05BC, 0x064B, 0x0650, 0x0651, 0x0628, 0x0E01, 0x0E39, 0x0E49,
+        0x0316, 0x031B, 0x0007, '\n', 0x1F600, 0x1F3FB, 0x0E40,
     };
     size_t i, bad = 0;
 
-    for (i = 0; i < 3000; i++) {
-        struct thp_buf in, out;
+    for (i = 0; i < 6000; i++) {
+        struct thp_buf in, out, plain;
         size_t len = next_rand() % 24, j;
         utf8proc_uint8_t *nfc = NULL;
         utf8proc_ssize_t m;
 
         thp_buf_init(&in, 0);
         thp_buf_init(&out, 0);
+        thp_buf_init(&plain, 0);
         thp_buf_putc(&in, 'x');
-        for (j = 0; j < len; j++)
-            thp_buf_put_utf8(&in, pool[next_rand() %
-                                       (sizeof pool / sizeof pool[0])]);
+        thp_buf_putc(&plain, 'x');
+        for (j = 0; j < len; j++) {
+            unsigned c = pool[next_rand() % (sizeof pool / sizeof pool[0])];
+
+            /* a line break must not end up at either end */
+            if (c == '\n' && (j == 0 || j + 1 == len))
+                c = 'o';
+            thp_buf_put_utf8(&in, c);
+            if (c != 0x0007) /* dropped by cleaning */
+                thp_buf_put_utf8(&plain, c);
+        }
         thp_buf_putc(&in, 'x');
-        m = utf8proc_map((const utf8proc_uint8_t *)in.s,
-                         (utf8proc_ssize_t)in.n, &nfc,
+        thp_buf_putc(&plain, 'x');
+        m = utf8proc_map((const utf8proc_uint8_t *)plain.s,
+                         (utf8proc_ssize_t)plain.n, &nfc,
                          UTF8PROC_STABLE | UTF8PROC_COMPOSE);
         if (thp_text_clean(in.s, in.n, &out, NULL, NULL) != THP_OK ||
             m < 0 || (size_t)m != out.n ||
             memcmp(nfc, out.s, (size_t)m) != 0) {
-            /* blanks are folded by cleaning: compare only blank-free */
-            if (strchr(in.s, ' ') == NULL) {
+            /* blanks and empty lines are folded by cleaning: compare
+            ** only text without them */
+            if (strchr(in.s, ' ') == NULL &&
+                strstr(in.s, "\n\n\n") == NULL) {
                 fprintf(stderr, "NFC differs for %s\n", in.s);
                 bad++;
             }
@@ -266,8 +285,197 @@ static void test_nfc_stretches(void)
         free(nfc);
         thp_buf_release(&in);
         thp_buf_release(&out);
+        thp_buf_release(&plain);
     }
     CHECK(bad == 0);
+}
+
+/*
+** thp_text_prepare validates UTF-8 in the repair's scan and decodes only
+** what is not UTF-8; its text and counts must be those of the stages run
+** one after the other: decode, references, repair, clean. Inputs: UTF-8
+** with mojibake, references and both, and the same with a stray byte
+** that is not UTF-8 early, late, or inside a damaged line.
+*/
+static void test_one_pass(void)
+{
+    static const char *const parts[] = {
+        "S\xC3\x83\xC2\xA3o Paulo", "caf\xC3\xA9", "&eacute;&amp;",
+        "10\xC3\x8E&frac14;s", "\xE2\x88\x9A\xC2\xA3", " ", "\n",
+        "plain words ", "\xE9", "\x92", "\xC3", "\xE2\x80\x99",
+        "\xCE\xB1\xCE\xB2", "&#233;", "\xEF\xBB\xBF",
+    };
+    size_t i, bad = 0;
+
+    for (i = 0; i < 3000; i++) {
+        struct thp_buf in, a, b, c, want, got;
+        struct thp_text_info ti, tw;
+        size_t k = 1 + next_rand() % 12, j;
+        int changed;
+
+        thp_buf_init(&in, 0);
+        thp_buf_init(&a, 0);
+        thp_buf_init(&b, 0);
+        thp_buf_init(&c, 0);
+        thp_buf_init(&want, 0);
+        thp_buf_init(&got, 0);
+        for (j = 0; j < k; j++)
+            thp_buf_puts(&in, parts[next_rand() %
+                                    (sizeof parts / sizeof parts[0])]);
+        thp_text_info_init(&ti);
+        thp_text_info_init(&tw);
+        thp_text_decode(in.s, in.n, 0, &a, &tw, NULL);
+        thp_repair_entities(a.s ? a.s : "", a.n, &b, &tw.repair, NULL);
+        thp_repair_text_lazy(b.s ? b.s : "", b.n, &c, &tw.repair, NULL,
+                             &changed);
+        if (!changed)
+            thp_buf_append(&c, b.s ? b.s : "", b.n);
+        thp_text_clean(c.s ? c.s : "", c.n, &want, &tw, NULL);
+        if (thp_text_prepare(in.s, in.n, 0, &got, &ti, NULL) != THP_OK ||
+            got.n != want.n || (got.n && memcmp(got.s, want.s, got.n)) ||
+            memcmp(&ti, &tw, sizeof ti) != 0) {
+            if (bad < 5)
+                fprintf(stderr, "one pass differs for \"%s\": \"%s\", "
+                        "want \"%s\"\n", in.s, got.s ? got.s : "",
+                        want.s ? want.s : "");
+            bad++;
+        }
+        thp_buf_release(&in);
+        thp_buf_release(&a);
+        thp_buf_release(&b);
+        thp_buf_release(&c);
+        thp_buf_release(&want);
+        thp_buf_release(&got);
+    }
+    CHECK(bad == 0);
+}
+
+/* Texts for the generated cases below, in several scripts. */
+static const char *const texts[] = {
+    "The consultation took place in Johannesburg and Lyon.",
+    "A coopera\xC3\xA7\xC3\xA3o entre S\xC3\xA3o Paulo e Lisboa \xC3\xA9 "
+    "grande.",
+    "Die Fl\xC3\xBC" "chtlinge in Z\xC3\xBCrich erhielten Hilfe.",
+    "Za\xC5\xBC\xC3\xB3\xC5\x82\xC4\x87 g\xC4\x99\xC5\x9Bl\xC4\x85 "
+    "ja\xC5\xBA\xC5\x84 w \xC5\x81odzi.",
+    "\xD0\x91\xD0\xB5\xD0\xB6\xD0\xB5\xD0\xBD\xD1\x86\xD1\x8B \xD0\xB8 "
+    "\xD0\xBC\xD0\xB8\xD0\xB3\xD1\x80\xD0\xB0\xD0\xBD\xD1\x82\xD1\x8B.",
+    "\xCE\x97 \xCE\x95\xCE\xBB\xCE\xBB\xCE\xAC\xCE\xB4\xCE\xB1 \xCF\x80"
+    "\xCF\x81\xCF\x8C\xCF\x83\xCF\x86\xCF\x85\xCE\xB3\xCE\xB5\xCF\x82.",
+    "\xE9\x9A\xBE\xE6\xB0\x91 \xE5\x92\x8C \xE7\xA7\xBB\xE6\xB0\x91.",
+};
+
+#define N_TEXTS (sizeof texts / sizeof texts[0])
+
+/* Prepare s[0..n) into out (reset first); 1 if it went through. */
+static int prep(const char *s, size_t n, struct thp_buf *out)
+{
+    thp_buf_reset(out);
+    return thp_text_prepare(s, n, 0, out, NULL, NULL) == THP_OK;
+}
+
+/*
+** Terminal escapes go whole, line and paragraph separators are line
+** breaks, and capital entity names are decoded in plain text: each
+** generated over the texts above, and counted. An escape put before
+** every word must leave the text as it was without it; U+2028 and
+** U+2029 between the sentences must give the text with "\n" and "\n\n";
+** a capital word written with &XXX; references must give the word.
+*/
+static void test_generated_cleaning(void)
+{
+    static const char *const escapes[] = {
+        "\x1B[31m", "\x1B[0m", "\x1B[1;32m", "\x1B[K", "\x1B[2J",
+        "\x1B[?25l", "\x1B[38;5;208m", "\x1B[2 q", "\x1B]0;a title\x07",
+        "\x1B]8;;http://example.org/\x1B\\", "\x1B(B", "\x1B)0", "\x1B" "7",
+        "\x1B" "8", "\x1B=", "\x1B>", "\x1B" "c", "\x1BM",
+    };
+    static const struct {
+        unsigned cp;
+        const char *name;
+    } caps[] = {
+        {0xC0, "AGRAVE"}, {0xC1, "AACUTE"}, {0xC2, "ACIRC"},
+        {0xC3, "ATILDE"}, {0xC4, "AUML"}, {0xC5, "ARING"}, {0xC7, "CCEDIL"},
+        {0xC8, "EGRAVE"}, {0xC9, "EACUTE"}, {0xCA, "ECIRC"}, {0xCB, "EUML"},
+        {0xCD, "IACUTE"}, {0xCE, "ICIRC"}, {0xD1, "NTILDE"},
+        {0xD3, "OACUTE"}, {0xD4, "OCIRC"}, {0xD5, "OTILDE"}, {0xD6, "OUML"},
+        {0xD8, "OSLASH"}, {0xDA, "UACUTE"}, {0xDC, "UUML"},
+        {0xDD, "YACUTE"},
+    };
+    struct thp_buf in, want, got, tmp;
+    size_t i, e, k, tried = 0, fixed = 0;
+
+    thp_buf_init(&in, 0);
+    thp_buf_init(&want, 0);
+    thp_buf_init(&got, 0);
+    thp_buf_init(&tmp, 0);
+    for (i = 0; i < N_TEXTS; i++) {
+        const char *t = texts[i];
+
+        prep(t, strlen(t), &want);
+        for (e = 0; e < sizeof escapes / sizeof escapes[0]; e++) {
+            const char *p;
+
+            thp_buf_reset(&in);
+            thp_buf_puts(&in, escapes[e]);
+            for (p = t; *p; p++) {
+                thp_buf_putc(&in, *p);
+                if (*p == ' ')
+                    thp_buf_puts(&in, escapes[e]);
+            }
+            tried++;
+            if (prep(in.s, in.n, &got) && got.n == want.n &&
+                memcmp(got.s, want.s, want.n) == 0)
+                fixed++;
+            else
+                fprintf(stderr, "escape %zu left: %s\n", e, got.s);
+        }
+    }
+    printf("terminal escapes dropped whole: %zu/%zu texts\n", fixed, tried);
+    CHECK(tried > 0 && fixed == tried);
+    /* separators: all the texts as one, U+2028 or U+2029 between them */
+    for (k = 0; k < 2; k++) {
+        thp_buf_reset(&in);
+        thp_buf_reset(&tmp);
+        for (i = 0; i < N_TEXTS; i++) {
+            if (i) {
+                thp_buf_puts(&in, k ? "\xE2\x80\xA9" : "\xE2\x80\xA8");
+                thp_buf_puts(&tmp, k ? "\n\n" : "\n");
+            }
+            thp_buf_puts(&in, texts[i]);
+            thp_buf_puts(&tmp, texts[i]);
+        }
+        prep(tmp.s, tmp.n, &want);
+        CHECK(prep(in.s, in.n, &got));
+        CHECK(got.n == want.n && memcmp(got.s, want.s, want.n) == 0);
+    }
+    /* capital references: every capital letter above, in a word */
+    tried = fixed = 0;
+    for (k = 0; k < sizeof caps / sizeof caps[0]; k++) {
+        thp_buf_reset(&in);
+        thp_buf_reset(&tmp);
+        thp_buf_printf(&in, "CAF&%s; &%s;COLE AND &%s;&%s;",
+                       caps[k].name, caps[k].name, caps[k].name,
+                       caps[k].name);
+        thp_buf_puts(&tmp, "CAF");
+        thp_buf_put_utf8(&tmp, caps[k].cp);
+        thp_buf_putc(&tmp, ' ');
+        thp_buf_put_utf8(&tmp, caps[k].cp);
+        thp_buf_puts(&tmp, "COLE AND ");
+        thp_buf_put_utf8(&tmp, caps[k].cp);
+        thp_buf_put_utf8(&tmp, caps[k].cp);
+        tried++;
+        if (prep(in.s, in.n, &got) && strcmp(got.s, tmp.s) == 0)
+            fixed++;
+        else
+            fprintf(stderr, "capital reference left: %s\n", got.s);
+    }
+    printf("capital references decoded: %zu/%zu\n", fixed, tried);
+    CHECK(fixed == tried);
+    thp_buf_release(&in);
+    thp_buf_release(&want);
+    thp_buf_release(&got);
+    thp_buf_release(&tmp);
 }
 
 int main(void)
@@ -423,6 +631,8 @@ int main(void)
     test_central();
     test_nfc_stretches();
     test_blank_folding();
+    test_one_pass();
+    test_generated_cleaning();
 
     /* property: any bytes give valid UTF-8 without control characters */
     for (i = 0; i < 3000 && bad == 0; i++) {
