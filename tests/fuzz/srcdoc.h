@@ -9,8 +9,9 @@
 ** pdftotext_run, so that the target decides what "pdftotext" gives:
 ** either the bytes it sets with srcdoc_fake_pdftotext (as if pdftotext
 ** had written them: the PDF path without poppler, fast enough to fuzz),
-** or, by default, the real pdftotext on the file. Include it from one
-** target file only.
+** or, by default, the real pdftotext on the file; either way the text
+** given is kept for the target (srcdoc_pdftotext_output). Include it
+** from one target file only.
 **
 **   srcdoc_prepare(name, kind, data, n, path)   a source of those bytes,
 **       prepared; path: the file pdftotext reads (PDFs), else NULL
@@ -31,6 +32,7 @@ int pdftotext_run(const char *path, struct thp_buf *out,
 
 static const char *fake_text; /* pdftotext's output, when set */
 static size_t fake_len;
+static struct thp_buf last_text; /* what "pdftotext" gave last */
 
 /* From now on pdftotext "writes" s[0..n); NULL runs the real one. */
 PROMISE_UNUSED static void srcdoc_fake_pdftotext(const char *s, size_t n)
@@ -39,14 +41,30 @@ PROMISE_UNUSED static void srcdoc_fake_pdftotext(const char *s, size_t n)
     fake_len = n;
 }
 
+/* The text the last "pdftotext" run gave (the real one's or the fake),
+** valid until the next run. */
+PROMISE_UNUSED static const struct thp_buf *srcdoc_pdftotext_output(void)
+{
+    return &last_text;
+}
+
 int pdf_text(const char *path, struct thp_buf *out, struct thp_err *err)
 {
-    if (fake_text == NULL)
-        return pdftotext_run(path, out, err);
-    if (thp_buf_append(out, fake_text, fake_len) != THP_OK)
-        return thp_err_set(err, out->rc, "PDF text: %s",
-                           thp_strerror(out->rc));
-    return THP_OK;
+    size_t at = out->n;
+    int rc;
+
+    if (fake_text == NULL) {
+        rc = pdftotext_run(path, out, err);
+    } else if (thp_buf_append(out, fake_text, fake_len) != THP_OK) {
+        rc = thp_err_set(err, out->rc, "PDF text: %s",
+                         thp_strerror(out->rc));
+    } else {
+        rc = THP_OK;
+    }
+    thp_buf_reset(&last_text);
+    if (out->n > at)
+        thp_buf_append(&last_text, out->s + at, out->n - at);
+    return rc;
 }
 
 /*
