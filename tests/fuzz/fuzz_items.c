@@ -9,7 +9,8 @@
 **     whose year is the one returned, or "" and 0) and as a date bound
 **     of a query filter (thp_plan_date: low and high ends bracket the
 **     stored key of the same date, thp_plan_date_key);
-**   - made clean UTF-8 as every source is, it is split into items that
+**   - made clean UTF-8 as every source is, it is split into items (up
+**     to its first form feed, as the indexer splits a paged text) that
 **     keep items.h's promises (promise.h: no empty item, one-line
 **     titles and labels, ISO dates, unique slug anchors);
 **   - the indexer's whole preparation of the file (srcdoc.h: a page, a
@@ -80,7 +81,7 @@ static void dates(const char *s, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const char *s = (const char *)data;
+    const char *s = (const char *)data, *ff;
     struct thp_buf clean;
     struct thp_items items;
     struct src *src;
@@ -96,10 +97,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         i = end + 1;
     }
 
+    /* clean text, up to its first form feed as the indexer splits it:
+    ** a text with pages is a report, whose first page carries its items */
     thp_buf_init(&clean, 0);
     promise(thp_text_prepare(s, size, 0, &clean, NULL, NULL) == THP_OK);
-    promise(thp_items_split(clean.s ? clean.s : "", clean.n, &items, NULL) ==
-            THP_OK);
+    ff = memchr(clean.s ? clean.s : "", '\f', clean.n);
+    promise(thp_items_split(clean.s ? clean.s : "",
+                            ff ? (size_t)(ff - clean.s) : clean.n, &items,
+                            NULL) == THP_OK);
     promise_items(&items);
     thp_items_release(&items);
     thp_buf_release(&clean);
