@@ -19,11 +19,13 @@
 **     group once, in the order asked (relevance: scores not rising),
 **     keeping the filters; its total counts at least the hits up to it;
 **     passages are clean text with their marks paired; facet values
-**     are counted, most first;
+**     are counted, most first; "did you mean" is clean text when the
+**     query is;
 **   - stored best hits never change results: both readers give the same
 **     hits with the same scores (ARCHITECTURE.md's invariant), and a
 **     streamed request gives the page's hits in the page's order;
-**   - completions of the query (thp_suggest) are clean text, at most 8.
+**   - completions of the query (thp_suggest) are at most 8, and clean
+**     text when the query is (they begin with the query's own words).
 ** Memory errors are the sanitizers'.
 */
 #include <math.h>
@@ -102,6 +104,21 @@ static int make_request(struct thp_request *r, uint8_t a, uint8_t b,
     if (b & 0x80)
         set(r, "count", "exact");
     return 0;
+}
+
+/* Is s clean text (valid UTF-8 without control characters)? */
+static int is_clean(const char *s)
+{
+    size_t n = strlen(s), i;
+
+    if (!thp_text_utf8_valid(s, n))
+        return 0;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F ||
+            ((unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] >= 0x80 &&
+             (unsigned char)s[i + 1] < 0xA0))
+            return 0;
+    return 1;
 }
 
 /* Marks come in pairs, open then close, never nested. */
@@ -198,7 +215,7 @@ static void check_result(const struct thp_request *r,
                 promise(fc->v[v - 1].count >= fc->v[v].count);
         }
     }
-    if (res->suggestion)
+    if (res->suggestion && is_clean(r->q)) /* else it echoes the bytes */
         promise_str(res->suggestion, 0);
 }
 
@@ -250,6 +267,7 @@ static void suggest(const char *q)
     struct thp_err e;
     char **v = NULL;
     size_t nv = 0, i;
+    int clean = is_clean(q);
 
     thp_err_clear(&e);
     if (thp_suggest(with_lists, q, strlen(q), 8, &v, &nv, &e) != THP_OK) {
@@ -259,7 +277,8 @@ static void suggest(const char *q)
     promise(nv <= 8);
     for (i = 0; i < nv; i++) {
         promise(v[i] != NULL);
-        promise_str(v[i], 0);
+        if (clean) /* else the query's own bytes come back, as typed */
+            promise_str(v[i], 0);
         thp_free(v[i]);
     }
     thp_free(v);
