@@ -23,7 +23,8 @@
 **   - json is one object and jsonl one per line that the strict reader
 **     takes; csv has the header's 15 fields in every record (RFC 4180
 **     quoting) and tsv 15 columns on every line; text and kwic hold no
-**     control character; html parses (gumbo) into only the elements and
+**     control character (unless the query held one: "did you mean"
+**     shows the query as typed); html parses (gumbo) into only the elements and
 **     attributes render.c writes: no parameter gets markup in.
 ** Memory errors are the sanitizers'.
 */
@@ -211,8 +212,9 @@ static void render_checked(const struct thp_result *res,
     case THP_FMT_HTML:
         check_html(b.s, b.n);
         break;
-    default:
-        check_plain(b.s ? b.s : "", b.n);
+    default: /* "did you mean" shows the query's own bytes */
+        if (clean_str(req->q))
+            check_plain(b.s ? b.s : "", b.n);
     }
     thp_buf_reset(&b);
     promise(thp_render_counts(&b, res, format) == THP_OK);
@@ -228,9 +230,9 @@ static void render_checked(const struct thp_result *res,
 /*==================== A made-up result ====================*/
 
 /*
-** Two hits whose every string is text (cleaned as stored text is)
-** from the request: q as title, passage (its first word marked),
-** location, facet value and suggestion.
+** Two hits whose every string is text from the request, cleaned as
+** stored text is: q, on one line, as title, location, facet value and
+** suggestion, and as passage with its first word marked.
 */
 static void fake_render(const struct thp_request *req)
 {
@@ -248,13 +250,21 @@ static void fake_render(const struct thp_request *req)
     thp_buf_init(&p, 0);
     promise(thp_text_prepare(req->q, req->qlen, 0, &t, NULL, NULL) ==
             THP_OK);
-    /* the first word between the marks, as passage.c marks a match */
-    w = strcspn(t.s ? t.s : "", " \n");
+    /* the first word between the marks, as passage.c marks a match; a
+    ** stored text has no form feeds (they end a report's pages) */
+    w = strcspn(t.s ? t.s : "", " \n\f");
     thp_buf_putc(&p, THP_MARK_OPEN[0]);
     thp_buf_append(&p, t.s ? t.s : "", w);
     thp_buf_putc(&p, THP_MARK_CLOSE[0]);
     thp_buf_append(&p, t.s ? t.s + w : "", t.n - w);
     promise(t.rc == THP_OK && p.rc == THP_OK);
+    for (f = 0; f < p.n; f++)
+        if (p.s[f] == '\f')
+            p.s[f] = '\n';
+    /* titles and the other fields are one line */
+    for (f = 0; f < t.n; f++)
+        if (t.s[f] == '\f' || t.s[f] == '\n')
+            t.s[f] = ' ';
 
     memset(&res, 0, sizeof res);
     memset(h, 0, sizeof h);

@@ -106,21 +106,6 @@ static int make_request(struct thp_request *r, uint8_t a, uint8_t b,
     return 0;
 }
 
-/* Is s clean text (valid UTF-8 without control characters)? */
-static int is_clean(const char *s)
-{
-    size_t n = strlen(s), i;
-
-    if (!thp_text_utf8_valid(s, n))
-        return 0;
-    for (i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F ||
-            ((unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] >= 0x80 &&
-             (unsigned char)s[i + 1] < 0xA0))
-            return 0;
-    return 1;
-}
-
 /* Marks come in pairs, open then close, never nested. */
 static void check_marks(const char *s)
 {
@@ -215,7 +200,7 @@ static void check_result(const struct thp_request *r,
                 promise(fc->v[v - 1].count >= fc->v[v].count);
         }
     }
-    if (res->suggestion && is_clean(r->q)) /* else it echoes the bytes */
+    if (res->suggestion && clean_str(r->q)) /* else it echoes the bytes */
         promise_str(res->suggestion, 0);
 }
 
@@ -267,7 +252,7 @@ static void suggest(const char *q)
     struct thp_err e;
     char **v = NULL;
     size_t nv = 0, i;
-    int clean = is_clean(q);
+    int clean = clean_str(q);
 
     thp_err_clear(&e);
     if (thp_suggest(with_lists, q, strlen(q), 8, &v, &nv, &e) != THP_OK) {

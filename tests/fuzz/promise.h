@@ -10,6 +10,8 @@
 **                                ("the index only holds valid UTF-8,
 **                                without control characters"); lf lets
 **                                line feeds through (bodies)
+**   promise_str(s, lf)           the same for a C string, NULL allowed
+**   clean_str(s)                 1 if s would pass promise_str(s, 0)
 **   promise_date(date, year)     an ISO prefix YYYY, YYYY-MM or
 **                                YYYY-MM-DD whose year is year; "" with 0
 **   promise_items(items)         what items.h promises of a split
@@ -65,6 +67,21 @@ PROMISE_UNUSED static void promise_str(const char *s, int lf)
 {
     if (s != NULL)
         promise_text(s, strlen(s), lf);
+}
+
+/* 1 if s (NUL-terminated) is what promise_str wants: clean text. */
+PROMISE_UNUSED static int clean_str(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = strlen(s), i;
+
+    if (!thp_text_utf8_valid(s, n))
+        return 0;
+    for (i = 0; i < n; i++)
+        if (u[i] < 0x20 || u[i] == 0x7F ||
+            (u[i] == 0xC2 && u[i + 1] >= 0x80 && u[i + 1] <= 0x9F))
+            return 0;
+    return 1;
 }
 
 static int promise_digits(const char *s, size_t n)
