@@ -1,7 +1,8 @@
 /*
 ** extract.c: title, body and report links from HTML (via gumbo) and from
 ** plain text. Input is clean UTF-8 from text.c; output stays valid UTF-8
-** (gumbo replaces anything it cannot read with U+FFFD).
+** (gumbo replaces anything it cannot read with U+FFFD) and, when character
+** references brought control characters back, is cleaned again.
 */
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "thp/extract.h"
 #include "thp/items.h"
 #include "thp/mem.h"
+#include "thp/text.h"
 
 void thp_doc_init(struct thp_doc *doc, size_t max)
 {
@@ -1541,6 +1543,92 @@ static int gumbo_html(const char *s, size_t n, struct thp_doc *doc,
     return THP_OK;
 }
 
+/*==================== Clean output ====================*/
+
+/* 1 if s[0..n) holds a control character other than '\n' (C0, DEL or
+** C1, U+0080..U+009F). */
+static int has_control(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if ((u[i] < 0x20 && u[i] != '\n') || u[i] == 0x7F ||
+            (u[i] == 0xC2 && i + 1 < n && u[i + 1] >= 0x80 &&
+             u[i + 1] < 0xA0))
+            return 1;
+    return 0;
+}
+
+/*
+** The parsers decode character references, and "&#1;", "&#x1b;" or
+** "&#x81;" give back what cleaning took out of the page's own bytes:
+** the snippet marks 0x01/0x02 (passage.h), terminal escapes, C1
+** controls. Text that holds one is cleaned again as every source is
+** (thp_text_clean), so no control character reaches the index. A title
+** is one line: a heading taken for one ("<h1>Head<br>line</h1>") has
+** its line breaks as spaces.
+*/
+static void finish_text(struct thp_buf *b, int one_line)
+{
+    size_t i, k = 0;
+
+    if (b->rc != THP_OK || b->n == 0)
+        return;
+    if (has_control(b->s, b->n)) {
+        struct thp_buf t;
+
+        thp_buf_init(&t, b->max);
+        if (thp_text_clean(b->s, b->n, &t, NULL, NULL) == THP_OK) {
+            thp_buf_reset(b);
+            thp_buf_append(b, t.s ? t.s : "", t.n);
+        } else {
+            b->rc = t.rc;
+        }
+        thp_buf_release(&t);
+        if (b->rc != THP_OK || b->n == 0)
+            return;
+    }
+    if (!one_line || memchr(b->s, '\n', b->n) == NULL)
+        return;
+    for (i = 0; i < b->n; i++) {
+        if (b->s[i] != '\n') {
+            b->s[k++] = b->s[i];
+            continue;
+        }
+        while (k > 0 && b->s[k - 1] == ' ')
+            k--;
+        while (i + 1 < b->n && (b->s[i + 1] == '\n' || b->s[i + 1] == ' '))
+            i++;
+        if (k > 0)
+            b->s[k++] = ' ';
+    }
+    b->n = k;
+    b->s[k] = '\0';
+    trim_end(b);
+}
+
+/* Report links with a control character in them are left out. */
+static void finish_links(struct thp_buf *l)
+{
+    size_t i = 0, k = 0;
+
+    if (l->rc != THP_OK || l->n == 0 || !has_control(l->s, l->n))
+        return;
+    while (i < l->n) {
+        const char *nl = memchr(l->s + i, '\n', l->n - i);
+        size_t end = nl ? (size_t)(nl - l->s) + 1 : l->n;
+
+        if (!has_control(l->s + i, end - i)) {
+            memmove(l->s + k, l->s + i, end - i);
+            k += end - i;
+        }
+        i = end;
+    }
+    l->n = k;
+    l->s[k] = '\0';
+}
+
 int thp_extract_html(const char *s, size_t n, struct thp_doc *doc,
                      struct thp_err *err)
 {
@@ -1549,6 +1637,10 @@ int thp_extract_html(const char *s, size_t n, struct thp_doc *doc,
     else if (fast_html(s, n, doc) != FAST_OK &&
              gumbo_html(s, n, doc, err) != THP_OK)
         return THP_ERR_NOMEM;
+    finish_text(&doc->title, 1);
+    cap_title(&doc->title);
+    finish_text(&doc->body, 0);
+    finish_links(&doc->links);
     web_address(s, n, &doc->url);
 
     if (doc->title.rc || doc->body.rc || doc->links.rc || doc->url.rc) {
