@@ -151,11 +151,12 @@ static void check_node(const GumboNode *node, int depth)
     static const char *const tags[] = {
         "html", "head", "body", "meta", "title", "link", "main", "form",
         "label", "input", "button", "p", "a", "nav", "ul", "li", "ol",
-        "h2", "mark", NULL};
+        "h1", "h2", "mark", "script", "header", "div", "span", NULL};
     static const char *const attrs[] = {
         "lang", "charset", "name", "content", "rel", "href", "class",
         "role", "action", "method", "for", "id", "type", "value",
-        "aria-label", "start", NULL};
+        "aria-label", "start", "src", "defer", "tabindex", "aria-current",
+        "data-thp-search", NULL};
     const GumboVector *v;
     unsigned i;
 
