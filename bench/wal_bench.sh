@@ -143,8 +143,9 @@ for p in $RPIDS; do wait "$p" 2>/dev/null; done
 RPIDS=
 read -r max last <"$RUN/wal"
 [ "$irc" -eq 0 ] || { cat "$RUN/index.out" >&2; die "thp-index exited $irc"; }
-answers=$(cat "$RUN"/reader* | wc -l)
-bad=$(cat "$RUN"/reader* | grep -vc '^200$')
+answers=$(cat "$RUN"/reader[0-9]* | wc -l)
+bad=$(cat "$RUN"/reader[0-9]* | grep -v '^200$' | sort | uniq -c |
+      awk '{printf "%s%d x %s", NR > 1 ? ", " : "", $1, $2}')
 docs=$(grep -o 'holds [0-9]* documents' "$RUN/index.out" | cut -d' ' -f2)
 
 awk -v n="$N" -v docs="${docs:-?}" -v secs="$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')" \
@@ -155,5 +156,5 @@ awk -v n="$N" -v docs="${docs:-?}" -v secs="$(awk -v a="$t0" -v b="$t1" 'BEGIN{p
     printf "indexing:            %8.1f s\n", secs
     printf "largest WAL seen:    %8.1f MiB\n", max / 1048576
     printf "WAL after thp-index: %8.1f MiB\n", last / 1048576
-    printf "searches answered:   %8d (%d not 200)\n", answers, bad
+    printf "searches answered:   %8d (not 200: %s)\n", answers, bad == "" ? "none" : bad
 }'

@@ -352,7 +352,7 @@ static int make_page(struct maker *m, const char *page_title,
         ** then stays in the body, so no word of the page is lost.
         */
         thp_buf_init(&body, 0);
-        if (title != it->title.s && it->title.n &&
+        if (title != it->title.s && it->title.s && it->title.n &&
             strcasestr(title, it->title.s) == NULL) {
             thp_buf_append(&body, it->title.s, it->title.n);
             if (it->body.n)

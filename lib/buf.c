@@ -47,7 +47,7 @@ int thp_buf_grow(struct thp_buf *b, size_t n)
         return b->rc;
     }
     need = b->n + n + 1;
-    if (need <= b->cap)
+    if (b->s != NULL && need <= b->cap)
         return THP_OK;
     cap = b->cap ? b->cap : 64;
     while (cap < need)

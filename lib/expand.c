@@ -279,7 +279,7 @@ int thp_expand(sqlite3 *db, const struct thp_rank_params *p,
         goto out;
     qsort(tb.t, nterm, sizeof *tb.t, by_score);
     /* 4. the expanded query: (original) OR "\x01term" ... */
-    for (j = 0; j < roles->n; j++)
+    for (j = 0; roles->s && j < roles->n; j++)
         if (strchr("TtXx", roles->s[j]))
             thp_buf_puts(weights, j ? " 1" : "1");
     thp_buf_putc(&m, '(');

@@ -355,7 +355,7 @@ static int read_member(struct reader *r, int depth,
     struct thp_jsonread_field *f = NULL;
     size_t off;
     char tmp[8];
-    int rc, type;
+    int rc, type = THP_JSONREAD_NULL;
 
     if (r->i >= r->n || r->s[r->i] != '"')
         return fail(r, r->i, "expected a string key, found %s",
@@ -406,7 +406,7 @@ static int read_container(struct reader *r, int depth,
                           struct thp_jsonread_obj *obj)
 {
     int is_obj = r->s[r->i] == '{';
-    char close = is_obj ? '}' : ']';
+    unsigned char close = is_obj ? '}' : ']';
     char tmp[8];
     int rc, type;
 

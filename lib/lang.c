@@ -58,7 +58,7 @@ static const char *const more_tr[] = {
 /* Is w[0..n) one of more_tr, ignoring case? */
 static int is_more_tr(const char *w, size_t n)
 {
-    char low[WORD_MAX * 2 + 4];
+    char low[WORD_MAX * 2 + 4] = ""; /* defined even when n is 0 */
     size_t i = 0, m = 0, k;
 
     while (i < n) {
@@ -321,7 +321,8 @@ static int ngrams(const thp_lang *det, const char *s, size_t n, int *best,
     int cnt = 0, i;
 
     /* fp_Create skips runs of spaces until a NUL, past its length */
-    memcpy(buf, s, n);
+    if (n > 0)
+        memcpy(buf, s, n);
     buf[n] = '\0';
     text = fp_Init(NULL);
     if (!text)

@@ -144,7 +144,7 @@ static int match_token(void *arg, int tflags, const char *tok, int n,
     s->v[s->n].end = (size_t)end - s->shift;
     s->v[s->n].word = s->ts->t[i].word;
     s->n++;
-    return s->n >= THP_KWIC_MAX * 4 ? 2 : 0;
+    return s->n >= (size_t)THP_KWIC_MAX * 4 ? 2 : 0;
 }
 
 /* 1 if text[a..e) is only blanks (and not empty of them). */
@@ -316,7 +316,7 @@ static int kwic_lines(const char *text, size_t n, const struct span *sp,
     for (i = 0; i < ns && i < THP_KWIC_MAX; i++) {
         size_t a = back_chars(text, sp[i].start, 0, width);
         size_t e = fwd_chars(text, sp[i].end, n, width);
-        size_t left = count_chars(text, a, sp[i].start);
+        size_t left;
         struct thp_buf b;
         int rc;
 
@@ -357,8 +357,8 @@ int thp_passages_find(thp_tokenizer *tok, const thp_terms *terms,
     *nout = 0;
     if (nmatch)
         *nmatch = 0;
-    if (n > THP_PASSAGE_SCAN) {
-        n = THP_PASSAGE_SCAN;
+    if (n > (size_t)THP_PASSAGE_SCAN) {
+        n = (size_t)THP_PASSAGE_SCAN;
         while (n > 0 && is_cont((unsigned char)text[n]))
             n--;
     }

@@ -1314,7 +1314,7 @@ static int parse_or(struct parser *p, struct qout *out)
                 break;
             }
             for (i = 0; i < p->npart_filt; i++)
-                if (p->nastext < MAX_FILTERS * 4)
+                if (p->nastext < (size_t)MAX_FILTERS * 4)
                     p->astext[p->nastext++] = p->part_filt[i];
                 else
                     p->all_text = 1;

@@ -31,12 +31,12 @@ SQLITE_EXTENSION_INIT3
 #define MAXALT    (1 + 2 * THP_TOK_MAXLANG) /* alternatives of a query word */
 #define STEM_TOK  (MAXLEN + 8) /* "~" code ":" stem */
 
-_Static_assert(THP_TOK_QUERY == FTS5_TOKENIZE_QUERY &&
-                   THP_TOK_PREFIX == FTS5_TOKENIZE_PREFIX &&
-                   THP_TOK_DOCUMENT == FTS5_TOKENIZE_DOCUMENT &&
-                   THP_TOK_AUX == FTS5_TOKENIZE_AUX &&
-                   THP_TOK_COLOCATED == FTS5_TOKEN_COLOCATED,
-               "tok.h flags are FTS5's");
+/* tok.h's flags are FTS5's */
+_Static_assert(THP_TOK_QUERY == FTS5_TOKENIZE_QUERY, "THP_TOK_QUERY");
+_Static_assert(THP_TOK_PREFIX == FTS5_TOKENIZE_PREFIX, "THP_TOK_PREFIX");
+_Static_assert(THP_TOK_DOCUMENT == FTS5_TOKENIZE_DOCUMENT, "THP_TOK_DOCUMENT");
+_Static_assert(THP_TOK_AUX == FTS5_TOKENIZE_AUX, "THP_TOK_AUX");
+_Static_assert(THP_TOK_COLOCATED == FTS5_TOKEN_COLOCATED, "THP_TOK_COLOCATED");
 
 /*
 ** Stems of recent words, per language: word frequencies are Zipfian, so a
@@ -1238,7 +1238,7 @@ static const char *const stop_tr[] = {
     "tum", "ve", "veya", "ya", "yani",
 };
 
-#define LIST(code, a) {code, a, sizeof a / sizeof a[0]}
+#define LIST(code, a) {code, a, sizeof(a) / sizeof((a)[0])}
 
 static const struct {
     const char *lang;

@@ -215,8 +215,10 @@ int thp_index_commit(thp_index *idx, struct thp_err *err);
 ** at bytes or more, the writer waits for readers of older snapshots to
 ** finish and has the log written again from its start, trimmed back to
 ** bytes (SQLite's RESTART checkpoint and journal_size_limit). The log may
-** pass the bound by one batch, or more while a reader keeps a snapshot
-** longer than the busy timeout (5 s). Set at open to THP_INDEX_WAL_LIMIT.
+** pass the bound by its largest transaction (a batch of sources; a JSON
+** Lines file is one source, so one transaction), or more while a reader
+** keeps a snapshot longer than the busy timeout (5 s). Set at open to
+** THP_INDEX_WAL_LIMIT.
 */
 #define THP_INDEX_WAL_LIMIT ((int64_t)64 << 20)
 int thp_index_wal_limit(thp_index *idx, int64_t bytes, struct thp_err *err);

@@ -120,6 +120,13 @@ int main(void)
     /* searching, from a second (read-only) connection */
     thp_err_clear(&e);
     CHECK(thp_index_open(dbpath, THP_INDEX_READ, &ro, &e) == THP_OK);
+    /* beside a writer it reads through the WAL: never immutable, never
+    ** "changed" (it sees commits); only a writer has a log bound */
+    CHECK(!thp_index_immutable(ro) && !thp_index_changed(ro));
+    thp_err_clear(&e);
+    CHECK(thp_index_wal_limit(ro, 1 << 20, &e) == THP_ERR_MISUSE);
+    thp_err_clear(&e);
+    CHECK(thp_index_wal_limit(idx, 1 << 20, &e) == THP_OK);
     CHECK(search(ro, "rotterdam", 0, &res) == 2);
     /* the title weight puts the Rotterdam Pilot first */
     CHECK(res.nhits == 2 && strcmp(res.hits[0].title, "Rotterdam Pilot") == 0);
