@@ -1,8 +1,9 @@
 # thp-search: one plain Makefile. Dependencies come from pkg-config.
 #
 #   make            build libthp.a and the three programs into build/
-#   make check      install deps, build, run unit + e2e tests, then the
-#                   same suite under AddressSanitizer + UBSan
+#   make check      install deps, lint (cppcheck, clang-tidy), build, run
+#                   unit + e2e tests, then the same suite under
+#                   AddressSanitizer + UBSan
 #   make demo       install deps, build, index corpus/ into thp.db, serve
 #   make bench      throughput benchmarks, each beside its reference
 #   make eval       relevance on Cranfield beside the plain FTS5 baseline
@@ -149,6 +150,7 @@ deps:
 
 # The test command of the README and of CI.
 check: deps
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory test
 	@$(MAKE) --no-print-directory BUILD=build/san SAN=address,undefined \
 	    CFLAGS="-O1 -g" test

@@ -246,10 +246,16 @@ struct pick {
 };
 
 /* Scratch space of one call, grown as lines need it. */
+/* A character's table entry, in an array (a struct, so the array is
+** sized by its element rather than by a bare pointer). */
+struct cp_ref {
+    const struct cp_char *c;
+};
+
 struct work {
     unsigned *t, *u;       /* the line as code points; the next version */
     size_t n, cap;         /* characters in t; room in t and u */
-    const struct cp_char **e; /* table entry of each character of t */
+    struct cp_ref *e;       /* table entry of each character of t */
     uint64_t *tf;          /* classes of each character of t */
     unsigned short *lm;    /* lead bits of each character of t */
     unsigned char *taken;  /* characters of t claimed by a chosen run */
@@ -445,7 +451,7 @@ static size_t decode_bytes(const unsigned char *b, size_t len, unsigned *u)
 ** e: the table entry of each character of t, or NULL (looked up).
 */
 static size_t cluster_ext(const unsigned *t,
-                          const struct cp_char *const *e, size_t n,
+                          const struct cp_ref *e, size_t n,
                           size_t i, int cp, unsigned flags, unsigned *u,
                           unsigned *extra, unsigned *kind)
 {
@@ -455,7 +461,7 @@ static size_t cluster_ext(const unsigned *t,
 
     *extra = 0;
     *kind = 0;
-    b[0] = (unsigned char)(e ? e[i]->byte[cp] : byte_in(t[i], cp));
+    b[0] = (unsigned char)(e ? e[i].c->byte[cp] : byte_in(t[i], cp));
     if (b[0] < 0xC2 || b[0] > 0xF4)
         return 0;
     len = b[0] < 0xE0 ? 2 : b[0] < 0xF0 ? 3 : 4;
@@ -480,7 +486,7 @@ static size_t cluster_ext(const unsigned *t,
         unsigned c = t[i + k];
 
         b[k] = (unsigned char)(c < 0x80 ? c
-                               : e ? e[i + k]->byte[cp] : byte_in(c, cp));
+                               : e ? e[i + k].c->byte[cp] : byte_in(c, cp));
         if ((b[k] & 0xC0) == 0x80 || (len == 6 && k == 3 && b[k] == 0xED))
             continue;
         if ((flags & EXT_A0) && c == ' ' && a0_is_nbsp(cp) && len <= 3 &&
@@ -1779,7 +1785,7 @@ static int find_runs(struct work *w, int cp)
                 break;
             /* what cluster_ext() needs after the lead, tested first: a
             ** continuation, a stand-in for one, or "Ã" losing its 0xA0 */
-            if (i + 1 < n && !(w->e[i + 1]->cont & bit) &&
+            if (i + 1 < n && !(w->e[i + 1].c->cont & bit) &&
                 t[i + 1] != ' ' && t[i + 1] != 0xFFFD && t[i + 1] != '?' &&
                 t[i] != 0xC3)
                 break;
@@ -1975,8 +1981,8 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
 
     *changed = 0;
     for (i = 0; i < w->n; i++) {
-        w->e[i] = lookup(w->t[i]);
-        w->lm[i] = w->e[i]->lead;
+        w->e[i].c = lookup(w->t[i]);
+        w->lm[i] = w->e[i].c->lead;
         leads |= w->lm[i];
     }
     w->nruns = 0;
@@ -1988,7 +1994,7 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
         return 0; /* most second passes end here */
     for (i = 0; i < w->n; i++)
         w->tf[i] = w->t[i] < 0x80 ? ascii_classes[w->t[i]]
-                   : w->e[i] != cp_chars ? table_classes[w->e[i] - cp_chars]
+                   : w->e[i].c != cp_chars ? table_classes[w->e[i].c - cp_chars]
                                          : classes_slow(w->t[i]);
     /*
     ** Runs are judged in the order they are chosen in, and only while

@@ -176,7 +176,7 @@ static void canon_charset(const char *label, char *out, size_t outlen)
     size_t i;
     iconv_t cd;
 
-    for (i = 0; label[i] && i < sizeof low - 1; i++)
+    for (i = 0; i < sizeof low - 1 && label[i]; i++)
         low[i] = (char)tolower((unsigned char)label[i]);
     low[i] = '\0';
     out[0] = '\0';
@@ -199,10 +199,10 @@ static void canon_charset(const char *label, char *out, size_t outlen)
              !strcmp(low, "ucs-2"))
         label = "UTF-16";
     cd = iconv_open("UTF-8", label);
-    if (cd == (iconv_t)-1)
+    if ((intptr_t)cd == -1)
         return;
     iconv_close(cd);
-    for (i = 0; label[i] && i < outlen - 1; i++)
+    for (i = 0; i < outlen - 1 && label[i]; i++)
         out[i] = (char)toupper((unsigned char)label[i]);
     out[i] = '\0';
 }
@@ -285,7 +285,7 @@ static int convert(const char *charset, const char *in, size_t n,
     size_t il = n;
     size_t unit = strncmp(charset, "UTF-16", 6) == 0 ? 2 : 1;
 
-    if (cd == (iconv_t)-1)
+    if ((intptr_t)cd == -1)
         return thp_err_set(err, THP_ERR_MISUSE, "unknown charset '%s'",
                            charset);
     while (il > 0) {

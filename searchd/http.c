@@ -44,6 +44,7 @@
 
 #include <microhttpd.h>
 #include <sqlite3.h>
+#define ZLIB_CONST /* next_in is const: no cast away */
 #include <zlib.h>
 
 #include "http.h"
@@ -354,7 +355,7 @@ static char *gzip_body(const char *body, size_t *n)
         thp_free(out);
         return NULL;
     }
-    z.next_in = (Bytef *)(uintptr_t)body;
+    z.next_in = (const Bytef *)body;
     z.avail_in = (uInt)*n;
     z.next_out = (Bytef *)out;
     z.avail_out = (uInt)cap;
@@ -1511,7 +1512,7 @@ static void log_escape(struct thp_buf *b, const char *s, size_t max)
 {
     size_t i;
 
-    for (i = 0; s[i] && i < max; i++) {
+    for (i = 0; i < max && s[i]; i++) {
         unsigned char ch = (unsigned char)s[i];
 
         if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\')
@@ -1603,14 +1604,14 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket,
     if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         atomic_fetch_add(&sd->m.open_conns, 1);
         slot = ip_slot(c);
-        if (slot)
-            atomic_fetch_add(&sd->per_ip[slot - 1], 1);
-        *socket = (void *)slot;
+        /* the connection keeps its counter, to give it back on close */
+        *socket = slot ? &sd->per_ip[slot - 1] : NULL;
+        if (*socket)
+            atomic_fetch_add((atomic_uint *)*socket, 1);
     } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
         atomic_fetch_sub(&sd->m.open_conns, 1);
-        slot = (uintptr_t)*socket;
-        if (slot)
-            atomic_fetch_sub(&sd->per_ip[slot - 1], 1);
+        if (*socket)
+            atomic_fetch_sub((atomic_uint *)*socket, 1);
     }
 }
 
@@ -1728,7 +1729,7 @@ void searchd_drain(struct searchd *sd)
             close(s);
     }
     while (atomic_load(&sd->m.in_flight) > 0 && now_ms() < end) {
-        struct timespec ts = {0, 10 * 1000 * 1000};
+        struct timespec ts = {0, 10000000L};
 
         nanosleep(&ts, NULL);
     }
