@@ -58,7 +58,11 @@ done = function(summary, latency, requests)
 end
 LUA
 
-"$BUILD/thp-searchd" --index "$DB" --listen 127.0.0.1:0 --port-file "$WORK/port" \
+# thp-searchd never runs as root: as root, it drops to nobody
+DROP=()
+[ "$(id -u)" -eq 0 ] && DROP=(--user nobody)
+chmod 755 "$WORK"
+"$BUILD/thp-searchd" "${DROP[@]}" --index "$DB" --listen 127.0.0.1:0 --port-file "$WORK/port" \
     --threads "$THREADS" --quiet --max-connections 1024 --max-per-ip 0 \
     2>"$WORK/daemon.err" &
 DPID=$!
