@@ -79,7 +79,11 @@ core=$("$BUILD/bench/query_bench" --core-only --threads "$THREADS" "$DB" \
     "$QUERIES" 2>/dev/null | sed -n 's/^CORE //p' | tail -n 1)
 core_qps=$(printf '%s\n' "$core" | sed -n 's/.*qps=\([0-9.]*\).*/\1/p')
 
-"$BUILD/thp-searchd" --index "$DB" --listen 127.0.0.1:0 --port-file "$WORK/port" \
+# thp-searchd never runs as root: as root, it drops to nobody
+DROP=()
+[ "$(id -u)" -eq 0 ] && DROP=(--user nobody)
+chmod 755 "$WORK"
+"$BUILD/thp-searchd" "${DROP[@]}" --index "$DB" --listen 127.0.0.1:0 --port-file "$WORK/port" \
     --threads "$THREADS" --quiet --max-connections 1024 --max-per-ip 0 \
     --time-budget 3600000 \
     2>"$WORK/daemon.err" &

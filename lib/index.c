@@ -408,10 +408,10 @@ static void folder_of(const char *path, char *dir, size_t len)
 }
 
 /* 0 if this process may open name for reading (or reading and writing),
-** else the errno saying why not. */
+** else the errno saying why not. Never waits (a FIFO, a lock). */
 static int try_open(const char *name, int write)
 {
-    int fd = open(name, (write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+    int fd = open(name, (write ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NONBLOCK);
 
     if (fd < 0)
         return errno;
@@ -484,7 +484,8 @@ static int file_problem(const thp_index *idx, const char **verb, char *out,
 static int open_error(const thp_index *idx, const struct fault *f,
                       struct thp_err *err)
 {
-    const char *verb = idx->writable ? "cannot open index" : "cannot read index";
+    const char *verb =
+        idx->writable ? "cannot open index" : "cannot read index";
     char why[PATH_MAX + 128];
 
     switch (f->rc & 0xFF) {
@@ -571,7 +572,8 @@ static int immutable_uri(const char *path, char *out, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *p = (const unsigned char *)path;
-    size_t n = (size_t)snprintf(out, len, "file:%s", path[0] == '/' ? "//" : "");
+    size_t n =
+        (size_t)snprintf(out, len, "file:%s", path[0] == '/' ? "//" : "");
 
     for (; *p && n + 4 < len; p++) {
         if (isalnum(*p) || strchr("/-._~", *p)) {
