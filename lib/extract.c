@@ -1586,7 +1586,10 @@ static void finish_text(struct thp_buf *b, int one_line)
             b->rc = t.rc;
         }
         thp_buf_release(&t);
-        if (b->rc != THP_OK || b->n == 0)
+        if (b->rc != THP_OK)
+            return;
+        trim_end(b); /* a dropped control may have ended the text */
+        if (b->n == 0)
             return;
     }
     if (!one_line || memchr(b->s, '\n', b->n) == NULL)

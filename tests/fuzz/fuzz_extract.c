@@ -9,7 +9,8 @@
 **     untouched, or gives exactly what gumbo's tree walk gives (title,
 **     body, report links; extract.h's promise of the same output);
 **   - thp_extract_html gives a title on one line (cut to about 300
-**     bytes), a body and report links without control characters, and
+**     bytes), a body (both trimmed) and report links without control
+**     characters, and
 **     a web address that is absolute http(s) without blanks; the body
 **     splits into items as items.h promises (promise.h);
 **   - the indexer's whole preparation of the file (srcdoc.h: sniff,
@@ -113,6 +114,11 @@ static void check_doc(const struct thp_doc *d)
     promise_buf(&d->title, 0);
     promise(d->title.n <= TITLE_MAX + 3); /* 300 bytes and "…" */
     promise_buf(&d->body, 1);
+    /* both trimmed at the end */
+    promise(d->title.n == 0 ||
+            !is_space((unsigned char)d->title.s[d->title.n - 1]));
+    promise(d->body.n == 0 ||
+            !is_space((unsigned char)d->body.s[d->body.n - 1]));
     check_links(&d->links);
     promise_buf(&d->url, 0);
     if (d->url.n) {
