@@ -1290,11 +1290,12 @@ static int mac_rules(const unsigned *s, const uint64_t *f, size_t n,
 
 /*
 ** Count unlikely sequences in s[0..n) (classes in f) that start in
-** s[0..upto). at_start: s begins the line. The first 37 rules are ftfy's (notes 2.3), the rest ours: for
-** UTF-8 read as Mac Roman or Mac Central European (which ftfy does not
-** look for), as Windows-1250, and letter case gone wrong. rules picks the
-** code-page-specific families (RULES_*): a Mac reading of "“É" is no
-** evidence that "É”" is Windows-1252 mojibake.
+** s[0..upto). at_start: s begins the line. The first 37 rules are
+** ftfy's (notes 2.3), the rest ours: for UTF-8 read as Mac Roman or Mac
+** Central European (which ftfy does not look for), as Windows-1250, and
+** letter case gone wrong. rules picks the code-page-specific families
+** (RULES_*): a Mac reading of "“É" is no evidence that "É”" is
+** Windows-1252 mojibake.
 */
 static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
                      size_t upto, int at_start, unsigned rules)

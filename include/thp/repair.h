@@ -23,8 +23,8 @@
 ** was ("Ã la carte"), U+FFFD or '?' for a byte the code page lacks
 ** (recovered when one character fits, else U+FFFD), CESU-8 surrogate
 ** pairs, combining marks; and, with no UTF-8 involved, Latin-1 text read
-** as Mac Roman ("cafÈ" -> "café", "Helsingiss‰" -> "Helsingissä"). docs/REPAIR.md lists every kind and what is left
-** alone on purpose.
+** as Mac Roman ("cafÈ" -> "café", "Helsingiss‰" -> "Helsingissä").
+** docs/REPAIR.md lists every kind and what is left alone on purpose.
 **
 ** Invariants:
 **   - Output is valid UTF-8, also when the input breaks the contract
