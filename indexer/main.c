@@ -732,6 +732,8 @@ int main(int argc, char **argv)
             if (*end || toplist_words < 0 || toplist_words > 100000) {
                 fprintf(stderr, PROG ": --toplist wants a number of words "
                         "from 0 to 100000\n");
+                thp_free(sources);
+                thp_free(jsonl);
                 return 2;
             }
         }
@@ -742,6 +744,8 @@ int main(int argc, char **argv)
             if (*end || wal_mib < 1 || wal_mib > 65536) {
                 fprintf(stderr, PROG ": --wal-limit wants a number of MiB "
                         "from 1 to 65536\n");
+                thp_free(sources);
+                thp_free(jsonl);
                 return 2;
             }
         }
