@@ -338,7 +338,11 @@ for sig in INT TERM; do
             kill -"$sig" "$pid"
             wait "$pid" 2>/dev/null
             rc=$?
-            break
+            # every document was in before the signal (it came while the
+            # best hits were being stored): try again earlier
+            grep -q "interrupted" "$TMP/sig.out" && break
+            rc=
+            continue
         fi
         wait "$pid" 2>/dev/null
     done
