@@ -1753,6 +1753,11 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
         thp_rank_format(&rank, params, sizeof params);
         rc = thp_expand(thp_index_db(rd->idx), &rank, params, &plan.match,
                         &plan.roles, &plan.weights, err);
+        if (rc != THP_OK && rd->timed_out) {
+            /* the budget ran out while expanding: say so, not "index" */
+            thp_err_clear(err);
+            rc = run_error(rd, rc, err);
+        }
         if (rc != THP_OK)
             goto out;
     }
