@@ -329,6 +329,11 @@ static int check_schema(thp_index *idx, struct thp_err *err)
                                "'%s' is an SQLite database but not a "
                                "thp-search index; not writing into it",
                                idx->path);
+        /* a new index is in WAL mode from its first page: a writer
+        ** stopped while creating it never leaves a rollback journal that
+        ** readers (which may not write) could not roll back */
+        if (exec(idx, "PRAGMA journal_mode=WAL", err) != THP_OK)
+            return THP_ERR_DB;
         return create_schema(idx, err);
     }
     if (meta_get(idx, "schema_version", version, sizeof version) ||
@@ -567,6 +572,18 @@ static int wal_has_frames(const char *path)
     return stat(name, &sb) == 0 && sb.st_size > 0;
 }
 
+/* 1 if path has a rollback journal with content: a writer stopped in
+** the middle of a transaction, and the file may hold half of it until a
+** connection that can write rolls it back. */
+static int hot_journal(const char *path)
+{
+    char name[PATH_MAX + 16];
+    struct stat sb;
+
+    snprintf(name, sizeof name, "%s-journal", path);
+    return stat(name, &sb) == 0 && sb.st_size > 0;
+}
+
 /* "file:" URI of path with immutable=1; 0, or -1 if it does not fit. */
 static int immutable_uri(const char *path, char *out, size_t len)
 {
@@ -602,7 +619,7 @@ static int open_immutable(thp_index *idx, struct thp_err *err)
     char uri[PATH_MAX * 3 + 32];
     struct fault f;
 
-    if (wal_has_frames(idx->path) ||
+    if (wal_has_frames(idx->path) || hot_journal(idx->path) ||
         immutable_uri(idx->path, uri, sizeof uri) != 0 ||
         stat(idx->path, &idx->seen) != 0)
         return THP_ERR_IO;
@@ -652,6 +669,12 @@ static int open_db(thp_index *idx, struct thp_err *err)
         idx->db = NULL;
         if (open_immutable(idx, err) == THP_OK)
             return THP_OK;
+        if (hot_journal(idx->path))
+            return thp_err_set(err, THP_ERR_IO,
+                               "cannot read index '%s': a writer stopped in "
+                               "the middle of a change (its -journal is "
+                               "left); run thp-index on it once to roll "
+                               "the change back", idx->path);
         break;
     default:
         break;
