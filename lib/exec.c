@@ -279,7 +279,14 @@ struct thp_reader {
     unsigned budget_ms;
     double deadline;         /* of the running request, 0 none */
     int timed_out;
+    thp_cancel_fn cancel;    /* asked now and then: stop the request? */
+    void *cancel_arg;
+    double next_ask;         /* when to ask cancel next */
+    int cancelled;
 };
+
+/* How often a running request asks its cancel function (milliseconds). */
+#define CANCEL_EVERY_MS 5.0
 
 static double now_ms(void)
 {
@@ -293,9 +300,21 @@ static int on_progress(void *arg)
 {
     thp_reader *rd = arg;
 
-    if (rd->deadline > 0 && now_ms() > rd->deadline) {
+    double now;
+
+    if (rd->deadline <= 0 && rd->cancel == NULL)
+        return 0;
+    now = now_ms();
+    if (rd->deadline > 0 && now > rd->deadline) {
         rd->timed_out = 1;
         return 1;
+    }
+    if (rd->cancel && now >= rd->next_ask) {
+        rd->next_ask = now + CANCEL_EVERY_MS;
+        if (rd->cancel(rd->cancel_arg)) {
+            rd->cancelled = 1;
+            return 1;
+        }
     }
     return 0;
 }
@@ -463,6 +482,17 @@ void thp_reader_budget(thp_reader *rd, unsigned ms)
     rd->budget_ms = ms;
 }
 
+void thp_reader_cancel(thp_reader *rd, thp_cancel_fn fn, void *arg)
+{
+    rd->cancel = fn;
+    rd->cancel_arg = arg;
+}
+
+int thp_reader_cancelled(const thp_reader *rd)
+{
+    return rd->cancelled;
+}
+
 int thp_reader_refresh(thp_reader *rd, int64_t *generation,
                        struct thp_err *err)
 {
@@ -497,11 +527,17 @@ static int run_error(thp_reader *rd, int rc, struct thp_err *err)
 {
     sqlite3 *db = thp_index_db(rd->idx);
 
+    if (rd->cancelled)
+        return thp_err_set(err, THP_ERR_IO,
+                           "query cancelled: its client went away");
     if (rd->timed_out)
         return thp_err_set(err, THP_ERR_TOOBIG,
                            "query stopped: it took longer than %u ms",
                            rd->budget_ms);
-    if ((rc & 0xFF) == SQLITE_ERROR)
+    /* FTS5 refusing the expression is the query's fault; any other
+    ** error (a table missing from a damaged or replaced file) the index's */
+    if ((rc & 0xFF) == SQLITE_ERROR &&
+        !strncmp(sqlite3_errmsg(db), "fts5:", 5))
         return thp_err_set(err, THP_ERR_SYNTAX, "query rejected: %s",
                            sqlite3_errmsg(db));
     return thp_err_set(err, THP_ERR_DB, "searching: %s", sqlite3_errmsg(db));
@@ -1716,6 +1752,8 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
     thp_plan_init(&plan);
     thp_buf_init(&boxq, 0);
     rd->timed_out = 0;
+    rd->cancelled = 0;
+    rd->next_ask = t0 + CANCEL_EVERY_MS;
     rd->deadline = rd->budget_ms ? t0 + rd->budget_ms : 0;
     if ((rc = thp_reader_refresh(rd, &gen, err)) != THP_OK)
         return rc;
@@ -1753,7 +1791,7 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
         thp_rank_format(&rank, params, sizeof params);
         rc = thp_expand(thp_index_db(rd->idx), &rank, params, &plan.match,
                         &plan.roles, &plan.weights, err);
-        if (rc != THP_OK && rd->timed_out) {
+        if (rc != THP_OK && (rd->timed_out || rd->cancelled)) {
             /* the budget ran out while expanding: say so, not "index" */
             thp_err_clear(err);
             rc = run_error(rd, rc, err);
@@ -1971,6 +2009,8 @@ int thp_suggest(thp_reader *rd, const char *q, size_t n, size_t limit,
     *nout = 0;
     if (limit == 0 || n == 0)
         return THP_OK;
+    rd->cancelled = 0;
+    rd->next_ask = now_ms() + CANCEL_EVERY_MS;
     if ((rc = thp_reader_refresh(rd, NULL, err)) != THP_OK)
         return rc;
     thp_plan_init(&plan);

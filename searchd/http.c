@@ -12,10 +12,20 @@
 **   GET / and /NAME.{html,js,css,...}   the search box (web/)
 **   OPTIONS *             CORS preflight (--cors-origin)
 **
-** Each worker thread keeps its own reader (exec.h) on the index, and
-** every request first asks it whether the index changed (another
-** process committed, a new file was renamed over the path, or SIGHUP
-** asked for a reopen). The daemon's generation is one number for all
+** Searches (/search, /?q=, /suggest, /doc/ID) run in query slots: at
+** most --threads at once, each slot with its own reader (exec.h) on the
+** index, opened at start. libmicrohttpd's pool has one thread more than
+** there are slots, so /health, /metrics, static files and 304s are
+** answered while every slot is busy. A search that finds no free slot
+** parks its connection (suspended) in a first-come queue and is handed
+** the next slot freed; beyond --max-queue parked searches it gets a 503.
+** While a search runs, its reader asks every few milliseconds whether
+** the client closed its connection, and stops the search if so.
+**
+** Every search first asks its slot's reader whether the index changed
+** (another process committed, a new file was renamed over the path, or
+** SIGHUP asked for a reopen; a reopen that fails keeps the index open
+** before, so a deleted file is answered from by every slot alike). The daemon's generation is one number for all
 ** workers: the content of an index (its FTS structure fingerprint,
 ** document count and creation time) is mapped to a number the first
 ** time any worker sees it, so two workers answering from the same index
@@ -31,6 +41,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -87,19 +98,21 @@ struct metrics {
     atomic_ullong sum_us[R__N];
     atomic_ullong query_errors, query_timeouts, not_modified, gzipped;
     atomic_ullong rejected_full, reopens;
+    atomic_ullong parked, rejected_queue, cancelled;
     atomic_llong open_conns, in_flight;
     atomic_llong generation, documents;
     atomic_llong index_mtime;
 };
 
-/* One reader per worker thread, all listed for closing. */
-struct conn_slot {
+/* A query slot: one reader, used by one request at a time. */
+struct qslot {
     thp_reader *rd;
     int64_t local_gen;          /* the reader's own generation last seen */
     int64_t gen;                /* the daemon's generation it maps to */
     unsigned epoch;             /* SIGHUP epoch it was opened in */
-    struct conn_slot *next;
 };
+
+struct req_ctx;
 
 #define GEN_KEEP 64
 struct gen_entry {
@@ -119,12 +132,20 @@ struct searchd {
     struct MHD_Daemon *mhd[SEARCHD_MAX_LISTEN];
     unsigned nmhd;
     char web_real[PATH_MAX];    /* realpath of conf.web_dir */
-    pthread_mutex_t lock;       /* guards slots and gens (not per request) */
-    struct conn_slot *slots;
+    pthread_mutex_t lock;       /* guards gens */
     struct gen_entry gens[GEN_KEEP];
     unsigned ngens;
     int64_t last_gen;
-    pthread_key_t key;          /* this thread's conn_slot */
+    pthread_mutex_t qlock;      /* guards the slots' free list and queue */
+    struct qslot *qs;           /* conf.threads query slots */
+    struct qslot **qfree;       /* the free ones, a stack */
+    unsigned nfree;
+    struct req_ctx *qhead, *qtail; /* parked searches, first come first */
+    unsigned nparked;
+    int stopping;               /* no more parking: searchd_stop began */
+    atomic_int aborting;        /* searches still running are stopped */
+    pthread_mutex_t hlock;      /* guards the /health slot */
+    struct qslot health;        /* /health's own reader */
     atomic_uint epoch;          /* bumped by SIGHUP */
     atomic_uint per_ip[PER_IP_SLOTS]; /* open connections by address hash */
     unsigned long long boot;    /* start time, part of every ETag */
@@ -143,6 +164,12 @@ struct req_ctx {
     size_t qlen;
     int html;                   /* the results page: errors as HTML */
     char method[8];
+    struct searchd *sd;
+    struct MHD_Connection *c;
+    struct qslot *slot;         /* held while searching (or handed over) */
+    int parked;                 /* suspended, waiting for a slot */
+    int shed;                   /* woken without a slot: shutting down */
+    struct req_ctx *qnext;
 };
 
 /* The per-address slot of connection c (1-based), 0 if it has none. */
@@ -218,7 +245,7 @@ static void index_token(thp_reader *rd, char *tok, size_t len, int64_t *docs)
 }
 
 /* Map the token of what this slot's reader now reads to a generation. */
-static void slot_generation(struct searchd *sd, struct conn_slot *slot)
+static void slot_generation(struct searchd *sd, struct qslot *slot)
 {
     char tok[96];
     int64_t docs = 0, gen = 0;
@@ -250,64 +277,182 @@ static void slot_generation(struct searchd *sd, struct conn_slot *slot)
     }
 }
 
-/*
-** This thread's reader, opened on first use (or again after SIGHUP),
-** brought up to date with the index file; *gen is the daemon's
-** generation it answers from.
-*/
-static thp_reader *fresh_reader(struct searchd *sd, int64_t *gen,
-                                struct thp_err *err)
+/* Has the client of c closed its connection? */
+static int client_gone(struct MHD_Connection *c)
 {
-    struct conn_slot *slot = pthread_getspecific(sd->key);
-    unsigned epoch = atomic_load(&sd->epoch);
-    int64_t local = 0;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    struct pollfd p;
 
-    if (slot == NULL) {
-        slot = thp_calloc(1, sizeof *slot);
-        if (slot == NULL) {
-            thp_err_set(err, THP_ERR_NOMEM, "out of memory");
-            return NULL;
-        }
-        pthread_setspecific(sd->key, slot);
-        pthread_mutex_lock(&sd->lock);
-        slot->next = sd->slots;
-        sd->slots = slot;
-        pthread_mutex_unlock(&sd->lock);
+    if (ci == NULL)
+        return 0;
+    p.fd = ci->connect_fd;
+    p.events = POLLRDHUP;
+    p.revents = 0;
+    return poll(&p, 1, 0) > 0 &&
+           (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
+
+/* The reader's cancel function: stop the search of ctx (its client went
+** away, or the daemon is stopping and its drain time is over). */
+static int search_cancel(void *arg)
+{
+    struct req_ctx *ctx = arg;
+
+    return atomic_load(&ctx->sd->aborting) || client_gone(ctx->c);
+}
+
+/* Open slot's reader, or (after SIGHUP) open it again: a reopen that
+** fails keeps the reader it had, which still reads the index it opened. */
+static int slot_open(struct searchd *sd, struct qslot *slot,
+                     struct thp_err *err)
+{
+    unsigned epoch = atomic_load(&sd->epoch);
+    thp_reader *rd = NULL;
+
+    if (slot->rd && slot->epoch == epoch)
+        return THP_OK;
+    if (thp_reader_open(sd->conf.index_path, &rd, err) != THP_OK) {
+        if (slot->rd == NULL)
+            return err->rc;
+        fprintf(stderr, "thp-searchd: reopening the index: %s; answering "
+                "from the one open before\n", err->msg);
+        thp_err_clear(err);
+        slot->epoch = epoch;
+        return THP_OK;
     }
-    if (slot->rd && slot->epoch != epoch) {
+    if (slot->rd) {
         thp_reader_close(slot->rd);
-        slot->rd = NULL;
         atomic_fetch_add(&sd->m.reopens, 1);
     }
-    if (slot->rd == NULL) {
-        if (thp_reader_open(sd->conf.index_path, &slot->rd, err) != THP_OK)
-            return NULL;
-        slot->epoch = epoch;
-        slot->local_gen = -1;
-        thp_reader_budget(slot->rd, sd->conf.budget_ms);
-    }
+    slot->rd = rd;
+    slot->epoch = epoch;
+    slot->local_gen = -1;
+    thp_reader_budget(rd, sd->conf.budget_ms);
+    return THP_OK;
+}
+
+/*
+** The reader of slot, brought up to date with the index file; *gen is
+** the daemon's generation it answers from. While ctx's request (if
+** any) runs on it, the reader stops if the client goes away.
+*/
+static thp_reader *fresh_reader(struct searchd *sd, struct qslot *slot,
+                                struct req_ctx *ctx, int64_t *gen,
+                                struct thp_err *err)
+{
+    int64_t local = 0;
+
+    if (slot_open(sd, slot, err) != THP_OK)
+        return NULL;
     if (thp_reader_refresh(slot->rd, &local, err) != THP_OK)
         return NULL;
     if (local != slot->local_gen) {
         slot->local_gen = local;
         slot_generation(sd, slot);
     }
+    thp_reader_cancel(slot->rd, ctx ? search_cancel : NULL, ctx);
     *gen = slot->gen;
     return slot->rd;
 }
 
 /* After thp_exec: the generation it answered from (it refreshes too). */
-static int64_t answered_generation(struct searchd *sd, int64_t local)
+static int64_t answered_generation(struct searchd *sd, struct qslot *slot,
+                                   int64_t local)
 {
-    struct conn_slot *slot = pthread_getspecific(sd->key);
-
-    if (slot == NULL)
-        return 0;
     if (local != slot->local_gen) {
         slot->local_gen = local;
         slot_generation(sd, slot);
     }
     return slot->gen;
+}
+
+/* ---- query slots -------------------------------------------------------- */
+
+enum { SLOT_HELD, SLOT_PARKED, SLOT_FULL, SLOT_STOPPING };
+
+/*
+** A slot for ctx's search: one handed over while it was parked, a free
+** one, or none yet: then c is suspended and parked (SLOT_PARKED) unless
+** the queue is full (SLOT_FULL) or the daemon is stopping.
+*/
+static int slot_take(struct searchd *sd, struct MHD_Connection *c,
+                     struct req_ctx *ctx)
+{
+    int r = SLOT_HELD;
+
+    if (ctx->slot)
+        return SLOT_HELD;
+    if (ctx->shed)
+        return SLOT_STOPPING;
+    pthread_mutex_lock(&sd->qlock);
+    if (sd->nfree > 0) {
+        ctx->slot = sd->qfree[--sd->nfree];
+    } else if (sd->stopping) {
+        r = SLOT_STOPPING;
+    } else if (sd->nparked >= sd->conf.max_queue) {
+        r = SLOT_FULL;
+    } else {
+        ctx->parked = 1;
+        ctx->qnext = NULL;
+        if (sd->qtail)
+            sd->qtail->qnext = ctx;
+        else
+            sd->qhead = ctx;
+        sd->qtail = ctx;
+        sd->nparked++;
+        atomic_fetch_add(&sd->m.parked, 1);
+        /* under qlock: slot_give cannot resume c before it is suspended */
+        MHD_suspend_connection(c);
+        r = SLOT_PARKED;
+    }
+    pthread_mutex_unlock(&sd->qlock);
+    return r;
+}
+
+/* ctx is done with its slot: hand it to the first parked search, or
+** free it. */
+static void slot_give(struct searchd *sd, struct req_ctx *ctx)
+{
+    struct qslot *slot = ctx->slot;
+    struct req_ctx *w;
+
+    if (slot == NULL)
+        return;
+    ctx->slot = NULL;
+    if (slot->rd)
+        thp_reader_cancel(slot->rd, NULL, NULL);
+    pthread_mutex_lock(&sd->qlock);
+    if ((w = sd->qhead) != NULL) {
+        sd->qhead = w->qnext;
+        if (sd->qhead == NULL)
+            sd->qtail = NULL;
+        sd->nparked--;
+        w->parked = 0;
+        w->slot = slot;
+        MHD_resume_connection(w->c);
+    } else {
+        sd->qfree[sd->nfree++] = slot;
+    }
+    pthread_mutex_unlock(&sd->qlock);
+}
+
+/* Stopping: wake every parked search without a slot (it answers 503). */
+static void slots_shed(struct searchd *sd)
+{
+    struct req_ctx *w;
+
+    pthread_mutex_lock(&sd->qlock);
+    sd->stopping = 1;
+    while ((w = sd->qhead) != NULL) {
+        sd->qhead = w->qnext;
+        sd->nparked--;
+        w->parked = 0;
+        w->shed = 1;
+        MHD_resume_connection(w->c);
+    }
+    sd->qtail = NULL;
+    pthread_mutex_unlock(&sd->qlock);
 }
 
 /* ---- responses ------------------------------------------------------- */
@@ -751,7 +896,7 @@ static enum MHD_Result handle_search(struct searchd *sd,
         thp_free(req);
         return send_error(sd, c, ctx, MHD_HTTP_BAD_REQUEST, err.msg, -1);
     }
-    rd = fresh_reader(sd, &gen, &err);
+    rd = fresh_reader(sd, ctx->slot, ctx, &gen, &err);
     if (rd == NULL) {
         thp_free(req);
         fprintf(stderr, "thp-searchd: %s\n", err.msg);
@@ -790,6 +935,14 @@ static enum MHD_Result handle_search(struct searchd *sd,
         rc = thp_exec(rd, req, &res, NULL, NULL, &err);
     if (rc != THP_OK) {
         thp_free(req);
+        if (thp_reader_cancelled(rd)) {
+            /* nobody reads the answer: logged (and counted) only */
+            atomic_fetch_add(&sd->m.cancelled, 1);
+            return send_error(sd, c, ctx, MHD_HTTP_SERVICE_UNAVAILABLE,
+                              atomic_load(&sd->aborting)
+                                  ? "the server is stopping, retry later"
+                                  : err.msg, -1);
+        }
         atomic_fetch_add(&sd->m.query_errors, 1);
         if (rc == THP_ERR_TOOBIG && !strncmp(err.msg, "query stopped", 13)) {
             atomic_fetch_add(&sd->m.query_timeouts, 1);
@@ -803,7 +956,8 @@ static enum MHD_Result handle_search(struct searchd *sd,
         return unavailable(sd, c, ctx);
     }
     /* the generation actually answered from (thp_exec refreshes too) */
-    res.generation = gen = answered_generation(sd, res.generation);
+    res.generation = gen =
+        answered_generation(sd, ctx->slot, res.generation);
     snprintf(salt, sizeof salt, "g%lld", (long long)gen);
     make_etag(sd, c, ctx, salt, etag, sizeof etag);
     ctx->hits = (long long)res.nhits;
@@ -878,7 +1032,7 @@ static enum MHD_Result handle_suggest(struct searchd *sd,
         return send_error(sd, c, ctx, MHD_HTTP_BAD_REQUEST, "query too long",
                           -1);
     thp_err_clear(&err);
-    rd = fresh_reader(sd, &gen, &err);
+    rd = fresh_reader(sd, ctx->slot, ctx, &gen, &err);
     if (rd == NULL)
         return unavailable(sd, c, ctx);
     snprintf(salt, sizeof salt, "g%lld", (long long)gen);
@@ -938,9 +1092,14 @@ static enum MHD_Result handle_health(struct searchd *sd,
 
     thp_err_clear(&err);
     memset(&o, 0, sizeof o);
-    rd = fresh_reader(sd, &gen, &err);
-    if (rd == NULL ||
-        thp_index_count(thp_reader_index(rd), &n, &err) != THP_OK) {
+    /* its own reader, never a query slot: answered while all are busy */
+    pthread_mutex_lock(&sd->hlock);
+    rd = fresh_reader(sd, &sd->health, NULL, &gen, &err);
+    if (rd != NULL &&
+        thp_index_count(thp_reader_index(rd), &n, &err) != THP_OK)
+        rd = NULL;
+    pthread_mutex_unlock(&sd->hlock);
+    if (rd == NULL) {
         fprintf(stderr, "thp-searchd: %s\n", err.msg);
         o.status = MHD_HTTP_SERVICE_UNAVAILABLE;
         thp_buf_init(&b, 0);
@@ -970,7 +1129,11 @@ static enum MHD_Result handle_metrics(struct searchd *sd,
     struct out o;
     size_t r, s, k, n;
     char *body;
+    unsigned waiting;
 
+    pthread_mutex_lock(&sd->qlock);
+    waiting = sd->nparked;
+    pthread_mutex_unlock(&sd->qlock);
     thp_buf_init(&b, 0);
     thp_buf_puts(&b, "# HELP thp_http_requests_total Requests answered, by "
                      "route and status.\n"
@@ -1032,6 +1195,20 @@ static enum MHD_Result handle_metrics(struct searchd *sd,
         "# HELP thp_index_reopens_total Readers reopened after SIGHUP.\n"
         "# TYPE thp_index_reopens_total counter\n"
         "thp_index_reopens_total %llu\n"
+        "# HELP thp_query_parked_total Searches that waited for a free "
+        "query slot.\n# TYPE thp_query_parked_total counter\n"
+        "thp_query_parked_total %llu\n"
+        "# HELP thp_query_queue_full_total Searches refused with 503 "
+        "because --max-queue searches were waiting.\n"
+        "# TYPE thp_query_queue_full_total counter\n"
+        "thp_query_queue_full_total %llu\n"
+        "# HELP thp_query_cancelled_total Searches stopped because their "
+        "client closed the connection.\n"
+        "# TYPE thp_query_cancelled_total counter\n"
+        "thp_query_cancelled_total %llu\n"
+        "# HELP thp_query_waiting Searches waiting for a query slot now.\n"
+        "# TYPE thp_query_waiting gauge\n"
+        "thp_query_waiting %u\n"
         "# HELP thp_index_generation The newest index generation served.\n"
         "# TYPE thp_index_generation gauge\n"
         "thp_index_generation %lld\n"
@@ -1050,6 +1227,8 @@ static enum MHD_Result handle_metrics(struct searchd *sd,
         atomic_load(&m->query_errors), atomic_load(&m->query_timeouts),
         atomic_load(&m->not_modified), atomic_load(&m->gzipped),
         atomic_load(&m->rejected_full), atomic_load(&m->reopens),
+        atomic_load(&m->parked), atomic_load(&m->rejected_queue),
+        atomic_load(&m->cancelled), waiting,
         (long long)atomic_load(&m->generation),
         (long long)atomic_load(&m->documents),
         (long long)atomic_load(&m->index_mtime),
@@ -1069,23 +1248,34 @@ static enum MHD_Result handle_metrics(struct searchd *sd,
 
 /* ---- /doc/ID ------------------------------------------------------------ */
 
-/* Append s HTML-escaped; paragraphs (blank lines) become <p>. */
+/* Append s HTML-escaped; paragraphs (blank lines) become <p>. Each line
+** is escaped whole: thp_render_html_text writes a character it is given
+** only in part as U+FFFD. */
 static void html_paragraphs(struct thp_buf *b, const char *s)
 {
+    struct thp_buf line;
+
+    thp_buf_init(&line, 0);
     thp_buf_puts(b, "<p>");
-    for (; *s; s++) {
+    while (*s) {
+        size_t k = strcspn(s, "\n\f");
+
+        thp_buf_reset(&line);
+        thp_buf_append(&line, s, k);
+        thp_render_html_text(b, line.s ? line.s : "");
+        s += k;
         if (s[0] == '\n' && s[1] == '\n') {
             thp_buf_puts(b, "</p>\n<p>");
-            s++;
-        } else if (*s == '\n' || *s == '\f') {
+            s += 2;
+        } else if (*s) {
             thp_buf_puts(b, "<br>\n");
-        } else {
-            char one[2] = {*s, 0};
-
-            thp_render_html_text(b, one);
+            s++;
         }
     }
     thp_buf_puts(b, "</p>\n");
+    if (line.rc != THP_OK && b->rc == THP_OK)
+        b->rc = line.rc;
+    thp_buf_release(&line);
 }
 
 static void html_text(struct thp_buf *b, const char *s)
@@ -1196,7 +1386,7 @@ static enum MHD_Result handle_doc(struct searchd *sd,
         return send_error(sd, c, ctx, MHD_HTTP_NOT_FOUND, "no such document",
                           -1);
     thp_err_clear(&err);
-    rd = fresh_reader(sd, &gen, &err);
+    rd = fresh_reader(sd, ctx->slot, ctx, &gen, &err);
     if (rd == NULL)
         return unavailable(sd, c, ctx);
     snprintf(salt, sizeof salt, "g%lld", (long long)gen);
@@ -1403,6 +1593,44 @@ static int route_of(const char *url)
     return R_STATIC;
 }
 
+/* A search, /suggest or /doc/ID: run it in a query slot, or park it
+** until one is free. */
+static enum MHD_Result with_slot(struct searchd *sd, struct MHD_Connection *c,
+                                 struct req_ctx *ctx, const char *url)
+{
+    enum MHD_Result ret;
+    char msg[96];
+
+    switch (slot_take(sd, c, ctx)) {
+    case SLOT_PARKED:
+        return MHD_YES; /* called again once resumed */
+    case SLOT_FULL:
+        atomic_fetch_add(&sd->m.rejected_queue, 1);
+        snprintf(msg, sizeof msg, "server busy: every search thread is "
+                 "taken and the queue is full (%u), retry later",
+                 sd->conf.max_queue);
+        return send_error(sd, c, ctx, MHD_HTTP_SERVICE_UNAVAILABLE, msg, -1);
+    case SLOT_STOPPING:
+        return send_error(sd, c, ctx, MHD_HTTP_SERVICE_UNAVAILABLE,
+                          "the server is stopping, retry later", -1);
+    default:
+        break;
+    }
+    if (client_gone(c)) {
+        /* it went away while it waited: nothing to search for */
+        atomic_fetch_add(&sd->m.cancelled, 1);
+        ret = send_error(sd, c, ctx, MHD_HTTP_SERVICE_UNAVAILABLE,
+                         "query cancelled: its client went away", -1);
+    } else if (ctx->route == R_SUGGEST)
+        ret = handle_suggest(sd, c, ctx);
+    else if (ctx->route == R_DOC)
+        ret = handle_doc(sd, c, ctx, url + 5);
+    else
+        ret = handle_search(sd, c, ctx, ctx->html);
+    slot_give(sd, ctx);
+    return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version, const char *upload,
@@ -1466,24 +1694,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                  "bytes)", sd->conf.max_uri);
         return send_error(sd, c, ctx, MHD_HTTP_URI_TOO_LONG, msg, -1);
     }
+    if (ctx->route == R_STATIC && !strcmp(url, "/") &&
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q")) {
+        ctx->route = R_SEARCH;
+        ctx->html = 1;
+    }
     switch (ctx->route) {
-    case R_SEARCH:
-        return handle_search(sd, c, ctx, 0);
-    case R_SUGGEST:
-        return handle_suggest(sd, c, ctx);
     case R_HEALTH:
         return handle_health(sd, c, ctx);
     case R_METRICS:
         return handle_metrics(sd, c, ctx);
-    case R_DOC:
-        return handle_doc(sd, c, ctx, url + 5);
-    default:
-        if (!strcmp(url, "/") &&
-            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q")) {
-            ctx->route = R_SEARCH;
-            return handle_search(sd, c, ctx, 1);
-        }
+    case R_STATIC:
         return handle_static(sd, c, ctx, url);
+    default:
+        return with_slot(sd, c, ctx, url);
     }
 }
 
@@ -1492,10 +1716,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
     struct req_ctx *ctx = thp_calloc(1, sizeof *ctx);
 
-    (void)cls;
-    (void)c;
     if (ctx == NULL)
         return NULL;
+    ctx->sd = cls;
+    ctx->c = c;
     ctx->t0 = now_ms();
     ctx->hits = -1;
     ctx->route = R_OTHER;
@@ -1576,6 +1800,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **reqp,
     (void)toe;
     if (ctx == NULL)
         return;
+    slot_give(sd, ctx); /* only if the request ended while holding one */
     us = (long long)((now_ms() - ctx->t0) * 1000.0);
     if (ctx->counted)
         atomic_fetch_sub(&sd->m.in_flight, 1);
@@ -1615,11 +1840,6 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket,
     }
 }
 
-static void slot_destructor(void *p)
-{
-    (void)p; /* slots are closed by searchd_stop, after the threads end */
-}
-
 static struct MHD_Daemon *start_one(struct searchd *sd, const char *host,
                                     unsigned port, struct thp_err *err)
 {
@@ -1627,7 +1847,7 @@ static struct MHD_Daemon *start_one(struct searchd *sd, const char *host,
     struct sockaddr_in a4;
     const struct sockaddr *addr;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
-                     MHD_USE_ITC | MHD_USE_AUTO;
+                     MHD_USE_ITC | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME;
     struct MHD_Daemon *d;
     unsigned mhd_limit = sd->conf.max_conn ? sd->conf.max_conn + 64 : 1024;
 
@@ -1651,7 +1871,9 @@ static struct MHD_Daemon *start_one(struct searchd *sd, const char *host,
     d = MHD_start_daemon(
         flags, (uint16_t)port, NULL, NULL, on_request, sd,
         MHD_OPTION_SOCK_ADDR, addr,
-        MHD_OPTION_THREAD_POOL_SIZE, sd->conf.threads ? sd->conf.threads : 1u,
+        /* one thread more than query slots: one is always free for
+        ** /health, /metrics and static files */
+        MHD_OPTION_THREAD_POOL_SIZE, sd->conf.threads + 1u,
         MHD_OPTION_CONNECTION_TIMEOUT, sd->conf.timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, mhd_limit,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT,
@@ -1688,8 +1910,33 @@ int searchd_start(const struct searchd_conf *conf, struct searchd **out,
     clock_gettime(CLOCK_REALTIME, &ts);
     sd->boot = (unsigned long long)ts.tv_sec ^ ((unsigned long long)getpid()
                                                 << 32);
+    if (sd->conf.threads == 0)
+        sd->conf.threads = 1;
     pthread_mutex_init(&sd->lock, NULL);
-    pthread_key_create(&sd->key, slot_destructor);
+    pthread_mutex_init(&sd->qlock, NULL);
+    pthread_mutex_init(&sd->hlock, NULL);
+    sd->qs = thp_calloc(sd->conf.threads, sizeof *sd->qs);
+    sd->qfree = thp_calloc(sd->conf.threads, sizeof *sd->qfree);
+    if (sd->qs == NULL || sd->qfree == NULL) {
+        searchd_stop(sd);
+        return thp_err_set(err, THP_ERR_NOMEM, "out of memory");
+    }
+    /* every slot opens the index now: should the file go away, all
+    ** answer from the same open index (a failure here is retried on the
+    ** slot's first search, and answered with a 503 meanwhile) */
+    for (i = 0; i < sd->conf.threads; i++) {
+        struct thp_err e;
+
+        thp_err_clear(&e);
+        (void)slot_open(sd, &sd->qs[i], &e);
+        sd->qfree[sd->nfree++] = &sd->qs[sd->conf.threads - 1 - i];
+    }
+    {
+        struct thp_err e;
+
+        thp_err_clear(&e);
+        (void)slot_open(sd, &sd->health, &e);
+    }
     for (i = 0; i < conf->nlisten; i++) {
         sd->mhd[i] = start_one(sd, conf->host[i], conf->port[i], err);
         if (sd->mhd[i] == NULL) {
@@ -1733,23 +1980,37 @@ void searchd_drain(struct searchd *sd)
 
         nanosleep(&ts, NULL);
     }
+    /* time is up: searches still running or waiting answer 503 now, and
+    ** have a moment to send it */
+    atomic_store(&sd->aborting, 1);
+    slots_shed(sd);
+    end = now_ms() + 1000;
+    while (atomic_load(&sd->m.in_flight) > 0 && now_ms() < end) {
+        struct timespec ts = {0, 10000000L};
+
+        nanosleep(&ts, NULL);
+    }
 }
 
 void searchd_stop(struct searchd *sd)
 {
-    struct conn_slot *s, *next;
     unsigned i;
 
     if (sd == NULL)
         return;
+    /* libmicrohttpd must not be stopped with a connection suspended, and
+    ** waits for every handler: searches still running are stopped */
+    atomic_store(&sd->aborting, 1);
+    slots_shed(sd);
     for (i = 0; i < sd->nmhd; i++)
         MHD_stop_daemon(sd->mhd[i]);
-    for (s = sd->slots; s; s = next) {
-        next = s->next;
-        thp_reader_close(s->rd);
-        thp_free(s);
-    }
-    pthread_key_delete(sd->key);
+    for (i = 0; sd->qs && i < sd->conf.threads; i++)
+        thp_reader_close(sd->qs[i].rd);
+    thp_reader_close(sd->health.rd);
+    thp_free(sd->qs);
+    thp_free(sd->qfree);
+    pthread_mutex_destroy(&sd->hlock);
+    pthread_mutex_destroy(&sd->qlock);
     pthread_mutex_destroy(&sd->lock);
     thp_free(sd);
 }

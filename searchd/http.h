@@ -20,7 +20,8 @@ struct searchd_conf {
     const char *host[SEARCHD_MAX_LISTEN]; /* numeric IPv4 or IPv6 */
     unsigned port[SEARCHD_MAX_LISTEN];    /* 0: any free port */
     unsigned nlisten;
-    unsigned threads;       /* worker threads per listening address */
+    unsigned threads;       /* query slots: searches run at once */
+    unsigned max_queue;     /* searches waiting for a slot; more: 503 */
     int quiet;              /* no access log */
     int log_format;         /* enum searchd_log */
     const char *origins[SEARCHD_MAX_ORIGINS]; /* --cors-origin, "*" any */

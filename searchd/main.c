@@ -75,7 +75,11 @@ static void usage(FILE *f)
         "                      [::1]:8080 for IPv6)\n"
         "  --web DIR           search box files (default: ./web if present,\n"
         "                      else " WEB_FROM_BIN " beside the program)\n"
-        "  --threads N         worker threads, 1..64 (default: online CPUs)\n"
+        "  --threads N         searches run at once, 1..64 (default: online\n"
+        "                      CPUs); /health and files are answered by\n"
+        "                      one more thread even when all are busy\n"
+        "  --max-queue N       searches waiting for a free thread before a\n"
+        "                      503 (default 256)\n"
         "  --max-connections N open connections before a 503 (default 512)\n"
         "  --max-per-ip N      connections per client address (default 64,\n"
         "                      0 no limit)\n"
@@ -193,6 +197,7 @@ int main(int argc, char **argv)
     conf.index_path = "thp.db";
     conf.threads = cpus < 1 ? 1 : cpus > 64 ? 64 : (unsigned)cpus;
     conf.max_conn = 512;
+    conf.max_queue = 256;
     conf.max_per_ip = 64;
     conf.timeout_s = 30;
     conf.max_uri = 8192;
@@ -216,6 +221,7 @@ int main(int argc, char **argv)
         }
         NUM("--threads", threads, 1, 64)
         NUM("--max-connections", max_conn, 1, 100000)
+        NUM("--max-queue", max_queue, 0, 100000)
         NUM("--max-per-ip", max_per_ip, 0, 100000)
         NUM("--timeout", timeout_s, 1, 3600)
         NUM("--max-uri", max_uri, 64, 60000)

@@ -140,4 +140,14 @@ int thp_suggest(thp_reader *rd, const char *q, size_t n, size_t limit,
 /* Time budget of one request, in milliseconds (0: none). */
 void thp_reader_budget(thp_reader *rd, unsigned ms);
 
+/*
+** While a request runs, fn(arg) is asked every few milliseconds whether
+** to stop it (its client went away, the program is stopping); nonzero
+** stops the request with THP_ERR_IO "query cancelled", and
+** thp_reader_cancelled says so until the next request. fn NULL: never.
+*/
+typedef int (*thp_cancel_fn)(void *arg);
+void thp_reader_cancel(thp_reader *rd, thp_cancel_fn fn, void *arg);
+int thp_reader_cancelled(const thp_reader *rd);
+
 #endif

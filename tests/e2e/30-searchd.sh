@@ -228,6 +228,12 @@ rid=$(sql "$DB" "SELECT id FROM documents WHERE source_key LIKE '%state-of-play-
 check_http "/doc/ID of page 2 of the State of Play report: 200" 200 "/doc/$rid"
 check_contains "... shows page 2's text" "$BODY" "Why cities and business?"
 check_not_contains "... and not page 1's" "$BODY" "1. Objective"
+# letters beyond ASCII come through whole (the text is escaped line by
+# line, never byte by byte)
+sid=$(sql "$DB" "SELECT d.id FROM documents d JOIN doc_sources s ON s.doc_id = d.id WHERE s.source_key LIKE 'corpus/seeds/001_%' AND d.body LIKE '%São Paulo%' LIMIT 1")
+check_http "/doc/ID of a text with 'São Paulo': 200" 200 "/doc/$sid"
+check_contains "... shows it whole" "$BODY" "São Paulo"
+check_not_contains "... with no U+FFFD" "$BODY" "$(printf '\xef\xbf\xbd')"
 mid=$(sql "$DB" "SELECT id FROM documents WHERE source_path LIKE '%markup.txt'")
 check_http "/doc/ of the markup report: 200" 200 "/doc/$mid"
 check_not_contains "/doc/: no raw <script> from the title" "$BODY" "<script>alert"

@@ -94,10 +94,20 @@ BG_PIDS="$BG_PIDS $loop"
 check_http "before any fault: /search 200" 200 "/search?q=rotterdam"
 sleep 0.3
 
-# deleted: a worker that has the file open may go on answering from it
-# (200); one that opens it now cannot (503); either way a clean answer
+# deleted: every query slot (and /health's reader) opened the file at
+# start and goes on answering from it, alike; a SIGHUP's reopen fails and
+# keeps it
 rm -f "$LIVE"
-answers "index deleted"
+for i in 1 2 3; do
+    check_http "index deleted: /search answered from the file open before ($i)" 200 "/search?q=rotterdam"
+    check_contains "... with hits" "$BODY" '"hits":[{'
+done
+check_http "index deleted: /health 200" 200 /health
+kill -HUP "$DPID"
+sleep 0.2
+check_http "index deleted, then SIGHUP: /search still answered" 200 "/search?q=rotterdam"
+check_http "... and /health" 200 /health
+check_contains "... counting every document" "$BODY" "\"documents\":$GOOD_DOCS,"
 sleep 0.3
 recovered "index deleted"
 
