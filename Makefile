@@ -42,6 +42,9 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # make check replays the seeds through a plain main() (tests/fuzz/replay.c)
 # under the sanitizers; make fuzz runs libFuzzer on each for FUZZ_SECONDS.
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+# the targets' shared headers (promise.h, srcdoc.h, tinyindex.h): a change
+# to one builds every target again, as which includes which is not tracked
+FUZZ_HDR     := $(wildcard tests/fuzz/*.h)
 REPLAY_BIN   := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz_replay_%)
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
@@ -84,16 +87,20 @@ $(BUILD)/tests/queue_test: $(BUILD)/tests/unit/queue_test.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/fuzz_replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(LIB)
+$(BUILD)/tests/fuzz_replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c \
+    $(FUZZ_HDR) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -DREPLAY_CORPUS='"tests/fuzz/corpus/$*"' $(ALL_CFLAGS) \
 	    $(ALL_LDFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(LIB) \
 	    $(LDLIBS)
 
-# The library is compiled into each fuzzer, so its code is instrumented too.
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
+# The library is compiled into each fuzzer, so its code is instrumented too
+# (and its headers are prerequisites: no .d file tracks them here).
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(FUZZ_HDR) \
+    $(wildcard include/thp/*.h lib/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS)
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ \
+	    $(filter %.c,$^) $(LDLIBS)
 
 # New finds go to $(BUILD)/fuzz/NAME; copy those worth keeping into
 # tests/fuzz/corpus/NAME, where make check replays them from then on.

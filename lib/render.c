@@ -12,38 +12,72 @@
 
 /* ---- marked text --------------------------------------------------------- */
 
+/*
+** Append s[0..n) HTML-escaped, without the snippet marks (0x01, 0x02).
+** Bytes that are not UTF-8 become U+FFFD, one for each byte that starts
+** no valid sequence (thp_utf8_decode: overlong forms, surrogates, code
+** points past U+10FFFF and sequences cut short count as invalid), the
+** policy of thp_json_str, so a page is valid UTF-8 whatever it is given.
+*/
+static void html_escape(struct thp_buf *out, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0, run = 0; /* run: bytes before i still to copy as they are */
+
+    while (i < n) {
+        const char *rep;
+        unsigned cp;
+        size_t k;
+
+        switch (s[i]) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        case '\x01': case '\x02': rep = ""; break;
+        default:
+            k = s[i] < 0x80 ? 1 : thp_utf8_decode(s + i, n - i, &cp);
+            if (k > 0) {
+                i += k;
+                run += k;
+                continue;
+            }
+            rep = "\xEF\xBF\xBD";
+        }
+        thp_buf_append(out, str + i - run, run);
+        run = 0;
+        thp_buf_puts(out, rep);
+        i++;
+    }
+    thp_buf_append(out, str + i - run, run);
+}
+
 int thp_render_html_text(struct thp_buf *out, const char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': thp_buf_puts(out, "&amp;"); break;
-        case '<': thp_buf_puts(out, "&lt;"); break;
-        case '>': thp_buf_puts(out, "&gt;"); break;
-        case '"': thp_buf_puts(out, "&quot;"); break;
-        case '\'': thp_buf_puts(out, "&#39;"); break;
-        case '\x01': case '\x02': break;
-        default: thp_buf_putc(out, *s); break;
-        }
-    }
+    if (s != NULL)
+        html_escape(out, s, strlen(s));
     return out->rc;
 }
 
 int thp_render_html_marked(struct thp_buf *out, const char *s)
 {
-    for (; s && *s; s++) {
+    while (s && *s) {
+        /* the text up to the next mark or break, escaped in one piece so
+        ** that no UTF-8 sequence is split */
+        size_t k = strcspn(s, "\x01\x02\n\f");
+
+        html_escape(out, s, k);
+        s += k;
         switch (*s) {
+        case '\0': return out->rc;
         case '\x01': thp_buf_puts(out, "<mark>"); break;
         case '\x02': thp_buf_puts(out, "</mark>"); break;
-        case '\n': case '\f':
+        default: /* '\n', '\f' */
             if (out->n == 0 || out->s[out->n - 1] != ' ')
                 thp_buf_putc(out, ' ');
-            break;
-        default: {
-            char one[2] = {*s, 0};
-
-            thp_render_html_text(out, one);
         }
-        }
+        s++;
     }
     return out->rc;
 }
@@ -538,10 +572,17 @@ static const char *facet_title(const char *name)
 static void html_head(struct thp_buf *b, const struct thp_result *res,
                       const struct thp_render_opts *o)
 {
-    size_t i, j;
+    const unsigned char *q = (const unsigned char *)res->query;
+    size_t i, j, qn = strlen(res->query);
     char title[160];
 
-    snprintf(title, sizeof title, "%.120s – Search", res->query);
+    /* at most 120 bytes of the query, not cutting a character in two */
+    if (qn > 120) {
+        qn = 120;
+        while (qn > 117 && (q[qn] & 0xC0) == 0x80)
+            qn--;
+    }
+    snprintf(title, sizeof title, "%.*s – Search", (int)qn, res->query);
     thp_render_page_open(b, *res->query ? title : "Search", o->base);
     thp_buf_puts(b, "<h1>Search</h1>\n<div class=\"thp-search\" "
                     "data-thp-search=\"\">\n<form class=\"thp-form\" "

@@ -2265,8 +2265,13 @@ static int latin1_mark(const unsigned char *s, size_t n, size_t i,
 ** Repair one line s[0..len) (with its '\n', if any) into w->t, setting
 ** *dirty when it changed. Passes run until one changes nothing, so that
 ** repairing the result again is a no-op; each pass that changes
-** something shortens the line, so this ends. Returns THP_OK or
-** THP_ERR_NOMEM.
+** something shortens the line, so this ends. Then the line may be
+** Latin-1 read as Mac Roman, and read back it may show mojibake the
+** Mac reading hid ("ÇƒÏ seÒor" is "‚Äì señor", UTF-8 through Mac
+** Roman: "– señor"), so the passes run again after it (issue 15). That
+** ends too: latin1_as_mac() leaves a line nothing in it looks wrong in,
+** so it changes a line again only after a pass has shortened it.
+** Returns THP_OK or THP_ERR_NOMEM.
 */
 static int repair_line(struct work *w, const unsigned char *s, size_t len,
                        struct thp_repair_info *info, int *dirty)
@@ -2294,13 +2299,16 @@ static int repair_line(struct work *w, const unsigned char *s, size_t len,
         return THP_OK; /* not UTF-8: the caller gives up */
     w->n = n;
     w->inner = 0;
-    while (changed) {
-        if (repair_pass(w, info, &changed) < 0)
-            return THP_ERR_NOMEM;
-        *dirty |= changed;
-    }
-    if (latin1_as_mac(w)) {
+    for (;;) {
+        while (changed) {
+            if (repair_pass(w, info, &changed) < 0)
+                return THP_ERR_NOMEM;
+            *dirty |= changed;
+        }
+        if (!latin1_as_mac(w))
+            break;
         *dirty = 1;
+        changed = 1;
         if (info)
             info->latin1_as_mac++;
     }

@@ -24,8 +24,9 @@
 **     takes; csv has the header's 15 fields in every record (RFC 4180
 **     quoting) and tsv 15 columns on every line; text and kwic hold no
 **     control character (unless the query held one: "did you mean"
-**     shows the query as typed); html parses (gumbo) into only the elements and
-**     attributes render.c writes: no parameter gets markup in.
+**     shows the query as typed); html is valid UTF-8 and parses (gumbo)
+**     into only the elements and attributes render.c writes: no
+**     parameter gets markup in.
 ** Memory errors are the sanitizers'.
 */
 #include <stdint.h>
@@ -175,8 +176,10 @@ static void check_node(const GumboNode *node, int depth)
 
 static void check_html(const char *s, size_t n)
 {
-    GumboOutput *g = gumbo_parse_with_options(&kGumboDefaultOptions, s, n);
+    GumboOutput *g;
 
+    promise(thp_text_utf8_valid(s, n)); /* bad bytes of a query as U+FFFD */
+    g = gumbo_parse_with_options(&kGumboDefaultOptions, s, n);
     promise(g != NULL);
     check_node(g->root, 0);
     gumbo_destroy_output(&kGumboDefaultOptions, g);

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "thp/buf.h"
 #include "thp/render.h"
+#include "thp/text.h"
 
 /* ---- a tiny JSON validator ---------------------------------------------- */
 
@@ -549,6 +550,85 @@ static void test_html(const struct thp_result *res)
     }
 }
 
+/*
+** Issue 15: HTML gets U+FFFD for bytes that are not UTF-8, one for each
+** byte that starts no valid sequence, as thp_json_str writes them.
+*/
+#define FFFD "\xEF\xBF\xBD"
+
+static void test_html_utf8(void)
+{
+    static const struct {
+        const char *in, *want;
+    } text[] = {
+        {"S\xC3\xA3o \xF0\x9F\x98\x80 \xE2\x82\xAC \xF4\x8F\xBF\xBF",
+         "S\xC3\xA3o \xF0\x9F\x98\x80 \xE2\x82\xAC \xF4\x8F\xBF\xBF"},
+        {"a\xFF" "b\xFE", "a" FFFD "b" FFFD},           /* never UTF-8 */
+        {"\x80\xBF" "a", FFFD FFFD "a"},                /* continuations */
+        {"\xC0\xBC" "b\xC1\xBF", FFFD FFFD "b" FFFD FFFD}, /* overlong '<' */
+        {"\xE0\x80\xBC", FFFD FFFD FFFD},               /* overlong '<' */
+        {"\xF0\x80\x80\xBC", FFFD FFFD FFFD FFFD},      /* overlong '<' */
+        {"\xED\xA0\x80\xED\xBF\xBF", FFFD FFFD FFFD FFFD FFFD FFFD},
+                                                        /* surrogates */
+        {"\xF4\x90\x80\x80", FFFD FFFD FFFD FFFD},      /* past U+10FFFF */
+        {"\xC3(\xE2\x82)", FFFD "(" FFFD FFFD ")"},     /* cut short */
+        {"<\xFF>&", "&lt;" FFFD "&gt;&amp;"},
+        {"caf\xC3", "caf" FFFD},                        /* cut at the end */
+        {"x\xE2\x82", "x" FFFD FFFD},
+        {"x\xF0\x9F\x98", "x" FFFD FFFD FFFD},
+    };
+    static const struct {
+        const char *in, *want;
+    } marked[] = {
+        {"\x01S\xC3\xA3o\x02 \xC3", "<mark>S\xC3\xA3o</mark> " FFFD},
+        {"\x01\xE2\x82\x02\xAC", "<mark>" FFFD FFFD "</mark>" FFFD},
+        {"a\xC3\n\xA3", "a" FFFD " " FFFD},
+        {"\xE2\x82\xAC\n\x01\xC3\xA9t\xC3\xA9\x02",
+         "\xE2\x82\xAC <mark>\xC3\xA9t\xC3\xA9</mark>"},
+    };
+    struct thp_result res;
+    struct thp_buf b;
+    char q[200], *s;
+    size_t i;
+
+    thp_buf_init(&b, 0);
+    for (i = 0; i < sizeof text / sizeof *text; i++) {
+        thp_buf_reset(&b);
+        CHECK(thp_render_html_text(&b, text[i].in) == THP_OK);
+        CHECK_STR(b.s, text[i].want);
+    }
+    for (i = 0; i < sizeof marked / sizeof *marked; i++) {
+        thp_buf_reset(&b);
+        CHECK(thp_render_html_marked(&b, marked[i].in) == THP_OK);
+        CHECK_STR(b.s, marked[i].want);
+    }
+    thp_buf_release(&b);
+    /* a whole page, and JSON beside it, from a query and text with bad
+    ** bytes; a query past the title's 120 bytes is cut before "ã" */
+    make(&res);
+    memset(q, 'a', 119);
+    snprintf(q + 119, sizeof q - 119, "%s",
+             "\xC3\xA3 caf\xC3 \xED\xA0\x80");
+    res.query = q;
+    hits[1].title = (char *)"T\xC0\xAF\xFF";
+    p2[0].text = (char *)"plain \x01w\xE2\x82\x02 \xF4\x90";
+    s = render(&res, THP_FMT_HTML, 0, 0);
+    CHECK(s && thp_text_utf8_valid(s, strlen(s)));
+    CHECK(s && strstr(s, "<title>aaa") != NULL &&
+          strstr(s, "aaaa – Search – ") != NULL);
+    CHECK(s && strstr(s, "caf" FFFD " " FFFD FFFD FFFD) != NULL);
+    CHECK(s && strstr(s, ">T" FFFD FFFD FFFD "</a>") != NULL);
+    CHECK(s && strstr(s, "<mark>w" FFFD FFFD "</mark> " FFFD FFFD) != NULL);
+    free(s);
+    s = render(&res, THP_FMT_JSON, 0, 0);
+    CHECK(s && json_valid(s) && thp_text_utf8_valid(s, strlen(s)));
+    CHECK(s && strstr(s, "<mark>w" FFFD FFFD "<\\/mark> " FFFD FFFD) !=
+          NULL);
+    free(s);
+    p2[0].text = (char *)"plain \x01words\x02";
+    make(&res); /* the hits as the other tests know them */
+}
+
 static void test_text(const struct thp_result *res)
 {
     char *s = render(res, THP_FMT_TEXT, 0, 0);
@@ -707,6 +787,7 @@ int main(void)
     test_tsv(&res);
     test_html(&res);
     test_html_keep(&res);
+    test_html_utf8();
     test_link();
     test_text(&res);
     test_kwic();

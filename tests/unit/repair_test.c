@@ -507,6 +507,53 @@ static void test_cases(void)
     thp_buf_release(&out);
 }
 
+/*
+** Issue 15: Latin-1 read as Mac Roman can hide mojibake that shows only
+** once the line is read back ("ÇƒÏ" is "‚Äì", an en dash's UTF-8 through
+** Mac Roman): the first repair must undo both, so that repairing its
+** output changes nothing (fuzz_repair's promise).
+*/
+static void test_issue15(void)
+{
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        /* "ÇƒÏ seÒor": "– señor" */
+        {"\xC3\x87\xC6\x92\xC3\x8F se\xC3\x92or",
+         "\xE2\x80\x93 se\xC3\xB1or"},
+        /* "cafÈ Çƒ¢ È garÁon": "café • é garçon" */
+        {"caf\xC3\x88 \xC3\x87\xC6\x92\xC2\xA2 \xC3\x88 "
+         "gar\xC3\x81on",
+         "caf\xC3\xA9 \xE2\x80\xA2 \xC3\xA9 gar\xC3\xA7on"},
+        /* "ësingleí Ç«®250 p˙blico": "‘single’ €250 público" */
+        {"\xC3\xABsingle\xC3\xAD \xC3\x87\xC2\xAB\xC2\xAE" "250 p\xCB\x99"
+         "blico",
+         "\xE2\x80\x98single\xE2\x80\x99 \xE2\x82\xAC" "250 p\xC3\xBA"
+         "blico"},
+    };
+    struct thp_buf o1, o2;
+    size_t i;
+
+    thp_buf_init(&o1, 0);
+    thp_buf_init(&o2, 0);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct thp_repair_info info;
+
+        thp_repair_info_init(&info);
+        CHECK(repair(cases[i].in, strlen(cases[i].in), &o1, &info) ==
+              THP_OK);
+        CHECK_STR(o1.s, cases[i].want);
+        CHECK(info.latin1_as_mac == 1);
+        CHECK(info.runs >= 1);
+        CHECK(props_hold(cases[i].in, strlen(cases[i].in), &o1, &o2));
+    }
+    /* the fuzz find: EF 80 E2 A8 78 decoded as Windows-1252, "ï€â¨x" */
+    CHECK(props_hold("\xC3\xAF\xE2\x82\xAC\xC3\xA2\xC2\xA8x", 10, &o1,
+                     &o2));
+    thp_buf_release(&o1);
+    thp_buf_release(&o2);
+}
+
 /* The byte of code point u in code page cp (u < 0x80: itself), or -1. */
 static int byte_of(int cp, unsigned u)
 {
@@ -1734,6 +1781,7 @@ int main(void)
     test_clean();
     test_cases();
     test_properties();
+    test_issue15();
     test_tables();
     test_entities();
     test_report();
