@@ -1916,7 +1916,7 @@ int searchd_start(const struct searchd_conf *conf, struct searchd **out,
     pthread_mutex_init(&sd->qlock, NULL);
     pthread_mutex_init(&sd->hlock, NULL);
     sd->qs = thp_calloc(sd->conf.threads, sizeof *sd->qs);
-    sd->qfree = thp_calloc(sd->conf.threads, sizeof *sd->qfree);
+    sd->qfree = thp_calloc(sd->conf.threads, sizeof(struct qslot *));
     if (sd->qs == NULL || sd->qfree == NULL) {
         searchd_stop(sd);
         return thp_err_set(err, THP_ERR_NOMEM, "out of memory");
