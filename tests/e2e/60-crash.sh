@@ -344,8 +344,9 @@ for sig in INT TERM; do
             wait "$pid" 2>/dev/null
             rc=$?
             # every document was in before the signal (it came while the
-            # best hits were being stored): try again earlier
-            grep -q "interrupted" "$TMP/sig.out" && break
+            # best hits were being stored, or after): try again earlier
+            grep -q "interrupted" "$TMP/sig.out" &&
+                [ "$(ndocs "$SDB")" -lt "$N2" ] && break
             rc=
             continue
         fi
