@@ -329,6 +329,10 @@ static int slot_open(struct searchd *sd, struct qslot *slot,
     slot->epoch = epoch;
     slot->local_gen = -1;
     thp_reader_budget(rd, sd->conf.budget_ms);
+    /* /health reads a count and a few meta rows: no search-sized cache */
+    if (slot == &sd->health)
+        sqlite3_exec(thp_index_db(thp_reader_index(rd)),
+                     "PRAGMA cache_size=-2048", NULL, NULL, NULL);
     return THP_OK;
 }
 
