@@ -9,10 +9,11 @@
 # 127.0.0.3, with a 2 s limit). Distinct loopback addresses make the
 # daemon's per-address limit (--max-per-ip) apply as it would to three
 # clients. Prints the answers by kind of query and status, the health
-# polls, and the daemon's memory at start and end. Fails (exit 1) on any
-# 5xx other than 503 (documented: a full server, a search over its time
-# budget, an unreadable index), a /health poll that is not answered 200, or
-# a daemon that dies.
+# polls, and the daemon's memory at start, half way and end. Fails (exit
+# 1) on any 5xx other than 503 (documented: a full server, a search over
+# its time budget, an unreadable index), a /health poll that is not
+# answered 200, anonymous memory that grows in the second half by more
+# than a quarter and 32 MiB, or a daemon that dies.
 #
 # The index: SOAK_INDEX if set; else the query benchmark's
 # /tmp/qb-bench/query-100000/index.db or $BENCH_DIR/query-100000/index.db
@@ -255,6 +256,10 @@ for class in valid invalid patho; do
         -- "$class" >"$WORK/wrk.$class" 2>&1 &
     wpids="$wpids $!"
 done
+# memory half way through: the second half must not keep growing
+sleep $((SECS / 2))
+MEM_MID=$(mem)
+ANON_MID=$(awk '/^RssAnon:/ {print $2}' "/proc/$DPID/status" 2>/dev/null)
 wait $wpids
 : >"$WORK/stop"
 wait "$SPID" "$HPID" 2>/dev/null
@@ -262,6 +267,7 @@ SPID= HPID=
 alive=yes
 kill -0 "$DPID" 2>/dev/null || alive=no
 MEM_END=$( [ "$alive" = yes ] && mem)
+ANON_END=$( [ "$alive" = yes ] && awk '/^RssAnon:/ {print $2}' "/proc/$DPID/status")
 
 #---- the report -------------------------------------------------------------------
 
@@ -275,12 +281,19 @@ echo "slow clients: $(cat "$WORK/slow.out" 2>/dev/null)"
 awk '{n++; if ($1 == "200") ok++; if ($2 > max) max = $2}
      END {printf "health: %d polls, %d answered 200, slowest %d ms\n", n, ok, max}' "$WORK/health"
 echo "daemon memory at start: $MEM_START"
+echo "daemon memory half way: ${MEM_MID:-(daemon gone)}"
 echo "daemon memory at end:   ${MEM_END:-(daemon gone)}"
+fail=0
+# flat: the second half adds at most a quarter and 32 MiB to the first's
+if [ -n "${ANON_MID:-}" ] && [ -n "${ANON_END:-}" ] &&
+    [ "$ANON_END" -gt $((ANON_MID * 5 / 4 + 32768)) ]; then
+    echo "soak: FAIL: anonymous memory grew from $((ANON_MID / 1024)) MiB half way to $((ANON_END / 1024)) MiB at the end"
+    fail=1
+fi
 
 bad5xx=$(cat "$WORK"/wrk.* | sed -n 's/^COUNT //p' | awk '$1 >= 500 && $1 != 503 {n += $2} END {print n + 0}')
 badhealth=$(awk '$1 != "200"' "$WORK/health" | wc -l)
 [ "$(wc -l <"$WORK/health")" -gt 0 ] || badhealth=1
-fail=0
 [ "$bad5xx" -eq 0 ] || { echo "soak: FAIL: $bad5xx answers 5xx other than 503"; fail=1; }
 [ "$badhealth" -eq 0 ] || { echo "soak: FAIL: $badhealth /health polls not answered 200"; fail=1; }
 [ "$alive" = yes ] || { echo "soak: FAIL: the daemon died"; tail -5 "$WORK/daemon.err"; fail=1; }
@@ -288,5 +301,5 @@ for class in valid invalid patho; do
     grep -q '^RESULT' "$WORK/wrk.$class" ||
         { echo "soak: FAIL: wrk ($class) gave no result"; cat "$WORK/wrk.$class"; fail=1; }
 done
-[ "$fail" -eq 0 ] && echo "soak: PASS (no 5xx but documented 503s, /health answered throughout)"
+[ "$fail" -eq 0 ] && echo "soak: PASS (no 5xx but documented 503s, /health answered throughout, memory flat in the second half)"
 exit "$fail"
