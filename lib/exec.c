@@ -1753,7 +1753,7 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
     thp_buf_init(&boxq, 0);
     rd->timed_out = 0;
     rd->cancelled = 0;
-    rd->next_ask = t0 + CANCEL_EVERY_MS;
+    rd->next_ask = t0; /* asked at the first progress call, then every 5 ms */
     rd->deadline = rd->budget_ms ? t0 + rd->budget_ms : 0;
     if ((rc = thp_reader_refresh(rd, &gen, err)) != THP_OK)
         return rc;

@@ -913,6 +913,21 @@ static void test_generations(thp_index **wp, thp_reader *rd)
     }
 }
 
+/* cancel functions: count the asks; stop at once, or never */
+static int asked;
+
+static int stop_now(void *arg)
+{
+    ++*(int *)arg;
+    return 1;
+}
+
+static int go_on(void *arg)
+{
+    ++*(int *)arg;
+    return 0;
+}
+
 static void test_budget(void)
 {
     char path[64];
@@ -977,6 +992,24 @@ static void test_budget(void)
     thp_request_set(&r, "q", "w7", NULL);
     CHECK(thp_exec(rd, &r, &res, NULL, NULL, &e) == THP_OK && res.total > 0);
     thp_result_release(&res);
+    /* a cancel function that says stop: the query stops, says so, and the
+    ** next request (never asked to stop) answers */
+    thp_request_set(&r, "q", "harbour OR kestrel OR w1* OR w2* OR w3*", NULL);
+    asked = 0;
+    thp_reader_cancel(rd, stop_now, &asked);
+    thp_err_clear(&e);
+    rc = thp_exec(rd, &r, &res, NULL, NULL, &e);
+    CHECK(rc == THP_ERR_IO && strstr(e.msg, "query cancelled") != NULL);
+    CHECK(asked >= 1 && thp_reader_cancelled(rd));
+    CHECK(res.nhits == 0 && res.hits == NULL);
+    thp_result_release(&res);
+    asked = 0;
+    thp_reader_cancel(rd, go_on, &asked);
+    thp_err_clear(&e);
+    CHECK(thp_exec(rd, &r, &res, NULL, NULL, &e) == THP_OK && res.total > 0);
+    CHECK(asked >= 1 && !thp_reader_cancelled(rd));
+    thp_result_release(&res);
+    thp_reader_cancel(rd, NULL, NULL);
     thp_reader_close(rd);
     thp_index_close(w);
     unlink(path);
