@@ -1925,22 +1925,8 @@ int searchd_start(const struct searchd_conf *conf, struct searchd **out,
         searchd_stop(sd);
         return thp_err_set(err, THP_ERR_NOMEM, "out of memory");
     }
-    /* every slot opens the index now: should the file go away, all
-    ** answer from the same open index (a failure here is retried on the
-    ** slot's first search, and answered with a 503 meanwhile) */
-    for (i = 0; i < sd->conf.threads; i++) {
-        struct thp_err e;
-
-        thp_err_clear(&e);
-        (void)slot_open(sd, &sd->qs[i], &e);
+    for (i = 0; i < sd->conf.threads; i++)
         sd->qfree[sd->nfree++] = &sd->qs[sd->conf.threads - 1 - i];
-    }
-    {
-        struct thp_err e;
-
-        thp_err_clear(&e);
-        (void)slot_open(sd, &sd->health, &e);
-    }
     for (i = 0; i < conf->nlisten; i++) {
         sd->mhd[i] = start_one(sd, conf->host[i], conf->port[i], err);
         if (sd->mhd[i] == NULL) {
@@ -1961,6 +1947,43 @@ unsigned searchd_port(const struct searchd *sd, unsigned i)
         return 0;
     info = MHD_get_daemon_info(sd->mhd[i], MHD_DAEMON_INFO_BIND_PORT);
     return info ? info->port : 0;
+}
+
+void searchd_open_readers(struct searchd *sd)
+{
+    unsigned i;
+
+    for (i = 0; i <= sd->conf.threads; i++) {
+        struct qslot *slot = i < sd->conf.threads ? &sd->qs[i] : &sd->health;
+        struct thp_err e;
+        int taken = 0;
+
+        thp_err_clear(&e);
+        if (slot != &sd->health) {
+            /* only a free slot: a search may hold it already */
+            unsigned k;
+
+            pthread_mutex_lock(&sd->qlock);
+            for (k = 0; k < sd->nfree && !taken; k++)
+                if (sd->qfree[k] == slot) {
+                    sd->qfree[k] = sd->qfree[--sd->nfree];
+                    taken = 1;
+                }
+            pthread_mutex_unlock(&sd->qlock);
+            if (!taken)
+                continue;
+        } else
+            pthread_mutex_lock(&sd->hlock);
+        (void)slot_open(sd, slot, &e);
+        if (taken) {
+            struct req_ctx one;
+
+            memset(&one, 0, sizeof one);
+            one.slot = slot;
+            slot_give(sd, &one);
+        } else
+            pthread_mutex_unlock(&sd->hlock);
+    }
 }
 
 void searchd_reopen(struct searchd *sd)

@@ -47,6 +47,13 @@ unsigned searchd_port(const struct searchd *sd, unsigned i);
 /* SIGHUP: every worker reopens the index before its next request. */
 void searchd_reopen(struct searchd *sd);
 
+/*
+** Open every search thread's reader (and /health's) now, as the user the
+** daemon runs as: should the index file go away, all answer from the
+** same open file. A reader not opened here opens on its first request.
+*/
+void searchd_open_readers(struct searchd *sd);
+
 /* Stop accepting, let requests in flight finish (up to conf.drain_ms). */
 void searchd_drain(struct searchd *sd);
 

@@ -356,6 +356,7 @@ int main(int argc, char **argv)
                 "renaming a new index over it (docs/DEPLOY.md)\n",
                 conf.index_path);
     thp_index_close(probe);
+    searchd_open_readers(sd);
     if (port_file) {
         FILE *f = pf ? pf : fopen(port_file, "w");
 
