@@ -1550,6 +1550,19 @@ static int parse_plan(const struct thp_request *req, int flags,
     return thp_qparse_plan(req->q, req->qlen, flags, p, err);
 }
 
+int thp_request_check(const struct thp_request *req, struct thp_err *err)
+{
+    struct thp_plan plan;
+    int rc;
+
+    thp_plan_init(&plan);
+    rc = parse_plan(req, qflags(req->mode, prefix_ok(req)), &plan, err);
+    if (rc == THP_OK)
+        rc = add_filters(&plan, req, err);
+    thp_plan_release(&plan);
+    return rc;
+}
+
 void thp_result_release(struct thp_result *res)
 {
     size_t i, j;

@@ -169,6 +169,7 @@ struct req_ctx {
     struct qslot *slot;         /* held while searching (or handed over) */
     int parked;                 /* suspended, waiting for a slot */
     int shed;                   /* woken without a slot: shutting down */
+    int checked;                /* search_precheck done */
     struct req_ctx *qnext;
 };
 
@@ -849,6 +850,67 @@ static int spool_hit(void *arg, const struct thp_result *res,
     return rc;
 }
 
+/*
+** The request of a search from c's parameters (html: the results page).
+** THP_OK, or err says what is wrong with them (a 400).
+*/
+static int search_request(struct searchd *sd, struct MHD_Connection *c,
+                          struct req_ctx *ctx, int html,
+                          struct thp_request *req, struct params *p,
+                          struct thp_err *err)
+{
+    thp_request_init(req);
+    req->rank = sd->conf.rank;
+    if (html) {
+        /* the page without JavaScript: what the search box shows */
+        req->mode = THP_MODE_SIMPLE;
+        req->format = THP_FMT_HTML;
+        req->facets = THP_FACET_YEAR | THP_FACET_KIND;
+        req->facet_top = 8;
+        ctx->html = 1;
+    }
+    thp_err_clear(err);
+    p->req = req;
+    p->err = err;
+    p->n = 0;
+    p->nkeep = 0;
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, on_param, p);
+    if (html)
+        req->format = THP_FMT_HTML;
+    if (err->rc == THP_OK &&
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q") == NULL)
+        thp_err_set(err, THP_ERR_SYNTAX, "missing parameter 'q'");
+    if (err->rc == THP_OK && req->all && req->format != THP_FMT_CSV &&
+        req->format != THP_FMT_TSV && req->format != THP_FMT_JSONL)
+        thp_err_set(err, THP_ERR_SYNTAX, "limit=all is for format=csv, "
+                    "tsv or jsonl");
+    ctx->qlen = req->qlen;
+    return err->rc;
+}
+
+/* Before a search waits for a slot: a 400 for bad parameters or a query
+** that does not parse, answered at once. MHD_NO: nothing sent, go on. */
+static int search_precheck(struct searchd *sd, struct MHD_Connection *c,
+                           struct req_ctx *ctx, enum MHD_Result *ret)
+{
+    struct thp_request *req = thp_malloc(sizeof *req);
+    struct params p;
+    struct thp_err err;
+
+    if (req == NULL)
+        return 0; /* the search itself will say so */
+    if (search_request(sd, c, ctx, ctx->html, req, &p, &err) == THP_OK &&
+        thp_request_check(req, &err) != THP_OK)
+        atomic_fetch_add(&sd->m.query_errors, 1); /* a bad query */
+    thp_free(req);
+    if (err.rc == THP_ERR_SYNTAX || err.rc == THP_ERR_TOOBIG) {
+        *ret = send_error(sd, c, ctx, MHD_HTTP_BAD_REQUEST, err.msg,
+                          err.haspos ? (long)err.pos : -1);
+        return 1;
+    }
+    return 0;
+}
+
 static enum MHD_Result handle_search(struct searchd *sd,
                                      struct MHD_Connection *c,
                                      struct req_ctx *ctx, int html)
@@ -870,33 +932,7 @@ static enum MHD_Result handle_search(struct searchd *sd,
     if (req == NULL)
         return send_error(sd, c, ctx, MHD_HTTP_SERVICE_UNAVAILABLE,
                           "out of memory", -1);
-    thp_request_init(req);
-    req->rank = sd->conf.rank;
-    if (html) {
-        /* the page without JavaScript: what the search box shows */
-        req->mode = THP_MODE_SIMPLE;
-        req->format = THP_FMT_HTML;
-        req->facets = THP_FACET_YEAR | THP_FACET_KIND;
-        req->facet_top = 8;
-        ctx->html = 1;
-    }
-    thp_err_clear(&err);
-    p.req = req;
-    p.err = &err;
-    p.n = 0;
-    p.nkeep = 0;
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, on_param, &p);
-    if (html)
-        req->format = THP_FMT_HTML;
-    if (err.rc == THP_OK &&
-        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q") == NULL)
-        thp_err_set(&err, THP_ERR_SYNTAX, "missing parameter 'q'");
-    if (err.rc == THP_OK && req->all && req->format != THP_FMT_CSV &&
-        req->format != THP_FMT_TSV && req->format != THP_FMT_JSONL)
-        thp_err_set(&err, THP_ERR_SYNTAX, "limit=all is for format=csv, "
-                    "tsv or jsonl");
-    ctx->qlen = req->qlen;
-    if (err.rc != THP_OK) {
+    if (search_request(sd, c, ctx, html, req, &p, &err) != THP_OK) {
         thp_free(req);
         return send_error(sd, c, ctx, MHD_HTTP_BAD_REQUEST, err.msg, -1);
     }
@@ -1605,6 +1641,12 @@ static enum MHD_Result with_slot(struct searchd *sd, struct MHD_Connection *c,
     enum MHD_Result ret;
     char msg[96];
 
+    /* a search that can only be a 400 does not wait its turn */
+    if (ctx->route == R_SEARCH && ctx->slot == NULL && !ctx->checked) {
+        ctx->checked = 1;
+        if (search_precheck(sd, c, ctx, &ret))
+            return ret;
+    }
     switch (slot_take(sd, c, ctx)) {
     case SLOT_PARKED:
         return MHD_YES; /* called again once resumed */

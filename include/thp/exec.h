@@ -125,6 +125,14 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
              struct thp_result *res, thp_hit_fn each, void *arg,
              struct thp_err *err);
 
+/*
+** Whether req's query and filters parse, without an index: the syntax
+** error thp_exec would give (THP_ERR_SYNTAX with err->pos, or
+** THP_ERR_TOOBIG), or THP_OK. A server answers a bad query with it
+** before the query waits for a reader.
+*/
+int thp_request_check(const struct thp_request *req, struct thp_err *err);
+
 void thp_result_release(struct thp_result *res);
 void thp_hit_release(struct thp_hit *h);
 

@@ -2,7 +2,8 @@
 # 49-busy.sh: thp-searchd when every search thread is taken. On a 10,000-
 # document index where one query takes about a second, with --threads 1:
 # /health and /metrics are answered at once while searches queue behind
-# the one running (they are parked, and counted); a client that hangs up
+# the one running (they are parked, and counted), and a query that cannot
+# parse gets its 400 at once; a client that hangs up
 # cancels its search, which frees the thread for the next; beyond
 # --max-queue a search gets a 503 that says so; SIGTERM with a search
 # running and one waiting answers both with a 503 and exits 0 in seconds.
@@ -79,6 +80,11 @@ for i in 1 2 3 4 5; do
     sleep 0.1
 done
 check_eq "/health answered within 0.5 s five times while searches wait" 0 "$slow_health"
+t=$(curl -s --max-time 5 -o "$TMP/bad.body" -w '%{http_code} %{time_total}' \
+    "http://127.0.0.1:$PORT/search?q=common%20AND%20(w1")
+check_eq "a query that cannot parse does not wait its turn: 400" 400 "${t%% *}"
+check "... at once (${t#* } s)" awk -v t="${t#* }" 'BEGIN { exit !(t < 0.5) }'
+check_contains "... with the position" "$(cat "$TMP/bad.body")" '"position":'
 check_contains "... saying ok" "$(cat "$TMP/h.body")" '"status":"ok"'
 check_http "/metrics answered too" 200 /metrics
 wait $loops

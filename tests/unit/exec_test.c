@@ -1010,6 +1010,22 @@ static void test_budget(void)
     CHECK(asked >= 1 && !thp_reader_cancelled(rd));
     thp_result_release(&res);
     thp_reader_cancel(rd, NULL, NULL);
+    /* a query's syntax checked without the index, as thp_exec finds it */
+    thp_request_set(&r, "q", "harbour AND (kestrel", NULL);
+    thp_err_clear(&e);
+    CHECK(thp_request_check(&r, &e) == THP_ERR_SYNTAX && e.haspos);
+    {
+        struct thp_err e2;
+        size_t pos = e.pos;
+
+        thp_err_clear(&e2);
+        CHECK(thp_exec(rd, &r, &res, NULL, NULL, &e2) == THP_ERR_SYNTAX &&
+              e2.haspos && e2.pos == pos && !strcmp(e2.msg, e.msg));
+        thp_result_release(&res);
+    }
+    thp_request_set(&r, "lenient", "1", NULL);
+    thp_err_clear(&e);
+    CHECK(thp_request_check(&r, &e) == THP_OK);
     thp_reader_close(rd);
     thp_index_close(w);
     unlink(path);
