@@ -243,6 +243,8 @@ struct pick {
     size_t len, idx;
     unsigned kind; /* EXT_* damage the run assumes: less is preferred */
     size_t cover;  /* characters the runs of its code page span */
+    uint64_t key;  /* len, plainness and cover in one number, larger */
+                   /* first (PICK_KEY), when the line is short enough */
 };
 
 /* Scratch space of one call, grown as lines need it. */
@@ -261,6 +263,11 @@ struct work {
     unsigned char *taken;  /* characters of t claimed by a chosen run */
     size_t *start_of;      /* index + 1 of the chosen run starting here */
     size_t *judged_at;     /* index + 1 of the first run judged here */
+    size_t *run_at;        /* index + 1 of the first run found here */
+    size_t *lpos;          /* where the characters with lead bits are */
+    size_t nlpos;
+    size_t *next_at;       /* per run: index + 1 of the next run found */
+    size_t nextcap;        /* at its start, or 0 */
     struct run *runs;
     size_t nruns, runcap;
     struct pick *picks;    /* the runs judged better, to be ordered */
@@ -291,6 +298,9 @@ static void work_release(struct work *w)
     thp_free(w->taken);
     thp_free(w->start_of);
     thp_free(w->judged_at);
+    thp_free(w->run_at);
+    thp_free(w->lpos);
+    thp_free(w->next_at);
     thp_free(w->runs);
     thp_free(w->picks);
     thp_free(w->dec);
@@ -326,8 +336,8 @@ static void *grow(void *p, size_t *cap, size_t need, size_t sz)
 
 /*
 ** Make room for a line of n characters in the arrays that follow the
-** line (t, u, e, tf, lm, taken, start_of, judged_at), which share one capacity:
-** each grows from the same w->cap to the same size.
+** line (t, u, e, tf, lm, taken, start_of, judged_at, run_at, lpos), which
+** share one capacity: each grows from the same w->cap to the same size.
 */
 static int work_line(struct work *w, size_t n)
 {
@@ -375,6 +385,16 @@ static int work_line(struct work *w, size_t n)
     if (p == NULL)
         return 0;
     w->judged_at = p;
+    cap = w->cap;
+    p = grow(w->run_at, &cap, n + 1, sizeof *w->run_at);
+    if (p == NULL)
+        return 0;
+    w->run_at = p;
+    cap = w->cap;
+    p = grow(w->lpos, &cap, n + 1, sizeof *w->lpos);
+    if (p == NULL)
+        return 0;
+    w->lpos = p;
     w->cap = cap;
     return 1;
 }
@@ -1766,18 +1786,20 @@ static int add_run(struct work *w, size_t start, size_t end, size_t rep,
 static int find_runs(struct work *w, int cp)
 {
     const unsigned *t = w->t;
-    size_t n = w->n, i = 0;
+    size_t n = w->n, i = 0, p = 0;
     unsigned bit = 1u << cp;
 
     while (i < n) {
         size_t start = i, rep = w->ndec, len;
         unsigned u, extra, kind, kinds = 0;
 
-        while (i < n && !(w->lm[i] & bit))
-            i++; /* to the next lead of this code page */
-        if (i >= n)
+        /* to the next lead of this code page, through the characters
+        ** that are a lead in any (w->lpos) */
+        while (p < w->nlpos && (w->lpos[p] < i || !(w->lm[w->lpos[p]] & bit)))
+            p++;
+        if (p >= w->nlpos)
             break;
-        start = i;
+        i = start = w->lpos[p];
 
         for (;;) {
             unsigned *d;
@@ -1833,10 +1855,14 @@ static void take_run(struct work *w, size_t idx)
 
 /*
 ** The order runs are chosen in: longest, plain, of the code page whose
-** runs span more of the line, first found.
+** runs span more of the line, first found. The first three are also in
+** the pick's key, which is compared first (all 0 on a line too long).
 */
+#define PICK_KEY_MAX ((size_t)1 << 31)
 static int by_length(const struct pick *a, const struct pick *b)
 {
+    if (a->key != b->key)
+        return a->key > b->key ? -1 : 1;
     if (a->len != b->len)
         return a->len > b->len ? -1 : 1;
     if ((a->kind != 0) != (b->kind != 0))
@@ -1978,13 +2004,17 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     int cp, shown[THP_CP_COUNT] = {0};
     size_t cover[THP_CP_COUNT] = {0};
     struct pick *order;
+    size_t *next;
     unsigned *tmp, leads = 0;
 
     *changed = 0;
+    w->nlpos = 0;
     for (i = 0; i < w->n; i++) {
         w->e[i].c = lookup(w->t[i]);
         w->lm[i] = w->e[i].c->lead;
         leads |= w->lm[i];
+        w->lpos[w->nlpos] = i;
+        w->nlpos += w->lm[i] != 0;
     }
     w->nruns = 0;
     w->ndec = 0;
@@ -2022,8 +2052,24 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
         order[i].idx = i;
         order[i].kind = w->runs[i].kind;
         order[i].cover = cover[w->runs[i].cp];
+        /* len and cover are at most w->n: below 2^31 they fit */
+        order[i].key = w->n < PICK_KEY_MAX
+                           ? (uint64_t)order[i].len << 32 |
+                                 (uint64_t)(order[i].kind == 0) << 31 |
+                                 (uint64_t)order[i].cover
+                           : 0;
     }
     sort_picks(order, w->nruns);
+    /* the runs that start at each character, in the order found */
+    memset(w->run_at, 0, w->n * sizeof *w->run_at);
+    next = grow(w->next_at, &w->nextcap, w->nruns, sizeof *next);
+    if (next == NULL)
+        return -1;
+    w->next_at = next;
+    for (i = w->nruns; i-- > 0;) {
+        next[i] = w->run_at[w->runs[i].start];
+        w->run_at[w->runs[i].start] = i + 1;
+    }
     for (k = 0; k < w->nruns; k++) {
         const struct run *r;
 
@@ -2041,11 +2087,10 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
         ** better text ("PerchĂŠ" is "Perché" in ISO-8859-2, "PerchÊ" in
         ** Windows-1250): the least bad is taken, on a tie this one
         */
-        for (j = 0; j < w->nruns; j++) {
+        for (j = w->run_at[r->start]; j-- > 0; j = next[j]) {
             const struct run *o = &w->runs[j];
 
-            if (j == pick || o->start != r->start || o->end != r->end ||
-                o->kind != r->kind)
+            if (j == pick || o->end != r->end || o->kind != r->kind)
                 continue;
             if (judge_once(w, j) < 0)
                 return -1;
