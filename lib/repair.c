@@ -264,8 +264,8 @@ struct work {
     size_t *start_of;      /* index + 1 of the chosen run starting here */
     size_t *judged_at;     /* index + 1 of the first run judged here */
     size_t *run_at;        /* index + 1 of the first run found here */
-    size_t *lpos;          /* where the characters with lead bits are */
-    size_t nlpos;
+    uint64_t *leadmap;     /* per code page, a bit per character of t: */
+    size_t leadcap;        /* a lead there (LEADMAP_WORDS words each) */
     size_t *next_at;       /* per run: index + 1 of the next run found */
     size_t nextcap;        /* at its start, or 0 */
     struct run *runs;
@@ -299,7 +299,7 @@ static void work_release(struct work *w)
     thp_free(w->start_of);
     thp_free(w->judged_at);
     thp_free(w->run_at);
-    thp_free(w->lpos);
+    thp_free(w->leadmap);
     thp_free(w->next_at);
     thp_free(w->runs);
     thp_free(w->picks);
@@ -334,10 +334,14 @@ static void *grow(void *p, size_t *cap, size_t need, size_t sz)
     return q;
 }
 
+/* Words of the map of leads of one code page, for a line of n. */
+#define LEADMAP_WORDS(n) ((n) / 64 + 1)
+
 /*
 ** Make room for a line of n characters in the arrays that follow the
-** line (t, u, e, tf, lm, taken, start_of, judged_at, run_at, lpos), which
-** share one capacity: each grows from the same w->cap to the same size.
+** line (t, u, e, tf, lm, taken, start_of, judged_at, run_at), which
+** share one capacity: each grows from the same w->cap to the same size;
+** and in the map of leads, for a line of that capacity.
 */
 static int work_line(struct work *w, size_t n)
 {
@@ -346,6 +350,8 @@ static int work_line(struct work *w, size_t n)
 
     if (n + 1 <= w->cap)
         return 1;
+    if (n > ((size_t)-1) / 8 / THP_CP_COUNT)
+        return 0;
     p = grow(w->t, &cap, n + 1, sizeof *w->t);
     if (p == NULL)
         return 0;
@@ -390,11 +396,11 @@ static int work_line(struct work *w, size_t n)
     if (p == NULL)
         return 0;
     w->run_at = p;
-    cap = w->cap;
-    p = grow(w->lpos, &cap, n + 1, sizeof *w->lpos);
+    p = grow(w->leadmap, &w->leadcap, THP_CP_COUNT * LEADMAP_WORDS(cap),
+             sizeof *w->leadmap);
     if (p == NULL)
         return 0;
-    w->lpos = p;
+    w->leadmap = p;
     w->cap = cap;
     return 1;
 }
@@ -1786,20 +1792,23 @@ static int add_run(struct work *w, size_t start, size_t end, size_t rep,
 static int find_runs(struct work *w, int cp)
 {
     const unsigned *t = w->t;
-    size_t n = w->n, i = 0, p = 0;
+    size_t n = w->n, i = 0, words = LEADMAP_WORDS(n);
+    const uint64_t *map = w->leadmap + (size_t)cp * words;
     unsigned bit = 1u << cp;
 
     while (i < n) {
-        size_t start = i, rep = w->ndec, len;
+        size_t start = i, rep = w->ndec, len, k = i / 64;
+        uint64_t x = map[k] & (~(uint64_t)0 << (i % 64));
         unsigned u, extra, kind, kinds = 0;
 
-        /* to the next lead of this code page, through the characters
-        ** that are a lead in any (w->lpos) */
-        while (p < w->nlpos && (w->lpos[p] < i || !(w->lm[w->lpos[p]] & bit)))
-            p++;
-        if (p >= w->nlpos)
+        /* to the next lead of this code page, through the map of leads */
+        while (x == 0 && ++k < words)
+            x = map[k];
+        if (x == 0)
             break;
-        i = start = w->lpos[p];
+        i = start = k * 64 + (size_t)__builtin_ctzll(x);
+        if (i >= n)
+            break;
 
         for (;;) {
             unsigned *d;
@@ -2004,17 +2013,21 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     int cp, shown[THP_CP_COUNT] = {0};
     size_t cover[THP_CP_COUNT] = {0};
     struct pick *order;
-    size_t *next;
+    size_t *next, words;
     unsigned *tmp, leads = 0;
 
     *changed = 0;
-    w->nlpos = 0;
+    words = LEADMAP_WORDS(w->n);
+    memset(w->leadmap, 0, THP_CP_COUNT * words * sizeof *w->leadmap);
     for (i = 0; i < w->n; i++) {
+        unsigned lm;
+
         w->e[i].c = lookup(w->t[i]);
-        w->lm[i] = w->e[i].c->lead;
-        leads |= w->lm[i];
-        w->lpos[w->nlpos] = i;
-        w->nlpos += w->lm[i] != 0;
+        lm = w->lm[i] = w->e[i].c->lead;
+        leads |= lm;
+        for (; lm != 0; lm &= lm - 1)
+            w->leadmap[(size_t)__builtin_ctz(lm) * words + i / 64] |=
+                (uint64_t)1 << (i % 64);
     }
     w->nruns = 0;
     w->ndec = 0;
