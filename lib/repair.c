@@ -2373,19 +2373,41 @@ static int repair_line(struct work *w, const unsigned char *s, size_t len,
     return THP_OK;
 }
 
-/* Encode the repaired line w->t as UTF-8 into out (reset first). */
+/*
+** Encode the repaired line w->t as UTF-8 into out (reset first), room
+** made once: at most four bytes a character.
+*/
 static int encode_line(const struct work *w, struct thp_buf *out)
 {
     size_t i;
+    unsigned char *p;
 
     thp_buf_reset(out);
+    if (w->n > ((size_t)-1) / 8 || thp_buf_grow(out, 4 * w->n) != THP_OK)
+        return out->rc != THP_OK ? out->rc : THP_ERR_NOMEM;
+    p = (unsigned char *)out->s;
     for (i = 0; i < w->n; i++) {
-        if (w->t[i] < 0x80)
-            thp_buf_putc(out, (int)w->t[i]);
-        else
-            thp_buf_put_utf8(out, w->t[i]);
+        unsigned c = w->t[i];
+
+        if (c < 0x80) {
+            *p++ = (unsigned char)c;
+        } else if (c < 0x800) {
+            *p++ = (unsigned char)(0xC0 | (c >> 6));
+            *p++ = (unsigned char)(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            *p++ = (unsigned char)(0xE0 | (c >> 12));
+            *p++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            *p++ = (unsigned char)(0x80 | (c & 0x3F));
+        } else {
+            *p++ = (unsigned char)(0xF0 | (c >> 18));
+            *p++ = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+            *p++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            *p++ = (unsigned char)(0x80 | (c & 0x3F));
+        }
     }
-    return out->rc;
+    out->n = (size_t)(p - (unsigned char *)out->s);
+    out->s[out->n] = '\0';
+    return THP_OK;
 }
 
 /*
