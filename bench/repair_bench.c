@@ -15,6 +15,11 @@
 ** whole text path at 0.25x the floor or better on each. Prints the load
 ** average first (a shared machine moves every figure), then one line
 ** per measurement, and exits 0.
+**
+** --outputs prints, instead of times, a hash of what the repair and the
+** whole text path give on each of the three texts and on a fourth, of
+** lines damaged every way the repair undoes (--outputs below): two
+** builds that print the same lines give byte-identical output.
 */
 #include <stdint.h>
 #include <stdio.h>
@@ -263,6 +268,108 @@ static void measure(struct text *t, char *dst, struct thp_buf *out)
     t->prepare = time_prepare(t->in.s, t->in.n, out);
 }
 
+/* FNV-1a, 64 bits, of s[0..n). */
+static uint64_t hash64(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603u;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+/*
+** Lines of the multilingual text damaged every way: through any of the
+** code pages, once or twice (the second time through any of them), a
+** no-break byte lost, one character of the mojibake lost to '?' or
+** U+FFFD; and a tenth of the lines left clean.
+*/
+static void make_hard(struct thp_buf *in)
+{
+    struct thp_buf line, once, twice;
+
+    thp_buf_init(&line, 0);
+    thp_buf_init(&once, 0);
+    thp_buf_init(&twice, 0);
+    while (in->n < TARGET_BYTES && in->rc == THP_OK) {
+        uint32_t how = next_rand();
+        const struct thp_buf *last = &once;
+
+        thp_buf_reset(&line);
+        thp_buf_reset(&once);
+        thp_buf_reset(&twice);
+        make_line(&line, 1);
+        if (how % 10 == 0) {
+            thp_buf_append(in, line.s, line.n);
+            continue;
+        }
+        damage(&once, line.s, line.n, (int)(next_rand() % THP_CP_COUNT),
+               how % 7 == 1);
+        if (how % 5 == 2) {
+            damage(&twice, once.s, once.n,
+                   (int)(next_rand() % THP_CP_COUNT), 0);
+            last = &twice;
+        }
+        if (how % 4 == 3 && last->n > 0) {
+            /* one character past ASCII lost, from a random place on */
+            size_t at = next_rand() % last->n, k = 1;
+            unsigned c;
+
+            while (at < last->n && (unsigned char)last->s[at] < 0xC0)
+                at++;
+            if (at < last->n) {
+                k = thp_utf8_at((const unsigned char *)last->s + at,
+                                last->n - at, &c);
+                if (k == 0)
+                    k = 1;
+                thp_buf_append(in, last->s, at);
+                thp_buf_puts(in, how % 8 < 4 ? "?" : "\xEF\xBF\xBD");
+                thp_buf_append(in, last->s + at + k, last->n - at - k);
+                continue;
+            }
+        }
+        thp_buf_append(in, last->s, last->n);
+    }
+    thp_buf_release(&line);
+    thp_buf_release(&once);
+    thp_buf_release(&twice);
+}
+
+/* --outputs: hashes of what repair and the whole path give on each text. */
+static int outputs(struct text *texts, size_t ntexts)
+{
+    struct thp_buf out;
+    size_t i;
+    int cp;
+
+    thp_buf_init(&out, 0);
+    for (i = 0; i < ntexts; i++) {
+        const struct text *t = &texts[i];
+        struct thp_repair_info info;
+        int rc;
+
+        thp_buf_reset(&out);
+        thp_repair_info_init(&info);
+        rc = thp_repair_text(t->in.s, t->in.n, &out, &info, NULL);
+        printf("%s: in %zu bytes %016llx; repair rc %d, %zu bytes %016llx, "
+               "%zu runs, %d layers, %zu Latin-1 as Mac, by code page",
+               t->name, t->in.n, (unsigned long long)hash64(t->in.s, t->in.n),
+               rc, out.n, (unsigned long long)hash64(out.s, out.n),
+               info.runs, info.layers, info.latin1_as_mac);
+        for (cp = 0; cp < THP_CP_COUNT; cp++)
+            printf(" %zu", info.mojibake[cp]);
+        thp_buf_reset(&out);
+        rc = thp_text_prepare(t->in.s, t->in.n, 0, &out, NULL, NULL);
+        printf("; whole path rc %d, %zu bytes %016llx\n", rc, out.n,
+               (unsigned long long)hash64(out.s, out.n));
+    }
+    thp_buf_release(&out);
+    return 0;
+}
+
 /* --clean-lines: count the lines of the files named on stdin that change. */
 static int clean_lines(void)
 {
@@ -318,13 +425,29 @@ static int clean_lines(void)
 
 int main(int argc, char **argv)
 {
-    struct text texts[3];
+    struct text texts[4];
     struct thp_buf out;
     size_t i, most = 0;
     char *dst;
+    int rc;
 
     if (argc > 1 && strcmp(argv[1], "--clean-lines") == 0)
         return clean_lines();
+    if (argc > 1 && strcmp(argv[1], "--outputs") == 0) {
+        make_text(&texts[0], "clean Latin", 0, 0);
+        make_text(&texts[1], "clean multilingual", 1, 0);
+        make_text(&texts[2], "damaged multilingual", 1, 1);
+        memset(&texts[3], 0, sizeof texts[3]);
+        texts[3].name = "damaged every way";
+        thp_buf_init(&texts[3].in, 0);
+        make_hard(&texts[3].in);
+        rc = outputs(texts, 4);
+        for (i = 0; i < 4; i++) {
+            thp_buf_release(&texts[i].in);
+            thp_buf_release(&texts[i].want);
+        }
+        return rc;
+    }
     {
         double load[3];
 

@@ -243,6 +243,8 @@ struct pick {
     size_t len, idx;
     unsigned kind; /* EXT_* damage the run assumes: less is preferred */
     size_t cover;  /* characters the runs of its code page span */
+    uint64_t key;  /* len, plainness and cover in one number, larger */
+                   /* first (PICK_KEY), when the line is short enough */
 };
 
 /* Scratch space of one call, grown as lines need it. */
@@ -261,6 +263,11 @@ struct work {
     unsigned char *taken;  /* characters of t claimed by a chosen run */
     size_t *start_of;      /* index + 1 of the chosen run starting here */
     size_t *judged_at;     /* index + 1 of the first run judged here */
+    size_t *run_at;        /* index + 1 of the first run found here */
+    uint64_t *leadmap;     /* per code page, a bit per character of t: */
+    size_t leadcap;        /* a lead there (LEADMAP_WORDS words each) */
+    size_t *next_at;       /* per run: index + 1 of the next run found */
+    size_t nextcap;        /* at its start, or 0 */
     struct run *runs;
     size_t nruns, runcap;
     struct pick *picks;    /* the runs judged better, to be ordered */
@@ -291,6 +298,9 @@ static void work_release(struct work *w)
     thp_free(w->taken);
     thp_free(w->start_of);
     thp_free(w->judged_at);
+    thp_free(w->run_at);
+    thp_free(w->leadmap);
+    thp_free(w->next_at);
     thp_free(w->runs);
     thp_free(w->picks);
     thp_free(w->dec);
@@ -324,10 +334,14 @@ static void *grow(void *p, size_t *cap, size_t need, size_t sz)
     return q;
 }
 
+/* Words of the map of leads of one code page, for a line of n. */
+#define LEADMAP_WORDS(n) ((n) / 64 + 1)
+
 /*
 ** Make room for a line of n characters in the arrays that follow the
-** line (t, u, e, tf, lm, taken, start_of, judged_at), which share one capacity:
-** each grows from the same w->cap to the same size.
+** line (t, u, e, tf, lm, taken, start_of, judged_at, run_at), which
+** share one capacity: each grows from the same w->cap to the same size;
+** and in the map of leads, for a line of that capacity.
 */
 static int work_line(struct work *w, size_t n)
 {
@@ -336,6 +350,8 @@ static int work_line(struct work *w, size_t n)
 
     if (n + 1 <= w->cap)
         return 1;
+    if (n > ((size_t)-1) / 8 / THP_CP_COUNT)
+        return 0;
     p = grow(w->t, &cap, n + 1, sizeof *w->t);
     if (p == NULL)
         return 0;
@@ -375,6 +391,16 @@ static int work_line(struct work *w, size_t n)
     if (p == NULL)
         return 0;
     w->judged_at = p;
+    cap = w->cap;
+    p = grow(w->run_at, &cap, n + 1, sizeof *w->run_at);
+    if (p == NULL)
+        return 0;
+    w->run_at = p;
+    p = grow(w->leadmap, &w->leadcap, THP_CP_COUNT * LEADMAP_WORDS(cap),
+             sizeof *w->leadmap);
+    if (p == NULL)
+        return 0;
+    w->leadmap = p;
     w->cap = cap;
     return 1;
 }
@@ -1766,18 +1792,23 @@ static int add_run(struct work *w, size_t start, size_t end, size_t rep,
 static int find_runs(struct work *w, int cp)
 {
     const unsigned *t = w->t;
-    size_t n = w->n, i = 0;
+    size_t n = w->n, i = 0, words = LEADMAP_WORDS(n);
+    const uint64_t *map = w->leadmap + (size_t)cp * words;
     unsigned bit = 1u << cp;
 
     while (i < n) {
-        size_t start = i, rep = w->ndec, len;
+        size_t start = i, rep = w->ndec, len, k = i / 64;
+        uint64_t x = map[k] & (~(uint64_t)0 << (i % 64));
         unsigned u, extra, kind, kinds = 0;
 
-        while (i < n && !(w->lm[i] & bit))
-            i++; /* to the next lead of this code page */
+        /* to the next lead of this code page, through the map of leads */
+        while (x == 0 && ++k < words)
+            x = map[k];
+        if (x == 0)
+            break;
+        i = start = k * 64 + (size_t)__builtin_ctzll(x);
         if (i >= n)
             break;
-        start = i;
 
         for (;;) {
             unsigned *d;
@@ -1833,10 +1864,14 @@ static void take_run(struct work *w, size_t idx)
 
 /*
 ** The order runs are chosen in: longest, plain, of the code page whose
-** runs span more of the line, first found.
+** runs span more of the line, first found. The first three are also in
+** the pick's key, which is compared first (all 0 on a line too long).
 */
+#define PICK_KEY_MAX ((size_t)1 << 31)
 static int by_length(const struct pick *a, const struct pick *b)
 {
+    if (a->key != b->key)
+        return a->key > b->key ? -1 : 1;
     if (a->len != b->len)
         return a->len > b->len ? -1 : 1;
     if ((a->kind != 0) != (b->kind != 0))
@@ -1978,13 +2013,21 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     int cp, shown[THP_CP_COUNT] = {0};
     size_t cover[THP_CP_COUNT] = {0};
     struct pick *order;
+    size_t *next, words;
     unsigned *tmp, leads = 0;
 
     *changed = 0;
+    words = LEADMAP_WORDS(w->n);
+    memset(w->leadmap, 0, THP_CP_COUNT * words * sizeof *w->leadmap);
     for (i = 0; i < w->n; i++) {
+        unsigned lm;
+
         w->e[i].c = lookup(w->t[i]);
-        w->lm[i] = w->e[i].c->lead;
-        leads |= w->lm[i];
+        lm = w->lm[i] = w->e[i].c->lead;
+        leads |= lm;
+        for (; lm != 0; lm &= lm - 1)
+            w->leadmap[(size_t)__builtin_ctz(lm) * words + i / 64] |=
+                (uint64_t)1 << (i % 64);
     }
     w->nruns = 0;
     w->ndec = 0;
@@ -2022,8 +2065,24 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
         order[i].idx = i;
         order[i].kind = w->runs[i].kind;
         order[i].cover = cover[w->runs[i].cp];
+        /* len and cover are at most w->n: below 2^31 they fit */
+        order[i].key = w->n < PICK_KEY_MAX
+                           ? (uint64_t)order[i].len << 32 |
+                                 (uint64_t)(order[i].kind == 0) << 31 |
+                                 (uint64_t)order[i].cover
+                           : 0;
     }
     sort_picks(order, w->nruns);
+    /* the runs that start at each character, in the order found */
+    memset(w->run_at, 0, w->n * sizeof *w->run_at);
+    next = grow(w->next_at, &w->nextcap, w->nruns, sizeof *next);
+    if (next == NULL)
+        return -1;
+    w->next_at = next;
+    for (i = w->nruns; i-- > 0;) {
+        next[i] = w->run_at[w->runs[i].start];
+        w->run_at[w->runs[i].start] = i + 1;
+    }
     for (k = 0; k < w->nruns; k++) {
         const struct run *r;
 
@@ -2041,11 +2100,10 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
         ** better text ("PerchĂŠ" is "Perché" in ISO-8859-2, "PerchÊ" in
         ** Windows-1250): the least bad is taken, on a tie this one
         */
-        for (j = 0; j < w->nruns; j++) {
+        for (j = w->run_at[r->start]; j-- > 0; j = next[j]) {
             const struct run *o = &w->runs[j];
 
-            if (j == pick || o->start != r->start || o->end != r->end ||
-                o->kind != r->kind)
+            if (j == pick || o->end != r->end || o->kind != r->kind)
                 continue;
             if (judge_once(w, j) < 0)
                 return -1;
@@ -2315,19 +2373,41 @@ static int repair_line(struct work *w, const unsigned char *s, size_t len,
     return THP_OK;
 }
 
-/* Encode the repaired line w->t as UTF-8 into out (reset first). */
+/*
+** Encode the repaired line w->t as UTF-8 into out (reset first), room
+** made once: at most four bytes a character.
+*/
 static int encode_line(const struct work *w, struct thp_buf *out)
 {
     size_t i;
+    unsigned char *p;
 
     thp_buf_reset(out);
+    if (w->n > ((size_t)-1) / 8 || thp_buf_grow(out, 4 * w->n) != THP_OK)
+        return out->rc != THP_OK ? out->rc : THP_ERR_NOMEM;
+    p = (unsigned char *)out->s;
     for (i = 0; i < w->n; i++) {
-        if (w->t[i] < 0x80)
-            thp_buf_putc(out, (int)w->t[i]);
-        else
-            thp_buf_put_utf8(out, w->t[i]);
+        unsigned c = w->t[i];
+
+        if (c < 0x80) {
+            *p++ = (unsigned char)c;
+        } else if (c < 0x800) {
+            *p++ = (unsigned char)(0xC0 | (c >> 6));
+            *p++ = (unsigned char)(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            *p++ = (unsigned char)(0xE0 | (c >> 12));
+            *p++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            *p++ = (unsigned char)(0x80 | (c & 0x3F));
+        } else {
+            *p++ = (unsigned char)(0xF0 | (c >> 18));
+            *p++ = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+            *p++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            *p++ = (unsigned char)(0x80 | (c & 0x3F));
+        }
     }
-    return out->rc;
+    out->n = (size_t)(p - (unsigned char *)out->s);
+    out->s[out->n] = '\0';
+    return THP_OK;
 }
 
 /*
