@@ -33,8 +33,14 @@ static int walk_rec(struct thp_buf *path, int depth, walk_fn fn,
     }
     if (S_ISREG(st.st_mode))
         return fn(path->s, &st, arg);
-    if (!S_ISDIR(st.st_mode))
+    if (!S_ISDIR(st.st_mode)) {
+        /* never opened: a FIFO would block, a device could be anything */
+        on_err(dir, S_ISFIFO(st.st_mode)   ? "skipped (a FIFO, not a file)"
+                    : S_ISSOCK(st.st_mode) ? "skipped (a socket, not a file)"
+                                           : "skipped (a device, not a file)",
+               arg);
         return 0;
+    }
     if (depth > 0) { /* do not follow links to folders below the root */
         struct stat lst;
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 45-confine.sh: nothing read that should not be, nothing lost silently.
 # A symlink out of the corpus is skipped and said so (one inside is
-# followed); a folder unreadable for one run keeps its documents; JSON
+# followed); a FIFO or device is never opened and is reported; a folder unreadable for one run keeps its documents; JSON
 # Lines ids of any length are kept whole, and their "url" is the hit's.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -17,6 +17,18 @@ check_rc "index a folder with a symlink out of it: exit 0" 0 "$INDEX" --index "$
 check_contains "the link out is reported: skipped (symlink outside corpus)" "$ERR" "site/x.txt: skipped (symlink outside corpus)"
 check_rc "... and not indexed" 1 "$SEARCH" --index "$DB" okapisecretword
 check_rc "a link inside the corpus is followed" 0 "$SEARCH" --index "$DB" wombatinsideword
+
+# a FIFO and a device in the corpus are never opened, and said so
+F=$TMP/special
+mkdir -p "$F"
+printf 'Plain\n\nquokkaplainword\n' >"$F/plain.txt"
+mkfifo "$F/pipe.txt"
+ln -s /dev/zero "$F/zero.txt"
+run timeout 20 "$INDEX" --index "$TMP/special.db" "$F"
+check_eq "a corpus with a FIFO and a link to /dev/zero: exit 0 (not blocked)" 0 "$RC"
+check_contains "the FIFO is reported: skipped" "$ERR" "pipe.txt: skipped (a FIFO, not a file)"
+check_contains "the device is reported: skipped" "$ERR" "zero.txt: skipped (a device, not a file)"
+check_rc "... the plain file is indexed" 0 "$SEARCH" --index "$TMP/special.db" quokkaplainword
 
 # a folder that cannot be read this time keeps what it had
 mkdir -p "$S/locked"
