@@ -875,7 +875,7 @@ int main(int argc, char **argv)
             r.stop_rc = r.err.rc ? r.err.rc : THP_ERR_DB;
         else if (!r.quiet && words > 0)
             fprintf(stderr, PROG ": best hits stored for %ld frequent words "
-                    "(%.1f s)\n", words, now_s() - t);
+                    "and prefixes (%.1f s)\n", words, now_s() - t);
     }
     thp_index_close(r.idx);
     src_set_lang(NULL);

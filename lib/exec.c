@@ -19,6 +19,7 @@
 #include "thp/plan.h"
 #include "thp/qparse.h"
 #include "thp/rank.h"
+#include "thp/toplist.h"
 #include "thp/tok.h"
 
 /* ---- statements -------------------------------------------------------- */
@@ -1078,6 +1079,7 @@ struct scan {
     struct cand *best;              /* each group's best member so far */
     size_t nbest, capbest;          /* (s->seen: group -> index here) */
     size_t bound;                   /* read at most this many (0: all) */
+    int prefix_list;                /* the box's word has a stored list */
     struct imap seen;               /* groups counted */
     struct facet_count fc[THP_MAX_FACETS];
     size_t nfc;
@@ -1600,7 +1602,8 @@ static int from_toplist(thp_reader *rd, const struct thp_request *req,
     size_t i, n;
     int found = 0;
 
-    if (plan->nwords != 1 || w->prefix || w->exact || w->len > 64 ||
+    if (plan->nwords != 1 || (w->prefix && !s->prefix_list) || w->exact ||
+        w->len > 64 ||
         req->sort != THP_SORT_RELEVANCE || has_filters(plan) ||
         req->facets || plan->weights.n || rank->recency > 0 ||
         rank->fb_docs > 0 || req->all)
@@ -1612,17 +1615,22 @@ static int from_toplist(thp_reader *rd, const struct thp_request *req,
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
             return 0;
     }
+    /* a prefix's list is the search box's request for exactly that word
+    ** (prefix_listed checked it); a word's, the bare word's match */
     snprintf(want, sizeof want, "(\"\x01%.*s\" OR \"%.*s\")", (int)w->len,
              req->q + w->off, (int)w->len, req->q + w->off);
-    if (plan->match.n != strlen(want) || memcmp(plan->match.s, want,
-                                                plan->match.n))
+    if (!s->prefix_list &&
+        (plan->match.n != strlen(want) ||
+         memcmp(plan->match.s, want, plan->match.n)))
         return 0;
     thp_rank_format(rank, params, sizeof params);
     if (!stored_current(rd) || strcmp(params, rd->toplist_params))
         return 0;
     if ((st = stmt(rd, SQ_TOPLIST, err)) == NULL)
         return 0;
-    sqlite3_bind_text(st, 1, req->q + w->off, (int)w->len, SQLITE_STATIC);
+    snprintf(want, sizeof want, "%.*s%s", (int)w->len, req->q + w->off,
+             s->prefix_list ? "*" : "");
+    sqlite3_bind_text(st, 1, want, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st) == SQLITE_ROW) {
         int64_t total = sqlite3_column_int64(st, 0);
 
@@ -1670,6 +1678,51 @@ static int run_scan(struct scan *s, size_t cap, struct thp_err *err)
     if (rc == THP_OK && facets_groups(s) != THP_OK)
         rc = thp_err_set(err, THP_ERR_NOMEM, "out of memory");
     return rc;
+}
+
+/*
+** Whether the search box's request is one word being typed whose prefix
+** has a stored list (toplist.h): the query is that word alone, of
+** THP_TOPLIST_PREFIX_MIN..MAX letters a-z, 0-9, with nothing else that
+** changes the ranking. Its list is then the full ranking's answer.
+*/
+static int prefix_listed(thp_reader *rd, const struct thp_request *req,
+                         const struct thp_plan *plan,
+                         const struct thp_rank_params *rank,
+                         struct thp_err *err)
+{
+    const struct thp_qword *w = plan->words;
+    char params[512], key[THP_TOPLIST_PREFIX_MAX + 2];
+    sqlite3_stmt *st;
+    size_t i, lead = 0, tail = req->qlen;
+    int found;
+
+    if (plan->nwords != 1 || !w->prefix || w->exact || w->field ||
+        w->len < THP_TOPLIST_PREFIX_MIN || w->len > THP_TOPLIST_PREFIX_MAX ||
+        has_filters(plan) || plan->weights.n || rank->recency > 0 ||
+        rank->fb_docs > 0 || !prefix_ok(req))
+        return 0;
+    while (lead < req->qlen && req->q[lead] == ' ')
+        lead++;
+    while (tail > lead && req->q[tail - 1] == ' ')
+        tail--;
+    if (lead != w->off || tail - lead != w->len)
+        return 0;
+    for (i = 0; i < w->len; i++) {
+        char c = req->q[w->off + i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            return 0;
+    }
+    thp_rank_format(rank, params, sizeof params);
+    if (!stored_current(rd) || strcmp(params, rd->toplist_params) ||
+        (st = stmt(rd, SQ_TOPLIST, err)) == NULL)
+        return 0;
+    snprintf(key, sizeof key, "%.*s*", (int)w->len, req->q + w->off);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return found;
 }
 
 /*
@@ -1836,7 +1889,11 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
         !req->count_exact && !req->all && req->sort == THP_SORT_RELEVANCE &&
         req->offset + req->limit <= THP_BOX_SCAN / 4) {
         s.bound = THP_BOX_SCAN;
-        if (box_completions(rd, req, &plan, &boxq, err))
+        if (prefix_listed(rd, req, &plan, &rank, err)) {
+            /* the full ranking, stored: exact, no bound */
+            s.prefix_list = 1;
+            s.bound = 0;
+        } else if (box_completions(rd, req, &plan, &boxq, err))
             plan_q = boxq.s;
     }
     want = req->all ? 0 : req->offset + req->limit;

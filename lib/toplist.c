@@ -4,6 +4,7 @@
 ** uses one gives exactly what the full pass would; exec.c reads them.
 */
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "schema.h"
@@ -36,12 +37,28 @@ static void *run_share(void *arg)
     for (i = sh->first; i < sh->n && sh->rc == THP_OK; i += sh->step) {
         struct thp_result res;
         double *v;
+        size_t tl = strlen(sh->terms[i]);
+        char word[THP_TOPLIST_PREFIX_MAX + 1];
 
         thp_request_init(req);
         req->limit = THP_TOPLIST_DEPTH;
         req->snippets = 0;
-        if ((sh->rc = thp_request_set(req, "q", sh->terms[i], &sh->err)) !=
-                THP_OK ||
+        if (tl > 1 && sh->terms[i][tl - 1] == '*') {
+            /* a prefix: the search box's request for it, ranked in full */
+            snprintf(word, sizeof word, "%.*s", (int)(tl - 1), sh->terms[i]);
+            if ((sh->rc = thp_request_set(req, "mode", "simple",
+                                          &sh->err)) != THP_OK ||
+                (sh->rc = thp_request_set(req, "prefix", "1", &sh->err)) !=
+                    THP_OK ||
+                (sh->rc = thp_request_set(req, "count", "exact",
+                                          &sh->err)) != THP_OK ||
+                (sh->rc = thp_request_set(req, "q", word, &sh->err)) !=
+                    THP_OK ||
+                (sh->rc = thp_exec(sh->rd, req, &res, NULL, NULL,
+                                   &sh->err)) != THP_OK)
+                break;
+        } else if ((sh->rc = thp_request_set(req, "q", sh->terms[i],
+                                             &sh->err)) != THP_OK ||
             (sh->rc = thp_exec(sh->rd, req, &res, NULL, NULL, &sh->err)) !=
                 THP_OK)
             break;
@@ -66,6 +83,144 @@ static void *run_share(void *arg)
     return NULL;
 }
 
+/* Candidate words or prefixes with their document counts. */
+struct cand {
+    char *term;
+    int64_t df;
+};
+
+struct cands {
+    struct cand *v;
+    size_t n, cap;
+};
+
+static int cand_add(struct cands *c, const char *term, int64_t df)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        struct cand *v = thp_realloc(c->v, cap * sizeof *v);
+
+        if (v == NULL)
+            return -1;
+        c->v = v;
+        c->cap = cap;
+    }
+    if ((c->v[c->n].term = thp_strdup(term)) == NULL)
+        return -1;
+    c->v[c->n++].df = df;
+    return 0;
+}
+
+static void cands_free(struct cands *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->n; i++)
+        thp_free(c->v[i].term);
+    thp_free(c->v);
+}
+
+/* Most documents first; ties by term, so the choice is the same on
+** every run. */
+static int cand_cmp(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+
+    if (x->df != y->df)
+        return x->df > y->df ? -1 : 1;
+    return strcmp(x->term, y->term);
+}
+
+/*
+** Document counts of the prefixes of THP_TOPLIST_PREFIX_MIN..MAX
+** characters [a-z0-9] (what a toplist key may hold), summed over the
+** terms that start with them: an upper bound of the documents a prefix
+** search matches. An open-addressing table keyed by the packed prefix.
+*/
+struct prefix_map {
+    struct pslot {
+        uint64_t key; /* 0: empty */
+        int64_t df;
+    } *slot;
+    size_t n, cap;
+};
+
+static int prefix_bump(struct prefix_map *m, uint64_t key, int64_t df)
+{
+    size_t i;
+
+    if (2 * (m->n + 1) > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 4096, j;
+        struct pslot *v = thp_calloc(cap, sizeof *v);
+
+        if (v == NULL)
+            return -1;
+        for (j = 0; j < m->cap; j++) {
+            if (m->slot[j].key == 0)
+                continue;
+            for (i = (size_t)(m->slot[j].key * 0x9E3779B97F4A7C15ULL >> 20) &
+                     (cap - 1);
+                 v[i].key; i = (i + 1) & (cap - 1))
+                ;
+            v[i] = m->slot[j];
+        }
+        thp_free(m->slot);
+        m->slot = v;
+        m->cap = cap;
+    }
+    for (i = (size_t)(key * 0x9E3779B97F4A7C15ULL >> 20) & (m->cap - 1);
+         m->slot[i].key && m->slot[i].key != key; i = (i + 1) & (m->cap - 1))
+        ;
+    if (m->slot[i].key == 0) {
+        m->slot[i].key = key;
+        m->n++;
+    }
+    m->slot[i].df += df;
+    return 0;
+}
+
+static int prefix_add(struct prefix_map *m, const char *t, int64_t df)
+{
+    uint64_t key = 0;
+    int len;
+
+    for (len = 0; len < THP_TOPLIST_PREFIX_MAX && t[len]; len++) {
+        if (!((t[len] >= 'a' && t[len] <= 'z') ||
+              (t[len] >= '0' && t[len] <= '9')))
+            return 0;
+        key = key << 8 | (unsigned char)t[len];
+        /* the packed length keeps "abc" and "abc\0..." apart */
+        if (len + 1 >= THP_TOPLIST_PREFIX_MIN &&
+            prefix_bump(m, key | (uint64_t)(len + 1) << 56, df) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The prefixes of m with at least min_df documents, as "abc*". */
+static int prefix_cands(const struct prefix_map *m, int64_t min_df,
+                        struct cands *out)
+{
+    size_t i;
+
+    for (i = 0; i < m->cap; i++) {
+        char term[THP_TOPLIST_PREFIX_MAX + 2];
+        uint64_t key = m->slot[i].key;
+        int len, k;
+
+        if (key == 0 || m->slot[i].df < min_df)
+            continue;
+        len = (int)(key >> 56);
+        for (k = 0; k < len; k++)
+            term[k] = (char)(key >> (8 * (len - 1 - k)));
+        term[len] = '*';
+        term[len + 1] = '\0';
+        if (cand_add(out, term, m->slot[i].df) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 #define THREADS 2
 
 int thp_toplist_build(thp_index *idx, size_t max_words, int64_t min_df,
@@ -75,6 +230,9 @@ int thp_toplist_build(thp_index *idx, size_t max_words, int64_t min_df,
     struct thp_toplist_row *rows = NULL;
     struct share sh[THREADS];
     pthread_t th[THREADS];
+    struct prefix_map pm = {NULL, 0, 0};
+    struct cands wc = {NULL, 0, 0}, pc = {NULL, 0, 0};
+    size_t max_prefixes = max_words;
     char **terms = NULL;
     sqlite3_stmt *st = NULL;
     char key[600];
@@ -95,38 +253,60 @@ int thp_toplist_build(thp_index *idx, size_t max_words, int64_t min_df,
             *words = -1;
         return THP_OK;
     }
-    if ((rows = thp_calloc(max_words + 1, sizeof *rows)) == NULL ||
-        (terms = thp_calloc(max_words + 1, sizeof *terms)) == NULL) {
+    if ((rows = thp_calloc(max_words + max_prefixes + 1, sizeof *rows)) ==
+            NULL ||
+        (terms = thp_calloc(max_words + max_prefixes + 1, sizeof *terms)) ==
+            NULL) {
         rc = thp_err_set(err, THP_ERR_NOMEM, "out of memory");
         goto out;
     }
-    /* exact forms (stems start with '~'), most frequent first */
-    if (sqlite3_prepare_v2(db, "SELECT term FROM " THP_T_VOCAB " WHERE doc >="
-                           " ?1 AND term NOT GLOB '~*' ORDER BY doc DESC"
-                           " LIMIT ?2", -1, &st, NULL) != SQLITE_OK) {
+    /* one pass over the index's terms: the most frequent exact forms
+    ** (stems start with '~'), and the document counts of short prefixes */
+    if (sqlite3_prepare_v2(db, "SELECT term, doc FROM " THP_T_VOCAB
+                           " WHERE term NOT GLOB '~*'", -1, &st,
+                           NULL) != SQLITE_OK) {
         rc = thp_err_set(err, THP_ERR_DB, "listing frequent words: %s",
                          sqlite3_errmsg(db));
         goto out;
     }
-    sqlite3_bind_int64(st, 1, min_df);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)max_words);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW && n < max_words) {
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(st, 0);
+        int64_t df = sqlite3_column_int64(st, 1);
 
-        if (t == NULL || strlen(t) > 64)
+        if (t == NULL)
             continue;
-        if ((terms[n] = thp_strdup(t)) == NULL) {
+        if (prefix_add(&pm, t, df) != 0 ||
+            (df >= min_df && strlen(t) <= 64 && cand_add(&wc, t, df) != 0)) {
             rc = thp_err_set(err, THP_ERR_NOMEM, "out of memory");
             goto out;
         }
-        n++;
     }
     sqlite3_finalize(st);
     st = NULL;
-    if (step != SQLITE_DONE && step != SQLITE_ROW) {
+    if (step != SQLITE_DONE) {
         rc = thp_err_set(err, THP_ERR_DB, "listing frequent words: %s",
                          sqlite3_errmsg(db));
         goto out;
+    }
+    /* the words, most frequent first; then the prefixes the search box
+    ** sends most costly (most documents), up to max_prefixes */
+    if (wc.n > 1)
+        qsort(wc.v, wc.n, sizeof *wc.v, cand_cmp);
+    for (i = 0; i < wc.n && n < max_words; i++) {
+        terms[n] = wc.v[i].term;
+        wc.v[i].term = NULL;
+        n++;
+    }
+    if (prefix_cands(&pm, min_df, &pc) != 0) {
+        rc = thp_err_set(err, THP_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (pc.n > 1)
+        qsort(pc.v, pc.n, sizeof *pc.v, cand_cmp);
+    for (i = 0; i < pc.n && i < max_prefixes; i++) {
+        terms[n] = pc.v[i].term;
+        pc.v[i].term = NULL;
+        n++;
     }
     /* the words' searches on readers of their own, one per core */
     for (i = 0; i < THREADS; i++) {
@@ -164,5 +344,8 @@ out:
         thp_free(terms[i]);
     thp_free(rows);
     thp_free(terms);
+    cands_free(&wc);
+    cands_free(&pc);
+    thp_free(pm.slot);
     return rc;
 }

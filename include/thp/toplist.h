@@ -9,7 +9,12 @@
 ** word as a bare word (any inflection) is run once with the default
 ** ranking, and its first THP_TOPLIST_DEPTH hits (near-duplicates already
 ** grouped), their scores and the exact total are stored in the table
-** toplist, with a fingerprint of the FTS index and the ranking
+** toplist. So is, under the key "abc*", the search box's request for each
+** of the most frequent prefixes of THP_TOPLIST_PREFIX_MIN..MAX letters
+** (a-z, 0-9; summed document frequency >= min_df; at most max_words of
+** them) ranked in full (mode=simple, prefix=1, count=exact), which the
+** box's bounded preview of that word then gives instead (exec.c).
+** Both are stored in toplist, with a fingerprint of the FTS index and the ranking
 ** parameters in meta 'toplist'. A reader uses a stored list only while
 ** the fingerprint still matches (any write to the FTS index changes it;
 ** thp_index_toplist_key in index.h),
@@ -30,6 +35,10 @@
 #define THP_TOPLIST_DEPTH 100   /* hits stored per word */
 #define THP_TOPLIST_WORDS 200   /* words at most, by default */
 #define THP_TOPLIST_MIN_DF 2000 /* below, the full pass is cheap enough */
+/* prefixes listed: what the search box sends for a word being typed,
+** from THP_MIN_PREFIX letters on (exec.c), up to this many */
+#define THP_TOPLIST_PREFIX_MIN 3
+#define THP_TOPLIST_PREFIX_MAX 5
 
 /*
 ** Compute and store the lists on idx (opened for writing; commits). Does

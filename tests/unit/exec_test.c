@@ -810,6 +810,60 @@ static void test_toplist(thp_index *w, thp_reader *rd)
         same_as_full(rd, qs[i], "1000", "0");
         same_as_full(rd, qs[i], "3", "40");
     }
+    /* a word being typed in the search box: a listed prefix answers with
+    ** the full ranking's hits, scores and exact total */
+    {
+        static const char *ps[] = {"har", "harb", "kes", "fal"};
+        struct thp_request r, f;
+        struct thp_result a, b;
+        size_t k;
+
+        for (i = 0; i < sizeof ps / sizeof *ps; i++) {
+            thp_request_init(&r);
+            thp_request_set(&r, "q", ps[i], NULL);
+            thp_request_set(&r, "mode", "simple", NULL);
+            thp_request_set(&r, "prefix", "1", NULL);
+            f = r;
+            thp_request_set(&f, "count", "exact", NULL);
+            CHECK(run(rd, &r, &a) == THP_OK);
+            CHECK(run(rd, &f, &b) == THP_OK);
+            CHECK(a.total > 0 && a.total == b.total && a.nhits == b.nhits &&
+                  a.total_exact);
+            for (k = 0; k < a.nhits && k < b.nhits; k++)
+                CHECK(a.hits[k].id == b.hits[k].id &&
+                      a.hits[k].score == b.hits[k].score);
+            thp_result_release(&a);
+            thp_result_release(&b);
+        }
+        /* ... read from its list: a list changed by hand shows */
+        CHECK(sqlite3_exec(thp_index_db(w), "UPDATE toplist SET total ="
+                           " total + 1000 WHERE term = 'har*'", NULL, NULL,
+                           NULL) == SQLITE_OK &&
+              sqlite3_changes(thp_index_db(w)) == 1);
+        thp_request_init(&r);
+        thp_request_set(&r, "q", "har", NULL);
+        thp_request_set(&r, "mode", "simple", NULL);
+        thp_request_set(&r, "prefix", "1", NULL);
+        f = r;
+        thp_request_set(&f, "count", "exact", NULL);
+        CHECK(run(rd, &r, &a) == THP_OK);
+        CHECK(run(rd, &f, &b) == THP_OK);
+        CHECK(a.total == b.total + 1000);
+        thp_result_release(&a);
+        thp_result_release(&b);
+        /* not for anything else: a space after the word, a filter, two
+        ** words, or a word the box does not take as a prefix yet */
+        thp_request_set(&r, "q", "har ", NULL);
+        CHECK(run(rd, &r, &a) == THP_OK && a.total < 1000);
+        thp_result_release(&a);
+        thp_request_set(&r, "q", "har", NULL);
+        thp_request_set(&r, "kind", "page,item,report", NULL);
+        CHECK(run(rd, &r, &a) == THP_OK && a.total < 1000);
+        thp_result_release(&a);
+        CHECK(sqlite3_exec(thp_index_db(w), "UPDATE toplist SET total ="
+                           " total - 1000 WHERE term = 'har*'", NULL, NULL,
+                           NULL) == SQLITE_OK);
+    }
     /* another write: the lists are stale, results still right */
     {
         struct doc d = D[0];
