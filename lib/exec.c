@@ -19,7 +19,6 @@
 #include "thp/plan.h"
 #include "thp/qparse.h"
 #include "thp/rank.h"
-#include "thp/toplist.h"
 #include "thp/tok.h"
 
 /* ---- statements -------------------------------------------------------- */

@@ -236,6 +236,12 @@ int thp_index_count(thp_index *idx, int64_t *n, struct thp_err *err);
 ** 'toplist' key, in one transaction. hits[i] is a blob of (id int64, score double) pairs in
 ** the machine's byte order, nhits[i] pairs long.
 */
+/* Prefixes with stored lists (key "abc*", toplist.h): what the search
+** box sends for a word being typed, of this many letters (exec.c reads
+** them, toplist.c writes them). */
+#define THP_TOPLIST_PREFIX_MIN 3
+#define THP_TOPLIST_PREFIX_MAX 5
+
 struct thp_toplist_row {
     const char *term;
     int64_t total;

@@ -35,10 +35,6 @@
 #define THP_TOPLIST_DEPTH 100   /* hits stored per word */
 #define THP_TOPLIST_WORDS 200   /* words at most, by default */
 #define THP_TOPLIST_MIN_DF 2000 /* below, the full pass is cheap enough */
-/* prefixes listed: what the search box sends for a word being typed,
-** from THP_MIN_PREFIX letters on (exec.c), up to this many */
-#define THP_TOPLIST_PREFIX_MIN 3
-#define THP_TOPLIST_PREFIX_MAX 5
 
 /*
 ** Compute and store the lists on idx (opened for writing; commits). Does
