@@ -1615,7 +1615,7 @@ static int from_toplist(thp_reader *rd, const struct thp_request *req,
             return 0;
     }
     /* a prefix's list is the search box's request for exactly that word
-    ** (prefix_listed checked it); a word's, the bare word's match */
+    ** (prefix_alone checked it); a word's, the bare word's match */
     snprintf(want, sizeof want, "(\"\x01%.*s\" OR \"%.*s\")", (int)w->len,
              req->q + w->off, (int)w->len, req->q + w->off);
     if (!s->prefix_list &&
@@ -1680,48 +1680,25 @@ static int run_scan(struct scan *s, size_t cap, struct thp_err *err)
 }
 
 /*
-** Whether the search box's request is one word being typed whose prefix
-** has a stored list (toplist.h): the query is that word alone, of
-** THP_TOPLIST_PREFIX_MIN..MAX letters a-z, 0-9, with nothing else that
-** changes the ranking. Its list is then the full ranking's answer.
+** Whether the search box's request is one word being typed, alone, of
+** THP_TOPLIST_PREFIX_MIN..MAX letters: the request a prefix's stored list
+** (toplist.h) answers, if from_toplist finds one that fits.
 */
-static int prefix_listed(thp_reader *rd, const struct thp_request *req,
-                         const struct thp_plan *plan,
-                         const struct thp_rank_params *rank,
-                         struct thp_err *err)
+static int prefix_alone(const struct thp_request *req,
+                        const struct thp_plan *plan)
 {
     const struct thp_qword *w = plan->words;
-    char params[512], key[THP_TOPLIST_PREFIX_MAX + 2];
-    sqlite3_stmt *st;
-    size_t i, lead = 0, tail = req->qlen;
-    int found;
+    size_t lead = 0, tail = req->qlen;
 
     if (plan->nwords != 1 || !w->prefix || w->exact || w->field ||
         w->len < THP_TOPLIST_PREFIX_MIN || w->len > THP_TOPLIST_PREFIX_MAX ||
-        has_filters(plan) || plan->weights.n || rank->recency > 0 ||
-        rank->fb_docs > 0 || !prefix_ok(req))
+        !prefix_ok(req))
         return 0;
     while (lead < req->qlen && req->q[lead] == ' ')
         lead++;
     while (tail > lead && req->q[tail - 1] == ' ')
         tail--;
-    if (lead != w->off || tail - lead != w->len)
-        return 0;
-    for (i = 0; i < w->len; i++) {
-        char c = req->q[w->off + i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
-            return 0;
-    }
-    thp_rank_format(rank, params, sizeof params);
-    if (!stored_current(rd) || strcmp(params, rd->toplist_params) ||
-        (st = stmt(rd, SQ_TOPLIST, err)) == NULL)
-        return 0;
-    snprintf(key, sizeof key, "%.*s*", (int)w->len, req->q + w->off);
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-    found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return found;
+    return lead == w->off && tail - lead == w->len;
 }
 
 /*
@@ -1810,7 +1787,7 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
     size_t want, cap, i, k, shown;
     int64_t gen = 0;
     double t0 = now_ms();
-    int rc, stream = each != NULL;
+    int rc, stream = each != NULL, listed = 0;
 
     memset(res, 0, sizeof *res);
     memset(&s, 0, sizeof s);
@@ -1888,17 +1865,21 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
         !req->count_exact && !req->all && req->sort == THP_SORT_RELEVANCE &&
         req->offset + req->limit <= THP_BOX_SCAN / 4) {
         s.bound = THP_BOX_SCAN;
-        if (prefix_listed(rd, req, &plan, &rank, err)) {
-            /* the full ranking, stored: exact, no bound */
-            s.prefix_list = 1;
+        /* a listed prefix: its full ranking, stored, exact, no bound */
+        s.prefix_list = prefix_alone(req, &plan);
+        if (s.prefix_list && from_toplist(rd, req, &plan, &rank, &s, err)) {
+            listed = 1;
             s.bound = 0;
-        } else if (box_completions(rd, req, &plan, &boxq, err))
-            plan_q = boxq.s;
+        } else {
+            s.prefix_list = 0;
+            if (box_completions(rd, req, &plan, &boxq, err))
+                plan_q = boxq.s;
+        }
     }
     want = req->all ? 0 : req->offset + req->limit;
     cap = req->all || req->sort == THP_SORT_TITLE ? 0 : want * 2 + 16;
     for (;;) {
-        if (from_toplist(rd, req, &plan, &rank, &s, err)) {
+        if (listed || from_toplist(rd, req, &plan, &rank, &s, err)) {
             res->total = s.total;
             break;
         }

@@ -131,6 +131,21 @@ static int cand_cmp(const void *a, const void *b)
     return strcmp(x->term, y->term);
 }
 
+/* Move the terms of the (at most) max most frequent candidates of c to
+** out, most frequent first; their number. */
+static size_t take_best(struct cands *c, size_t max, char **out)
+{
+    size_t i;
+
+    if (c->n > 1)
+        qsort(c->v, c->n, sizeof *c->v, cand_cmp);
+    for (i = 0; i < c->n && i < max; i++) {
+        out[i] = c->v[i].term;
+        c->v[i].term = NULL;
+    }
+    return i;
+}
+
 /*
 ** Document counts of the prefixes of THP_TOPLIST_PREFIX_MIN..MAX
 ** characters [a-z0-9] (what a toplist key may hold), summed over the
@@ -290,24 +305,12 @@ int thp_toplist_build(thp_index *idx, size_t max_words, int64_t min_df,
     }
     /* the words, most frequent first; then the prefixes the search box
     ** sends most costly (most documents), up to max_prefixes */
-    if (wc.n > 1)
-        qsort(wc.v, wc.n, sizeof *wc.v, cand_cmp);
-    for (i = 0; i < wc.n && n < max_words; i++) {
-        terms[n] = wc.v[i].term;
-        wc.v[i].term = NULL;
-        n++;
-    }
+    n = take_best(&wc, max_words, terms);
     if (prefix_cands(&pm, min_df, &pc) != 0) {
         rc = thp_err_set(err, THP_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if (pc.n > 1)
-        qsort(pc.v, pc.n, sizeof *pc.v, cand_cmp);
-    for (i = 0; i < pc.n && i < max_prefixes; i++) {
-        terms[n] = pc.v[i].term;
-        pc.v[i].term = NULL;
-        n++;
-    }
+    n += take_best(&pc, max_prefixes, terms + n);
     /* the words' searches on readers of their own, one per core */
     for (i = 0; i < THREADS; i++) {
         sh[i].terms = terms;

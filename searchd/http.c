@@ -415,18 +415,12 @@ static int slot_take(struct searchd *sd, struct MHD_Connection *c,
     return r;
 }
 
-/* ctx is done with its slot: hand it to the first parked search, or
-** free it. */
-static void slot_give(struct searchd *sd, struct req_ctx *ctx)
+/* A slot no longer used: hand it to the first parked search, or free
+** it; slot_give: ctx is done with its slot. */
+static void slot_release(struct searchd *sd, struct qslot *slot)
 {
-    struct qslot *slot = ctx->slot;
     struct req_ctx *w;
 
-    if (slot == NULL)
-        return;
-    ctx->slot = NULL;
-    if (slot->rd)
-        thp_reader_cancel(slot->rd, NULL, NULL);
     pthread_mutex_lock(&sd->qlock);
     if ((w = sd->qhead) != NULL) {
         sd->qhead = w->qnext;
@@ -440,6 +434,29 @@ static void slot_give(struct searchd *sd, struct req_ctx *ctx)
         sd->qfree[sd->nfree++] = slot;
     }
     pthread_mutex_unlock(&sd->qlock);
+}
+
+static void slot_give(struct searchd *sd, struct req_ctx *ctx)
+{
+    struct qslot *slot = ctx->slot;
+
+    if (slot == NULL)
+        return;
+    ctx->slot = NULL;
+    if (slot->rd)
+        thp_reader_cancel(slot->rd, NULL, NULL);
+    slot_release(sd, slot);
+}
+
+/* Is a slot free now? (A hint: it may be taken before it is asked for.) */
+static int slot_free(struct searchd *sd)
+{
+    unsigned n;
+
+    pthread_mutex_lock(&sd->qlock);
+    n = sd->nfree;
+    pthread_mutex_unlock(&sd->qlock);
+    return n > 0;
 }
 
 /* Stopping: wake every parked search without a slot (it answers 503). */
@@ -1641,8 +1658,10 @@ static enum MHD_Result with_slot(struct searchd *sd, struct MHD_Connection *c,
     enum MHD_Result ret;
     char msg[96];
 
-    /* a search that can only be a 400 does not wait its turn */
-    if (ctx->route == R_SEARCH && ctx->slot == NULL && !ctx->checked) {
+    /* a search that can only be a 400 does not wait its turn (with a
+    ** free slot, the search itself says so: no parse twice) */
+    if (ctx->route == R_SEARCH && ctx->slot == NULL && !ctx->checked &&
+        !slot_free(sd)) {
         ctx->checked = 1;
         if (search_precheck(sd, c, ctx, &ret))
             return ret;
@@ -2017,13 +2036,9 @@ void searchd_open_readers(struct searchd *sd)
         } else
             pthread_mutex_lock(&sd->hlock);
         (void)slot_open(sd, slot, &e);
-        if (taken) {
-            struct req_ctx one;
-
-            memset(&one, 0, sizeof one);
-            one.slot = slot;
-            slot_give(sd, &one);
-        } else
+        if (taken)
+            slot_release(sd, slot);
+        else
             pthread_mutex_unlock(&sd->hlock);
     }
 }

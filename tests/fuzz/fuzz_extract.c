@@ -53,18 +53,6 @@ int fx_extract_text(const char *s, size_t n, struct thp_doc *doc,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const langs[] = {"en", "nl", "pt", "es",
-                                    "fr", "de", "tr", NULL};
-
-static void setup(void)
-{
-    static thp_lang *det;
-
-    if (det != NULL)
-        return;
-    promise(thp_lang_open(&det, NULL, NULL, NULL) == THP_OK);
-    src_set_lang(det); /* kept for the process's life */
-}
 
 static int same(const struct thp_buf *a, const struct thp_buf *b)
 {
@@ -140,7 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct thp_err err;
     struct src *s;
 
-    setup();
+    srcdoc_setup();
     thp_buf_init(&clean, 0);
     thp_err_clear(&err);
     promise(thp_text_prepare((const char *)data, size, THP_TEXT_HTML,
@@ -155,7 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     thp_buf_release(&clean);
 
     s = srcdoc_prepare("page.html", data, size, NULL);
-    srcdoc_check(s, langs);
+    srcdoc_check(s, srcdoc_langs);
     src_free(s);
     return 0;
 }

@@ -30,18 +30,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const langs[] = {"en", "nl", "pt", "es",
-                                    "fr", "de", "tr", NULL};
-
-static void setup(void)
-{
-    static thp_lang *det;
-
-    if (det != NULL)
-        return;
-    promise(thp_lang_open(&det, NULL, NULL, NULL) == THP_OK);
-    src_set_lang(det); /* kept for the process's life */
-}
 
 /* A yyyymmdd number: month 0..12 and day 0..31, or 99 at the high end. */
 static int date_number(long v, int hi)
@@ -87,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct src *src;
     size_t i = 0;
 
-    setup();
+    srcdoc_setup();
     dates(s, size);
     while (i < size) {
         const char *nl = memchr(s + i, '\n', size - i);
@@ -110,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     thp_buf_release(&clean);
 
     src = srcdoc_prepare("list.txt", data, size, NULL);
-    srcdoc_check(src, langs);
+    srcdoc_check(src, srcdoc_langs);
     src_free(src);
     return 0;
 }

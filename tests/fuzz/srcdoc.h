@@ -15,7 +15,9 @@
 **
 **   srcdoc_prepare(name, kind, data, n, path)   a source of those bytes,
 **       prepared; path: the file pdftotext reads (PDFs), else NULL
-**   srcdoc_check(s)    every promise about the documents, or abort()
+**   srcdoc_setup()     the language detector, once per process
+**   srcdoc_check(s, srcdoc_langs)   every promise about the documents,
+**       or abort()
 */
 #ifndef FUZZ_SRCDOC_H
 #define FUZZ_SRCDOC_H
@@ -96,6 +98,22 @@ static int is_kind(const char *k)
 {
     return k && (!strcmp(k, "page") || !strcmp(k, "item") ||
                  !strcmp(k, "report"));
+}
+
+/* The languages the indexer tags documents with. */
+static const char *const srcdoc_langs[] = {"en", "nl", "pt", "es",
+                                           "fr", "de", "tr", NULL};
+
+/* Once per process: the indexer's language detector, as thp-index sets
+** it up (kept for the process's life). */
+static void srcdoc_setup(void)
+{
+    static thp_lang *det;
+
+    if (det != NULL)
+        return;
+    promise(thp_lang_open(&det, NULL, NULL, NULL) == THP_OK);
+    src_set_lang(det);
 }
 
 /*
