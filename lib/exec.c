@@ -1680,9 +1680,11 @@ static int run_scan(struct scan *s, size_t cap, struct thp_err *err)
 }
 
 /*
-** Whether the search box's request is one word being typed, alone, of
-** THP_TOPLIST_PREFIX_MIN..MAX letters: the request a prefix's stored list
-** (toplist.h) answers, if from_toplist finds one that fits.
+** Whether the request is one prefix of THP_TOPLIST_PREFIX_MIN..MAX
+** letters, alone: the search box's word being typed, or a word written
+** with its star (publ*) in any mode. Both compile to the same match
+** ("publ"*), so a prefix's stored list (toplist.h) answers either, if
+** from_toplist finds one that fits.
 */
 static int prefix_alone(const struct thp_request *req,
                         const struct thp_plan *plan)
@@ -1691,14 +1693,17 @@ static int prefix_alone(const struct thp_request *req,
     size_t lead = 0, tail = req->qlen;
 
     if (plan->nwords != 1 || !w->prefix || w->exact || w->field ||
-        w->len < THP_TOPLIST_PREFIX_MIN || w->len > THP_TOPLIST_PREFIX_MAX ||
-        !prefix_ok(req))
+        w->len < THP_TOPLIST_PREFIX_MIN || w->len > THP_TOPLIST_PREFIX_MAX)
         return 0;
     while (lead < req->qlen && req->q[lead] == ' ')
         lead++;
     while (tail > lead && req->q[tail - 1] == ' ')
         tail--;
-    return lead == w->off && tail - lead == w->len;
+    if (lead != w->off)
+        return 0;
+    if (prefix_ok(req))
+        return tail - lead == w->len;
+    return tail - lead == w->len + 1 && req->q[tail - 1] == '*';
 }
 
 /*
@@ -1875,6 +1880,8 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
             if (box_completions(rd, req, &plan, &boxq, err))
                 plan_q = boxq.s;
         }
+    } else if (req->sort == THP_SORT_RELEVANCE) {
+        s.prefix_list = prefix_alone(req, &plan); /* publ* */
     }
     want = req->all ? 0 : req->offset + req->limit;
     cap = req->all || req->sort == THP_SORT_TITLE ? 0 : want * 2 + 16;
@@ -1901,6 +1908,7 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
             thp_plan_release(&plan);
             plan = any;
             res->relaxed = 1;
+            s.prefix_list = 0;
             continue;
         }
         /* distinct groups among the candidates: enough for the page? */

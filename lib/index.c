@@ -143,9 +143,9 @@ static const char *const stmt_sql[ST__N] = {
     [ST_SH_CLEAR] = "DELETE FROM doc_shingles WHERE doc_id = ?1",
     [ST_SH_ORPHAN] = "DELETE FROM doc_shingles WHERE doc_id = ?1 AND NOT"
                      " EXISTS (SELECT 1 FROM " THP_T_DOCS " WHERE id = ?1)",
-    /* bounded: a shingle every page shares says little */
+    /* bounded: a shingle many pages share says little (contain_group) */
     [ST_SH_FIND] = "SELECT doc_id FROM doc_shingles WHERE hash = ?1"
-                   " LIMIT 256",
+                   " LIMIT ?2",
     [ST_SH_DOC] = "SELECT shingles, coalesce(dup_group, id) FROM " THP_T_DOCS
                   " WHERE id = ?1",
 };
@@ -1116,7 +1116,23 @@ static void shingle_sample(const char *str, struct thp_digest *out)
 */
 #define CONTAIN_PCT 75
 #define CONTAIN_MIN 8
-#define CONTAIN_CANDIDATES 512
+
+/*
+** A shingle more than CONTAIN_COMMON documents hold is boilerplate (a
+** stock phrase, a template's sentence): it cannot tell which text
+** contains which, so it counts for no candidate and is left out of the
+** share. Reading at most CONTAIN_COMMON + 1 documents per shingle bounds
+** the work per document (256 shingles), whatever the index's size: the
+** same item on two or three pages is far below it.
+*/
+#define CONTAIN_COMMON 64
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
 
 /*
 ** The group of a stored document that contains most of this one or is
@@ -1125,52 +1141,58 @@ static void shingle_sample(const char *str, struct thp_digest *out)
 static int contain_group(thp_index *idx, const struct thp_digest *d,
                          int64_t self, int64_t *group, struct thp_err *err)
 {
-    struct cand {
-        int64_t id;
-        int hits;
-    } *c;
     sqlite3_stmt *s = idx->st[ST_SH_FIND];
-    int nc = 0, i, j, rc = SQLITE_DONE, best_pct = 0;
+    int64_t *ids;
+    size_t nids = 0, i, j;
+    int k, rc = SQLITE_DONE, best_pct = 0, common = 0;
 
     if (d->nsample < CONTAIN_MIN)
         return THP_OK;
-    c = thp_malloc(CONTAIN_CANDIDATES * sizeof *c);
-    if (c == NULL)
+    ids = thp_malloc((size_t)d->nsample * (CONTAIN_COMMON + 1) * sizeof *ids);
+    if (ids == NULL)
         return thp_err_set(err, THP_ERR_NOMEM, "out of memory");
-    for (i = 0; i < d->nsample; i++) {
-        sqlite3_bind_int64(s, 1, (sqlite3_int64)d->sample[i]);
+    /* every document sharing each uncommon shingle, self left out */
+    for (k = 0; k < d->nsample; k++) {
+        size_t first = nids, rows = 0;
+
+        sqlite3_bind_int64(s, 1, (sqlite3_int64)d->sample[k]);
+        sqlite3_bind_int(s, 2, CONTAIN_COMMON + 1);
         while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
             int64_t id = sqlite3_column_int64(s, 0);
 
-            if (id == self)
-                continue;
-            for (j = 0; j < nc && c[j].id != id; j++)
-                ;
-            if (j == nc && nc < CONTAIN_CANDIDATES)
-                c[nc++] = (struct cand){id, 0};
-            if (j < nc)
-                c[j].hits++;
+            rows++;
+            if (id != self)
+                ids[nids++] = id;
         }
         sqlite3_reset(s);
         if (rc != SQLITE_DONE)
             break;
+        if (rows > CONTAIN_COMMON) {
+            nids = first;
+            common++;
+        }
     }
+    if (nids > 1)
+        qsort(ids, nids, sizeof *ids, cmp_i64);
+    /* each run of one id is a candidate with that many shared shingles */
     s = idx->st[ST_SH_DOC];
-    for (j = 0; rc == SQLITE_DONE && j < nc; j++) {
-        int other, smaller, pct;
+    for (i = 0; rc == SQLITE_DONE && i < nids; i = j) {
+        int hits, other, smaller, pct;
 
-        if (c[j].hits < CONTAIN_MIN)
+        for (j = i + 1; j < nids && ids[j] == ids[i]; j++)
+            ;
+        hits = (int)(j - i);
+        if (hits < CONTAIN_MIN)
             continue;
-        sqlite3_bind_int64(s, 1, c[j].id);
+        sqlite3_bind_int64(s, 1, ids[i]);
         rc = sqlite3_step(s);
         if (rc != SQLITE_ROW) {
             sqlite3_reset(s);
-            rc = rc == SQLITE_DONE ? SQLITE_DONE : rc;
             continue;
         }
         other = sqlite3_column_int(s, 0);
-        smaller = other < d->nsample ? other : d->nsample;
-        pct = smaller >= CONTAIN_MIN ? c[j].hits * 100 / smaller : 0;
+        smaller = (other < d->nsample ? other : d->nsample) - common;
+        pct = smaller >= CONTAIN_MIN ? hits * 100 / smaller : 0;
         if (pct >= CONTAIN_PCT && pct > best_pct) {
             best_pct = pct;
             *group = sqlite3_column_int64(s, 1);
@@ -1178,7 +1200,7 @@ static int contain_group(thp_index *idx, const struct thp_digest *d,
         sqlite3_reset(s);
         rc = SQLITE_DONE;
     }
-    thp_free(c);
+    thp_free(ids);
     if (rc != SQLITE_DONE)
         return db_error(idx, err, "looking for contained texts");
     return THP_OK;

@@ -816,14 +816,15 @@ static void test_toplist(thp_index *w, thp_reader *rd)
         static const char *ps[] = {"har", "harb", "kes", "fal"};
         struct thp_request r, f;
         struct thp_result a, b;
-        size_t k;
+        size_t k, j;
 
         for (i = 0; i < sizeof ps / sizeof *ps; i++) {
             thp_request_init(&r);
             thp_request_set(&r, "q", ps[i], NULL);
             thp_request_set(&r, "mode", "simple", NULL);
             thp_request_set(&r, "prefix", "1", NULL);
-            f = r;
+            f = r; /* the full pass: no list takes a filter */
+            thp_request_set(&f, "kind", "page,item,report", NULL);
             thp_request_set(&f, "count", "exact", NULL);
             CHECK(run(rd, &r, &a) == THP_OK);
             CHECK(run(rd, &f, &b) == THP_OK);
@@ -832,8 +833,28 @@ static void test_toplist(thp_index *w, thp_reader *rd)
             for (k = 0; k < a.nhits && k < b.nhits; k++)
                 CHECK(a.hits[k].id == b.hits[k].id &&
                       a.hits[k].score == b.hits[k].score);
-            thp_result_release(&a);
             thp_result_release(&b);
+            /* the same prefix written with its star, in advanced mode,
+            ** and the box's request asking for an exact count */
+            for (j = 0; j < 2; j++) {
+                char star[16];
+
+                thp_request_init(&f);
+                snprintf(star, sizeof star, "%s*", ps[i]);
+                thp_request_set(&f, "q", j ? ps[i] : star, NULL);
+                if (j) {
+                    thp_request_set(&f, "mode", "simple", NULL);
+                    thp_request_set(&f, "prefix", "1", NULL);
+                    thp_request_set(&f, "count", "exact", NULL);
+                }
+                CHECK(run(rd, &f, &b) == THP_OK);
+                CHECK(a.total == b.total && a.nhits == b.nhits);
+                for (k = 0; k < a.nhits && k < b.nhits; k++)
+                    CHECK(a.hits[k].id == b.hits[k].id &&
+                          a.hits[k].score == b.hits[k].score);
+                thp_result_release(&b);
+            }
+            thp_result_release(&a);
         }
         /* ... read from its list: a list changed by hand shows */
         CHECK(sqlite3_exec(thp_index_db(w), "UPDATE toplist SET total ="
@@ -845,11 +866,28 @@ static void test_toplist(thp_index *w, thp_reader *rd)
         thp_request_set(&r, "mode", "simple", NULL);
         thp_request_set(&r, "prefix", "1", NULL);
         f = r;
+        thp_request_set(&f, "kind", "page,item,report", NULL);
         thp_request_set(&f, "count", "exact", NULL);
         CHECK(run(rd, &r, &a) == THP_OK);
         CHECK(run(rd, &f, &b) == THP_OK);
         CHECK(a.total == b.total + 1000);
         thp_result_release(&a);
+        thp_request_set(&r, "count", "exact", NULL);
+        CHECK(run(rd, &r, &a) == THP_OK && a.total == b.total + 1000);
+        thp_result_release(&a);
+        thp_request_init(&f);
+        thp_request_set(&f, "q", "har*", NULL);
+        CHECK(run(rd, &f, &a) == THP_OK && a.total == b.total + 1000);
+        thp_result_release(&a);
+        /* but not har** nor har* sorted by date */
+        thp_request_set(&f, "q", "har**", NULL);
+        CHECK(run(rd, &f, &a) == THP_OK && a.total == b.total);
+        thp_result_release(&a);
+        thp_request_set(&f, "q", "har*", NULL);
+        thp_request_set(&f, "sort", "date", NULL);
+        CHECK(run(rd, &f, &a) == THP_OK && a.total == b.total);
+        thp_result_release(&a);
+        thp_request_set(&r, "count", "estimate", NULL);
         thp_result_release(&b);
         /* not for anything else: a space after the word, a filter, two
         ** words, or a word the box does not take as a prefix yet */

@@ -77,6 +77,127 @@ static int64_t search(thp_index *idx, const char *q, int flags,
     return res->total;
 }
 
+/* A made-up word of letters only: "q" and n in base 26. */
+static void pseudo(struct thp_buf *b, char lead, unsigned n)
+{
+    thp_buf_putc(b, ' ');
+    thp_buf_putc(b, lead);
+    do {
+        thp_buf_putc(b, (char)('a' + n % 26));
+        n /= 26;
+    } while (n);
+}
+
+/* The group of the document of key (its own id: none), or its id. */
+static int64_t group_of(thp_index *idx, const char *key, int own_id)
+{
+    sqlite3_stmt *st;
+    int64_t g = -1;
+
+    CHECK(sqlite3_prepare_v2(thp_index_db(idx), own_id ? "SELECT d.id FROM"
+                             " documents d JOIN doc_sources s ON s.doc_id ="
+                             " d.id WHERE s.source_key = ?1" : "SELECT"
+                             " coalesce(dup_group, d.id) FROM documents d"
+                             " JOIN doc_sources s ON s.doc_id = d.id WHERE"
+                             " s.source_key = ?1", -1, &st, NULL) ==
+          SQLITE_OK);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        g = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return g;
+}
+
+/*
+** Whether key's document is in a group for containment alone: no other
+** member is near it by simhash (at most 3 bits apart).
+*/
+static int grouped_by_containment(thp_index *idx, const char *key)
+{
+    sqlite3_stmt *st;
+    int grouped = 0, near = 0;
+
+    CHECK(sqlite3_prepare_v2(thp_index_db(idx), "SELECT d.simhash, m.simhash"
+                             " FROM documents d JOIN doc_sources s ON"
+                             " s.doc_id = d.id JOIN documents m ON"
+                             " coalesce(m.dup_group, m.id) = d.dup_group AND"
+                             " m.id != d.id WHERE s.source_key = ?1", -1, &st,
+                             NULL) == SQLITE_OK);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        grouped = 1;
+        near |= __builtin_popcountll((uint64_t)sqlite3_column_int64(st, 0) ^
+                                     (uint64_t)sqlite3_column_int64(st, 1)) <=
+                3;
+    }
+    sqlite3_finalize(st);
+    return grouped && !near;
+}
+
+/*
+** Containment among texts that share boilerplate: once more than 64
+** documents hold a stretch of text, it no longer makes two texts one
+** (each is 100 shared words and 20 of its own: 80% alike, which the
+** share of shingles alone would group; two may still be near by their
+** simhash, which is another test), while an item inside its page
+** is still found beside them.
+*/
+static void test_contain_common(void)
+{
+    char path[] = "/tmp/thp-contain-test-XXXXXX", key[32], side[64];
+    struct thp_buf b, u;
+    struct thp_err e;
+    thp_index *idx = NULL;
+    unsigned k, j;
+    int fd, later = 0;
+
+    fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    unlink(path);
+    thp_err_clear(&e);
+    CHECK(thp_index_open(path, THP_INDEX_WRITE, &idx, &e) == THP_OK);
+    thp_buf_init(&b, 0);
+    thp_buf_init(&u, 0);
+    for (k = 0; k < 100; k++) {
+        thp_buf_reset(&b);
+        for (j = 0; j < 100; j++)
+            pseudo(&b, 'b', j);
+        for (j = 0; j < 20; j++)
+            pseudo(&b, 'o', k * 100 + j);
+        snprintf(key, sizeof key, "p%u.txt", k);
+        CHECK(put(idx, key, NULL, "Notice", b.s) == THP_PUT_ADDED);
+        done(idx, key, NULL, NULL);
+    }
+    /* a page: its own 60 words, then the boilerplate; its item: the 60 */
+    for (j = 0; j < 60; j++)
+        pseudo(&u, 'u', j);
+    thp_buf_reset(&b);
+    thp_buf_puts(&b, u.s);
+    for (j = 0; j < 100; j++)
+        pseudo(&b, 'b', j);
+    CHECK(put(idx, "page.html", NULL, "Events", b.s) == THP_PUT_ADDED);
+    CHECK(put(idx, "page.html", "item", "One event", u.s) == THP_PUT_ADDED);
+    done(idx, "page.html", NULL, NULL);
+    CHECK(thp_index_commit(idx, &e) == THP_OK);
+    for (k = 70; k < 100; k++) {
+        snprintf(key, sizeof key, "p%u.txt", k);
+        later += grouped_by_containment(idx, key);
+    }
+    CHECK(later == 0);
+    CHECK(group_of(idx, "page.html", 1) > 0);
+    CHECK(group_of(idx, "page.html#item", 0) ==
+          group_of(idx, "page.html", 1));
+    thp_buf_release(&b);
+    thp_buf_release(&u);
+    thp_index_close(idx);
+    unlink(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+}
+
 int main(void)
 {
     struct thp_source_state st;
@@ -280,5 +401,6 @@ int main(void)
         snprintf(side, sizeof side, "%s-shm", dbpath);
         unlink(side);
     }
+    test_contain_common();
     return check_done("index");
 }
