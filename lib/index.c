@@ -218,12 +218,15 @@ static const char schema_sql[] =
 
 /*
 ** The writer's page cache. The default 2 MiB cache thrashes once the
-** indexes (content hash, simhash bands, source keys) outgrow it: every
-** random insert then re-reads its pages. 32 MiB is a fixed bound on the
-** writer's memory that holds the hot pages of the benchmark's 87,000
-** documents.
+** indexes (content hash, simhash bands, source keys, and most of all the
+** shingle samples, 74 random inserts and lookups a document) outgrow it:
+** every random insert then re-reads its pages. 128 MiB is a fixed bound
+** on the writer's memory; indexing 100,000 documents of the query
+** benchmark took 108 s of CPU with it against 188 s with 32 MiB (the
+** kernel's share 9 s against 43 s). It is given back before the stored
+** lists are built (toplist.c).
 */
-#define WRITER_PRAGMAS "PRAGMA cache_size=-32768"
+#define WRITER_PRAGMAS "PRAGMA cache_size=-131072"
 
 /*
 ** SQLite's last error on idx, in words; a full disk says so first

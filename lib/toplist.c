@@ -260,6 +260,8 @@ int thp_toplist_build(thp_index *idx, size_t max_words, int64_t min_df,
     /* the readers below see only what is committed */
     if ((rc = thp_index_commit(idx, err)) != THP_OK)
         return rc;
+    /* the writer's page cache is not needed while the readers work */
+    sqlite3_db_release_memory(db);
     if ((rc = thp_index_toplist_key(idx, key, sizeof key, &valid, err)) !=
         THP_OK)
         return rc;
