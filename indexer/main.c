@@ -583,7 +583,16 @@ static int index_jsonl(struct run *r, const char *arg)
                     &meta, lang, thp_jsonread_get(&obj, "url", NULL)) !=
             THP_OK)
             break;
-        good++;
+        /* a file of many documents is committed as it goes: its
+        ** transaction (and the write-ahead log) stays small, and an
+        ** interrupted run keeps what it stored (the file is recorded as
+        ** read only at its end, so a re-run reads it again) */
+        if (++good % THP_INDEX_BATCH == 0 &&
+            thp_index_commit(r->idx, &r->err) != THP_OK) {
+            problem(r, path, "%s", r->err.msg);
+            r->stop_rc = THP_ERR_DB;
+            break;
+        }
     }
     thp_jsonread_release(&obj);
     thp_buf_release(&clean);
