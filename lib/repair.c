@@ -1103,6 +1103,14 @@ static const unsigned short rule_chars[] = {
 /* The classes of every character of the tables, and of ASCII. */
 static uint64_t table_classes[sizeof cp_chars / sizeof cp_chars[0]];
 static uint64_t ascii_classes[0x80];
+/*
+** 1 for a UTF-8 lead byte whose characters are all outside the tables
+** (no code page has them, so none is a lead or a continuation in one)
+** and none of them U+FFFD: Hebrew and Arabic, Indic scripts, Thai,
+** Vietnamese letters of U+1Exx, CJK, Hangul, astral characters. The scan
+** passes them in bulk.
+*/
+static unsigned char scan_plain[256];
 static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
 
 static void set_bits(const unsigned short *set, size_t n, uint64_t bit)
@@ -1125,6 +1133,17 @@ static void classes_build(void)
 
     for (i = 0; i < 0x80; i++)
         ascii_classes[i] = classes_slow((unsigned)i);
+    for (i = 0xC2; i <= 0xF4; i++) {
+        /* the code points lead byte i starts: 64, 4096, or past the BMP */
+        unsigned c = i < 0xE0 ? (unsigned)(i & 0x1F) << 6
+                     : i < 0xF0 ? (unsigned)(i & 0x0F) << 12 : 0x10000;
+        unsigned end = i < 0xE0 ? c + 0x40 : i < 0xF0 ? c + 0x1000 : c;
+
+        scan_plain[i] = 1;
+        for (; c < end; c++)
+            if (lookup(c) != cp_chars || c == 0xFFFD)
+                scan_plain[i] = 0;
+    }
     for (i = 1; i < sizeof cp_chars / sizeof cp_chars[0]; i++)
         table_classes[i] = classes_slow(cp_chars[i].cp);
     SET_BITS(after_a_tilde, S_AFTER_A_TILDE);
@@ -2572,6 +2591,33 @@ static int repair_scan(const char *in, size_t n, int mode,
                 flushed = (size_t)(nl + 1 - in);
                 if (done < flushed)
                     done = flushed;
+            }
+        }
+        if (scan_plain[s[i]]) {
+            /*
+            ** characters of no code page, and single ASCII characters
+            ** between them, in bulk: each would leave prev_lead 0 (and
+            ** after one, prev_at and prev_e are not looked at), and none
+            ** is U+FFFD or a Latin-1 letter the Mac tests look at
+            */
+            size_t j = i;
+
+            while (j < n) {
+                if (s[j] < 0x80) {
+                    if (j + 1 < n && s[j + 1] < 0x80)
+                        break; /* more ASCII: thp_utf8_ascii_prefix */
+                    j++;
+                    continue;
+                }
+                if (!scan_plain[s[j]] ||
+                    (k = thp_utf8_at(s + j, n - j, &c)) == 0)
+                    break;
+                j += k;
+            }
+            if (j > i) {
+                i = j;
+                prev_lead = 0;
+                continue;
             }
         }
         k = thp_utf8_at(s + i, n - i, &c);
