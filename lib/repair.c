@@ -265,13 +265,16 @@ struct work {
     size_t *judged_at;     /* index + 1 of the first run judged here */
     size_t *run_at;        /* index + 1 of the first run found here */
     uint64_t *leadmap;     /* per code page, a bit per character of t: */
-    size_t leadcap;        /* a lead there (LEADMAP_WORDS words each) */
+    size_t leadcap;        /* a lead that may start a run there */
+                           /* (LEADMAP_WORDS words each) */
     size_t *next_at;       /* per run: index + 1 of the next run found */
     size_t nextcap;        /* at its start, or 0 */
     struct run *runs;
     size_t nruns, runcap;
     struct pick *picks;    /* the runs judged better, to be ordered */
     size_t pickcap;
+    uint64_t *packed;      /* the same order as one number per run */
+    size_t packcap;        /* (PACK_*), on a line short enough */
     unsigned *dec;         /* replacements of all runs, back to back */
     size_t ndec, deccap;
     unsigned *win;         /* a window being judged */
@@ -303,6 +306,7 @@ static void work_release(struct work *w)
     thp_free(w->next_at);
     thp_free(w->runs);
     thp_free(w->picks);
+    thp_free(w->packed);
     thp_free(w->dec);
     thp_free(w->win);
     thp_free(w->wf);
@@ -1820,7 +1824,8 @@ static int find_runs(struct work *w, int cp)
         uint64_t x = map[k] & (~(uint64_t)0 << (i % 64));
         unsigned u, extra, kind, kinds = 0;
 
-        /* to the next lead of this code page, through the map of leads */
+        /* to the next lead of this code page that may start a run,
+        ** through the map of leads */
         while (x == 0 && ++k < words)
             x = map[k];
         if (x == 0)
@@ -1918,6 +1923,51 @@ static void sort_picks(struct pick *p, size_t n)
         struct pick x = p[k];
 
         for (i = k; i > 0 && by_length(&p[i - 1], &x) > 0; i--)
+            p[i] = p[i - 1];
+        p[i] = x;
+    }
+}
+
+/*
+** The order of by_length() in one number, larger first, on a line of
+** fewer than PACK_LINE characters with fewer than PACK_RUNS runs: the
+** run's length, plainness, its code page's span (at most the line's
+** length: the runs of one code page do not overlap) and its index, the
+** index reversed so that the earlier run is the larger number.
+*/
+#define PACK_LINE ((size_t)1 << 16)
+#define PACK_RUNS ((size_t)1 << 20)
+static uint64_t pack_pick(size_t len, unsigned kind, size_t cover, size_t idx)
+{
+    return (uint64_t)len << 37 | (uint64_t)(kind == 0) << 36 |
+           (uint64_t)cover << 20 | (uint64_t)(PACK_RUNS - 1 - idx);
+}
+
+static size_t packed_idx(uint64_t v)
+{
+    return PACK_RUNS - 1 - (size_t)(v & (PACK_RUNS - 1));
+}
+
+static int packed_desc_q(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x > y ? -1 : x < y;
+}
+
+/* Sort p[0..n) larger first (few: insertion sort). */
+static void sort_packed(uint64_t *p, size_t n)
+{
+    size_t i, k;
+
+    if (n > 64) {
+        qsort(p, n, sizeof *p, packed_desc_q);
+        return;
+    }
+    for (k = 1; k < n; k++) {
+        uint64_t x = p[k];
+
+        for (i = k; i > 0 && p[i - 1] < x; i--)
             p[i] = p[i - 1];
         p[i] = x;
     }
@@ -2031,18 +2081,33 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     size_t i, k, m = 0;
     int cp, shown[THP_CP_COUNT] = {0};
     size_t cover[THP_CP_COUNT] = {0};
-    struct pick *order;
+    struct pick *order = NULL;
+    uint64_t *packed = NULL;
     size_t *next, words;
     unsigned *tmp, leads = 0;
 
     *changed = 0;
     words = LEADMAP_WORDS(w->n);
     memset(w->leadmap, 0, THP_CP_COUNT * words * sizeof *w->leadmap);
+    /*
+    ** The map holds the leads find_runs() can start a run at: those
+    ** followed by a continuation of their code page, or by what may
+    ** stand for one (a space, U+FFFD, '?'), or "Ã" (which may have lost
+    ** its 0xA0), or ending the line; find_runs() would pass the others.
+    */
     for (i = 0; i < w->n; i++) {
-        unsigned lm;
-
         w->e[i].c = lookup(w->t[i]);
-        lm = w->lm[i] = w->e[i].c->lead;
+        w->lm[i] = w->e[i].c->lead;
+    }
+    for (i = 0; i < w->n; i++) {
+        unsigned lm = w->lm[i];
+
+        if (lm != 0 && i + 1 < w->n && w->t[i] != 0xC3) {
+            unsigned after = w->t[i + 1];
+
+            if (after != ' ' && after != 0xFFFD && after != '?')
+                lm &= w->e[i + 1].c->cont;
+        }
         leads |= lm;
         for (; lm != 0; lm &= lm - 1)
             w->leadmap[(size_t)__builtin_ctz(lm) * words + i / 64] |=
@@ -2073,13 +2138,27 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     memset(w->taken, 0, w->n);
     memset(w->start_of, 0, w->n * sizeof *w->start_of);
     memset(w->judged_at, 0, w->n * sizeof *w->judged_at);
-    order = grow(w->picks, &w->pickcap, w->nruns, sizeof *order);
-    if (order == NULL)
-        return -1;
-    w->picks = order;
     for (i = 0; i < w->nruns; i++)
         cover[w->runs[i].cp] += w->runs[i].end - w->runs[i].start;
-    for (i = 0; i < w->nruns; i++) {
+    if (w->n < PACK_LINE && w->nruns < PACK_RUNS) {
+        packed = grow(w->packed, &w->packcap, w->nruns, sizeof *packed);
+        if (packed == NULL)
+            return -1;
+        w->packed = packed;
+        for (i = 0; i < w->nruns; i++) {
+            const struct run *r = &w->runs[i];
+
+            packed[i] = pack_pick(r->end - r->start, r->kind, cover[r->cp],
+                                  i);
+        }
+        sort_packed(packed, w->nruns);
+    } else {
+        order = grow(w->picks, &w->pickcap, w->nruns, sizeof *order);
+        if (order == NULL)
+            return -1;
+        w->picks = order;
+    }
+    for (i = 0; order != NULL && i < w->nruns; i++) {
         order[i].len = w->runs[i].end - w->runs[i].start;
         order[i].idx = i;
         order[i].kind = w->runs[i].kind;
@@ -2091,7 +2170,8 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
                                  (uint64_t)order[i].cover
                            : 0;
     }
-    sort_picks(order, w->nruns);
+    if (order != NULL)
+        sort_picks(order, w->nruns);
     /* the runs that start at each character, in the order found */
     memset(w->run_at, 0, w->n * sizeof *w->run_at);
     next = grow(w->next_at, &w->nextcap, w->nruns, sizeof *next);
@@ -2105,7 +2185,8 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     for (k = 0; k < w->nruns; k++) {
         const struct run *r;
 
-        size_t pick = order[k].idx, j;
+        size_t pick = order != NULL ? order[k].idx : packed_idx(packed[k]);
+        size_t j;
 
         r = &w->runs[pick];
         if (!run_free(w, r))
