@@ -1104,6 +1104,48 @@ static const unsigned short rule_chars[] = {
     0x00E2, 0x0102, 0x00C4, 0x0139,
 };
 
+/*
+** ftfy's rules 2, 4, 5, 6, 7, 9, 12, 14, 15 and 16 (count_bad), which
+** read nothing but the CLS_ classes of two characters in a row: how many
+** match classes fa then fb. classes_build() tabulates them (pair_bad).
+*/
+static int pair_rules(uint64_t fa, uint64_t fb)
+{
+    const unsigned any_ua_like = CLS_BAD | CLS_LA | CLS_UA | CLS_BOX |
+                                 CLS_SP | CLS_EP | CLS_CUR | CLS_NUM |
+                                 CLS_LAW;
+    const unsigned after_bad = CLS_LA | CLS_UA | CLS_BOX | CLS_SP | CLS_EP |
+                               CLS_CUR | CLS_NUM | CLS_LAW;
+    int bad = 0;
+
+    bad += (fa & any_ua_like) && (fb & CLS_BAD);                      /* 2 */
+    bad += (fa & CLS_BAD) && (fb & after_bad);                        /* 4 */
+    bad += (fa & (CLS_LA | CLS_LC | CLS_BOX | CLS_EP | CLS_CUR |
+                  CLS_NUM)) && (fb & CLS_UA);                         /* 5 */
+    bad += (fa & (CLS_BOX | CLS_EP | CLS_CUR | CLS_NUM)) &&
+           (fb & CLS_LA);                                             /* 6 */
+    bad += (fa & (CLS_LA | CLS_BOX | CLS_EP)) && (fb & CLS_CUR);      /* 7 */
+    bad += (fa & (CLS_UA | CLS_BOX)) && (fb & (CLS_NUM | CLS_LAW));   /* 9 */
+    bad += (fa & (CLS_CUR | CLS_NUM | CLS_BOX)) && (fb & CLS_SP);    /* 12 */
+    bad += (fa & CLS_BOX) && (fb & CLS_KAO);                         /* 14 */
+    bad += (fa & (CLS_LA | CLS_UA | CLS_CUR | CLS_NUM | CLS_SP |
+                  CLS_EP | CLS_LAW)) && (fb & CLS_BOX);              /* 15 */
+    bad += (fa & CLS_BOX) && (fb & CLS_EP);                          /* 16 */
+    return bad;
+}
+
+/*
+** pair_rules() of every two sets of CLS_ classes the tables hold (a
+** handful: most characters are in one class), by the number of each set
+** that classes_of() keeps in the bits from F_SET_SHIFT up; set 0 is no
+** class at all (ASCII, characters outside the tables).
+*/
+#define F_SET_SHIFT 58
+#define CLS_SETS (1u << (64 - F_SET_SHIFT))
+#define CLS_ALL 0x3FFFu
+static unsigned char pair_bad[CLS_SETS][CLS_SETS];
+static int pair_ok = 1; /* every set has its number */
+
 /* The classes of every character of the tables, and of ASCII. */
 static uint64_t table_classes[sizeof cp_chars / sizeof cp_chars[0]];
 static uint64_t ascii_classes[0x80];
@@ -1171,6 +1213,27 @@ static void classes_build(void)
     SET_BITS(cont_ok_before, S_CONT_OK_BEFORE);
     SET_BITS(rule_chars, S_RULE_CHAR);
     table_classes[0] = 0; /* "nothing": a set member outside the tables */
+    {
+        uint64_t sets[CLS_SETS] = {0}; /* set 0: no class */
+        size_t nsets = 1, k, j;
+
+        for (i = 1; i < sizeof cp_chars / sizeof cp_chars[0]; i++) {
+            uint64_t cls = table_classes[i] & CLS_ALL;
+
+            for (k = 0; k < nsets && sets[k] != cls; k++)
+                ;
+            if (k == nsets && nsets < CLS_SETS)
+                sets[nsets++] = cls;
+            if (k == nsets) { /* the tables hold 17: cannot happen */
+                pair_ok = 0;
+                k = 0;
+            }
+            table_classes[i] |= (uint64_t)k << F_SET_SHIFT;
+        }
+        for (k = 0; k < nsets; k++)
+            for (j = 0; j < nsets; j++)
+                pair_bad[k][j] = (unsigned char)pair_rules(sets[k], sets[j]);
+    }
 }
 
 /* Classes of c, with the set bits; classes_build() has run. */
@@ -1349,11 +1412,6 @@ static int mac_rules(const unsigned *s, const uint64_t *f, size_t n,
 static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
                      size_t upto, int at_start, unsigned rules)
 {
-    const unsigned any_ua_like = CLS_BAD | CLS_LA | CLS_UA | CLS_BOX |
-                                 CLS_SP | CLS_EP | CLS_CUR | CLS_NUM |
-                                 CLS_LAW;
-    const unsigned after_bad = CLS_LA | CLS_UA | CLS_BOX | CLS_SP | CLS_EP |
-                               CLS_CUR | CLS_NUM | CLS_LAW;
     size_t i;
     int bad = 0;
 
@@ -1414,24 +1472,14 @@ static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
         bad += (fa & CLS_C1) != 0;                                    /* 1 */
         if (b == 0)
             continue;
-        bad += (fa & any_ua_like) && (fb & CLS_BAD);                  /* 2 */
-        bad += (fa & CLS_BAD) && (fb & after_bad);                    /* 4 */
-        bad += (fa & (CLS_LA | CLS_LC | CLS_BOX | CLS_EP | CLS_CUR |
-                      CLS_NUM)) && (fb & CLS_UA);                     /* 5 */
-        bad += (fa & (CLS_BOX | CLS_EP | CLS_CUR | CLS_NUM)) &&
-               (fb & CLS_LA);                                         /* 6 */
-        bad += (fa & (CLS_LA | CLS_BOX | CLS_EP)) && (fb & CLS_CUR);  /* 7 */
+        /* 2, 4, 5, 6, 7, 9, 12, 14, 15, 16: classes of a and b only */
+        bad += pair_ok ? pair_bad[fa >> F_SET_SHIFT][fb >> F_SET_SHIFT]
+                       : pair_rules(fa, fb);
         bad += (fa & F_WS) && (fb & CLS_UA) && (fc & CLS_CUR);        /* 8 */
-        bad += (fa & (CLS_UA | CLS_BOX)) && (fb & (CLS_NUM | CLS_LAW));
         bad += (fa & (CLS_LA | CLS_UA | CLS_BOX | CLS_CUR | CLS_EP)) &&
                (fb & CLS_SP) && (fc & CLS_NUM);                      /* 10 */
         bad += (fa & (CLS_LA | CLS_UA | CLS_CUR | CLS_NUM | CLS_BOX |
                       CLS_LAW)) && (fb & CLS_EP) && (fc & CLS_SP);   /* 11 */
-        bad += (fa & (CLS_CUR | CLS_NUM | CLS_BOX)) && (fb & CLS_SP);
-        bad += (fa & CLS_BOX) && (fb & CLS_KAO);                     /* 14 */
-        bad += (fa & (CLS_LA | CLS_UA | CLS_CUR | CLS_NUM | CLS_SP |
-                      CLS_EP | CLS_LAW)) && (fb & CLS_BOX);          /* 15 */
-        bad += (fa & CLS_BOX) && (fb & CLS_EP);                      /* 16 */
         bad += (fa & (CLS_LA | CLS_UA)) && (fb & (CLS_SP | CLS_EP)) &&
                (fc & F_WORD);                                        /* 17 */
         bad += (fa & CLS_UA) && b == 0x00B0;                         /* 19 */
