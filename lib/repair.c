@@ -1996,20 +1996,41 @@ static size_t packed_idx(uint64_t v)
     return PACK_RUNS - 1 - (size_t)(v & (PACK_RUNS - 1));
 }
 
-static int packed_desc_q(const void *a, const void *b)
+/* Sift p[i] down the heap p[0..n), whose parents are the smaller. */
+static void sift_down(uint64_t *p, size_t n, size_t i)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    uint64_t x = p[i];
 
-    return x > y ? -1 : x < y;
+    for (;;) {
+        size_t c = 2 * i + 1;
+
+        if (c >= n)
+            break;
+        if (c + 1 < n && p[c + 1] < p[c])
+            c++;
+        if (p[c] >= x)
+            break;
+        p[i] = p[c];
+        i = c;
+    }
+    p[i] = x;
 }
 
-/* Sort p[0..n) larger first (few: insertion sort). */
+/* Sort p[0..n) larger first: insertion sort when few, else heap sort. */
 static void sort_packed(uint64_t *p, size_t n)
 {
     size_t i, k;
 
     if (n > 64) {
-        qsort(p, n, sizeof *p, packed_desc_q);
+        for (i = n / 2; i-- > 0;)
+            sift_down(p, n, i);
+        for (k = n; k-- > 1;) { /* the smallest left goes last */
+            uint64_t x = p[0];
+
+            p[0] = p[k];
+            p[k] = x;
+            sift_down(p, k, 0);
+        }
         return;
     }
     for (k = 1; k < n; k++) {
