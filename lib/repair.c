@@ -1157,6 +1157,12 @@ static uint64_t ascii_classes[0x80];
 ** passes them in bulk.
 */
 static unsigned char scan_plain[256];
+/*
+** For each character of the tables, the code pages in which it is the
+** lead of two bytes and byte 0xA0 is a no-break space: where a space
+** after it may stand for a lost 0xA0 ("Ã la"), damage_here()'s test.
+*/
+static unsigned short a0_leads[sizeof cp_chars / sizeof cp_chars[0]];
 static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
 
 static void set_bits(const unsigned short *set, size_t n, uint64_t bit)
@@ -1179,6 +1185,14 @@ static void classes_build(void)
 
     for (i = 0; i < 0x80; i++)
         ascii_classes[i] = classes_slow((unsigned)i);
+    for (i = 0; i < sizeof cp_chars / sizeof cp_chars[0]; i++) {
+        int cp;
+
+        for (cp = 0; cp < THP_CP_COUNT; cp++)
+            if ((cp_chars[i].lead & (1u << cp)) &&
+                cp_chars[i].byte[cp] < 0xE0 && a0_is_nbsp(cp))
+                a0_leads[i] |= (unsigned short)(1u << cp);
+    }
     for (i = 0xC2; i <= 0xF4; i++) {
         /* the code points lead byte i starts: 64, 4096, or past the BMP */
         unsigned c = i < 0xE0 ? (unsigned)(i & 0x1F) << 6
@@ -2630,13 +2644,8 @@ static int damage_here(const unsigned char *s, size_t n, size_t prev_at,
     if (s[i] == ' ') {
         /* only a two-byte lead loses its 0xA0 to a space unnoticed by
         ** the lead-and-continuation test ("Ã la"; "à¸ " is caught) */
-        unsigned mask = 0;
-        int cp;
+        unsigned mask = prev_lead & a0_leads[prev_e - cp_chars];
 
-        for (cp = 0; cp < THP_CP_COUNT; cp++)
-            if ((prev_lead & (1u << cp)) && prev_e->byte[cp] < 0xE0 &&
-                a0_is_nbsp(cp))
-                mask |= 1u << cp;
         return mask && cluster_here(s, n, prev_at, mask);
     }
     if ((s[i] >= 0x80 && i + 2 < n && s[i] == 0xEF && s[i + 1] == 0xBF &&
