@@ -1428,21 +1428,24 @@ static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
 {
     size_t i;
     int bad = 0;
+    /* s[i..i+3] and their classes, 0 past n, slid along one at a time */
+    unsigned b = n > 0 ? s[0] : 0, c = n > 1 ? s[1] : 0;
+    unsigned d = n > 2 ? s[2] : 0;
+    uint64_t fb = n > 0 ? f[0] : 0, fc = n > 1 ? f[1] : 0;
+    uint64_t fd = n > 2 ? f[2] : 0;
 
     for (i = 0; i < upto; i++) {
-        unsigned a = s[i];
-        unsigned b = i + 1 < n ? s[i + 1] : 0;
-        unsigned c = i + 2 < n ? s[i + 2] : 0;
-        uint64_t fa, fb, fc, fd;
-        unsigned d;
+        unsigned a = b;
+        uint64_t fa = fb;
 
+        b = c;
+        c = d;
+        d = i + 3 < n ? s[i + 3] : 0;
+        fb = fc;
+        fc = fd;
+        fd = i + 3 < n ? f[i + 3] : 0;
         if ((a | b | c) < 0x80)
             continue; /* every rule needs a character past ASCII here */
-        fa = f[i];
-        fb = i + 1 < n ? f[i + 1] : 0;
-        fc = i + 2 < n ? f[i + 2] : 0;
-        fd = i + 3 < n ? f[i + 3] : 0;
-        d = i + 3 < n ? s[i + 3] : 0;
 
         if (a < 0x80) {
             /* the rules that may start with ASCII: a letter, a space or
