@@ -2171,6 +2171,7 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     uint64_t *packed = NULL;
     size_t *next, words;
     unsigned *tmp, leads = 0;
+    const struct cp_char *next_e;
 
     *changed = 0;
     words = LEADMAP_WORDS(w->n);
@@ -2181,18 +2182,19 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     ** stand for one (a space, U+FFFD, '?'), or "Ã" (which may have lost
     ** its 0xA0), or ending the line; find_runs() would pass the others.
     */
+    next_e = w->n > 0 ? lookup(w->t[0]) : cp_chars;
     for (i = 0; i < w->n; i++) {
-        w->e[i].c = lookup(w->t[i]);
-        w->lm[i] = w->e[i].c->lead;
-    }
-    for (i = 0; i < w->n; i++) {
-        unsigned lm = w->lm[i];
+        const struct cp_char *e = next_e;
+        unsigned lm = e->lead;
 
+        next_e = i + 1 < w->n ? lookup(w->t[i + 1]) : cp_chars;
+        w->e[i].c = e;
+        w->lm[i] = (unsigned short)lm;
         if (lm != 0 && i + 1 < w->n && w->t[i] != 0xC3) {
             unsigned after = w->t[i + 1];
 
             if (after != ' ' && after != 0xFFFD && after != '?')
-                lm &= w->e[i + 1].c->cont;
+                lm &= next_e->cont;
         }
         leads |= lm;
         for (; lm != 0; lm &= lm - 1)
@@ -2729,7 +2731,11 @@ static int repair_scan(const char *in, size_t n, int mode,
     ** byte) is looked at closely; everything else is handed on in bulk.
     */
     while (i < n) {
-        size_t k = s[i] < 0x80 ? thp_utf8_ascii_prefix(s + i, n - i) : 0;
+        /* one ASCII character between two past ASCII, as most text in
+        ** other scripts has between its words, without a call */
+        size_t k = s[i] >= 0x80                   ? 0
+                   : i + 1 < n && s[i + 1] >= 0x80 ? 1
+                                                   : thp_utf8_ascii_prefix(s + i, n - i);
         size_t start, end;
         unsigned c;
         int line_dirty;
