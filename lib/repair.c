@@ -1158,6 +1158,12 @@ static uint64_t ascii_classes[0x80];
 */
 static unsigned char scan_plain[256];
 /*
+** lookup() of each character below U+0500 (Latin, Greek, Cyrillic), as
+** its index in cp_chars: one read instead of two for the scan and the
+** passes (lookup_built()).
+*/
+static unsigned short low_chars[0x500];
+/*
 ** For each character of the tables, the code pages in which it is the
 ** lead of two bytes and byte 0xA0 is a no-break space: where a space
 ** after it may stand for a lost 0xA0 ("Ã la"), damage_here()'s test.
@@ -1193,6 +1199,8 @@ static void classes_build(void)
                 cp_chars[i].byte[cp] < 0xE0 && a0_is_nbsp(cp))
                 a0_leads[i] |= (unsigned short)(1u << cp);
     }
+    for (i = 0; i < 0x500; i++)
+        low_chars[i] = (unsigned short)(lookup((unsigned)i) - cp_chars);
     for (i = 0xC2; i <= 0xF4; i++) {
         /* the code points lead byte i starts: 64, 4096, or past the BMP */
         unsigned c = i < 0xE0 ? (unsigned)(i & 0x1F) << 6
@@ -1248,6 +1256,12 @@ static void classes_build(void)
             for (j = 0; j < nsets; j++)
                 pair_bad[k][j] = (unsigned char)pair_rules(sets[k], sets[j]);
     }
+}
+
+/* lookup(c), once classes_build() has run. */
+static inline const struct cp_char *lookup_built(unsigned c)
+{
+    return c < 0x500 ? &cp_chars[low_chars[c]] : lookup(c);
 }
 
 /* Classes of c, with the set bits; classes_build() has run. */
@@ -2182,12 +2196,12 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     ** stand for one (a space, U+FFFD, '?'), or "Ã" (which may have lost
     ** its 0xA0), or ending the line; find_runs() would pass the others.
     */
-    next_e = w->n > 0 ? lookup(w->t[0]) : cp_chars;
+    next_e = w->n > 0 ? lookup_built(w->t[0]) : cp_chars;
     for (i = 0; i < w->n; i++) {
         const struct cp_char *e = next_e;
         unsigned lm = e->lead;
 
-        next_e = i + 1 < w->n ? lookup(w->t[i + 1]) : cp_chars;
+        next_e = i + 1 < w->n ? lookup_built(w->t[i + 1]) : cp_chars;
         w->e[i].c = e;
         w->lm[i] = (unsigned short)lm;
         if (lm != 0 && i + 1 < w->n && w->t[i] != 0xC3) {
@@ -2794,7 +2808,7 @@ static int repair_scan(const char *in, size_t n, int mode,
             break;
         }
         if (k > 0) {
-            const struct cp_char *e = lookup(c);
+            const struct cp_char *e = lookup_built(c);
 
             if (!((prev_lead & e->cont) &&
                   cluster_here(s, n, prev_at, prev_lead & e->cont)) &&
