@@ -265,13 +265,16 @@ struct work {
     size_t *judged_at;     /* index + 1 of the first run judged here */
     size_t *run_at;        /* index + 1 of the first run found here */
     uint64_t *leadmap;     /* per code page, a bit per character of t: */
-    size_t leadcap;        /* a lead there (LEADMAP_WORDS words each) */
+    size_t leadcap;        /* a lead that may start a run there */
+                           /* (LEADMAP_WORDS words each) */
     size_t *next_at;       /* per run: index + 1 of the next run found */
     size_t nextcap;        /* at its start, or 0 */
     struct run *runs;
     size_t nruns, runcap;
     struct pick *picks;    /* the runs judged better, to be ordered */
     size_t pickcap;
+    uint64_t *packed;      /* the same order as one number per run */
+    size_t packcap;        /* (PACK_*), on a line short enough */
     unsigned *dec;         /* replacements of all runs, back to back */
     size_t ndec, deccap;
     unsigned *win;         /* a window being judged */
@@ -303,6 +306,7 @@ static void work_release(struct work *w)
     thp_free(w->next_at);
     thp_free(w->runs);
     thp_free(w->picks);
+    thp_free(w->packed);
     thp_free(w->dec);
     thp_free(w->win);
     thp_free(w->wf);
@@ -1100,9 +1104,71 @@ static const unsigned short rule_chars[] = {
     0x00E2, 0x0102, 0x00C4, 0x0139,
 };
 
+/*
+** ftfy's rules 2, 4, 5, 6, 7, 9, 12, 14, 15 and 16 (count_bad), which
+** read nothing but the CLS_ classes of two characters in a row: how many
+** match classes fa then fb. classes_build() tabulates them (pair_bad).
+*/
+static int pair_rules(uint64_t fa, uint64_t fb)
+{
+    const unsigned any_ua_like = CLS_BAD | CLS_LA | CLS_UA | CLS_BOX |
+                                 CLS_SP | CLS_EP | CLS_CUR | CLS_NUM |
+                                 CLS_LAW;
+    const unsigned after_bad = CLS_LA | CLS_UA | CLS_BOX | CLS_SP | CLS_EP |
+                               CLS_CUR | CLS_NUM | CLS_LAW;
+    int bad = 0;
+
+    bad += (fa & any_ua_like) && (fb & CLS_BAD);                      /* 2 */
+    bad += (fa & CLS_BAD) && (fb & after_bad);                        /* 4 */
+    bad += (fa & (CLS_LA | CLS_LC | CLS_BOX | CLS_EP | CLS_CUR |
+                  CLS_NUM)) && (fb & CLS_UA);                         /* 5 */
+    bad += (fa & (CLS_BOX | CLS_EP | CLS_CUR | CLS_NUM)) &&
+           (fb & CLS_LA);                                             /* 6 */
+    bad += (fa & (CLS_LA | CLS_BOX | CLS_EP)) && (fb & CLS_CUR);      /* 7 */
+    bad += (fa & (CLS_UA | CLS_BOX)) && (fb & (CLS_NUM | CLS_LAW));   /* 9 */
+    bad += (fa & (CLS_CUR | CLS_NUM | CLS_BOX)) && (fb & CLS_SP);    /* 12 */
+    bad += (fa & CLS_BOX) && (fb & CLS_KAO);                         /* 14 */
+    bad += (fa & (CLS_LA | CLS_UA | CLS_CUR | CLS_NUM | CLS_SP |
+                  CLS_EP | CLS_LAW)) && (fb & CLS_BOX);              /* 15 */
+    bad += (fa & CLS_BOX) && (fb & CLS_EP);                          /* 16 */
+    return bad;
+}
+
+/*
+** pair_rules() of every two sets of CLS_ classes the tables hold (a
+** handful: most characters are in one class), by the number of each set
+** that classes_of() keeps in the bits from F_SET_SHIFT up; set 0 is no
+** class at all (ASCII, characters outside the tables).
+*/
+#define F_SET_SHIFT 58
+#define CLS_SETS (1u << (64 - F_SET_SHIFT))
+#define CLS_ALL 0x3FFFu
+static unsigned char pair_bad[CLS_SETS][CLS_SETS];
+static int pair_ok = 1; /* every set has its number */
+
 /* The classes of every character of the tables, and of ASCII. */
 static uint64_t table_classes[sizeof cp_chars / sizeof cp_chars[0]];
 static uint64_t ascii_classes[0x80];
+/*
+** 1 for a UTF-8 lead byte whose characters are all outside the tables
+** (no code page has them, so none is a lead or a continuation in one)
+** and none of them U+FFFD: Hebrew and Arabic, Indic scripts, Thai,
+** Vietnamese letters of U+1Exx, CJK, Hangul, astral characters. The scan
+** passes them in bulk.
+*/
+static unsigned char scan_plain[256];
+/*
+** lookup() of each character below U+0500 (Latin, Greek, Cyrillic), as
+** its index in cp_chars: one read instead of two for the scan and the
+** passes (lookup_built()).
+*/
+static unsigned short low_chars[0x500];
+/*
+** For each character of the tables, the code pages in which it is the
+** lead of two bytes and byte 0xA0 is a no-break space: where a space
+** after it may stand for a lost 0xA0 ("Ã la"), damage_here()'s test.
+*/
+static unsigned short a0_leads[sizeof cp_chars / sizeof cp_chars[0]];
 static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
 
 static void set_bits(const unsigned short *set, size_t n, uint64_t bit)
@@ -1125,6 +1191,27 @@ static void classes_build(void)
 
     for (i = 0; i < 0x80; i++)
         ascii_classes[i] = classes_slow((unsigned)i);
+    for (i = 0; i < sizeof cp_chars / sizeof cp_chars[0]; i++) {
+        int cp;
+
+        for (cp = 0; cp < THP_CP_COUNT; cp++)
+            if ((cp_chars[i].lead & (1u << cp)) &&
+                cp_chars[i].byte[cp] < 0xE0 && a0_is_nbsp(cp))
+                a0_leads[i] |= (unsigned short)(1u << cp);
+    }
+    for (i = 0; i < 0x500; i++)
+        low_chars[i] = (unsigned short)(lookup((unsigned)i) - cp_chars);
+    for (i = 0xC2; i <= 0xF4; i++) {
+        /* the code points lead byte i starts: 64, 4096, or past the BMP */
+        unsigned c = i < 0xE0 ? (unsigned)(i & 0x1F) << 6
+                     : i < 0xF0 ? (unsigned)(i & 0x0F) << 12 : 0x10000;
+        unsigned end = i < 0xE0 ? c + 0x40 : i < 0xF0 ? c + 0x1000 : c;
+
+        scan_plain[i] = 1;
+        for (; c < end; c++)
+            if (lookup(c) != cp_chars || c == 0xFFFD)
+                scan_plain[i] = 0;
+    }
     for (i = 1; i < sizeof cp_chars / sizeof cp_chars[0]; i++)
         table_classes[i] = classes_slow(cp_chars[i].cp);
     SET_BITS(after_a_tilde, S_AFTER_A_TILDE);
@@ -1148,6 +1235,33 @@ static void classes_build(void)
     SET_BITS(cont_ok_before, S_CONT_OK_BEFORE);
     SET_BITS(rule_chars, S_RULE_CHAR);
     table_classes[0] = 0; /* "nothing": a set member outside the tables */
+    {
+        uint64_t sets[CLS_SETS] = {0}; /* set 0: no class */
+        size_t nsets = 1, k, j;
+
+        for (i = 1; i < sizeof cp_chars / sizeof cp_chars[0]; i++) {
+            uint64_t cls = table_classes[i] & CLS_ALL;
+
+            for (k = 0; k < nsets && sets[k] != cls; k++)
+                ;
+            if (k == nsets && nsets < CLS_SETS)
+                sets[nsets++] = cls;
+            if (k == nsets) { /* the tables hold 17: cannot happen */
+                pair_ok = 0;
+                k = 0;
+            }
+            table_classes[i] |= (uint64_t)k << F_SET_SHIFT;
+        }
+        for (k = 0; k < nsets; k++)
+            for (j = 0; j < nsets; j++)
+                pair_bad[k][j] = (unsigned char)pair_rules(sets[k], sets[j]);
+    }
+}
+
+/* lookup(c), once classes_build() has run. */
+static inline const struct cp_char *lookup_built(unsigned c)
+{
+    return c < 0x500 ? &cp_chars[low_chars[c]] : lookup(c);
 }
 
 /* Classes of c, with the set bits; classes_build() has run. */
@@ -1326,28 +1440,26 @@ static int mac_rules(const unsigned *s, const uint64_t *f, size_t n,
 static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
                      size_t upto, int at_start, unsigned rules)
 {
-    const unsigned any_ua_like = CLS_BAD | CLS_LA | CLS_UA | CLS_BOX |
-                                 CLS_SP | CLS_EP | CLS_CUR | CLS_NUM |
-                                 CLS_LAW;
-    const unsigned after_bad = CLS_LA | CLS_UA | CLS_BOX | CLS_SP | CLS_EP |
-                               CLS_CUR | CLS_NUM | CLS_LAW;
     size_t i;
     int bad = 0;
+    /* s[i..i+3] and their classes, 0 past n, slid along one at a time */
+    unsigned b = n > 0 ? s[0] : 0, c = n > 1 ? s[1] : 0;
+    unsigned d = n > 2 ? s[2] : 0;
+    uint64_t fb = n > 0 ? f[0] : 0, fc = n > 1 ? f[1] : 0;
+    uint64_t fd = n > 2 ? f[2] : 0;
 
     for (i = 0; i < upto; i++) {
-        unsigned a = s[i];
-        unsigned b = i + 1 < n ? s[i + 1] : 0;
-        unsigned c = i + 2 < n ? s[i + 2] : 0;
-        uint64_t fa, fb, fc, fd;
-        unsigned d;
+        unsigned a = b;
+        uint64_t fa = fb;
 
+        b = c;
+        c = d;
+        d = i + 3 < n ? s[i + 3] : 0;
+        fb = fc;
+        fc = fd;
+        fd = i + 3 < n ? f[i + 3] : 0;
         if ((a | b | c) < 0x80)
             continue; /* every rule needs a character past ASCII here */
-        fa = f[i];
-        fb = i + 1 < n ? f[i + 1] : 0;
-        fc = i + 2 < n ? f[i + 2] : 0;
-        fd = i + 3 < n ? f[i + 3] : 0;
-        d = i + 3 < n ? s[i + 3] : 0;
 
         if (a < 0x80) {
             /* the rules that may start with ASCII: a letter, a space or
@@ -1391,24 +1503,14 @@ static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
         bad += (fa & CLS_C1) != 0;                                    /* 1 */
         if (b == 0)
             continue;
-        bad += (fa & any_ua_like) && (fb & CLS_BAD);                  /* 2 */
-        bad += (fa & CLS_BAD) && (fb & after_bad);                    /* 4 */
-        bad += (fa & (CLS_LA | CLS_LC | CLS_BOX | CLS_EP | CLS_CUR |
-                      CLS_NUM)) && (fb & CLS_UA);                     /* 5 */
-        bad += (fa & (CLS_BOX | CLS_EP | CLS_CUR | CLS_NUM)) &&
-               (fb & CLS_LA);                                         /* 6 */
-        bad += (fa & (CLS_LA | CLS_BOX | CLS_EP)) && (fb & CLS_CUR);  /* 7 */
+        /* 2, 4, 5, 6, 7, 9, 12, 14, 15, 16: classes of a and b only */
+        bad += pair_ok ? pair_bad[fa >> F_SET_SHIFT][fb >> F_SET_SHIFT]
+                       : pair_rules(fa, fb);
         bad += (fa & F_WS) && (fb & CLS_UA) && (fc & CLS_CUR);        /* 8 */
-        bad += (fa & (CLS_UA | CLS_BOX)) && (fb & (CLS_NUM | CLS_LAW));
         bad += (fa & (CLS_LA | CLS_UA | CLS_BOX | CLS_CUR | CLS_EP)) &&
                (fb & CLS_SP) && (fc & CLS_NUM);                      /* 10 */
         bad += (fa & (CLS_LA | CLS_UA | CLS_CUR | CLS_NUM | CLS_BOX |
                       CLS_LAW)) && (fb & CLS_EP) && (fc & CLS_SP);   /* 11 */
-        bad += (fa & (CLS_CUR | CLS_NUM | CLS_BOX)) && (fb & CLS_SP);
-        bad += (fa & CLS_BOX) && (fb & CLS_KAO);                     /* 14 */
-        bad += (fa & (CLS_LA | CLS_UA | CLS_CUR | CLS_NUM | CLS_SP |
-                      CLS_EP | CLS_LAW)) && (fb & CLS_BOX);          /* 15 */
-        bad += (fa & CLS_BOX) && (fb & CLS_EP);                      /* 16 */
         bad += (fa & (CLS_LA | CLS_UA)) && (fb & (CLS_SP | CLS_EP)) &&
                (fc & F_WORD);                                        /* 17 */
         bad += (fa & CLS_UA) && b == 0x00B0;                         /* 19 */
@@ -1801,7 +1903,8 @@ static int find_runs(struct work *w, int cp)
         uint64_t x = map[k] & (~(uint64_t)0 << (i % 64));
         unsigned u, extra, kind, kinds = 0;
 
-        /* to the next lead of this code page, through the map of leads */
+        /* to the next lead of this code page that may start a run,
+        ** through the map of leads */
         while (x == 0 && ++k < words)
             x = map[k];
         if (x == 0)
@@ -1899,6 +2002,72 @@ static void sort_picks(struct pick *p, size_t n)
         struct pick x = p[k];
 
         for (i = k; i > 0 && by_length(&p[i - 1], &x) > 0; i--)
+            p[i] = p[i - 1];
+        p[i] = x;
+    }
+}
+
+/*
+** The order of by_length() in one number, larger first, on a line of
+** fewer than PACK_LINE characters with fewer than PACK_RUNS runs: the
+** run's length, plainness, its code page's span (at most the line's
+** length: the runs of one code page do not overlap) and its index, the
+** index reversed so that the earlier run is the larger number.
+*/
+#define PACK_LINE ((size_t)1 << 16)
+#define PACK_RUNS ((size_t)1 << 20)
+static uint64_t pack_pick(size_t len, unsigned kind, size_t cover, size_t idx)
+{
+    return (uint64_t)len << 37 | (uint64_t)(kind == 0) << 36 |
+           (uint64_t)cover << 20 | (uint64_t)(PACK_RUNS - 1 - idx);
+}
+
+static size_t packed_idx(uint64_t v)
+{
+    return PACK_RUNS - 1 - (size_t)(v & (PACK_RUNS - 1));
+}
+
+/* Sift p[i] down the heap p[0..n), whose parents are the smaller. */
+static void sift_down(uint64_t *p, size_t n, size_t i)
+{
+    uint64_t x = p[i];
+
+    for (;;) {
+        size_t c = 2 * i + 1;
+
+        if (c >= n)
+            break;
+        if (c + 1 < n && p[c + 1] < p[c])
+            c++;
+        if (p[c] >= x)
+            break;
+        p[i] = p[c];
+        i = c;
+    }
+    p[i] = x;
+}
+
+/* Sort p[0..n) larger first: insertion sort when few, else heap sort. */
+static void sort_packed(uint64_t *p, size_t n)
+{
+    size_t i, k;
+
+    if (n > 64) {
+        for (i = n / 2; i-- > 0;)
+            sift_down(p, n, i);
+        for (k = n; k-- > 1;) { /* the smallest left goes last */
+            uint64_t x = p[0];
+
+            p[0] = p[k];
+            p[k] = x;
+            sift_down(p, k, 0);
+        }
+        return;
+    }
+    for (k = 1; k < n; k++) {
+        uint64_t x = p[k];
+
+        for (i = k; i > 0 && p[i - 1] < x; i--)
             p[i] = p[i - 1];
         p[i] = x;
     }
@@ -2012,18 +2181,35 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     size_t i, k, m = 0;
     int cp, shown[THP_CP_COUNT] = {0};
     size_t cover[THP_CP_COUNT] = {0};
-    struct pick *order;
+    struct pick *order = NULL;
+    uint64_t *packed = NULL;
     size_t *next, words;
     unsigned *tmp, leads = 0;
+    const struct cp_char *next_e;
 
     *changed = 0;
     words = LEADMAP_WORDS(w->n);
     memset(w->leadmap, 0, THP_CP_COUNT * words * sizeof *w->leadmap);
+    /*
+    ** The map holds the leads find_runs() can start a run at: those
+    ** followed by a continuation of their code page, or by what may
+    ** stand for one (a space, U+FFFD, '?'), or "Ã" (which may have lost
+    ** its 0xA0), or ending the line; find_runs() would pass the others.
+    */
+    next_e = w->n > 0 ? lookup_built(w->t[0]) : cp_chars;
     for (i = 0; i < w->n; i++) {
-        unsigned lm;
+        const struct cp_char *e = next_e;
+        unsigned lm = e->lead;
 
-        w->e[i].c = lookup(w->t[i]);
-        lm = w->lm[i] = w->e[i].c->lead;
+        next_e = i + 1 < w->n ? lookup_built(w->t[i + 1]) : cp_chars;
+        w->e[i].c = e;
+        w->lm[i] = (unsigned short)lm;
+        if (lm != 0 && i + 1 < w->n && w->t[i] != 0xC3) {
+            unsigned after = w->t[i + 1];
+
+            if (after != ' ' && after != 0xFFFD && after != '?')
+                lm &= next_e->cont;
+        }
         leads |= lm;
         for (; lm != 0; lm &= lm - 1)
             w->leadmap[(size_t)__builtin_ctz(lm) * words + i / 64] |=
@@ -2054,13 +2240,27 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     memset(w->taken, 0, w->n);
     memset(w->start_of, 0, w->n * sizeof *w->start_of);
     memset(w->judged_at, 0, w->n * sizeof *w->judged_at);
-    order = grow(w->picks, &w->pickcap, w->nruns, sizeof *order);
-    if (order == NULL)
-        return -1;
-    w->picks = order;
     for (i = 0; i < w->nruns; i++)
         cover[w->runs[i].cp] += w->runs[i].end - w->runs[i].start;
-    for (i = 0; i < w->nruns; i++) {
+    if (w->n < PACK_LINE && w->nruns < PACK_RUNS) {
+        packed = grow(w->packed, &w->packcap, w->nruns, sizeof *packed);
+        if (packed == NULL)
+            return -1;
+        w->packed = packed;
+        for (i = 0; i < w->nruns; i++) {
+            const struct run *r = &w->runs[i];
+
+            packed[i] = pack_pick(r->end - r->start, r->kind, cover[r->cp],
+                                  i);
+        }
+        sort_packed(packed, w->nruns);
+    } else {
+        order = grow(w->picks, &w->pickcap, w->nruns, sizeof *order);
+        if (order == NULL)
+            return -1;
+        w->picks = order;
+    }
+    for (i = 0; order != NULL && i < w->nruns; i++) {
         order[i].len = w->runs[i].end - w->runs[i].start;
         order[i].idx = i;
         order[i].kind = w->runs[i].kind;
@@ -2072,7 +2272,8 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
                                  (uint64_t)order[i].cover
                            : 0;
     }
-    sort_picks(order, w->nruns);
+    if (order != NULL)
+        sort_picks(order, w->nruns);
     /* the runs that start at each character, in the order found */
     memset(w->run_at, 0, w->n * sizeof *w->run_at);
     next = grow(w->next_at, &w->nextcap, w->nruns, sizeof *next);
@@ -2086,7 +2287,8 @@ static int repair_pass(struct work *w, struct thp_repair_info *info,
     for (k = 0; k < w->nruns; k++) {
         const struct run *r;
 
-        size_t pick = order[k].idx, j;
+        size_t pick = order != NULL ? order[k].idx : packed_idx(packed[k]);
+        size_t j;
 
         r = &w->runs[pick];
         if (!run_free(w, r))
@@ -2461,13 +2663,8 @@ static int damage_here(const unsigned char *s, size_t n, size_t prev_at,
     if (s[i] == ' ') {
         /* only a two-byte lead loses its 0xA0 to a space unnoticed by
         ** the lead-and-continuation test ("Ã la"; "à¸ " is caught) */
-        unsigned mask = 0;
-        int cp;
+        unsigned mask = prev_lead & a0_leads[prev_e - cp_chars];
 
-        for (cp = 0; cp < THP_CP_COUNT; cp++)
-            if ((prev_lead & (1u << cp)) && prev_e->byte[cp] < 0xE0 &&
-                a0_is_nbsp(cp))
-                mask |= 1u << cp;
         return mask && cluster_here(s, n, prev_at, mask);
     }
     if ((s[i] >= 0x80 && i + 2 < n && s[i] == 0xEF && s[i + 1] == 0xBF &&
@@ -2548,7 +2745,11 @@ static int repair_scan(const char *in, size_t n, int mode,
     ** byte) is looked at closely; everything else is handed on in bulk.
     */
     while (i < n) {
-        size_t k = s[i] < 0x80 ? thp_utf8_ascii_prefix(s + i, n - i) : 0;
+        /* one ASCII character between two past ASCII, as most text in
+        ** other scripts has between its words, without a call */
+        size_t k = s[i] >= 0x80                   ? 0
+                   : i + 1 < n && s[i + 1] >= 0x80 ? 1
+                                                   : thp_utf8_ascii_prefix(s + i, n - i);
         size_t start, end;
         unsigned c;
         int line_dirty;
@@ -2574,13 +2775,40 @@ static int repair_scan(const char *in, size_t n, int mode,
                     done = flushed;
             }
         }
+        if (scan_plain[s[i]]) {
+            /*
+            ** characters of no code page, and single ASCII characters
+            ** between them, in bulk: each would leave prev_lead 0 (and
+            ** after one, prev_at and prev_e are not looked at), and none
+            ** is U+FFFD or a Latin-1 letter the Mac tests look at
+            */
+            size_t j = i;
+
+            while (j < n) {
+                if (s[j] < 0x80) {
+                    if (j + 1 < n && s[j + 1] < 0x80)
+                        break; /* more ASCII: thp_utf8_ascii_prefix */
+                    j++;
+                    continue;
+                }
+                if (!scan_plain[s[j]] ||
+                    (k = thp_utf8_at(s + j, n - j, &c)) == 0)
+                    break;
+                j += k;
+            }
+            if (j > i) {
+                i = j;
+                prev_lead = 0;
+                continue;
+            }
+        }
         k = thp_utf8_at(s + i, n - i, &c);
         if (k == 0 && w.check) {
             w.invalid = 1;
             break;
         }
         if (k > 0) {
-            const struct cp_char *e = lookup(c);
+            const struct cp_char *e = lookup_built(c);
 
             if (!((prev_lead & e->cont) &&
                   cluster_here(s, n, prev_at, prev_lead & e->cont)) &&

@@ -939,6 +939,34 @@ static void clean_piece(struct clean *cs, const unsigned char *s, size_t n)
                        (s[run + 1] & 0xC0) == 0x80) {
                 run += 2; /* U+00C0..U+02FF: kept, and NFC keeps them */
                 last = 0;
+            } else if (b >= 0xCC && b <= 0xDF && run + 1 < n &&
+                       (s[run + 1] & 0xC0) == 0x80) {
+                /* U+0300..U+07FF (Greek, Cyrillic, Hebrew, Arabic): kept,
+                ** as passthrough() would say; and the ones after it */
+                do {
+                    cp = ((b & 0x1Fu) << 6) | (s[run + 1] & 0x3Fu);
+                    if (nfc_may_change(cp, &last) && *nfc_at == (size_t)-1)
+                        *nfc_at = out->n + (run - i);
+                    run += 2;
+                    b = run < n ? s[run] : 0;
+                } while (b >= 0xCC && b <= 0xDF && run + 1 < n &&
+                         (s[run + 1] & 0xC0) == 0x80);
+            } else if (b >= 0xE0 && b <= 0xEE && b != 0xE2 && run + 2 < n &&
+                       (s[run + 1] & 0xC0) == 0x80 &&
+                       (s[run + 2] & 0xC0) == 0x80) {
+                /* three bytes but U+2xxx and U+Fxxx, where passthrough()
+                ** finds blanks and dropped characters: kept; and the ones
+                ** after it */
+                do {
+                    cp = ((b & 0x0Fu) << 12) | ((s[run + 1] & 0x3Fu) << 6) |
+                         (s[run + 2] & 0x3Fu);
+                    if (nfc_may_change(cp, &last) && *nfc_at == (size_t)-1)
+                        *nfc_at = out->n + (run - i);
+                    run += 3;
+                    b = run < n ? s[run] : 0;
+                } while (b >= 0xE0 && b <= 0xEE && b != 0xE2 && run + 2 < n &&
+                         (s[run + 1] & 0xC0) == 0x80 &&
+                         (s[run + 2] & 0xC0) == 0x80);
             } else if (b >= 0x80 && (m = passthrough(s, n, run, &cp)) > 0) {
                 if (nfc_may_change(cp, &last) && *nfc_at == (size_t)-1)
                     *nfc_at = out->n + (run - i);
