@@ -469,13 +469,93 @@ static void walk_sources(struct run *r, const char *const *roots, int n)
 /*==================== JSON Lines ====================*/
 
 /*
+** A JSON Lines file is read in pieces of JSONL_PIECE bytes, so that the
+** indexer's memory does not grow with the file: at most one piece and
+** the longest line (up to MAX_FILE) are held.
+*/
+#define JSONL_PIECE (4u << 20)
+
+/* The hash of the file open on fd (its bytes, read to the end). */
+static int jsonl_hash(int fd, char hash[17], double *bytes,
+                      struct thp_err *err)
+{
+    char *b = thp_malloc(JSONL_PIECE);
+    uint64_t h = THP_INDEX_HASH_START;
+    ssize_t k;
+
+    if (b == NULL)
+        return thp_err_set(err, THP_ERR_NOMEM, "out of memory");
+    thp_index_hash_part(&h, "", 0, hash);
+    *bytes = 0;
+    while ((k = read(fd, b, JSONL_PIECE)) != 0) {
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            int e = errno;
+
+            thp_free(b);
+            return thp_err_set(err, THP_ERR_IO, "cannot read: %s",
+                               strerror(e));
+        }
+        thp_index_hash_part(&h, b, (size_t)k, hash);
+        *bytes += (double)k;
+    }
+    thp_free(b);
+    return THP_OK;
+}
+
+/*
+** Make raw hold a whole line from *pos on (more read from fd, the part
+** read already moved to the front): 1 with *len its length (without the
+** newline), 0 at the end of the file, -1 on an error (in err).
+*/
+static int jsonl_line(int fd, struct thp_buf *raw, size_t *pos, size_t *len,
+                      int *eof, struct thp_err *err)
+{
+    for (;;) {
+        const char *nl = raw->n > *pos
+                             ? memchr(raw->s + *pos, '\n', raw->n - *pos)
+                             : NULL;
+        ssize_t k;
+
+        if (nl != NULL || (*eof && raw->n > *pos)) {
+            *len = nl ? (size_t)(nl - (raw->s + *pos)) : raw->n - *pos;
+            return 1;
+        }
+        if (*eof)
+            return 0;
+        if (*pos > 0) {
+            memmove(raw->s, raw->s + *pos, raw->n - *pos);
+            raw->n -= *pos;
+            *pos = 0;
+        }
+        if (thp_buf_grow(raw, JSONL_PIECE) != THP_OK) {
+            thp_err_set(err, raw->rc, "a line longer than %u MiB",
+                        (unsigned)(raw->max >> 20));
+            return -1;
+        }
+        k = read(fd, raw->s + raw->n, raw->cap - raw->n - 1);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            thp_err_set(err, THP_ERR_IO, "cannot read: %s", strerror(errno));
+            return -1;
+        }
+        if (k == 0)
+            *eof = 1;
+        raw->n += (size_t)k;
+        raw->s[raw->n] = '\0';
+    }
+}
+
+/*
 ** Index one JSON Lines file as a source whose documents are its lines
 ** (key FILE#id). A bad line is reported with its number and byte and
 ** skipped; the file fails only if no line could be indexed.
 */
 static int index_jsonl(struct run *r, const char *arg)
 {
-    char pathbuf[PATH_MAX], real[PATH_MAX], hash[17];
+    char pathbuf[PATH_MAX], real[PATH_MAX], hash[17], why[THP_ERR_LEN];
     struct thp_buf suffix;
     const char *path = realpath(arg, real)
                            ? source_name(real, pathbuf, sizeof pathbuf)
@@ -487,8 +567,10 @@ static int index_jsonl(struct run *r, const char *arg)
     struct thp_buf raw, clean, ctitle;
     struct thp_err err;
     struct stat st;
-    size_t pos = 0;
+    size_t pos = 0, len = 0;
     long line = 0, good = 0, bad = 0;
+    double bytes = 0;
+    int fd, eof = 0, more;
 
     r->seen++;
     thp_err_clear(&err);
@@ -499,23 +581,26 @@ static int index_jsonl(struct run *r, const char *arg)
     }
     if (thp_index_source_get(r->idx, path, &prev, &r->err) != THP_OK)
         return r->stop_rc = THP_ERR_DB;
-    thp_buf_init(&raw, 1u << 30);
-    if (src_read_file(arg, (size_t)st.st_size, &raw, &err) != THP_OK) {
+    if ((fd = open(arg, O_RDONLY | O_CLOEXEC)) < 0 ||
+        jsonl_hash(fd, hash, &bytes, &err) != THP_OK ||
+        lseek(fd, 0, SEEK_SET) != 0) {
         r->failed++;
-        problem(r, path, "%s", err.msg);
-        thp_buf_release(&raw);
+        problem(r, path, "%s", err.msg[0] ? err.msg : strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return 0;
     }
-    r->bytes += (double)raw.n;
-    thp_index_hash(raw.s, raw.n, hash);
+    r->bytes += bytes;
     if (!r->full && prev.found && !prev.failed && !strcmp(prev.hash, hash)) {
         r->unchanged++;
-        thp_buf_release(&raw);
+        close(fd);
         if (thp_index_source_seen(r->idx, path, (int64_t)st.st_mtime,
                                   (int64_t)st.st_size, &r->err) != THP_OK)
             r->stop_rc = THP_ERR_DB;
         return r->stop_rc;
     }
+    thp_buf_init(&raw, MAX_FILE);
+    why[0] = '\0';
     memset(&c, 0, sizeof c);
     c.path = path;
     c.st = &st;
@@ -524,9 +609,8 @@ static int index_jsonl(struct run *r, const char *arg)
     thp_buf_init(&clean, 0);
     thp_buf_init(&ctitle, 0);
     thp_buf_init(&suffix, 0);
-    while (pos < raw.n && r->stop_rc == THP_OK && !interrupted) {
-        const char *nl = memchr(raw.s + pos, '\n', raw.n - pos);
-        size_t len = nl ? (size_t)(nl - (raw.s + pos)) : raw.n - pos;
+    while (r->stop_rc == THP_OK && !interrupted &&
+           (more = jsonl_line(fd, &raw, &pos, &len, &eof, &err)) != 0) {
         const char *id, *title, *text, *v, *kind;
         size_t tlen = 0, xlen = 0, vlen = 0, k;
         struct thp_item meta;
@@ -535,6 +619,10 @@ static int index_jsonl(struct run *r, const char *arg)
         char code[4];
         int rc;
 
+        if (more < 0) { /* unreadable from here: failed, nothing lost */
+            snprintf(why, sizeof why, "line %ld: %.200s", line + 1, err.msg);
+            break;
+        }
         line++;
         thp_err_clear(&err);
         rc = thp_jsonread_parse(raw.s + pos, len, 0, &obj, &err);
@@ -599,6 +687,7 @@ static int index_jsonl(struct run *r, const char *arg)
     thp_buf_release(&ctitle);
     thp_buf_release(&suffix);
     thp_buf_release(&raw);
+    close(fd);
     if (r->stop_rc != THP_OK || interrupted)
         return r->stop_rc;
     memset(&src, 0, sizeof src);
@@ -607,7 +696,7 @@ static int index_jsonl(struct run *r, const char *arg)
     src.size = (int64_t)st.st_size;
     src.hash = hash;
     if (finish_source(r, &src, prev.found,
-                      good ? NULL : "no line could be indexed"))
+                      why[0] ? why : good ? NULL : "no line could be indexed"))
         return r->stop_rc;
     if (!r->quiet && (bad || r->verbose))
         printf("%s: %ld documents, %ld bad lines\n", path, good, bad);

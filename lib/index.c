@@ -1780,17 +1780,26 @@ int thp_index_count(thp_index *idx, int64_t *n, struct thp_err *err)
     return THP_OK;
 }
 
-void thp_index_hash(const void *p, size_t n, char out[17])
+void thp_index_hash_part(uint64_t *state, const void *p, size_t n,
+                         char out[17])
 {
     const unsigned char *s = p;
-    uint64_t h = 0xcbf29ce484222325ULL;
+    uint64_t h = *state;
     size_t i;
 
     for (i = 0; i < n; i++) {
         h ^= s[i];
         h *= 0x100000001b3ULL;
     }
+    *state = h;
     snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+void thp_index_hash(const void *p, size_t n, char out[17])
+{
+    uint64_t h = THP_INDEX_HASH_START;
+
+    thp_index_hash_part(&h, p, n, out);
 }
 
 /* ---- stored best hits of frequent words (toplist.h) -------------------- */

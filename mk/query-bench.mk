@@ -6,7 +6,7 @@
 #   make bench-compare A=old.json B=new.json   (or: make bench-compare A B)
 #
 # The corpus (bench/gen_query_corpus.py, JSON Lines; indexed in files of
-# 200,000 documents, as thp-index reads a file of at most 1 GiB) and its
+# 200,000 documents) and its
 # index are kept in $(BENCH_DIR)/query-N/ and reused while their stamps
 # (query-N/corpus.id: N, generator, word list; query-N/stamp: that and
 # what thp-index stores) match. The results go to

@@ -267,4 +267,12 @@ int thp_index_toplist_key(thp_index *idx, char *key, size_t len, int *valid,
 /* 64-bit FNV-1a of s[0..n) as 16 lowercase hex digits plus NUL. */
 void thp_index_hash(const void *s, size_t n, char out[17]);
 
+/*
+** The same hash over pieces: *state starts at THP_INDEX_HASH_START, each
+** piece goes on from it, and out holds the hash of every piece so far.
+*/
+#define THP_INDEX_HASH_START 0xcbf29ce484222325ULL
+void thp_index_hash_part(uint64_t *state, const void *s, size_t n,
+                         char out[17]);
+
 #endif

@@ -70,6 +70,32 @@ check_rc "the JSON Lines url: exit 0" 0 "$SEARCH" --index "$TMP/j.db" --json quo
 printf '%s\n' "$OUT" >"$TMP/u.json"
 check_json "... is the hit's url" "$TMP/u.json" 'd["hits"][0]["url"] == "https://example.org/linked#here"'
 check_eq "... and the path is the local one" "long.jsonl#withurl" "$(sql "$TMP/j.db" "SELECT path FROM documents WHERE url LIKE 'https://example.org/linked%'")"
+
+# JSON Lines is read in pieces of 4 MiB: lines that span pieces (a text of
+# 9 MB among short ones), a last line without its newline, and a file
+# unchanged on a second run (its hash taken over the pieces)
+python3 - "$TMP/big.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(3000):
+        f.write(json.dumps({"id": "s%d" % i, "title": "Short %d" % i, "text": "smallword%d wombatfill" % i}) + "\n")
+        if i == 1500:
+            f.write(json.dumps({"id": "huge", "title": "Huge", "text": "hugestart " + "filler words here " * 500000 + "hugeend"}) + "\n")
+    f.write(json.dumps({"id": "last", "title": "Last", "text": "lastlineword"}))
+PY
+check_rc "index JSON Lines of 14 MB" 0 "$INDEX" --index "$TMP/big.db" --jsonl "$TMP/big.jsonl"
+check_eq "every line is a document" "3002" "$(ndocs "$TMP/big.db")"
+check_eq "the long line whole" "1" "$(sql "$TMP/big.db" "SELECT count(*) FROM documents WHERE body LIKE 'hugestart %' AND body LIKE '% hugeend'")"
+check_eq "the line without a newline" "1" "$(sql "$TMP/big.db" "SELECT count(*) FROM documents WHERE title = 'Last' AND body = 'lastlineword'")"
+check_eq "lines after the long one" "1" "$(sql "$TMP/big.db" "SELECT count(*) FROM documents WHERE title = 'Short 2999'")"
+check_rc "a second run: exit 0" 0 "$INDEX" --index "$TMP/big.db" --jsonl "$TMP/big.jsonl"
+check_contains "... the file is unchanged" "$OUT" "1 unchanged"
+check_eq "... its hash is the whole file's" "$(python3 -c '
+import sys
+h = 0xcbf29ce484222325
+for b in open(sys.argv[1], "rb").read():
+    h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+print("%016x" % h)' "$TMP/big.jsonl")" "$(sql "$TMP/big.db" "SELECT hash FROM sources WHERE path LIKE '%big.jsonl'")"
 check_db "index consistent" "$DB"
 
 finish

@@ -391,6 +391,19 @@ int main(void)
     CHECK_STR(hash, "cbf29ce484222325");
     thp_index_hash("a", 1, hash);
     CHECK_STR(hash, "af63dc4c8601ec8c");
+    {
+        /* over pieces, the same as over the whole */
+        char whole[17];
+        uint64_t h = THP_INDEX_HASH_START;
+
+        thp_index_hash("foobar", 6, whole);
+        thp_index_hash_part(&h, "", 0, hash);
+        CHECK_STR(hash, "cbf29ce484222325");
+        thp_index_hash_part(&h, "foo", 3, hash);
+        thp_index_hash_part(&h, "", 0, hash);
+        thp_index_hash_part(&h, "bar", 3, hash);
+        CHECK_STR(hash, whole);
+    }
 
     unlink(dbpath);
     {
