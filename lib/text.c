@@ -16,6 +16,9 @@
 #include <strings.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <uchardet/uchardet.h>
 #include <utf8proc.h>
 
@@ -781,6 +784,27 @@ static inline size_t plain8(const unsigned char *s)
     return bad == 0 ? 8 : (size_t)__builtin_ctzll(bad) >> 3;
 }
 
+#if defined(__SSE2__)
+/*
+** plain8() over sixteen bytes (s[16] readable): the same bytes, as each
+** is kept or not by itself and the byte after it.
+*/
+static inline size_t plain16(const unsigned char *s)
+{
+    const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i nx = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
+    /* signed: bytes past ASCII are below 0x20 */
+    __m128i pv = _mm_and_si128(_mm_cmpgt_epi8(v, sp), _mm_cmplt_epi8(v, del));
+    __m128i pn = _mm_and_si128(_mm_cmpgt_epi8(nx, sp),
+                               _mm_cmplt_epi8(nx, del));
+    __m128i ok = _mm_or_si128(pv, _mm_and_si128(_mm_cmpeq_epi8(v, sp), pn));
+    unsigned bad = ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFFu;
+
+    return bad == 0 ? 16 : (size_t)__builtin_ctz(bad);
+}
+#endif
+
 /*
 ** The length of the UTF-8 character at s[at..n) if it is one cleaning
 ** keeps as it is (not ASCII, not C1, no blank, nothing dropped), with
@@ -927,7 +951,13 @@ static void clean_piece(struct clean *cs, const unsigned char *s, size_t n)
             if (b > 0x20 && b < 0x7F) {
                 /* eight bytes at a time: it is kept, so a space after it
                 ** may be */
+#if defined(__SSE2__)
+                m = run + 17 <= n  ? plain16(s + run)
+                    : run + 9 <= n ? plain8(s + run)
+                                   : 1;
+#else
                 m = run + 9 <= n ? plain8(s + run) : 1;
+#endif
                 run += m;
                 last = 0;
             } else if (b == ' ' && run > i && run + 1 < n &&
