@@ -160,20 +160,23 @@ static unsigned byte_in(unsigned c, int cp)
     return c < 0x80 ? c : lookup(c)->byte[cp];
 }
 
-/* 1 if c is in set[0..n); every set here holds characters from U+00A0. */
-static int one_of(unsigned c, const unsigned short *set, size_t n)
+/* 1 if c is in set[0..n), a set in ascending order: by halves. */
+static int sorted_has(unsigned c, const unsigned short *set, size_t n)
 {
-    size_t i;
+    size_t lo = 0, hi = n;
 
-    if (c < 0xA0)
-        return 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
 
-    for (i = 0; i < n; i++)
-        if (set[i] == c)
+        if (set[mid] == c)
             return 1;
+        if (set[mid] < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return 0;
 }
-
 
 /* Scripts, for telling letters of two alphabets glued together. */
 enum {
@@ -735,7 +738,8 @@ static int is_mark_cat(int cat)
     return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
 }
 
-/* Letters of Latin Extended-B and IPA that living languages use. */
+/* Letters of Latin Extended-B and IPA that living languages use, in
+** order (sorted_has() searches it by halves). */
 static const unsigned short latin_b_used[] = {
     0x0181, 0x0186, 0x0189, 0x018A, 0x018F, 0x0190, 0x0192, 0x0194,
     0x0197, 0x0198, 0x0199, 0x019D, 0x01A0, 0x01A1, 0x01AF, 0x01B0,
@@ -771,8 +775,8 @@ static int plausible_char(unsigned c, int cat)
         break;
     }
     if (c >= 0x0180 && c < 0x0300)
-        return one_of(c, latin_b_used,
-                      sizeof latin_b_used / sizeof latin_b_used[0]);
+        return sorted_has(c, latin_b_used,
+                          sizeof latin_b_used / sizeof latin_b_used[0]);
     if ((c >= 0x0370 && c < 0x0384) || (c >= 0x03CF && c < 0x0400))
         return 0; /* Greek numerals, Coptic letters, symbol variants */
     if (c >= 0x0460 && c < 0x0490)
