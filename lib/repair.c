@@ -1604,8 +1604,8 @@ static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
         ** "Å\u00A0egan" */
         bad += (fa & S_LATIN_LEADS) && (fb & S_PUNCT_CONTS) &&
                (fc & F_LOWER);
-        if ((fa & F_LOWER) && script_of(a) == SC_LATIN && b >= 0x80 &&
-            (fb & F_UPPER) && script_of(b) == SC_LATIN) {
+        if ((fa & F_LOWER) && b >= 0x80 && (fb & F_UPPER) &&
+            script_of(a) == SC_LATIN && script_of(b) == SC_LATIN) {
             /* L1: a lower-case letter, then an accented capital, then
             ** more: "FlĂĽchtlinge" (Windows-1250), "siÄ™"
             ** (Windows-1252); L2: an accented small letter, then an
