@@ -894,6 +894,28 @@ static size_t terminal_escape(const unsigned char *s, size_t n, size_t at)
     }
 }
 
+/*
+** Append pre[0..npre) (a break or a space before a run, or nothing) and
+** the run s[0..n) to out: what thp_buf_append() would make of each, in
+** one step while out has room for both.
+*/
+static inline void append_run(struct thp_buf *out, const char *pre,
+                              size_t npre, const unsigned char *s, size_t n)
+{
+    if (out->rc == THP_OK && out->s != NULL &&
+        out->n + npre + n < out->cap &&
+        (out->max == 0 || out->n + npre + n <= out->max)) {
+        memcpy(out->s + out->n, pre, npre);
+        memcpy(out->s + out->n + npre, s, n);
+        out->n += npre + n;
+        out->s[out->n] = '\0';
+        return;
+    }
+    if (npre > 0)
+        thp_buf_append(out, pre, npre);
+    thp_buf_append(out, (const char *)s, n);
+}
+
 /* Cleaning under way: what a piece of text leaves for the next. */
 struct clean {
     struct thp_buf *out;
@@ -1006,15 +1028,19 @@ static void clean_piece(struct clean *cs, const unsigned char *s, size_t n)
             }
         }
         if (run > i) {
+            const char *pre = "\n\n"; /* a break or a space before it */
+            size_t npre = 0;
+
             if (newlines) {
-                thp_buf_append(out, "\n\n", newlines > 1 ? 2 : 1);
+                npre = newlines > 1 ? 2 : 1;
                 newlines = 0;
             } else if (pending_space && !at_start) {
-                thp_buf_putc(out, ' ');
+                pre = " ";
+                npre = 1;
             }
+            append_run(out, pre, npre, s + i, run - i);
             pending_space = 0;
             at_start = 0;
-            thp_buf_append(out, (const char *)s + i, run - i);
             i = run;
             continue;
         }
