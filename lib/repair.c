@@ -1169,8 +1169,10 @@ static unsigned char scan_plain[256];
 static unsigned short low_chars[0x500];
 /*
 ** For each character of the tables, the code pages in which it is the
-** lead of two bytes and byte 0xA0 is a no-break space: where a space
-** after it may stand for a lost 0xA0 ("Ã la"), damage_here()'s test.
+** lead of two bytes, byte 0xA0 is a no-break space, and the two are a
+** cluster cluster_here() takes (a plausible letter or the no-break
+** space): where a space after it may stand for a lost 0xA0 ("Ã la"),
+** damage_here()'s test, which depends on nothing else.
 */
 static unsigned short a0_leads[sizeof cp_chars / sizeof cp_chars[0]];
 static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
@@ -1198,10 +1200,21 @@ static void classes_build(void)
     for (i = 0; i < sizeof cp_chars / sizeof cp_chars[0]; i++) {
         int cp;
 
-        for (cp = 0; cp < THP_CP_COUNT; cp++)
-            if ((cp_chars[i].lead & (1u << cp)) &&
-                cp_chars[i].byte[cp] < 0xE0 && a0_is_nbsp(cp))
+        for (cp = 0; cp < THP_CP_COUNT; cp++) {
+            unsigned t[2], u, extra, kind;
+
+            if (!(cp_chars[i].lead & (1u << cp)) ||
+                cp_chars[i].byte[cp] >= 0xE0 || !a0_is_nbsp(cp))
+                continue;
+            /* what cluster_here() finds at the lead and a space: the
+            ** characters after them tell only *extra */
+            t[0] = cp_chars[i].cp;
+            t[1] = ' ';
+            if (cluster_ext(t, NULL, 2, 0, cp, EXT_A0 | EXT_LOSSY, &u,
+                            &extra, &kind) &&
+                plausible_char(u, category(u)))
                 a0_leads[i] |= (unsigned short)(1u << cp);
+        }
     }
     for (i = 0; i < 0x500; i++)
         low_chars[i] = (unsigned short)(lookup((unsigned)i) - cp_chars);
@@ -2666,10 +2679,9 @@ static int damage_here(const unsigned char *s, size_t n, size_t prev_at,
         return 0;
     if (s[i] == ' ') {
         /* only a two-byte lead loses its 0xA0 to a space unnoticed by
-        ** the lead-and-continuation test ("Ã la"; "à¸ " is caught) */
-        unsigned mask = prev_lead & a0_leads[prev_e - cp_chars];
-
-        return mask && cluster_here(s, n, prev_at, mask);
+        ** the lead-and-continuation test ("Ã la"; "à¸ " is caught);
+        ** cluster_here() over the lead and the space, made once */
+        return (prev_lead & a0_leads[prev_e - cp_chars]) != 0;
     }
     if ((s[i] >= 0x80 && i + 2 < n && s[i] == 0xEF && s[i + 1] == 0xBF &&
          s[i + 2] == 0xBD) || s[i] == '?')
