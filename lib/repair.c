@@ -1154,11 +1154,12 @@ static int pair_ok = 1; /* every set has its number */
 static uint64_t table_classes[sizeof cp_chars / sizeof cp_chars[0]];
 static uint64_t ascii_classes[0x80];
 /*
-** 1 for a UTF-8 lead byte whose characters are all outside the tables
-** (no code page has them, so none is a lead or a continuation in one)
-** and none of them U+FFFD: Hebrew and Arabic, Indic scripts, Thai,
+** Not 0 for a UTF-8 lead byte whose characters are all outside the
+** tables (no code page has them, so none is a lead or a continuation in
+** one) and none of them U+FFFD: Hebrew and Arabic, Indic scripts, Thai,
 ** Vietnamese letters of U+1Exx, CJK, Hangul, astral characters. The scan
-** passes them in bulk.
+** passes them in bulk. 2 or 3 where the lead and as many continuations
+** are a valid character (any C2..DF, E1..EC, EE, EF), else 1.
 */
 static unsigned char scan_plain[256];
 /*
@@ -1224,7 +1225,10 @@ static void classes_build(void)
                      : i < 0xF0 ? (unsigned)(i & 0x0F) << 12 : 0x10000;
         unsigned end = i < 0xE0 ? c + 0x40 : i < 0xF0 ? c + 0x1000 : c;
 
-        scan_plain[i] = 1;
+        scan_plain[i] = i < 0xE0                 ? 2
+                        : i == 0xE0 || i == 0xED ? 1
+                        : i < 0xF0               ? 3
+                                                 : 1;
         for (; c < end; c++)
             if (lookup(c) != cp_chars || c == 0xFFFD)
                 scan_plain[i] = 0;
@@ -2807,9 +2811,16 @@ static int repair_scan(const char *in, size_t n, int mode,
                     j++;
                     continue;
                 }
-                if (!scan_plain[s[j]] ||
-                    (k = thp_utf8_at(s + j, n - j, &c)) == 0)
+                k = scan_plain[s[j]];
+                if (k == 0)
                     break;
+                if (k == 1) { /* the overlong and surrogate tests */
+                    if ((k = thp_utf8_at(s + j, n - j, &c)) == 0)
+                        break;
+                } else if (j + k > n || (s[j + 1] & 0xC0) != 0x80 ||
+                           (k == 3 && (s[j + 2] & 0xC0) != 0x80)) {
+                    break; /* not UTF-8: as thp_utf8_at() would say */
+                }
                 j += k;
             }
             if (j > i) {
