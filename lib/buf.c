@@ -2,6 +2,9 @@
 ** buf.c: growable byte buffer with a cap and a sticky error code.
 */
 #include <stdint.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -148,11 +151,21 @@ size_t thp_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
     return thp_utf8_at(s, n, cp);
 }
 
-/* Length of the leading run of ASCII bytes, a word at a time. */
+/* Length of the leading run of ASCII bytes, sixteen or eight at a time. */
 size_t thp_utf8_ascii_prefix(const unsigned char *s, size_t n)
 {
     size_t i = 0;
 
+#if defined(__SSE2__)
+    while (i + 16 <= n) {
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
     while (i + 8 <= n) {
         uint64_t w;
 

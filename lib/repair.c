@@ -160,20 +160,23 @@ static unsigned byte_in(unsigned c, int cp)
     return c < 0x80 ? c : lookup(c)->byte[cp];
 }
 
-/* 1 if c is in set[0..n); every set here holds characters from U+00A0. */
-static int one_of(unsigned c, const unsigned short *set, size_t n)
+/* 1 if c is in set[0..n), a set in ascending order: by halves. */
+static int sorted_has(unsigned c, const unsigned short *set, size_t n)
 {
-    size_t i;
+    size_t lo = 0, hi = n;
 
-    if (c < 0xA0)
-        return 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
 
-    for (i = 0; i < n; i++)
-        if (set[i] == c)
+        if (set[mid] == c)
             return 1;
+        if (set[mid] < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return 0;
 }
-
 
 /* Scripts, for telling letters of two alphabets glued together. */
 enum {
@@ -735,7 +738,8 @@ static int is_mark_cat(int cat)
     return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
 }
 
-/* Letters of Latin Extended-B and IPA that living languages use. */
+/* Letters of Latin Extended-B and IPA that living languages use, in
+** order (sorted_has() searches it by halves). */
 static const unsigned short latin_b_used[] = {
     0x0181, 0x0186, 0x0189, 0x018A, 0x018F, 0x0190, 0x0192, 0x0194,
     0x0197, 0x0198, 0x0199, 0x019D, 0x01A0, 0x01A1, 0x01AF, 0x01B0,
@@ -771,8 +775,8 @@ static int plausible_char(unsigned c, int cat)
         break;
     }
     if (c >= 0x0180 && c < 0x0300)
-        return one_of(c, latin_b_used,
-                      sizeof latin_b_used / sizeof latin_b_used[0]);
+        return sorted_has(c, latin_b_used,
+                          sizeof latin_b_used / sizeof latin_b_used[0]);
     if ((c >= 0x0370 && c < 0x0384) || (c >= 0x03CF && c < 0x0400))
         return 0; /* Greek numerals, Coptic letters, symbol variants */
     if (c >= 0x0460 && c < 0x0490)
@@ -1150,11 +1154,12 @@ static int pair_ok = 1; /* every set has its number */
 static uint64_t table_classes[sizeof cp_chars / sizeof cp_chars[0]];
 static uint64_t ascii_classes[0x80];
 /*
-** 1 for a UTF-8 lead byte whose characters are all outside the tables
-** (no code page has them, so none is a lead or a continuation in one)
-** and none of them U+FFFD: Hebrew and Arabic, Indic scripts, Thai,
+** Not 0 for a UTF-8 lead byte whose characters are all outside the
+** tables (no code page has them, so none is a lead or a continuation in
+** one) and none of them U+FFFD: Hebrew and Arabic, Indic scripts, Thai,
 ** Vietnamese letters of U+1Exx, CJK, Hangul, astral characters. The scan
-** passes them in bulk.
+** passes them in bulk. 2 or 3 where the lead and as many continuations
+** are a valid character (any C2..DF, E1..EC, EE, EF), else 1.
 */
 static unsigned char scan_plain[256];
 /*
@@ -1165,8 +1170,10 @@ static unsigned char scan_plain[256];
 static unsigned short low_chars[0x500];
 /*
 ** For each character of the tables, the code pages in which it is the
-** lead of two bytes and byte 0xA0 is a no-break space: where a space
-** after it may stand for a lost 0xA0 ("Ã la"), damage_here()'s test.
+** lead of two bytes, byte 0xA0 is a no-break space, and the two are a
+** cluster cluster_here() takes (a plausible letter or the no-break
+** space): where a space after it may stand for a lost 0xA0 ("Ã la"),
+** damage_here()'s test, which depends on nothing else.
 */
 static unsigned short a0_leads[sizeof cp_chars / sizeof cp_chars[0]];
 static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
@@ -1194,10 +1201,21 @@ static void classes_build(void)
     for (i = 0; i < sizeof cp_chars / sizeof cp_chars[0]; i++) {
         int cp;
 
-        for (cp = 0; cp < THP_CP_COUNT; cp++)
-            if ((cp_chars[i].lead & (1u << cp)) &&
-                cp_chars[i].byte[cp] < 0xE0 && a0_is_nbsp(cp))
+        for (cp = 0; cp < THP_CP_COUNT; cp++) {
+            unsigned t[2], u, extra, kind;
+
+            if (!(cp_chars[i].lead & (1u << cp)) ||
+                cp_chars[i].byte[cp] >= 0xE0 || !a0_is_nbsp(cp))
+                continue;
+            /* what cluster_here() finds at the lead and a space: the
+            ** characters after them tell only *extra */
+            t[0] = cp_chars[i].cp;
+            t[1] = ' ';
+            if (cluster_ext(t, NULL, 2, 0, cp, EXT_A0 | EXT_LOSSY, &u,
+                            &extra, &kind) &&
+                plausible_char(u, category(u)))
                 a0_leads[i] |= (unsigned short)(1u << cp);
+        }
     }
     for (i = 0; i < 0x500; i++)
         low_chars[i] = (unsigned short)(lookup((unsigned)i) - cp_chars);
@@ -1207,7 +1225,10 @@ static void classes_build(void)
                      : i < 0xF0 ? (unsigned)(i & 0x0F) << 12 : 0x10000;
         unsigned end = i < 0xE0 ? c + 0x40 : i < 0xF0 ? c + 0x1000 : c;
 
-        scan_plain[i] = 1;
+        scan_plain[i] = i < 0xE0                 ? 2
+                        : i == 0xE0 || i == 0xED ? 1
+                        : i < 0xF0               ? 3
+                                                 : 1;
         for (; c < end; c++)
             if (lookup(c) != cp_chars || c == 0xFFFD)
                 scan_plain[i] = 0;
@@ -1600,8 +1621,8 @@ static int count_bad(const unsigned *s, const uint64_t *f, size_t n,
         ** "Å\u00A0egan" */
         bad += (fa & S_LATIN_LEADS) && (fb & S_PUNCT_CONTS) &&
                (fc & F_LOWER);
-        if ((fa & F_LOWER) && script_of(a) == SC_LATIN && b >= 0x80 &&
-            (fb & F_UPPER) && script_of(b) == SC_LATIN) {
+        if ((fa & F_LOWER) && b >= 0x80 && (fb & F_UPPER) &&
+            script_of(a) == SC_LATIN && script_of(b) == SC_LATIN) {
             /* L1: a lower-case letter, then an accented capital, then
             ** more: "FlĂĽchtlinge" (Windows-1250), "siÄ™"
             ** (Windows-1252); L2: an accented small letter, then an
@@ -2662,10 +2683,9 @@ static int damage_here(const unsigned char *s, size_t n, size_t prev_at,
         return 0;
     if (s[i] == ' ') {
         /* only a two-byte lead loses its 0xA0 to a space unnoticed by
-        ** the lead-and-continuation test ("Ã la"; "à¸ " is caught) */
-        unsigned mask = prev_lead & a0_leads[prev_e - cp_chars];
-
-        return mask && cluster_here(s, n, prev_at, mask);
+        ** the lead-and-continuation test ("Ã la"; "à¸ " is caught);
+        ** cluster_here() over the lead and the space, made once */
+        return (prev_lead & a0_leads[prev_e - cp_chars]) != 0;
     }
     if ((s[i] >= 0x80 && i + 2 < n && s[i] == 0xEF && s[i + 1] == 0xBF &&
          s[i + 2] == 0xBD) || s[i] == '?')
@@ -2791,9 +2811,16 @@ static int repair_scan(const char *in, size_t n, int mode,
                     j++;
                     continue;
                 }
-                if (!scan_plain[s[j]] ||
-                    (k = thp_utf8_at(s + j, n - j, &c)) == 0)
+                k = scan_plain[s[j]];
+                if (k == 0)
                     break;
+                if (k == 1) { /* the overlong and surrogate tests */
+                    if ((k = thp_utf8_at(s + j, n - j, &c)) == 0)
+                        break;
+                } else if (j + k > n || (s[j + 1] & 0xC0) != 0x80 ||
+                           (k == 3 && (s[j + 2] & 0xC0) != 0x80)) {
+                    break; /* not UTF-8: as thp_utf8_at() would say */
+                }
                 j += k;
             }
             if (j > i) {

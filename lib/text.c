@@ -16,6 +16,9 @@
 #include <strings.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <uchardet/uchardet.h>
 #include <utf8proc.h>
 
@@ -781,6 +784,27 @@ static inline size_t plain8(const unsigned char *s)
     return bad == 0 ? 8 : (size_t)__builtin_ctzll(bad) >> 3;
 }
 
+#if defined(__SSE2__)
+/*
+** plain8() over sixteen bytes (s[16] readable): the same bytes, as each
+** is kept or not by itself and the byte after it.
+*/
+static inline size_t plain16(const unsigned char *s)
+{
+    const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i nx = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
+    /* signed: bytes past ASCII are below 0x20 */
+    __m128i pv = _mm_and_si128(_mm_cmpgt_epi8(v, sp), _mm_cmplt_epi8(v, del));
+    __m128i pn = _mm_and_si128(_mm_cmpgt_epi8(nx, sp),
+                               _mm_cmplt_epi8(nx, del));
+    __m128i ok = _mm_or_si128(pv, _mm_and_si128(_mm_cmpeq_epi8(v, sp), pn));
+    unsigned bad = ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFFu;
+
+    return bad == 0 ? 16 : (size_t)__builtin_ctz(bad);
+}
+#endif
+
 /*
 ** The length of the UTF-8 character at s[at..n) if it is one cleaning
 ** keeps as it is (not ASCII, not C1, no blank, nothing dropped), with
@@ -870,6 +894,28 @@ static size_t terminal_escape(const unsigned char *s, size_t n, size_t at)
     }
 }
 
+/*
+** Append pre[0..npre) (a break or a space before a run, or nothing) and
+** the run s[0..n) to out: what thp_buf_append() would make of each, in
+** one step while out has room for both.
+*/
+static inline void append_run(struct thp_buf *out, const char *pre,
+                              size_t npre, const unsigned char *s, size_t n)
+{
+    if (out->rc == THP_OK && out->s != NULL &&
+        out->n + npre + n < out->cap &&
+        (out->max == 0 || out->n + npre + n <= out->max)) {
+        memcpy(out->s + out->n, pre, npre);
+        memcpy(out->s + out->n + npre, s, n);
+        out->n += npre + n;
+        out->s[out->n] = '\0';
+        return;
+    }
+    if (npre > 0)
+        thp_buf_append(out, pre, npre);
+    thp_buf_append(out, (const char *)s, n);
+}
+
 /* Cleaning under way: what a piece of text leaves for the next. */
 struct clean {
     struct thp_buf *out;
@@ -927,7 +973,13 @@ static void clean_piece(struct clean *cs, const unsigned char *s, size_t n)
             if (b > 0x20 && b < 0x7F) {
                 /* eight bytes at a time: it is kept, so a space after it
                 ** may be */
+#if defined(__SSE2__)
+                m = run + 17 <= n  ? plain16(s + run)
+                    : run + 9 <= n ? plain8(s + run)
+                                   : 1;
+#else
                 m = run + 9 <= n ? plain8(s + run) : 1;
+#endif
                 run += m;
                 last = 0;
             } else if (b == ' ' && run > i && run + 1 < n &&
@@ -976,15 +1028,19 @@ static void clean_piece(struct clean *cs, const unsigned char *s, size_t n)
             }
         }
         if (run > i) {
+            const char *pre = "\n\n"; /* a break or a space before it */
+            size_t npre = 0;
+
             if (newlines) {
-                thp_buf_append(out, "\n\n", newlines > 1 ? 2 : 1);
+                npre = newlines > 1 ? 2 : 1;
                 newlines = 0;
             } else if (pending_space && !at_start) {
-                thp_buf_putc(out, ' ');
+                pre = " ";
+                npre = 1;
             }
+            append_run(out, pre, npre, s + i, run - i);
             pending_space = 0;
             at_start = 0;
-            thp_buf_append(out, (const char *)s + i, run - i);
             i = run;
             continue;
         }

@@ -88,7 +88,8 @@ thp_utf8_at(const unsigned char *s, size_t n, unsigned *cp)
     return 0;
 }
 
-/* Length of the leading run of ASCII bytes of s[0..n), 8 bytes a step. */
+/* Length of the leading run of ASCII bytes of s[0..n), 16 bytes a step
+** (8 without SSE2). */
 size_t thp_utf8_ascii_prefix(const unsigned char *s, size_t n);
 
 /*
