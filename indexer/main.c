@@ -481,7 +481,7 @@ static void walk_sources(struct run *r, const char *const *roots, int n)
 ** and checkpoint writes the pages FTS5 and the indexes share again), 152 s
 ** as one transaction, which grew the log past 2 GB on 200,000.
 */
-#define JSONL_BATCH (THP_INDEX_BATCH * 10)
+#define JSONL_BATCH 5000L
 
 /* The hash of the file open on fd (its bytes, read to the end). */
 static int jsonl_hash(int fd, char hash[17], double *bytes,
