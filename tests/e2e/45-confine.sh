@@ -96,6 +96,21 @@ h = 0xcbf29ce484222325
 for b in open(sys.argv[1], "rb").read():
     h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
 print("%016x" % h)' "$TMP/big.jsonl")" "$(sql "$TMP/big.db" "SELECT hash FROM sources WHERE path LIKE '%big.jsonl'")"
+# a line over 64 MiB fails the file, which keeps what it had
+printf '%s\n' '{"id":"a","title":"A","text":"keptalpha"}' '{"id":"b","title":"B","text":"keptbravo"}' >"$TMP/huge.jsonl"
+check_rc "index a small JSON Lines file" 0 "$INDEX" --quiet --index "$TMP/huge.db" --jsonl "$TMP/huge.jsonl"
+python3 - "$TMP/huge.jsonl" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write('{"id":"a","title":"A","text":"keptalpha"}\n')
+    f.write('{"id":"h","title":"H","text":"' + "x" * (65 << 20) + '"}\n')
+    f.write('{"id":"c","title":"C","text":"afterhuge"}\n')
+PY
+check_rc "the same file with a 65 MiB line" "0|1" "$INDEX" --index "$TMP/huge.db" --jsonl "$TMP/huge.jsonl"
+check_contains "... says which line and why" "$OUT$ERR" "line 2: a line longer than 64 MiB"
+check_eq "... and keeps what it had (b not swept)" "1" "$(sql "$TMP/huge.db" "SELECT count(*) FROM documents WHERE body = 'keptbravo'")"
+check_eq "... the file is recorded as failed" "failed" "$(sql "$TMP/huge.db" "SELECT status FROM sources WHERE path LIKE '%huge.jsonl'")"
+rm -f "$TMP/huge.jsonl"
 check_db "index consistent" "$DB"
 
 finish
