@@ -520,9 +520,11 @@ static int jsonl_hash(int fd, char hash[17], double *bytes,
 static int jsonl_line(int fd, struct thp_buf *raw, size_t *pos, size_t *len,
                       int *eof, struct thp_err *err)
 {
+    size_t seen = *pos; /* no newline from *pos up to here */
+
     for (;;) {
-        const char *nl = raw->n > *pos
-                             ? memchr(raw->s + *pos, '\n', raw->n - *pos)
+        const char *nl = raw->n > seen
+                             ? memchr(raw->s + seen, '\n', raw->n - seen)
                              : NULL;
         ssize_t k;
 
@@ -537,6 +539,7 @@ static int jsonl_line(int fd, struct thp_buf *raw, size_t *pos, size_t *len,
             raw->n -= *pos;
             *pos = 0;
         }
+        seen = raw->n;
         if (thp_buf_grow(raw, JSONL_PIECE) != THP_OK) {
             thp_err_set(err, raw->rc, "a line longer than %u MiB",
                         (unsigned)(raw->max >> 20));

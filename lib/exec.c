@@ -14,6 +14,7 @@
 
 #include "schema.h"
 #include "thp/expand.h"
+#include "thp/imap.h"
 #include "thp/exec.h"
 #include "thp/mem.h"
 #include "thp/plan.h"
@@ -76,80 +77,6 @@ static const char *const sq_sql[SQ__N] = {
     [SQ_TERMS_T] = "SELECT term FROM vocab WHERE term >= ?1 AND term < ?2"
                    " ORDER BY df DESC LIMIT ?3",
 };
-
-/* ---- id -> value maps --------------------------------------------------- */
-
-/* Open addressing, int64 keys (never 0) to int64 values. */
-struct imap {
-    int64_t *k, *v;
-    size_t cap, n;
-};
-
-static size_t imap_slot(const struct imap *m, int64_t key)
-{
-    uint64_t h = (uint64_t)key * 0x9E3779B97F4A7C15ULL;
-    size_t i = (size_t)(h >> 17) & (m->cap - 1);
-
-    while (m->k[i] != 0 && m->k[i] != key)
-        i = (i + 1) & (m->cap - 1);
-    return i;
-}
-
-static int imap_put(struct imap *m, int64_t key, int64_t val)
-{
-    size_t i;
-
-    if ((m->n + 1) * 2 > m->cap) {
-        struct imap b = {0};
-        size_t j;
-
-        b.cap = m->cap ? m->cap * 2 : 64;
-        b.k = thp_calloc(b.cap, sizeof *b.k);
-        b.v = thp_calloc(b.cap, sizeof *b.v);
-        if (!b.k || !b.v) {
-            thp_free(b.k);
-            thp_free(b.v);
-            return THP_ERR_NOMEM;
-        }
-        for (j = 0; j < m->cap; j++)
-            if (m->k[j]) {
-                size_t s = imap_slot(&b, m->k[j]);
-
-                b.k[s] = m->k[j];
-                b.v[s] = m->v[j];
-                b.n++;
-            }
-        thp_free(m->k);
-        thp_free(m->v);
-        *m = b;
-    }
-    i = imap_slot(m, key);
-    if (m->k[i] == 0)
-        m->n++;
-    m->k[i] = key;
-    m->v[i] = val;
-    return THP_OK;
-}
-
-static int imap_get(const struct imap *m, int64_t key, int64_t *val)
-{
-    size_t i;
-
-    if (m->cap == 0)
-        return 0;
-    i = imap_slot(m, key);
-    if (m->k[i] == 0)
-        return 0;
-    *val = m->v[i];
-    return 1;
-}
-
-static void imap_clear(struct imap *m)
-{
-    thp_free(m->k);
-    thp_free(m->v);
-    memset(m, 0, sizeof *m);
-}
 
 /* ---- per-document values ------------------------------------------------ */
 
@@ -268,8 +195,8 @@ struct thp_reader {
     dev_t dev;               /* the file opened, to see a replacement */
     ino_t ino;
     int64_t generation;
-    struct imap groups;      /* id -> dup_group, for grouped documents */
-    struct imap leaders;     /* dup_group values: the groups' first ids */
+    struct thp_imap groups;      /* id -> dup_group, for grouped documents */
+    struct thp_imap leaders;     /* dup_group values: the groups' first ids */
     int groups_loaded;
     int langs_set;           /* query stems limited to the documents'
                                 languages for this generation */
@@ -322,8 +249,8 @@ static int on_progress(void *arg)
 static void drop_cache(thp_reader *rd)
 {
     rd->toplist = -1;
-    imap_clear(&rd->groups);
-    imap_clear(&rd->leaders);
+    thp_imap_clear(&rd->groups);
+    thp_imap_clear(&rd->leaders);
     rd->groups_loaded = 0;
     rd->langs_set = 0;
     values_free(rd->val);
@@ -570,9 +497,9 @@ static int load_groups(thp_reader *rd, struct thp_err *err)
     if (st == NULL)
         return THP_ERR_DB;
     while ((step = sqlite3_step(st)) == SQLITE_ROW)
-        if (imap_put(&rd->groups, sqlite3_column_int64(st, 0),
+        if (thp_imap_put(&rd->groups, sqlite3_column_int64(st, 0),
                      sqlite3_column_int64(st, 1)) != THP_OK ||
-            imap_put(&rd->leaders, sqlite3_column_int64(st, 1), 1) !=
+            thp_imap_put(&rd->leaders, sqlite3_column_int64(st, 1), 1) !=
                 THP_OK) {
             sqlite3_reset(st);
             return thp_err_set(err, THP_ERR_NOMEM, "out of memory");
@@ -588,7 +515,7 @@ static int64_t group_of(const thp_reader *rd, int64_t id)
 {
     int64_t g;
 
-    return imap_get(&rd->groups, id, &g) ? g : id;
+    return thp_imap_get(&rd->groups, id, &g) ? g : id;
 }
 
 /* 1 if id belongs to a near-duplicate group of two or more. */
@@ -596,7 +523,7 @@ static int grouped(const thp_reader *rd, int64_t id, int64_t grp)
 {
     int64_t one;
 
-    return grp != id || imap_get(&rd->leaders, id, &one);
+    return grp != id || thp_imap_get(&rd->leaders, id, &one);
 }
 
 static uint32_t intern_col(struct values *v, sqlite3_stmt *st, int col)
@@ -930,7 +857,7 @@ static int heap_push(struct heap *h, const struct cand *c)
 struct facet_count {
     unsigned bit;
     const char *name;
-    struct imap count;     /* value key -> count */
+    struct thp_imap count;     /* value key -> count */
 };
 
 static const struct { unsigned bit; const char *name; } facet_names[] = {
@@ -938,12 +865,12 @@ static const struct { unsigned bit; const char *name; } facet_names[] = {
     {THP_FACET_LOCATION, "location"}, {THP_FACET_LANG, "lang"},
     {THP_FACET_AUTHOR, "author"}};
 
-static int facet_add(struct imap *m, int64_t key)
+static int facet_add(struct thp_imap *m, int64_t key)
 {
     int64_t c = 0;
 
-    imap_get(m, key, &c);
-    return imap_put(m, key, c + 1);
+    thp_imap_get(m, key, &c);
+    return thp_imap_put(m, key, c + 1);
 }
 
 /* Count document id (values loaded) into each facet asked for. Keys:
@@ -1078,8 +1005,8 @@ struct scan {
     struct cand *best;              /* each group's best member so far */
     size_t nbest, capbest;          /* (s->seen: group -> index here) */
     size_t bound;                   /* read at most this many (0: all) */
-    int prefix_list;                /* the box's word has a stored list */
-    struct imap seen;               /* groups counted */
+    int prefix_list;                /* a prefix alone (prefix_alone) */
+    struct thp_imap seen;               /* groups counted */
     struct facet_count fc[THP_MAX_FACETS];
     size_t nfc;
 };
@@ -1127,7 +1054,7 @@ static int scan_one(struct scan *s, int64_t id, double score)
         s->total++;
         if (s->nfc && v && facets_count(s->fc, s->nfc, v, id) != THP_OK)
             return THP_ERR_NOMEM;
-    } else if (!imap_get(&s->seen, grp, &one)) {
+    } else if (!thp_imap_get(&s->seen, grp, &one)) {
         struct cand *nb;
 
         if (s->nbest == s->capbest) {
@@ -1138,7 +1065,7 @@ static int scan_one(struct scan *s, int64_t id, double score)
             s->best = nb;
             s->capbest = cap;
         }
-        if (imap_put(&s->seen, grp, (int64_t)s->nbest) != THP_OK)
+        if (thp_imap_put(&s->seen, grp, (int64_t)s->nbest) != THP_OK)
             return THP_ERR_NOMEM;
         s->best[s->nbest++] = c;
         s->total++;
@@ -1221,12 +1148,12 @@ static void scan_release(struct scan *s)
     size_t i;
 
     thp_free(s->heap.v);
-    imap_clear(&s->seen);
+    thp_imap_clear(&s->seen);
     thp_free(s->best);
     s->best = NULL;
     s->nbest = s->capbest = 0;
     for (i = 0; i < s->nfc; i++)
-        imap_clear(&s->fc[i].count);
+        thp_imap_clear(&s->fc[i].count);
     memset(&s->heap, 0, sizeof s->heap);
     s->total = 0;
     s->rows = 0;
@@ -1864,6 +1791,8 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
             s.fc[s.nfc].name = facet_names[i].name;
             s.nfc++;
         }
+    /* a prefix alone (the box's word, or publ*) may have a stored list */
+    s.prefix_list = prefix_alone(req, &plan);
     /* as you type, the newest THP_BOX_SCAN matches are ranked: the cost
     ** of a keystroke is bounded, the total then "at least" */
     if (req->mode == THP_MODE_SIMPLE && req->prefix && !req->facets &&
@@ -1871,7 +1800,6 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
         req->offset + req->limit <= THP_BOX_SCAN / 4) {
         s.bound = THP_BOX_SCAN;
         /* a listed prefix: its full ranking, stored, exact, no bound */
-        s.prefix_list = prefix_alone(req, &plan);
         if (s.prefix_list && from_toplist(rd, req, &plan, &rank, &s, err)) {
             listed = 1;
             s.bound = 0;
@@ -1880,8 +1808,6 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
             if (box_completions(rd, req, &plan, &boxq, err))
                 plan_q = boxq.s;
         }
-    } else if (req->sort == THP_SORT_RELEVANCE) {
-        s.prefix_list = prefix_alone(req, &plan); /* publ* */
     }
     want = req->all ? 0 : req->offset + req->limit;
     cap = req->all || req->sort == THP_SORT_TITLE ? 0 : want * 2 + 16;
@@ -1918,14 +1844,14 @@ int thp_exec(thp_reader *rd, const struct thp_request *req,
             (rc = sort_by_title(rd, s.heap.v, s.heap.n, err)) !=
                 THP_OK)
             goto out;
-        imap_clear(&s.seen);
+        thp_imap_clear(&s.seen);
         for (i = k = 0; i < s.heap.n; i++) {
             const struct cand *c = &s.heap.v[i];
 
             if (grouped(rd, c->id, c->grp)) {
-                if (imap_get(&s.seen, c->grp, &gen))
+                if (thp_imap_get(&s.seen, c->grp, &gen))
                     continue;
-                if (imap_put(&s.seen, c->grp, 1) != THP_OK) {
+                if (thp_imap_put(&s.seen, c->grp, 1) != THP_OK) {
                     rc = thp_err_set(err, THP_ERR_NOMEM, "out of memory");
                     goto out;
                 }

@@ -50,6 +50,8 @@ struct thp_index {
                               too many to list (readers then use all) */
     int wal_pages;         /* pages in the WAL after the last commit */
     int wal_limit;         /* pages it may hold before a checkpoint */
+    int64_t *shared;       /* contain_group's room, made once: ids of the
+                              documents sharing each sampled shingle */
     sqlite3_stmt *st[ST__N];
 };
 
@@ -781,6 +783,7 @@ void thp_index_close(thp_index *idx)
     for (i = 0; i < ST__N; i++)
         sqlite3_finalize(idx->st[i]);
     sqlite3_close(idx->db);
+    thp_free(idx->shared);
     thp_free(idx->path);
     thp_free(idx);
 }
@@ -1151,9 +1154,13 @@ static int contain_group(thp_index *idx, const struct thp_digest *d,
 
     if (d->nsample < CONTAIN_MIN)
         return THP_OK;
-    ids = thp_malloc((size_t)d->nsample * (CONTAIN_COMMON + 1) * sizeof *ids);
-    if (ids == NULL)
+    /* room for every sample's rows, made once per writer (130 KiB) */
+    if (idx->shared == NULL &&
+        (idx->shared = thp_malloc((size_t)THP_DIGEST_SAMPLES *
+                                  (CONTAIN_COMMON + 1) * sizeof *ids)) ==
+            NULL)
         return thp_err_set(err, THP_ERR_NOMEM, "out of memory");
+    ids = idx->shared;
     /* every document sharing each uncommon shingle, self left out */
     for (k = 0; k < d->nsample; k++) {
         size_t first = nids, rows = 0;
@@ -1203,7 +1210,6 @@ static int contain_group(thp_index *idx, const struct thp_digest *d,
         sqlite3_reset(s);
         rc = SQLITE_DONE;
     }
-    thp_free(ids);
     if (rc != SQLITE_DONE)
         return db_error(idx, err, "looking for contained texts");
     return THP_OK;

@@ -9,6 +9,7 @@
 
 #include "schema.h"
 #include "thp/exec.h"
+#include "thp/imap.h"
 #include "thp/mem.h"
 #include "thp/rank.h"
 #include "thp/toplist.h"
@@ -150,53 +151,11 @@ static size_t take_best(struct cands *c, size_t max, char **out)
 ** Document counts of the prefixes of THP_TOPLIST_PREFIX_MIN..MAX
 ** characters [a-z0-9] (what a toplist key may hold), summed over the
 ** terms that start with them: an upper bound of the documents a prefix
-** search matches. An open-addressing table keyed by the packed prefix.
+** search matches. Kept in a thp_imap keyed by the packed prefix.
 */
-struct prefix_map {
-    struct pslot {
-        uint64_t key; /* 0: empty */
-        int64_t df;
-    } *slot;
-    size_t n, cap;
-};
-
-static int prefix_bump(struct prefix_map *m, uint64_t key, int64_t df)
+static int prefix_add(struct thp_imap *m, const char *t, int64_t df)
 {
-    size_t i;
-
-    if (2 * (m->n + 1) > m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 4096, j;
-        struct pslot *v = thp_calloc(cap, sizeof *v);
-
-        if (v == NULL)
-            return -1;
-        for (j = 0; j < m->cap; j++) {
-            if (m->slot[j].key == 0)
-                continue;
-            for (i = (size_t)(m->slot[j].key * 0x9E3779B97F4A7C15ULL >> 20) &
-                     (cap - 1);
-                 v[i].key; i = (i + 1) & (cap - 1))
-                ;
-            v[i] = m->slot[j];
-        }
-        thp_free(m->slot);
-        m->slot = v;
-        m->cap = cap;
-    }
-    for (i = (size_t)(key * 0x9E3779B97F4A7C15ULL >> 20) & (m->cap - 1);
-         m->slot[i].key && m->slot[i].key != key; i = (i + 1) & (m->cap - 1))
-        ;
-    if (m->slot[i].key == 0) {
-        m->slot[i].key = key;
-        m->n++;
-    }
-    m->slot[i].df += df;
-    return 0;
-}
-
-static int prefix_add(struct prefix_map *m, const char *t, int64_t df)
-{
-    uint64_t key = 0;
+    int64_t key = 0, sum;
     int len;
 
     for (len = 0; len < THP_TOPLIST_PREFIX_MAX && t[len]; len++) {
@@ -205,32 +164,37 @@ static int prefix_add(struct prefix_map *m, const char *t, int64_t df)
             return 0;
         key = key << 8 | (unsigned char)t[len];
         /* the packed length keeps "abc" and "abc\0..." apart */
-        if (len + 1 >= THP_TOPLIST_PREFIX_MIN &&
-            prefix_bump(m, key | (uint64_t)(len + 1) << 56, df) != 0)
-            return -1;
+        if (len + 1 >= THP_TOPLIST_PREFIX_MIN) {
+            int64_t k = key | (int64_t)(len + 1) << 56;
+
+            sum = 0;
+            thp_imap_get(m, k, &sum);
+            if (thp_imap_put(m, k, sum + df) != THP_OK)
+                return -1;
+        }
     }
     return 0;
 }
 
 /* The prefixes of m with at least min_df documents, as "abc*". */
-static int prefix_cands(const struct prefix_map *m, int64_t min_df,
+static int prefix_cands(const struct thp_imap *m, int64_t min_df,
                         struct cands *out)
 {
     size_t i;
 
     for (i = 0; i < m->cap; i++) {
         char term[THP_TOPLIST_PREFIX_MAX + 2];
-        uint64_t key = m->slot[i].key;
+        int64_t key = m->k[i];
         int len, k;
 
-        if (key == 0 || m->slot[i].df < min_df)
+        if (key == 0 || m->v[i] < min_df)
             continue;
         len = (int)(key >> 56);
         for (k = 0; k < len; k++)
             term[k] = (char)(key >> (8 * (len - 1 - k)));
         term[len] = '*';
         term[len + 1] = '\0';
-        if (cand_add(out, term, m->slot[i].df) != 0)
+        if (cand_add(out, term, m->v[i]) != 0)
             return -1;
     }
     return 0;
@@ -245,7 +209,7 @@ int thp_toplist_build(thp_index *idx, size_t max_words, int64_t min_df,
     struct thp_toplist_row *rows = NULL;
     struct share sh[THREADS];
     pthread_t th[THREADS];
-    struct prefix_map pm = {NULL, 0, 0};
+    struct thp_imap pm = {0};
     struct cands wc = {NULL, 0, 0}, pc = {NULL, 0, 0};
     size_t max_prefixes = max_words;
     char **terms = NULL;
@@ -351,6 +315,6 @@ out:
     thp_free(terms);
     cands_free(&wc);
     cands_free(&pc);
-    thp_free(pm.slot);
+    thp_imap_clear(&pm);
     return rc;
 }
