@@ -13,7 +13,8 @@
 ** of the most frequent prefixes of THP_TOPLIST_PREFIX_MIN..MAX letters
 ** (a-z, 0-9; summed document frequency >= min_df; at most max_words of
 ** them) ranked in full (mode=simple, prefix=1, count=exact), which the
-** box's bounded preview of that word then gives instead (exec.c).
+** box's bounded preview of that word then gives instead, as does a
+** researcher's abc* alone, which compiles to the same match (exec.c).
 ** Both are stored in toplist, with a fingerprint of the FTS index and the ranking
 ** parameters in meta 'toplist'. A reader uses a stored list only while
 ** the fingerprint still matches (any write to the FTS index changes it;
